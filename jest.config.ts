@@ -1,0 +1,37 @@
+// Three tiers, selected with --selectProjects: unit (pure logic), integration (real Postgres and simulator), e2e (real server process).
+import type { Config } from 'jest';
+
+const transform: Config['transform'] = {
+  '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.spec.json' }],
+};
+
+const common = {
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  transform,
+  rootDir: '.',
+};
+
+const config: Config = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{server,sim}/src/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{server,sim}/test/integration/**/*.int-spec.ts'],
+      testTimeout: 60_000,
+      globalSetup: '<rootDir>/server/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/server/test/support/global-teardown.ts',
+    },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/server/test/e2e/**/*.e2e-spec.ts'],
+      testTimeout: 120_000,
+      globalSetup: '<rootDir>/server/test/support/global-setup-e2e.ts',
+      globalTeardown: '<rootDir>/server/test/support/global-teardown.ts',
+    },
+  ],
+};
+
+export default config;

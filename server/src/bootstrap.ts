@@ -1,0 +1,78 @@
+// Builds the whole process: configuration, database (embedded when DATABASE_URL is unset), migrations, the Nest app.
+import { INestApplication, RequestMethod, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import pino from 'pino';
+import { AppModule } from './app.module';
+import { AppConfig, loadAppConfig } from './core/config/app-config';
+import { runMigrations } from './core/database/data-source';
+import { EmbeddedDatabase, startEmbeddedPostgres } from './core/database/embedded-postgres';
+import { HttpExceptionFilter } from './core/errors/http-exception.filter';
+import { setupSwagger } from './core/http/swagger';
+
+export const API_PREFIX = 'api/v1';
+const BODY_LIMIT = '1mb';
+
+export interface RunningServer {
+  app: INestApplication;
+  config: AppConfig;
+  close(): Promise<void>;
+}
+
+/** Everything an HTTP app needs, shared by the real process and tests that build the app in-process. */
+export function configureApp(app: NestExpressApplication, config: AppConfig): void {
+  app.useLogger(app.get(Logger));
+  app.useBodyParser('json', { limit: BODY_LIMIT });
+  app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
+    ],
+  });
+  app.useGlobalPipes(
+    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
+  );
+  app.useGlobalFilters(new HttpExceptionFilter());
+  app.enableCors(config.corsOrigins.length > 0 ? { origin: config.corsOrigins, credentials: true } : undefined);
+  app.disable('x-powered-by');
+  setupSwagger(app);
+}
+
+export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
+  let config = loadAppConfig(env);
+  const bootLogger = pino({ level: config.logLevel });
+  if (config.jwtSecretFile) {
+    bootLogger.warn(`JWT_SECRET is not set: using the generated secret kept in ${config.jwtSecretFile}`);
+  }
+  let embedded: EmbeddedDatabase | undefined;
+  if (!config.databaseUrl) {
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir });
+    bootLogger.info(`DATABASE_URL is not set: embedded Postgres with its data in ${embedded.dataDir}`);
+    config = config.withDatabaseUrl(embedded.url);
+  }
+  try {
+    const applied = await runMigrations(config.databaseUrl as string);
+    if (applied.length > 0) bootLogger.info(`Applied migrations: ${applied.join(', ')}`);
+    const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+      bufferLogs: true,
+      bodyParser: false,
+    });
+    configureApp(app, config);
+    await app.listen(config.port, '0.0.0.0');
+    bootLogger.info(`WAGO listening on http://localhost:${config.port} (API docs at /api/docs)`);
+    // Signals are handled by main.ts, which calls close(): Nest's shutdown hooks run once, then the embedded database stops.
+    return {
+      app,
+      config,
+      close: async () => {
+        await app.close();
+        await embedded?.stop();
+      },
+    };
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,43 @@
+// One structured logger (pino) for the whole process, with a correlation id per HTTP request.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig } from '../config/app-config';
+
+const CORRELATION_HEADER = 'x-request-id';
+
+function correlationId(request: IncomingMessage, response: ServerResponse): string {
+  const incoming = request.headers[CORRELATION_HEADER];
+  const id = typeof incoming === 'string' && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+  response.setHeader('X-Request-Id', id);
+  return id;
+}
+
+@Module({
+  imports: [
+    LoggerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        pinoHttp: {
+          level: config.logLevel,
+          genReqId: correlationId,
+          customProps: (request: IncomingMessage & { id?: unknown }) => ({ correlationId: request.id }),
+          // API keys and tokens never reach the log.
+          redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', 'req.query.token'],
+          autoLogging: {
+            ignore: (request: IncomingMessage) => request.url === '/health' || request.url === '/metrics',
+          },
+          serializers: {
+            req: (request: { id: unknown; method: string; url: string }) => ({
+              id: request.id,
+              method: request.method,
+              url: request.url.replace(/([?&]token=)[^&]*/, '$1[Redacted]'),
+            }),
+          },
+        },
+      }),
+    }),
+  ],
+})
+export class LoggingModule {}
