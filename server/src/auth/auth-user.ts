@@ -1,0 +1,15 @@
+// Who is calling: set on the request by the global auth guard from a JWT or an API key (a key acts as its owner).
+export const USER_ROLES = ['admin', 'user'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+export interface AuthUser {
+  id: string;
+  username: string;
+  role: UserRole;
+  /** How the caller authenticated. */
+  via: 'jwt' | 'api-key';
+}
+
+export function isAdmin(user: AuthUser): boolean {
+  return user.role === 'admin';
+}
