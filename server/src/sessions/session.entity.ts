@@ -1,0 +1,59 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { SessionStatus } from './session-status';
+
+export interface SessionDevice {
+  platform: string | null;
+  browser: string | null;
+  deviceId: number | null;
+}
+
+export interface SessionDisconnect {
+  code: number | null;
+  reason: string;
+  at: string;
+}
+
+@Entity('sessions')
+@Index('UQ_sessions_owner_name', ['ownerId', 'name'], { unique: true })
+export class SessionEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Index('IDX_sessions_owner_id')
+  @Column({ name: 'owner_id', type: 'uuid' })
+  ownerId!: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  name!: string;
+
+  @Index('IDX_sessions_status')
+  @Column({ type: 'varchar', length: 20, default: 'created' })
+  status!: SessionStatus;
+
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  jid!: string | null;
+
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  lid!: string | null;
+
+  @Column({ name: 'phone_number', type: 'varchar', length: 20, nullable: true })
+  phoneNumber!: string | null;
+
+  @Column({ name: 'push_name', type: 'varchar', length: 200, nullable: true })
+  pushName!: string | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  device!: SessionDevice | null;
+
+  @Column({ name: 'last_connected_at', type: 'timestamptz', nullable: true })
+  lastConnectedAt!: Date | null;
+
+  @Column({ name: 'last_disconnect', type: 'jsonb', nullable: true })
+  lastDisconnect!: SessionDisconnect | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { QueryFailedError, Repository } from 'typeorm';
+import { ConflictError } from '../core/errors/domain-errors';
+import { SessionEntity } from './session.entity';
+import type { SessionStatus } from './session-status';
+
+export interface SessionListFilter {
+  /** Only this owner's sessions; undefined lists everyone's (admins). */
+  ownerId?: string;
+  status?: SessionStatus;
+  limit: number;
+  offset: number;
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION;
+}
+
+/** All session-record I/O. */
+@Injectable()
+export class SessionsRepository {
+  constructor(@InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>) {}
+
+  async create(ownerId: string, name: string): Promise<SessionEntity> {
+    try {
+      return await this.sessions.save(this.sessions.create({ ownerId, name, status: 'created' }));
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError(`A session named "${name}" already exists`);
+      throw error;
+    }
+  }
+
+  findById(id: string): Promise<SessionEntity | null> {
+    return this.sessions.findOneBy({ id });
+  }
+
+  async list(filter: SessionListFilter): Promise<{ items: SessionEntity[]; total: number }> {
+    const [items, total] = await this.sessions.findAndCount({
+      where: { ownerId: filter.ownerId, status: filter.status },
+      order: { createdAt: 'ASC', id: 'ASC' },
+      take: filter.limit,
+      skip: filter.offset,
+    });
+    return { items, total };
+  }
+
+  async rename(id: string, name: string): Promise<SessionEntity> {
+    try {
+      await this.sessions.update({ id }, { name });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError(`A session named "${name}" already exists`);
+      throw error;
+    }
+    return this.sessions.findOneByOrFail({ id });
+  }
+
+  async update(id: string, changes: Partial<Omit<SessionEntity, 'id' | 'ownerId'>>): Promise<void> {
+    await this.sessions.update({ id }, changes);
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.sessions.delete({ id });
+  }
+}

@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { AuthUser, isAdmin } from '../auth/auth-user';
+import { NotFoundError } from '../core/errors/domain-errors';
+import { SessionEntity } from './session.entity';
+import type { SessionStatus } from './session-status';
+import { SessionsRepository } from './sessions.repository';
+
+export interface SessionListQuery {
+  status?: SessionStatus;
+  limit: number;
+  offset: number;
+}
+
+/** Session records and who may see them: owners see their own, admins see all, anyone else gets a 404. */
+@Injectable()
+export class SessionsService {
+  constructor(private readonly sessions: SessionsRepository) {}
+
+  create(user: AuthUser, name: string): Promise<SessionEntity> {
+    return this.sessions.create(user.id, name.trim());
+  }
+
+  list(user: AuthUser, query: SessionListQuery): Promise<{ items: SessionEntity[]; total: number }> {
+    return this.sessions.list({ ...query, ownerId: isAdmin(user) ? undefined : user.id });
+  }
+
+  /** The session if this user may see it; a foreign session is indistinguishable from a missing one. */
+  async get(user: AuthUser, sessionId: string): Promise<SessionEntity> {
+    const session = await this.sessions.findById(sessionId);
+    if (!session || (session.ownerId !== user.id && !isAdmin(user))) {
+      throw new NotFoundError(`Session ${sessionId} not found`);
+    }
+    return session;
+  }
+
+  async rename(user: AuthUser, sessionId: string, name: string): Promise<SessionEntity> {
+    const session = await this.get(user, sessionId);
+    return this.sessions.rename(session.id, name.trim());
+  }
+
+  async delete(user: AuthUser, sessionId: string): Promise<void> {
+    const session = await this.get(user, sessionId);
+    await this.sessions.delete(session.id);
+  }
+}
