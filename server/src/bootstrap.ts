@@ -9,6 +9,7 @@ import { AppConfig, loadAppConfig } from './core/config/app-config';
 import { runMigrations } from './core/database/data-source';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './core/database/embedded-postgres';
 import { HttpExceptionFilter } from './core/errors/http-exception.filter';
+import { serveConsole } from './core/http/console';
 import { setupSwagger } from './core/http/swagger';
 
 export const API_PREFIX = 'api/v1';
@@ -38,6 +39,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.enableCors(config.corsOrigins.length > 0 ? { origin: config.corsOrigins, credentials: true } : undefined);
   app.disable('x-powered-by');
   setupSwagger(app);
+  serveConsole(app);
 }
 
 export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
