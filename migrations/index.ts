@@ -1,5 +1,11 @@
 // Versioned schema migrations, applied in this order at boot. Add new ones at the end; never edit an applied one.
 import type { MigrationInterface } from 'typeorm';
+import { CreateUsers1764000000000 } from './1764000000000-CreateUsers';
 import { CreateSessions1764100000000 } from './1764100000000-CreateSessions';
+import { CreateWhatsAppAuthState1764200000000 } from './1764200000000-CreateWhatsAppAuthState';
 
-export const MIGRATIONS: (new () => MigrationInterface)[] = [CreateSessions1764100000000];
+export const MIGRATIONS: (new () => MigrationInterface)[] = [
+  CreateUsers1764000000000,
+  CreateSessions1764100000000,
+  CreateWhatsAppAuthState1764200000000,
+];

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+/** One write to a session's key store: a value (JSON text) to upsert, or null to delete the key. */
+export interface AuthKeyWrite {
+  type: string;
+  keyId: string;
+  json: string | null;
+}
+
+/** All I/O of the WhatsApp auth state: opaque JSON documents per session, written atomically. */
+@Injectable()
+export class AuthStateRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async readCreds(sessionId: string): Promise<string | null> {
+    const rows = await this.dataSource.query<{ creds: string }[]>(
+      `SELECT creds::text AS creds FROM whatsapp_auth_creds WHERE session_id = $1`,
+      [sessionId],
+    );
+    return rows[0]?.creds ?? null;
+  }
+
+  async writeCreds(sessionId: string, json: string): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO whatsapp_auth_creds (session_id, creds, updated_at) VALUES ($1, $2::jsonb, now())
+       ON CONFLICT (session_id) DO UPDATE SET creds = EXCLUDED.creds, updated_at = now()`,
+      [sessionId, json],
+    );
+  }
+
+  /** The stored values (JSON text) of the requested keys; missing keys are absent from the map. */
+  async readKeys(sessionId: string, type: string, keyIds: string[]): Promise<Map<string, string>> {
+    if (keyIds.length === 0) return new Map();
+    const rows = await this.dataSource.query<{ key_id: string; value: string }[]>(
+      `SELECT key_id, value::text AS value FROM whatsapp_auth_keys
+       WHERE session_id = $1 AND type = $2 AND key_id = ANY($3::text[])`,
+      [sessionId, type, keyIds],
+    );
+    return new Map(rows.map((row) => [row.key_id, row.value]));
+  }
+
+  /** Applies a batch of key writes in one transaction: all of them or none. */
+  async writeKeys(sessionId: string, writes: AuthKeyWrite[]): Promise<void> {
+    const upserts = writes.filter((write) => write.json !== null);
+    const deletes = writes.filter((write) => write.json === null);
+    if (upserts.length === 0 && deletes.length === 0) return;
+    await this.dataSource.transaction(async (manager) => {
+      if (upserts.length > 0) {
+        await manager.query(
+          `INSERT INTO whatsapp_auth_keys (session_id, type, key_id, value)
+           SELECT $1, batch.type, batch.key_id, batch.value::jsonb
+           FROM unnest($2::text[], $3::text[], $4::text[]) AS batch(type, key_id, value)
+           ON CONFLICT (session_id, type, key_id) DO UPDATE SET value = EXCLUDED.value`,
+          [
+            sessionId,
+            upserts.map((write) => write.type),
+            upserts.map((write) => write.keyId),
+            upserts.map((write) => write.json),
+          ],
+        );
+      }
+      if (deletes.length > 0) {
+        await manager.query(
+          `DELETE FROM whatsapp_auth_keys
+           WHERE session_id = $1 AND (type, key_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
+          [sessionId, deletes.map((write) => write.type), deletes.map((write) => write.keyId)],
+        );
+      }
+    });
+  }
+
+  /** Removes the creds and every key of a session in one transaction. */
+  async wipe(sessionId: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(`DELETE FROM whatsapp_auth_keys WHERE session_id = $1`, [sessionId]);
+      await manager.query(`DELETE FROM whatsapp_auth_creds WHERE session_id = $1`, [sessionId]);
+    });
+  }
+}

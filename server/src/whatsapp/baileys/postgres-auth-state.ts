@@ -1,0 +1,138 @@
+// Baileys' AuthenticationState backed by Postgres: creds saved on every change, key batches atomic, reads cached.
+import type { Logger } from 'pino';
+import type {
+  AuthenticationCreds,
+  AuthenticationState,
+  SignalDataSet,
+  SignalDataTypeMap,
+  SignalKeyStore,
+} from '@whiskeysockets/baileys';
+import type { Baileys } from './baileys';
+import type { AuthKeyWrite, AuthStateRepository } from './auth-state.repository';
+import { BoundedCache } from './bounded-cache';
+
+export interface PostgresAuthStateOptions {
+  /** Most Signal keys a session keeps in memory; the rest are read from Postgres when needed. */
+  cacheSize: number;
+  logger: Logger;
+}
+
+export interface PostgresAuthState {
+  state: AuthenticationState;
+  /** Whether these creds belong to a paired device, i.e. the socket logs in instead of showing a QR. */
+  readonly paired: boolean;
+  /** Queues a save of the current creds; saves run one at a time, in order, and bursts collapse into one write. */
+  saveCreds(): void;
+  /** Resolves once every queued creds save is written; rejects if the last one failed. */
+  flush(): Promise<void>;
+  /** Stops all further writes, so a late event from a closing socket cannot bring back wiped credentials. */
+  close(): void;
+}
+
+export function isPaired(creds: AuthenticationCreds): boolean {
+  return Boolean(creds.account && creds.me?.id);
+}
+
+/** Reads a session's creds, or undefined when it has none (never paired, logged out, or wiped). */
+export async function readStoredCreds(
+  baileys: Baileys,
+  repository: AuthStateRepository,
+  sessionId: string,
+): Promise<AuthenticationCreds | undefined> {
+  const json = await repository.readCreds(sessionId);
+  return json === null ? undefined : (JSON.parse(json, baileys.BufferJSON.reviver) as AuthenticationCreds);
+}
+
+export async function usePostgresAuthState(
+  baileys: Baileys,
+  repository: AuthStateRepository,
+  sessionId: string,
+  options: PostgresAuthStateOptions,
+): Promise<PostgresAuthState> {
+  const { BufferJSON, initAuthCreds, makeCacheableSignalKeyStore, proto } = baileys;
+  const stored = await readStoredCreds(baileys, repository, sessionId);
+  // Creds that never finished pairing (e.g. a pairing code requested before a restart) would try to log in and fail.
+  const creds = stored && isPaired(stored) ? stored : initAuthCreds();
+  let closed = false;
+
+  const store: SignalKeyStore = {
+    async get<T extends keyof SignalDataTypeMap>(type: T, ids: string[]) {
+      const rows = await repository.readKeys(sessionId, type, ids);
+      const values: Record<string, SignalDataTypeMap[T]> = {};
+      for (const [id, json] of rows) {
+        const value: unknown = JSON.parse(json, BufferJSON.reviver);
+        values[id] = (
+          type === 'app-state-sync-key'
+            ? proto.Message.AppStateSyncKeyData.fromObject(value as Record<string, unknown>)
+            : value
+        ) as SignalDataTypeMap[T];
+      }
+      return values;
+    },
+    async set(data: SignalDataSet) {
+      if (closed) return;
+      const writes: AuthKeyWrite[] = [];
+      for (const [type, entries] of Object.entries(data)) {
+        for (const [keyId, value] of Object.entries(entries ?? {})) {
+          writes.push({
+            type,
+            keyId,
+            json: value === null || value === undefined ? null : JSON.stringify(value, BufferJSON.replacer),
+          });
+        }
+      }
+      await repository.writeKeys(sessionId, writes);
+    },
+  };
+
+  let dirty = false;
+  let writing: Promise<void> = Promise.resolve();
+  let inFlight = false;
+  let lastError: unknown;
+
+  const drain = async (): Promise<void> => {
+    inFlight = true;
+    try {
+      while (dirty && !closed) {
+        dirty = false;
+        try {
+          await repository.writeCreds(sessionId, JSON.stringify(creds, BufferJSON.replacer));
+          lastError = undefined;
+        } catch (error) {
+          // Kept dirty: the next creds.update or flush() tries again.
+          dirty = true;
+          lastError = error;
+          options.logger.error({ err: error, sessionId }, 'Saving WhatsApp credentials failed');
+          return;
+        }
+      }
+    } finally {
+      inFlight = false;
+    }
+  };
+
+  const saveCreds = (): void => {
+    if (closed) return;
+    dirty = true;
+    if (!inFlight) writing = drain();
+  };
+
+  return {
+    state: {
+      creds,
+      keys: makeCacheableSignalKeyStore(store, options.logger, new BoundedCache(options.cacheSize)),
+    },
+    get paired() {
+      return isPaired(creds);
+    },
+    saveCreds,
+    async flush() {
+      if (dirty && !inFlight) writing = drain();
+      await writing;
+      if (lastError !== undefined) throw lastError;
+    },
+    close() {
+      closed = true;
+    },
+  };
+}
