@@ -1,0 +1,97 @@
+// The internal event bus between the WhatsApp side and its consumers (webhooks, realtime gateway): typed, in-process.
+import { Injectable, Logger } from '@nestjs/common';
+import type { SessionStatus } from '../sessions/session-status';
+
+/**
+ * One incoming (or own, sent from another device) WhatsApp message, whether it arrived live or from the offline
+ * queue. JIDs carry no device part. Emitted once per message id and session.
+ */
+export interface MessageReceived {
+  sessionId: string;
+  messageId: string;
+  /** Group JID (`…@g.us`), or for a direct chat the peer's PN JID when known, else its LID. */
+  chatJid: string;
+  chatType: 'direct' | 'group';
+  /** The sender's phone-number JID (`…@s.whatsapp.net`); null only when WhatsApp sent a LID nobody has mapped yet. */
+  senderPn: string | null;
+  /** The sender's LID (`…@lid`); null when WhatsApp never told us. */
+  senderLid: string | null;
+  pushName: string | null;
+  /** The text, or the caption of a media message; null for media without caption and other content. */
+  text: string | null;
+  /** The JIDs mentioned, exactly as WhatsApp addressed them (PN or LID JIDs). */
+  mentionedJids: string[];
+  quotedMessageId: string | null;
+  /** Sender of the quoted message (PN or LID JID, as WhatsApp addressed it). */
+  quotedSender: string | null;
+  /** ISO 8601, from WhatsApp's message timestamp. */
+  timestamp: string;
+  /** Sent by this account (from the phone or another linked device). */
+  fromMe: boolean;
+  /** Delivered from the offline queue on (re)connect rather than live. */
+  offline: boolean;
+}
+
+export interface SessionStatusChanged {
+  sessionId: string;
+  ownerId: string;
+  status: SessionStatus;
+  /** Why it changed when the change was not asked for (e.g. `connection_lost`, `logged_out`); null otherwise. */
+  reason: string | null;
+  /** ISO 8601. */
+  at: string;
+}
+
+export interface SessionQrChanged {
+  sessionId: string;
+  ownerId: string;
+  qr: string;
+  /** ISO 8601: when WhatsApp rotates this QR. */
+  expiresAt: string;
+}
+
+export interface WhatsAppEventMap {
+  'message.received': MessageReceived;
+  'session.status': SessionStatusChanged;
+  'session.qr': SessionQrChanged;
+}
+
+export type WhatsAppEventName = keyof WhatsAppEventMap;
+export type WhatsAppEventListener<E extends WhatsAppEventName> = (payload: WhatsAppEventMap[E]) => void | Promise<void>;
+
+/**
+ * Subscribe with `on(event, listener)` (returns the unsubscribe function). Listeners run in order, synchronously
+ * from the emitter's point of view; a listener that throws or rejects is logged and does not affect the others.
+ */
+@Injectable()
+export class WhatsAppEvents {
+  private readonly logger = new Logger(WhatsAppEvents.name);
+  private readonly listeners = new Map<WhatsAppEventName, Set<WhatsAppEventListener<never>>>();
+
+  on<E extends WhatsAppEventName>(event: E, listener: WhatsAppEventListener<E>): () => void {
+    let set = this.listeners.get(event);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(event, set);
+    }
+    set.add(listener as WhatsAppEventListener<never>);
+    return () => {
+      set.delete(listener as WhatsAppEventListener<never>);
+    };
+  }
+
+  emit<E extends WhatsAppEventName>(event: E, payload: WhatsAppEventMap[E]): void {
+    for (const listener of this.listeners.get(event) ?? []) {
+      try {
+        const result = (listener as WhatsAppEventListener<E>)(payload);
+        if (result instanceof Promise) result.catch((error: unknown) => this.report(event, error));
+      } catch (error) {
+        this.report(event, error);
+      }
+    }
+  }
+
+  private report(event: WhatsAppEventName, error: unknown): void {
+    this.logger.error({ err: error, event }, `A ${event} listener failed`);
+  }
+}

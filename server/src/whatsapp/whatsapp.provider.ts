@@ -1,0 +1,106 @@
+// The WhatsApp side as the rest of WAGO sees it: an abstract class used as the DI token (the Baileys engine implements it).
+import type { SessionDevice } from '../sessions/session.entity';
+
+/** Who this session is on WhatsApp, as known once connected. JIDs carry no device part. */
+export interface WhatsAppAccount {
+  /** Phone-number JID, `15551234567@s.whatsapp.net`. */
+  jid: string;
+  /** `…@lid`, when WhatsApp told us. */
+  lid: string | null;
+  /** Digits only. */
+  phoneNumber: string;
+  pushName: string | null;
+  device: SessionDevice;
+}
+
+/**
+ * Why a connection closed, as the disconnect policy needs it. `reason` is the stable token stored in
+ * `lastDisconnect.reason`; `code` is WhatsApp's status code when there is one.
+ */
+export type DisconnectReason =
+  | 'logged_out'
+  | 'banned'
+  | 'replaced'
+  | 'qr_timeout'
+  | 'connection_lost'
+  | 'connection_closed'
+  | 'bad_session'
+  | 'service_unavailable'
+  | 'multidevice_mismatch'
+  | 'unknown';
+
+export interface Disconnect {
+  reason: DisconnectReason;
+  code: number | null;
+  message: string;
+}
+
+/** What a live connection reports to the session lifecycle. Called in order, never after onClose. */
+export interface ConnectionListener {
+  /** A new QR to show (each replaces the previous one until expiresAt). */
+  onQr(qr: string, expiresAt: Date): void;
+  /** Logged in (after pairing, or from stored credentials). */
+  onOpen(account: WhatsAppAccount): void;
+  /** The push name became known or changed while connected. */
+  onPushName(pushName: string): void;
+  /** The connection ended without anyone here asking for it. */
+  onClose(disconnect: Disconnect): void;
+}
+
+export interface OutgoingText {
+  /** A phone number (digits), a PN JID, a LID or a group JID. */
+  to: string;
+  text: string;
+  /** JIDs to mention; each must also appear in the text as `@<user>` for WhatsApp clients to highlight it. */
+  mentions?: string[];
+  /** Quote a message of the same chat by its id. */
+  quoted?: { messageId: string; sender?: string };
+}
+
+export interface SentMessage {
+  messageId: string;
+  /** The JID the message went to. */
+  chatJid: string;
+  /** ISO 8601. */
+  timestamp: string;
+}
+
+/**
+ * Owns the live WhatsApp connections of this process, one per session at most. Session rules (statuses, reconnect
+ * policy, ownership) are not here: the sessions module applies them on top of this.
+ */
+export abstract class WhatsAppProvider {
+  /**
+   * Opens a connection for the session from its stored credentials, or from fresh ones (a QR follows) when it has
+   * none. Resolves once the socket is created; progress arrives on the listener. Restarts WhatsApp asks for (515 after
+   * pairing) are handled inside and are not reported as closes.
+   */
+  abstract connect(sessionId: string, listener: ConnectionListener): Promise<void>;
+
+  /** Asks WhatsApp for an 8-character code to type on the phone instead of scanning the QR (session connecting). */
+  abstract requestPairingCode(sessionId: string, phoneNumber: string): Promise<string>;
+
+  /** Closes the session's connection, if any, keeping its credentials. Does not call the listener. */
+  abstract disconnect(sessionId: string): Promise<void>;
+
+  /**
+   * Logs the device out at WhatsApp (connecting briefly from stored credentials if needed) and wipes its
+   * credentials. Does not call the listener. Wipes even when WhatsApp cannot be reached.
+   */
+  abstract logout(sessionId: string): Promise<void>;
+
+  /** Removes the session's stored credentials and keys (the connection must be closed). */
+  abstract wipeCredentials(sessionId: string): Promise<void>;
+
+  /** Whether the session has credentials of a paired device, so connecting logs in without a QR. */
+  abstract isPaired(sessionId: string): Promise<boolean>;
+
+  /** Whether the session has a live, logged-in connection in this process. */
+  abstract isConnected(sessionId: string): boolean;
+
+  /** Sends a text message from a connected session. */
+  abstract sendText(sessionId: string, message: OutgoingText): Promise<SentMessage>;
+
+  /** Closes every connection of this process without logging anyone out (shutdown). */
+  abstract disconnectAll(): Promise<void>;
+}
