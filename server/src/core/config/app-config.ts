@@ -10,6 +10,42 @@ export interface JwtSecretSource {
   generatedAt?: string;
 }
 
+/** Webhook delivery (issue #6): retries, receiver policy, concurrency, secrets, delivery log retention. */
+export interface WebhookSettings {
+  /** Seconds to wait before each retry, after the first (immediate) attempt. */
+  retryScheduleSeconds: number[];
+  denyPrivate: boolean;
+  timeoutSeconds: number;
+  concurrencyPerReceiver: number;
+  maxInFlight: number;
+  secretGraceSeconds: number;
+  retentionSeconds: number;
+}
+
+/** Outgoing message pacing against bans (issue #6). */
+export interface MessagingSettings {
+  minIntervalMs: number;
+  jitterMs: number;
+  perChatPerMinute: number;
+  /** How long a send request waits for WhatsApp before answering 202 queued. */
+  waitForSendMs: number;
+}
+
+/** WhatsApp connections (issue #5): endpoint, Baileys log level, reconnect pacing and backoff, ownership scan. */
+export interface WhatsAppSettings {
+  /** WhatsApp Web's WebSocket endpoint; the simulator's `ws://…/ws/chat` in tests and demos. */
+  wsUrl: string;
+  logLevel: string;
+  /** Connections opened per second at most when reconnecting (boot, backoff, takeover). */
+  reconnectRatePerSecond: number;
+  reconnectMinDelayMs: number;
+  reconnectMaxDelayMs: number;
+  /** How often every node looks for sessions that should run but have no owner. */
+  ownerScanIntervalMs: number;
+}
+
+const DEFAULT_WEBHOOK_RETRY_SCHEDULE = '5,300,1800,7200,18000,36000,36000';
+
 export class AppConfig {
   readonly nodeEnv: 'development' | 'production' | 'test';
   readonly port: number;
@@ -22,6 +58,11 @@ export class AppConfig {
   readonly dataDir: string;
   readonly registrationOpen: boolean;
   readonly rateLimitPerMinute: number;
+  /** Login and register attempts per client IP and minute. */
+  readonly authRateLimitPerMinute: number;
+  readonly webhooks: WebhookSettings;
+  readonly messaging: MessagingSettings;
+  readonly whatsapp: WhatsAppSettings;
 
   constructor(env: EnvironmentVariables, jwt: JwtSecretSource) {
     this.nodeEnv = env.NODE_ENV ?? 'development';
@@ -38,6 +79,30 @@ export class AppConfig {
     this.dataDir = path.resolve(env.DATA_DIR ?? './data');
     this.registrationOpen = env.REGISTRATION_OPEN ?? false;
     this.rateLimitPerMinute = env.RATE_LIMIT_PER_MINUTE ?? 1000;
+    this.authRateLimitPerMinute = env.AUTH_RATE_LIMIT_PER_MINUTE ?? 20;
+    this.webhooks = {
+      retryScheduleSeconds: (env.WEBHOOK_RETRY_SCHEDULE ?? DEFAULT_WEBHOOK_RETRY_SCHEDULE).split(',').map(Number),
+      denyPrivate: env.WEBHOOK_DENY_PRIVATE ?? false,
+      timeoutSeconds: env.WEBHOOK_TIMEOUT_SECONDS ?? 15,
+      concurrencyPerReceiver: env.WEBHOOK_CONCURRENCY_PER_RECEIVER ?? 10,
+      maxInFlight: env.WEBHOOK_MAX_IN_FLIGHT ?? 500,
+      secretGraceSeconds: parseDuration(env.WEBHOOK_SECRET_GRACE ?? '24h'),
+      retentionSeconds: parseDuration(env.WEBHOOK_RETENTION ?? '30d'),
+    };
+    this.messaging = {
+      minIntervalMs: env.MESSAGE_MIN_INTERVAL_MS ?? 1000,
+      jitterMs: env.MESSAGE_JITTER_MS ?? 500,
+      perChatPerMinute: env.MESSAGE_PER_CHAT_PER_MINUTE ?? 20,
+      waitForSendMs: env.MESSAGE_WAIT_FOR_SEND_MS ?? 5000,
+    };
+    this.whatsapp = {
+      wsUrl: env.WA_WS_URL ?? 'wss://web.whatsapp.com/ws/chat',
+      logLevel: env.WA_LOG_LEVEL ?? 'error',
+      reconnectRatePerSecond: env.WA_RECONNECT_RATE ?? 5,
+      reconnectMinDelayMs: env.WA_RECONNECT_MIN_DELAY_MS ?? 1000,
+      reconnectMaxDelayMs: Math.max(env.WA_RECONNECT_MAX_DELAY_MS ?? 60000, env.WA_RECONNECT_MIN_DELAY_MS ?? 1000),
+      ownerScanIntervalMs: env.WA_OWNER_SCAN_INTERVAL_MS ?? 5000,
+    };
   }
 
   /** The same configuration pointing at another database (the embedded one when DATABASE_URL is unset). */

@@ -65,6 +65,111 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1)
   RATE_LIMIT_PER_MINUTE?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  AUTH_RATE_LIMIT_PER_MINUTE?: number;
+
+  @IsOptional()
+  @Matches(/^\s*\d+(\.\d+)?\s*(,\s*\d+(\.\d+)?\s*)*$/, {
+    message: 'WEBHOOK_RETRY_SCHEDULE must be comma-separated seconds between attempts, e.g. 5,300,1800',
+  })
+  WEBHOOK_RETRY_SCHEDULE?: string;
+
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  WEBHOOK_DENY_PRIVATE?: boolean;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(120)
+  WEBHOOK_TIMEOUT_SECONDS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  WEBHOOK_CONCURRENCY_PER_RECEIVER?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  WEBHOOK_MAX_IN_FLIGHT?: number;
+
+  @IsOptional()
+  @Matches(/^\d+[smhd]?$/, { message: 'WEBHOOK_SECRET_GRACE must be a number of seconds or a duration like 30m, 24h' })
+  WEBHOOK_SECRET_GRACE?: string;
+
+  @IsOptional()
+  @Matches(/^\d+[smhd]?$/, { message: 'WEBHOOK_RETENTION must be a number of seconds or a duration like 12h, 30d' })
+  WEBHOOK_RETENTION?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  MESSAGE_MIN_INTERVAL_MS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  MESSAGE_JITTER_MS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  MESSAGE_PER_CHAT_PER_MINUTE?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60000)
+  MESSAGE_WAIT_FOR_SEND_MS?: number;
+
+  @IsOptional()
+  @Matches(/^wss?:\/\/.+/, { message: 'WA_WS_URL must be a ws:// or wss:// URL' })
+  WA_WS_URL?: string;
+
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  WA_LOG_LEVEL?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  WA_RECONNECT_RATE?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  WA_RECONNECT_MIN_DELAY_MS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  WA_RECONNECT_MAX_DELAY_MS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  WA_OWNER_SCAN_INTERVAL_MS?: number;
 }
 
 export class ConfigError extends Error {}

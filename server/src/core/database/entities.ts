@@ -1,8 +1,13 @@
 import { ApiKeyEntity } from '../../auth/api-key.entity';
 import { LoginFailureEntity } from '../../auth/login-failure.entity';
 import { UserEntity } from '../../auth/user.entity';
+import { OutgoingMessageEntity } from '../../messages/outgoing-message.entity';
 import { SessionEntity } from '../../sessions/session.entity';
 import { WhatsAppAuthCredsEntity, WhatsAppAuthKeyEntity } from '../../whatsapp/baileys/whatsapp-auth.entity';
+import { WebhookAttemptEntity } from '../../webhooks/webhook-attempt.entity';
+import { WebhookDeliveryEntity } from '../../webhooks/webhook-delivery.entity';
+import { WebhookEventEntity } from '../../webhooks/webhook-event.entity';
+import { WebhookEntity } from '../../webhooks/webhook.entity';
 
 // The entity list TypeORM maps; the drift test compares it with the migrations.
 export const ENTITIES: (new (...args: never[]) => object)[] = [
@@ -12,4 +17,9 @@ export const ENTITIES: (new (...args: never[]) => object)[] = [
   SessionEntity,
   WhatsAppAuthCredsEntity,
   WhatsAppAuthKeyEntity,
+  WebhookEntity,
+  WebhookEventEntity,
+  WebhookDeliveryEntity,
+  WebhookAttemptEntity,
+  OutgoingMessageEntity,
 ];

@@ -1,0 +1,97 @@
+// What subscribers receive: one envelope for every event, `{version, id, type, sessionId, timestamp, data}`.
+import { randomUUID } from 'node:crypto';
+import type { MentionedBy } from './mention-policy';
+
+export const WEBHOOK_EVENT_TYPES = ['message.received', 'message.sent', 'message.ack', 'session.status'] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+/** Subscribes to every event type, including those added later. */
+export const ALL_EVENTS = '*';
+export type EventSelector = WebhookEventType | typeof ALL_EVENTS;
+export const EVENT_SELECTORS: readonly EventSelector[] = [...WEBHOOK_EVENT_TYPES, ALL_EVENTS];
+/** The type of the ping sent by `POST /webhooks/{id}/test`; never stored, never retried. */
+export const TEST_EVENT_TYPE = 'webhook.test';
+
+export interface WebhookEnvelope<T = unknown> {
+  version: 1;
+  /** The event id: equal to the `webhook-id` header and stable across retries and redeliveries. */
+  id: string;
+  type: WebhookEventType | typeof TEST_EVENT_TYPE;
+  sessionId: string;
+  /** ISO 8601: when the event happened (for messages, WhatsApp's message time). */
+  timestamp: string;
+  data: T;
+}
+
+export interface ChatRef {
+  jid: string;
+  type: 'direct' | 'group';
+}
+
+export interface MessageReceivedData {
+  id: string;
+  chat: ChatRef;
+  sender: { pn: string | null; lid: string | null; pushName: string | null };
+  text: string | null;
+  mentions: string[];
+  mentioned: boolean;
+  mentionedBy: MentionedBy | null;
+  quoted: { id: string; sender: string | null } | null;
+  fromMe: boolean;
+  offline: boolean;
+}
+
+export interface MessageSentData {
+  id: string;
+  chat: ChatRef;
+  text: string;
+  mentions: string[];
+  replyTo: string | null;
+}
+
+export const ACK_STATUSES = ['server', 'delivered', 'read'] as const;
+export type AckStatus = (typeof ACK_STATUSES)[number];
+
+export interface MessageAckData {
+  id: string;
+  chat: ChatRef;
+  /** Who acknowledged it, for receipts from a group member; null for the server's ack and direct chats. */
+  recipient: string | null;
+  status: AckStatus;
+}
+
+export interface SessionStatusData {
+  sessionId: string;
+  status: string;
+  reason: string | null;
+  at: string;
+}
+
+export interface TestEventData {
+  webhookId: string;
+  message: string;
+}
+
+export interface WebhookEventDataMap {
+  'message.received': MessageReceivedData;
+  'message.sent': MessageSentData;
+  'message.ack': MessageAckData;
+  'session.status': SessionStatusData;
+}
+
+/** Event ids follow the Standard Webhooks habit of a typed prefix: `evt_` and 32 hex characters. */
+export function newEventId(): string {
+  return `evt_${randomUUID().replace(/-/g, '')}`;
+}
+
+export function envelope<E extends WebhookEventType>(
+  type: E,
+  sessionId: string,
+  timestamp: string,
+  data: WebhookEventDataMap[E],
+): WebhookEnvelope<WebhookEventDataMap[E]> {
+  return { version: 1, id: newEventId(), type, sessionId, timestamp, data };
+}
+
+export function selects(selectors: readonly string[], type: WebhookEventType): boolean {
+  return selectors.includes(ALL_EVENTS) || selectors.includes(type);
+}
