@@ -13,3 +13,7 @@ export interface AuthUser {
 export function isAdmin(user: AuthUser): boolean {
   return user.role === 'admin';
 }
+
+export function toAuthUser(user: Pick<AuthUser, 'id' | 'username' | 'role'>, via: AuthUser['via']): AuthUser {
+  return { id: user.id, username: user.username, role: user.role, via };
+}

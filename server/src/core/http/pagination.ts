@@ -10,6 +10,7 @@ export const MAX_PAGE_LIMIT = 200;
 /** Query parameters of a list endpoint; feature queries extend this class to add their own filters. */
 export class PaginationQueryDto {
   @ApiPropertyOptional({
+    type: 'integer',
     description: 'How many items to return',
     minimum: 1,
     maximum: MAX_PAGE_LIMIT,
@@ -22,7 +23,7 @@ export class PaginationQueryDto {
   @Max(MAX_PAGE_LIMIT)
   limit: number = DEFAULT_PAGE_LIMIT;
 
-  @ApiPropertyOptional({ description: 'How many items to skip', minimum: 0, default: 0 })
+  @ApiPropertyOptional({ type: 'integer', description: 'How many items to skip', minimum: 0, default: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -45,7 +46,7 @@ export function PageDto<T>(itemType: ClassType<T>): ClassType<Page<T>> {
     @ApiProperty({ type: itemType, isArray: true })
     items!: T[];
 
-    @ApiProperty({ description: 'All matching items, not only this page', minimum: 0 })
+    @ApiProperty({ type: 'integer', description: 'All matching items, not only this page', minimum: 0 })
     total!: number;
   }
   return PageOf;

@@ -1,0 +1,110 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import { NotFoundError, UnauthorizedError } from '../core/errors/domain-errors';
+import type { ApiKeyEntity } from './api-key.entity';
+import type { ApiKeysRepository, NewApiKey } from './api-keys.repository';
+import { ApiKeysService } from './api-keys.service';
+import type { AuthUser } from './auth-user';
+import type { Clock } from './clock';
+import type { UserEntity } from './user.entity';
+
+const alice: AuthUser = { id: randomUUID(), username: 'alice', role: 'user', via: 'jwt' };
+const bob: AuthUser = { id: randomUUID(), username: 'bob', role: 'admin', via: 'jwt' };
+
+class FakeApiKeys {
+  readonly rows: ApiKeyEntity[] = [];
+  readonly uses: Date[] = [];
+
+  async create(key: NewApiKey) {
+    const row: ApiKeyEntity = { ...key, id: randomUUID(), createdAt: new Date(), lastUsedAt: null };
+    this.rows.push(row);
+    return row;
+  }
+  async listByOwner(userId: string) {
+    const items = this.rows.filter((row) => row.userId === userId);
+    return { items, total: items.length };
+  }
+  async findByHash(keyHash: string) {
+    const key = this.rows.find((row) => row.keyHash === keyHash);
+    const owner = [alice, bob].find((user) => user.id === key?.userId);
+    return key && owner ? { key, owner: { ...owner, createdAt: new Date() } as unknown as UserEntity } : null;
+  }
+  async deleteOwned(id: string, userId: string) {
+    const index = this.rows.findIndex((row) => row.id === id && row.userId === userId);
+    if (index >= 0) this.rows.splice(index, 1);
+    return index >= 0;
+  }
+  async recordUse(id: string, now: Date) {
+    this.uses.push(now);
+    const row = this.rows.find((candidate) => candidate.id === id);
+    if (row) row.lastUsedAt = now;
+  }
+}
+
+function setup() {
+  const keys = new FakeApiKeys();
+  const clock = { time: new Date('2025-01-01T00:00:00Z'), now: () => new Date(clock.time) };
+  const service = new ApiKeysService(keys as unknown as ApiKeysRepository, clock as unknown as Clock);
+  const advance = (seconds: number): void => {
+    clock.time = new Date(clock.time.getTime() + seconds * 1000);
+  };
+  return { service, keys, advance };
+}
+
+describe('ApiKeysService', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  it('creates a wago_ key of 256 random bits and keeps only its SHA-256 and first 12 characters', async () => {
+    const { service, keys } = setup();
+    const { apiKey, key } = await service.create(alice, '  billing  ');
+    expect(key).toMatch(/^wago_[A-Za-z0-9_-]{43}$/);
+    expect(apiKey).toMatchObject({ name: 'billing', userId: alice.id, prefix: key.slice(0, 12) });
+    expect(keys.rows[0].keyHash).toBe(createHash('sha256').update(key).digest('hex'));
+    expect(JSON.stringify(keys.rows)).not.toContain(key);
+  });
+
+  it('never creates the same key twice', async () => {
+    const { service } = setup();
+    const created = await Promise.all([1, 2, 3].map(() => service.create(alice, 'k')));
+    expect(new Set(created.map(({ key }) => key)).size).toBe(3);
+  });
+
+  it('authenticates a key as its owner, acting through the key', async () => {
+    const { service } = setup();
+    const { key } = await service.create(bob, 'ci');
+    expect(await service.authenticate(key)).toEqual({ id: bob.id, username: 'bob', role: 'admin', via: 'api-key' });
+  });
+
+  it.each(['wago_short', 'wrong_0123456789abcdef0123456789abcdef01', 'wago_0123456789abcdef0123456789abcdef0123'])(
+    'rejects the key %j',
+    async (key) => {
+      const { service } = setup();
+      await expect(service.authenticate(key)).rejects.toThrow(UnauthorizedError);
+    },
+  );
+
+  it('records a key’s use at most once a minute', async () => {
+    const { service, keys, advance } = setup();
+    const { key } = await service.create(alice, 'busy');
+    await service.authenticate(key);
+    advance(30);
+    await service.authenticate(key);
+    advance(30);
+    await service.authenticate(key);
+    expect(keys.uses.map((use) => use.toISOString())).toEqual(['2025-01-01T00:00:00.000Z', '2025-01-01T00:01:00.000Z']);
+  });
+
+  it('stops accepting a key once it is revoked', async () => {
+    const { service } = setup();
+    const { apiKey, key } = await service.create(alice, 'old');
+    await service.revoke(alice, apiKey.id);
+    await expect(service.authenticate(key)).rejects.toThrow(UnauthorizedError);
+  });
+
+  it('answers "not found" for someone else’s key, and leaves it working', async () => {
+    const { service } = setup();
+    const { apiKey, key } = await service.create(alice, 'mine');
+    await expect(service.revoke(bob, apiKey.id)).rejects.toThrow(NotFoundError);
+    await expect(service.authenticate(key)).resolves.toMatchObject({ id: alice.id });
+  });
+});

@@ -1,0 +1,27 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { BadRequestError, NotFoundError } from '../core/errors/domain-errors';
+import type { Page } from '../core/http/pagination';
+import type { AuthUser } from './auth-user';
+import type { UserEntity } from './user.entity';
+import { UsersRepository } from './users.repository';
+
+/** User administration (the routes are admin-only). */
+@Injectable()
+export class UsersService {
+  private readonly logger = new Logger(UsersService.name);
+
+  constructor(private readonly users: UsersRepository) {}
+
+  list(page: { limit: number; offset: number }): Promise<Page<UserEntity>> {
+    return this.users.list(page);
+  }
+
+  /** Takes the user's API keys and sessions with them; their tokens stop working at the next request. */
+  async delete(caller: AuthUser, id: string): Promise<void> {
+    // Also guarantees an admin remains: the caller is one.
+    if (id === caller.id) throw new BadRequestError('You cannot delete your own account');
+    const user = await this.users.findById(id);
+    if (!user || !(await this.users.delete(id))) throw new NotFoundError(`User ${id} not found`);
+    this.logger.log(`User deleted: ${user.username} by ${caller.username}`);
+  }
+}
