@@ -1,0 +1,156 @@
+// Sign in with username and PIN; after too many failures the server locks the account for a while and says until when.
+import {
+  ChangeDetectionStrategy,
+  Component,
+  ElementRef,
+  Injector,
+  OnInit,
+  afterNextRender,
+  computed,
+  inject,
+  input,
+  signal,
+  viewChild,
+} from '@angular/core';
+import { DatePipe } from '@angular/common';
+import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { Router, RouterLink } from '@angular/router';
+import { Api } from '../core/api';
+import { Auth, isReturnUrl } from '../core/auth';
+import { injectNow, secondsUntil } from '../core/clock';
+import { errorMessage, hasStatus, retryAfter } from '../core/errors';
+import { focusFirstInvalid } from '../core/forms';
+import { formatDuration } from '../core/format';
+
+@Component({
+  selector: 'wago-login',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [ReactiveFormsModule, RouterLink, DatePipe],
+  template: `
+    <main class="auth-page">
+      <div class="card auth-card">
+        <h1>Sign in to WAGO</h1>
+        <form #formElement [formGroup]="form" (ngSubmit)="submit()" novalidate>
+          <div class="field">
+            <label class="field__label" for="login-username">Username</label>
+            <input
+              id="login-username"
+              class="input"
+              formControlName="username"
+              autocomplete="username"
+              autocapitalize="none"
+              spellcheck="false"
+              required
+              [attr.aria-invalid]="submitted() && form.controls.username.invalid"
+              aria-describedby="login-username-error"
+            />
+            @if (submitted() && form.controls.username.invalid) {
+              <p id="login-username-error" class="field__error">Enter your username.</p>
+            }
+          </div>
+          <div class="field">
+            <label class="field__label" for="login-pin">PIN</label>
+            <input
+              id="login-pin"
+              class="input"
+              type="password"
+              inputmode="numeric"
+              autocomplete="current-password"
+              formControlName="pin"
+              required
+              [attr.aria-invalid]="submitted() && form.controls.pin.invalid"
+              aria-describedby="login-pin-error"
+            />
+            @if (submitted() && form.controls.pin.invalid) {
+              <p id="login-pin-error" class="field__error">Enter your PIN.</p>
+            }
+          </div>
+          @if (lockedUntil(); as until) {
+            @if (locked()) {
+              <div class="alert alert--warning" role="alert">
+                <p>{{ error() }}</p>
+                <p>
+                  You can try again at
+                  <time [attr.datetime]="until.toISOString()">{{ until | date: 'mediumTime' }}</time> (in
+                  {{ waitText() }}).
+                </p>
+              </div>
+            } @else {
+              <p class="alert alert--info" role="status">You can try again now.</p>
+            }
+          } @else if (error()) {
+            <p class="alert alert--error" role="alert">{{ error() }}</p>
+          }
+          <button type="submit" class="button button--primary button--block" [disabled]="busy() || locked()">
+            {{ busy() ? 'Signing in…' : 'Sign in' }}
+          </button>
+        </form>
+        @if (offerSetup()) {
+          <p class="auth-card__footer">First time here? <a routerLink="/setup">Set up WAGO</a></p>
+        }
+      </div>
+    </main>
+  `,
+})
+export class Login implements OnInit {
+  private readonly api = inject(Api);
+  private readonly auth = inject(Auth);
+  private readonly router = inject(Router);
+  private readonly injector = inject(Injector);
+  private readonly now = injectNow();
+  private readonly formElement = viewChild.required<ElementRef<HTMLFormElement>>('formElement');
+
+  /** Where to go after signing in (a query parameter set when a page needed a sign-in). */
+  readonly returnUrl = input<string>();
+
+  protected readonly form = inject(NonNullableFormBuilder).group({
+    username: ['', Validators.required],
+    pin: ['', Validators.required],
+  });
+  protected readonly submitted = signal(false);
+  protected readonly busy = signal(false);
+  protected readonly error = signal<string | null>(null);
+  protected readonly lockedUntil = signal<Date | null>(null);
+  protected readonly offerSetup = signal(false);
+  private readonly secondsLeft = computed(() => {
+    const until = this.lockedUntil();
+    return until ? secondsUntil(until, this.now()) : 0;
+  });
+  protected readonly locked = computed(() => this.secondsLeft() > 0);
+  protected readonly waitText = computed(() => formatDuration(this.secondsLeft()));
+
+  ngOnInit(): void {
+    void this.checkSetup();
+  }
+
+  private async checkSetup(): Promise<void> {
+    try {
+      if ((await this.api.auth.setupState()).needsSetup) await this.router.navigateByUrl('/setup');
+    } catch (error) {
+      // A server without the setup endpoint: let the user find the setup page.
+      this.offerSetup.set(hasStatus(error, 404));
+    }
+  }
+
+  protected async submit(): Promise<void> {
+    this.submitted.set(true);
+    if (this.form.invalid) {
+      afterNextRender(() => focusFirstInvalid(this.formElement().nativeElement), { injector: this.injector });
+      return;
+    }
+    this.busy.set(true);
+    this.error.set(null);
+    this.lockedUntil.set(null);
+    try {
+      this.auth.signedIn(await this.api.auth.login(this.form.getRawValue()));
+      const returnUrl = this.returnUrl();
+      await this.router.navigateByUrl(isReturnUrl(returnUrl) ? returnUrl : '/sessions');
+    } catch (error) {
+      this.error.set(errorMessage(error));
+      if (hasStatus(error, 429)) this.lockedUntil.set(retryAfter(error));
+      this.form.controls.pin.reset();
+    } finally {
+      this.busy.set(false);
+    }
+  }
+}

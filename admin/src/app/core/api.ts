@@ -1,0 +1,134 @@
+// The one typed client of the WAGO REST API; every screen talks to the server through it.
+import { HttpClient, HttpContext, HttpParams } from '@angular/common/http';
+import { Injectable, inject } from '@angular/core';
+import { firstValueFrom } from 'rxjs';
+import type {
+  AccessToken,
+  ApiKey,
+  ChangePinRequest,
+  CreateApiKeyRequest,
+  CreatedApiKey,
+  CreatedUser,
+  CreatedWebhook,
+  CreateSessionRequest,
+  CreateUserRequest,
+  Credentials,
+  Delivery,
+  DeliveryDetail,
+  DeliveryListQuery,
+  Page,
+  PageQuery,
+  PairingCode,
+  PairingCodeRequest,
+  Session,
+  SessionListQuery,
+  SessionQr,
+  SetupState,
+  UpdateSessionRequest,
+  User,
+  Webhook,
+  WebhookSecret,
+  WebhookSettings,
+  WebhookTestResult,
+} from './api-types';
+import { CALLER_SHOWS_ERRORS } from './error-interceptor';
+
+export const API_BASE = '/api/v1';
+
+type QueryValue = string | number | boolean | undefined;
+
+/** For requests whose every failure the screen explains in place (a sign-in form's message), 401 included. */
+const callerShowsErrors = () => new HttpContext().set(CALLER_SHOWS_ERRORS, true);
+
+@Injectable({ providedIn: 'root' })
+export class Api {
+  private readonly http = inject(HttpClient);
+
+  readonly auth = {
+    setupState: () => this.get<SetupState>('/auth/setup'),
+    /** Creates the first user; only allowed while there is none. */
+    setUp: (credentials: Credentials) => this.post<AccessToken>('/auth/register', credentials, callerShowsErrors()),
+    login: (credentials: Credentials) => this.post<AccessToken>('/auth/login', credentials, callerShowsErrors()),
+    me: () => this.get<User>('/auth/me'),
+    changePin: (request: ChangePinRequest) => this.postWithoutAnswer('/auth/pin', request, callerShowsErrors()),
+  };
+
+  readonly users = {
+    list: (query: PageQuery = {}) => this.get<Page<User>>('/users', { ...query }),
+    create: (request: CreateUserRequest) => this.post<CreatedUser>('/auth/register', request),
+    delete: (userId: string) => this.delete(`/users/${encodeURIComponent(userId)}`),
+  };
+
+  readonly apiKeys = {
+    list: (query: PageQuery = {}) => this.get<Page<ApiKey>>('/auth/api-keys', { ...query }),
+    create: (request: CreateApiKeyRequest) => this.post<CreatedApiKey>('/auth/api-keys', request),
+    revoke: (apiKeyId: string) => this.delete(`/auth/api-keys/${encodeURIComponent(apiKeyId)}`),
+  };
+
+  readonly sessions = {
+    list: (query: SessionListQuery = {}) => this.get<Page<Session>>('/sessions', { ...query }),
+    get: (sessionId: string) => this.get<Session>(sessionPath(sessionId)),
+    create: (request: CreateSessionRequest) => this.post<Session>('/sessions', request),
+    update: (sessionId: string, request: UpdateSessionRequest) => this.patch<Session>(sessionPath(sessionId), request),
+    delete: (sessionId: string) => this.delete(sessionPath(sessionId)),
+    start: (sessionId: string) => this.post<Session>(`${sessionPath(sessionId)}/start`),
+    stop: (sessionId: string) => this.post<Session>(`${sessionPath(sessionId)}/stop`),
+    logout: (sessionId: string) => this.post<Session>(`${sessionPath(sessionId)}/logout`),
+    /** Answers 409 while the session shows no QR code. */
+    qr: (sessionId: string) => this.get<SessionQr>(`${sessionPath(sessionId)}/qr`),
+    requestPairingCode: (sessionId: string, request: PairingCodeRequest) =>
+      this.post<PairingCode>(`${sessionPath(sessionId)}/pairing-code`, request),
+  };
+
+  readonly webhooks = {
+    list: (sessionId: string, query: PageQuery = {}) =>
+      this.get<Page<Webhook>>(`${sessionPath(sessionId)}/webhooks`, { ...query }),
+    create: (sessionId: string, settings: WebhookSettings) =>
+      this.post<CreatedWebhook>(`${sessionPath(sessionId)}/webhooks`, settings),
+    get: (webhookId: string) => this.get<Webhook>(webhookPath(webhookId)),
+    update: (webhookId: string, settings: Partial<WebhookSettings>) =>
+      this.patch<Webhook>(webhookPath(webhookId), settings),
+    delete: (webhookId: string) => this.delete(webhookPath(webhookId)),
+    test: (webhookId: string) => this.post<WebhookTestResult>(`${webhookPath(webhookId)}/test`),
+    rotateSecret: (webhookId: string) => this.post<WebhookSecret>(`${webhookPath(webhookId)}/rotate-secret`),
+    deliveries: (webhookId: string, query: DeliveryListQuery = {}) =>
+      this.get<Page<Delivery>>(`${webhookPath(webhookId)}/deliveries`, { ...query }),
+  };
+
+  readonly deliveries = {
+    get: (deliveryId: string) => this.get<DeliveryDetail>(deliveryPath(deliveryId)),
+    redeliver: (deliveryId: string) => this.postWithoutAnswer(`${deliveryPath(deliveryId)}/redeliver`),
+  };
+
+  private get<T>(path: string, query?: Record<string, QueryValue>): Promise<T> {
+    return firstValueFrom(this.http.get<T>(API_BASE + path, { params: toParams(query) }));
+  }
+
+  private post<T>(path: string, body: object = {}, context?: HttpContext): Promise<T> {
+    return firstValueFrom(this.http.post<T>(API_BASE + path, body, { context }));
+  }
+
+  private async postWithoutAnswer(path: string, body: object = {}, context?: HttpContext): Promise<void> {
+    await firstValueFrom(this.http.post(API_BASE + path, body, { context }));
+  }
+
+  private patch<T>(path: string, body: object): Promise<T> {
+    return firstValueFrom(this.http.patch<T>(API_BASE + path, body));
+  }
+
+  private async delete(path: string): Promise<void> {
+    await firstValueFrom(this.http.delete(API_BASE + path));
+  }
+}
+
+const sessionPath = (sessionId: string) => `/sessions/${encodeURIComponent(sessionId)}`;
+const webhookPath = (webhookId: string) => `/webhooks/${encodeURIComponent(webhookId)}`;
+const deliveryPath = (deliveryId: string) => `/deliveries/${encodeURIComponent(deliveryId)}`;
+
+function toParams(query: Record<string, QueryValue> | undefined): HttpParams {
+  let params = new HttpParams();
+  for (const [name, value] of Object.entries(query ?? {})) {
+    if (value !== undefined && value !== '') params = params.set(name, String(value));
+  }
+  return params;
+}

@@ -1,0 +1,16 @@
+// Words for numbers the console shows: durations and phone numbers.
+
+/** `42 s`, `3 min 5 s`, `2 h 10 min`. */
+export function formatDuration(totalSeconds: number): string {
+  const seconds = Math.max(0, Math.round(totalSeconds));
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return seconds % 60 ? `${minutes} min ${seconds % 60} s` : `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+}
+
+/** The API keeps phone numbers as digits only, with the country code. */
+export function formatPhoneNumber(digits: string | null): string {
+  return digits ? `+${digits}` : '—';
+}

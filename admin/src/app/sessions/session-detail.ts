@@ -1,0 +1,345 @@
+// One session: its live status, linking it (QR or pairing code), what WhatsApp reports about it, and its lifecycle.
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
+import { DatePipe } from '@angular/common';
+import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { Router, RouterLink } from '@angular/router';
+import { Api } from '../core/api';
+import type { Session, SessionQr } from '../core/api-types';
+import { Confirm } from '../core/confirm';
+import { errorMessage, hasStatus } from '../core/errors';
+import { formatPhoneNumber } from '../core/format';
+import { Notifier } from '../core/notifier';
+import { Realtime } from '../core/realtime';
+import { LinkDevice } from './link-device';
+import { SessionStatusBadge } from './session-status-badge';
+import { STATUS_INFO, canLogOut, canStart, canStop, currentStatus, isLinking, isStale } from './session-status';
+
+type SessionAction = 'start' | 'stop' | 'logout' | 'delete' | 'rename';
+
+@Component({
+  selector: 'wago-session-detail',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [DatePipe, ReactiveFormsModule, RouterLink, LinkDevice, SessionStatusBadge],
+  template: `
+    <nav class="breadcrumb" aria-label="Breadcrumb">
+      <a routerLink="/sessions">Sessions</a>
+      <span aria-hidden="true">/</span>
+      <span aria-current="page">{{ session()?.name ?? 'Session' }}</span>
+    </nav>
+
+    @if (loadError(); as loadError) {
+      <div class="alert alert--error" role="alert">
+        <p>{{ loadError }}</p>
+        <a class="button" routerLink="/sessions">Back to sessions</a>
+      </div>
+    } @else if (session(); as session) {
+      <header class="page-header">
+        @if (renaming()) {
+          <form class="inline-form" [formGroup]="renameForm" (ngSubmit)="rename()" novalidate>
+            <div class="field">
+              <label class="field__label" for="rename-session">Session name</label>
+              <input id="rename-session" class="input" formControlName="name" required maxlength="100" />
+            </div>
+            <button type="submit" class="button button--primary" [disabled]="busy() === 'rename'">Save</button>
+            <button type="button" class="button" (click)="renaming.set(false)">Cancel</button>
+          </form>
+        } @else {
+          <h1>{{ session.name }}</h1>
+          <button type="button" class="button button--small" (click)="startRenaming(session)">Rename</button>
+        }
+      </header>
+
+      <section class="card status-panel" aria-labelledby="status-title">
+        <h2 id="status-title" class="visually-hidden">Status</h2>
+        <div class="status-panel__line" aria-live="polite">
+          <wago-session-status-badge [status]="status()" />
+          <span>{{ statusInfo().description }}</span>
+        </div>
+        @if (liveReason(); as reason) {
+          <p class="muted">Reason: {{ reason }}</p>
+        }
+        @if (status() === 'qr_timeout') {
+          <p class="alert alert--warning" role="alert">
+            Nobody scanned the QR code in time, so WhatsApp stopped offering new ones. Select Connect to start again.
+          </p>
+        }
+        @if (subscribeError(); as subscribeError) {
+          <p class="alert alert--warning">Live updates are unavailable for this session: {{ subscribeError }}</p>
+        }
+        <div class="actions">
+          @if (canStart()) {
+            <button type="button" class="button button--primary" [disabled]="busy() !== null" (click)="start()">
+              {{ busy() === 'start' ? 'Connecting…' : 'Connect' }}
+            </button>
+          }
+          @if (canStop()) {
+            <button type="button" class="button" [disabled]="busy() !== null" (click)="stop(session)">
+              {{ busy() === 'stop' ? 'Stopping…' : 'Stop' }}
+            </button>
+          }
+          @if (canLogOut()) {
+            <button type="button" class="button" [disabled]="busy() !== null" (click)="logOut(session)">
+              {{ busy() === 'logout' ? 'Logging out…' : 'Log out' }}
+            </button>
+          }
+          <a class="button" [routerLink]="['/sessions', session.id, 'webhooks']">Webhooks</a>
+          <button type="button" class="button button--danger" [disabled]="busy() !== null" (click)="delete(session)">
+            {{ busy() === 'delete' ? 'Deleting…' : 'Delete' }}
+          </button>
+        </div>
+      </section>
+
+      @if (linking()) {
+        <wago-link-device [sessionId]="session.id" [status]="status()" [qr]="qr()" />
+      }
+
+      <section class="card" aria-labelledby="details-title">
+        <h2 id="details-title">Details</h2>
+        <dl class="details">
+          <div>
+            <dt>Phone</dt>
+            <dd>{{ formatPhoneNumber(session.phoneNumber) }}</dd>
+          </div>
+          <div>
+            <dt>Push name</dt>
+            <dd>{{ session.pushName ?? '—' }}</dd>
+          </div>
+          <div>
+            <dt>JID</dt>
+            <dd class="mono">{{ session.jid ?? '—' }}</dd>
+          </div>
+          <div>
+            <dt>LID</dt>
+            <dd class="mono">{{ session.lid ?? '—' }}</dd>
+          </div>
+          <div>
+            <dt>Device</dt>
+            <dd>
+              @if (session.device; as device) {
+                {{ device.platform ?? 'Unknown platform' }} · {{ device.browser ?? 'unknown browser' }}
+                @if (device.deviceId !== null) {
+                  · device {{ device.deviceId }}
+                }
+              } @else {
+                —
+              }
+            </dd>
+          </div>
+          <div>
+            <dt>Last connected</dt>
+            <dd>
+              @if (session.lastConnectedAt; as at) {
+                <time [attr.datetime]="at">{{ at | date: 'medium' }}</time>
+              } @else {
+                Never
+              }
+            </dd>
+          </div>
+          <div>
+            <dt>Last disconnect</dt>
+            <dd>
+              @if (session.lastDisconnect; as disconnect) {
+                {{ disconnect.reason }}
+                @if (disconnect.code !== null) {
+                  (code {{ disconnect.code }})
+                }
+                at <time [attr.datetime]="disconnect.at">{{ disconnect.at | date: 'medium' }}</time>
+              } @else {
+                —
+              }
+            </dd>
+          </div>
+          <div>
+            <dt>Created</dt>
+            <dd>
+              <time [attr.datetime]="session.createdAt">{{ session.createdAt | date: 'medium' }}</time>
+            </dd>
+          </div>
+          <div>
+            <dt>Session ID</dt>
+            <dd class="mono">{{ session.id }}</dd>
+          </div>
+        </dl>
+      </section>
+    } @else {
+      <p class="loading" role="status">Loading the session…</p>
+    }
+  `,
+})
+export class SessionDetail {
+  private readonly api = inject(Api);
+  private readonly realtime = inject(Realtime);
+  private readonly confirm = inject(Confirm);
+  private readonly notifier = inject(Notifier);
+  private readonly router = inject(Router);
+
+  readonly sessionId = input.required<string>();
+
+  protected readonly formatPhoneNumber = formatPhoneNumber;
+  protected readonly session = signal<Session | null>(null);
+  protected readonly loadError = signal<string | null>(null);
+  protected readonly busy = signal<SessionAction | null>(null);
+  protected readonly renaming = signal(false);
+  protected readonly renameForm = inject(NonNullableFormBuilder).group({ name: ['', Validators.required] });
+  /** Fetched when the page opens on a QR code the socket has not sent (yet). */
+  private readonly fetchedQr = signal<SessionQr | null>(null);
+
+  private readonly liveEvent = computed(() => this.realtime.statuses().get(this.sessionId()));
+  protected readonly status = computed(() => {
+    const session = this.session();
+    return session ? currentStatus(session, this.liveEvent()) : 'created';
+  });
+  protected readonly statusInfo = computed(() => STATUS_INFO[this.status()]);
+  protected readonly liveReason = computed(() => {
+    const event = this.liveEvent();
+    return event?.status === this.status() ? event.reason : null;
+  });
+  protected readonly canStart = computed(() => canStart(this.status()));
+  protected readonly canStop = computed(() => canStop(this.status()));
+  protected readonly canLogOut = computed(() => {
+    const session = this.session();
+    return session !== null && canLogOut(session, this.status());
+  });
+  protected readonly linking = computed(() => isLinking(this.status()));
+  protected readonly qr = computed(() => {
+    if (this.status() !== 'qr') return undefined;
+    return this.realtime.qrCodes().get(this.sessionId()) ?? this.fetchedQr() ?? undefined;
+  });
+  protected readonly subscribeError = computed(() => this.realtime.subscribeErrors().get(this.sessionId()));
+
+  constructor() {
+    effect(() => {
+      const sessionId = this.sessionId();
+      untracked(() => void this.load(sessionId));
+    });
+    // A status change brings new facts (phone, JID, last disconnect): reload them.
+    effect(() => {
+      const event = this.liveEvent();
+      const session = untracked(() => this.session());
+      if (session && isStale(session, event)) untracked(() => void this.reload(session.id));
+    });
+    effect(() => {
+      if (this.status() === 'qr' && !this.realtime.qrCodes().has(this.sessionId())) {
+        const sessionId = this.sessionId();
+        untracked(() => void this.fetchQr(sessionId));
+      }
+    });
+  }
+
+  protected startRenaming(session: Session): void {
+    this.renameForm.setValue({ name: session.name });
+    this.renaming.set(true);
+  }
+
+  protected async rename(): Promise<void> {
+    const name = this.renameForm.getRawValue().name.trim();
+    if (!name) return;
+    await this.act('rename', async () => {
+      this.session.set(await this.api.sessions.update(this.sessionId(), { name }));
+      this.renaming.set(false);
+      this.notifier.success('Session renamed.');
+    });
+  }
+
+  protected async start(): Promise<void> {
+    await this.act('start', async () => {
+      this.session.set(await this.api.sessions.start(this.sessionId()));
+    });
+  }
+
+  protected async stop(session: Session): Promise<void> {
+    const confirmed = await this.confirm.ask({
+      title: `Stop “${session.name}”?`,
+      message:
+        'Stopping disconnects this session from WhatsApp: no messages come in or go out until it is connected again. ' +
+        'The account stays linked, so Connect resumes it without a new QR code.',
+      confirmLabel: 'Stop session',
+    });
+    if (!confirmed) return;
+    await this.act('stop', async () => {
+      this.session.set(await this.api.sessions.stop(session.id));
+      this.notifier.success('Session stopped.');
+    });
+  }
+
+  protected async logOut(session: Session): Promise<void> {
+    const confirmed = await this.confirm.ask({
+      title: `Log out “${session.name}”?`,
+      message:
+        'Logging out unlinks WAGO from this WhatsApp account (it disappears from Linked devices on the phone). ' +
+        'Connecting again needs a new QR code or pairing code. Webhooks and history are kept.',
+      confirmLabel: 'Log out',
+      destructive: true,
+    });
+    if (!confirmed) return;
+    await this.act('logout', async () => {
+      this.session.set(await this.api.sessions.logout(session.id));
+      this.notifier.success('Session logged out.');
+    });
+  }
+
+  protected async delete(session: Session): Promise<void> {
+    const confirmed = await this.confirm.ask({
+      title: `Delete “${session.name}”?`,
+      message:
+        'Deleting logs the session out of WhatsApp and permanently removes it with its webhooks and delivery ' +
+        'history. This cannot be undone.',
+      confirmLabel: 'Delete session',
+      destructive: true,
+    });
+    if (!confirmed) return;
+    await this.act('delete', async () => {
+      await this.api.sessions.delete(session.id);
+      this.realtime.forget(session.id);
+      this.notifier.success(`Session “${session.name}” deleted.`);
+      await this.router.navigate(['/sessions']);
+    });
+  }
+
+  private async load(sessionId: string): Promise<void> {
+    this.session.set(null);
+    this.loadError.set(null);
+    this.fetchedQr.set(null);
+    this.renaming.set(false);
+    try {
+      this.session.set(await this.api.sessions.get(sessionId));
+      this.realtime.follow(sessionId);
+    } catch (error) {
+      this.loadError.set(
+        hasStatus(error, 404)
+          ? 'This session does not exist (any more).'
+          : `The session could not be loaded: ${errorMessage(error)}`,
+      );
+    }
+  }
+
+  private async reload(sessionId: string): Promise<void> {
+    try {
+      const fresh = await this.api.sessions.get(sessionId);
+      if (fresh.id === this.sessionId()) this.session.set(fresh);
+    } catch {
+      // Reported by the error interceptor; the page keeps the live status.
+    }
+  }
+
+  private async fetchQr(sessionId: string): Promise<void> {
+    try {
+      const qr = await this.api.sessions.qr(sessionId);
+      if (sessionId === this.sessionId()) this.fetchedQr.set(qr);
+    } catch {
+      // 409: no QR code right now; the socket sends the next one.
+    }
+  }
+
+  /** One lifecycle action at a time; failures are shown by the error interceptor. */
+  private async act(action: SessionAction, run: () => Promise<void>): Promise<void> {
+    this.busy.set(action);
+    try {
+      await run();
+    } catch {
+      // Shown by the error interceptor.
+    } finally {
+      this.busy.set(null);
+    }
+  }
+}

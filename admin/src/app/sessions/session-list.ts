@@ -1,0 +1,239 @@
+// All sessions with their live status, and the form that creates one.
+import {
+  ChangeDetectionStrategy,
+  Component,
+  ElementRef,
+  Injector,
+  OnInit,
+  afterNextRender,
+  computed,
+  effect,
+  inject,
+  signal,
+  untracked,
+  viewChild,
+} from '@angular/core';
+import { DatePipe } from '@angular/common';
+import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { Router, RouterLink } from '@angular/router';
+import { Api } from '../core/api';
+import { SESSION_STATUSES, type Page, type Session, type SessionStatus } from '../core/api-types';
+import { errorMessage } from '../core/errors';
+import { formatPhoneNumber } from '../core/format';
+import { focusFirstInvalid } from '../core/forms';
+import { Notifier } from '../core/notifier';
+import { Pager } from '../core/pager';
+import { Realtime } from '../core/realtime';
+import { SessionStatusBadge } from './session-status-badge';
+import { currentStatus, isStale } from './session-status';
+
+const PAGE_SIZE = 50;
+
+@Component({
+  selector: 'wago-session-list',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [ReactiveFormsModule, RouterLink, DatePipe, Pager, SessionStatusBadge],
+  template: `
+    <h1>Sessions</h1>
+
+    <section class="card" aria-labelledby="create-session-title">
+      <h2 id="create-session-title">Create a session</h2>
+      <form #formElement class="inline-form" [formGroup]="form" (ngSubmit)="create()" novalidate>
+        <div class="field">
+          <label class="field__label" for="session-name">Session name</label>
+          <input
+            id="session-name"
+            class="input"
+            formControlName="name"
+            required
+            maxlength="100"
+            placeholder="support-line"
+            [attr.aria-invalid]="submitted() && form.controls.name.invalid"
+            aria-describedby="session-name-hint session-name-error"
+          />
+          <p id="session-name-hint" class="field__hint">A name for you to recognise it, such as the team or number.</p>
+          @if (submitted() && form.controls.name.invalid) {
+            <p id="session-name-error" class="field__error">Enter a session name.</p>
+          }
+        </div>
+        <button type="submit" class="button button--primary" [disabled]="creating()">
+          {{ creating() ? 'Creating…' : 'Create session' }}
+        </button>
+      </form>
+    </section>
+
+    <section aria-labelledby="sessions-title">
+      <div class="section-header">
+        <h2 id="sessions-title">All sessions</h2>
+        <div class="field field--inline">
+          <label class="field__label" for="session-status-filter">Status</label>
+          <select #statusSelect id="session-status-filter" class="input" (change)="filterBy(statusSelect.value)">
+            <option value="">All statuses</option>
+            @for (status of statuses; track status) {
+              <option [value]="status" [selected]="status === statusFilter()">{{ status }}</option>
+            }
+          </select>
+        </div>
+      </div>
+
+      @if (loading() && !page()) {
+        <p class="loading" role="status">Loading sessions…</p>
+      } @else if (loadError(); as loadError) {
+        <div class="alert alert--error" role="alert">
+          <p>The sessions could not be loaded: {{ loadError }}</p>
+          <button type="button" class="button" (click)="load()">Try again</button>
+        </div>
+      } @else if (rows().length === 0) {
+        <div class="empty">
+          @if (statusFilter()) {
+            <p>No session has the status {{ statusFilter() }}.</p>
+          } @else {
+            <p class="empty__title">No sessions yet</p>
+            <p>
+              A session is one WhatsApp account. Create one above, open it and select Connect, then scan the QR code
+              with WhatsApp on the phone (or enter a pairing code instead).
+            </p>
+          }
+        </div>
+      } @else {
+        <table class="table table--cards" [attr.aria-busy]="loading()">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Status</th>
+              <th scope="col">Phone</th>
+              <th scope="col">Push name</th>
+              <th scope="col">Last connected</th>
+            </tr>
+          </thead>
+          <tbody>
+            @for (row of rows(); track row.session.id) {
+              <tr>
+                <td data-label="Name">
+                  <a [routerLink]="['/sessions', row.session.id]">{{ row.session.name }}</a>
+                </td>
+                <td data-label="Status"><wago-session-status-badge [status]="row.status" /></td>
+                <td data-label="Phone">{{ formatPhoneNumber(row.session.phoneNumber) }}</td>
+                <td data-label="Push name">{{ row.session.pushName ?? '—' }}</td>
+                <td data-label="Last connected">
+                  @if (row.session.lastConnectedAt; as at) {
+                    <time [attr.datetime]="at">{{ at | date: 'medium' }}</time>
+                  } @else {
+                    Never
+                  }
+                </td>
+              </tr>
+            }
+          </tbody>
+        </table>
+        <wago-pager [total]="page()?.total ?? 0" [limit]="pageSize" [offset]="offset()" (offsetChange)="goTo($event)" />
+      }
+    </section>
+  `,
+})
+export class SessionList implements OnInit {
+  private readonly api = inject(Api);
+  private readonly realtime = inject(Realtime);
+  private readonly notifier = inject(Notifier);
+  private readonly router = inject(Router);
+  private readonly injector = inject(Injector);
+  private readonly formElement = viewChild.required<ElementRef<HTMLFormElement>>('formElement');
+  /** The live event each session was last reloaded for, so one event causes one reload. */
+  private readonly reloadedFor = new Map<string, string>();
+
+  protected readonly statuses = SESSION_STATUSES;
+  protected readonly pageSize = PAGE_SIZE;
+  protected readonly formatPhoneNumber = formatPhoneNumber;
+  protected readonly form = inject(NonNullableFormBuilder).group({ name: ['', Validators.required] });
+  protected readonly submitted = signal(false);
+  protected readonly creating = signal(false);
+  protected readonly statusFilter = signal<SessionStatus | ''>('');
+  protected readonly offset = signal(0);
+  protected readonly page = signal<Page<Session> | null>(null);
+  protected readonly loading = signal(true);
+  protected readonly loadError = signal<string | null>(null);
+  protected readonly rows = computed(() => {
+    const live = this.realtime.statuses();
+    return (this.page()?.items ?? []).map((session) => ({
+      session,
+      status: currentStatus(session, live.get(session.id)),
+    }));
+  });
+
+  constructor() {
+    effect(() => {
+      const live = this.realtime.statuses();
+      untracked(() => {
+        for (const session of this.page()?.items ?? []) {
+          const event = live.get(session.id);
+          if (isStale(session, event) && this.reloadedFor.get(session.id) !== event.at) {
+            this.reloadedFor.set(session.id, event.at);
+            void this.reloadOne(session.id);
+          }
+        }
+      });
+    });
+  }
+
+  ngOnInit(): void {
+    void this.load();
+  }
+
+  protected async load(): Promise<void> {
+    this.loading.set(true);
+    this.loadError.set(null);
+    try {
+      const page = await this.api.sessions.list({
+        status: this.statusFilter() || undefined,
+        limit: PAGE_SIZE,
+        offset: this.offset(),
+      });
+      this.page.set(page);
+      for (const session of page.items) this.realtime.follow(session.id);
+    } catch (error) {
+      this.loadError.set(errorMessage(error));
+    } finally {
+      this.loading.set(false);
+    }
+  }
+
+  protected async filterBy(status: string): Promise<void> {
+    this.statusFilter.set(SESSION_STATUSES.find((known) => known === status) ?? '');
+    this.offset.set(0);
+    await this.load();
+  }
+
+  protected async goTo(offset: number): Promise<void> {
+    this.offset.set(offset);
+    await this.load();
+  }
+
+  protected async create(): Promise<void> {
+    this.submitted.set(true);
+    if (this.form.invalid) {
+      afterNextRender(() => focusFirstInvalid(this.formElement().nativeElement), { injector: this.injector });
+      return;
+    }
+    this.creating.set(true);
+    try {
+      const session = await this.api.sessions.create({ name: this.form.getRawValue().name.trim() });
+      this.notifier.success(`Session “${session.name}” created. Select Connect to link a WhatsApp account.`);
+      await this.router.navigate(['/sessions', session.id]);
+    } catch {
+      // The error interceptor shows the server's message; the form keeps what was typed.
+    } finally {
+      this.creating.set(false);
+    }
+  }
+
+  private async reloadOne(sessionId: string): Promise<void> {
+    try {
+      const fresh = await this.api.sessions.get(sessionId);
+      this.page.update(
+        (page) => page && { ...page, items: page.items.map((session) => (session.id === sessionId ? fresh : session)) },
+      );
+    } catch {
+      // Reported by the error interceptor; the row keeps its live status.
+    }
+  }
+}

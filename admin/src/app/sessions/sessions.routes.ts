@@ -1,0 +1,14 @@
+import { Routes } from '@angular/router';
+
+export const sessionRoutes: Routes = [
+  {
+    path: '',
+    title: 'Sessions · WAGO',
+    loadComponent: () => import('./session-list').then((m) => m.SessionList),
+  },
+  {
+    path: ':sessionId',
+    title: 'Session · WAGO',
+    loadComponent: () => import('./session-detail').then((m) => m.SessionDetail),
+  },
+];

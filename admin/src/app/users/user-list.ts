@@ -1,0 +1,236 @@
+// Administrators manage who can sign in: list, create with a first PIN, delete.
+import {
+  ChangeDetectionStrategy,
+  Component,
+  ElementRef,
+  Injector,
+  OnInit,
+  afterNextRender,
+  inject,
+  signal,
+  viewChild,
+} from '@angular/core';
+import { DatePipe } from '@angular/common';
+import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { Api } from '../core/api';
+import type { Page, Role, User } from '../core/api-types';
+import { Auth } from '../core/auth';
+import { Confirm } from '../core/confirm';
+import { errorMessage } from '../core/errors';
+import { PIN_MISMATCH_MESSAGE, focusFirstInvalid, matchingPins } from '../core/forms';
+import { Notifier } from '../core/notifier';
+import { Pager } from '../core/pager';
+
+const PAGE_SIZE = 50;
+
+@Component({
+  selector: 'wago-user-list',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [DatePipe, ReactiveFormsModule, Pager],
+  template: `
+    <h1>Users</h1>
+
+    <section class="card" aria-labelledby="create-user-title">
+      <h2 id="create-user-title">Create a user</h2>
+      <form #formElement class="form-grid" [formGroup]="form" (ngSubmit)="create()" novalidate>
+        <div class="field">
+          <label class="field__label" for="user-username">Username</label>
+          <input
+            id="user-username"
+            class="input"
+            formControlName="username"
+            autocomplete="off"
+            autocapitalize="none"
+            spellcheck="false"
+            required
+            [attr.aria-invalid]="submitted() && form.controls.username.invalid"
+            aria-describedby="user-username-error"
+          />
+          @if (submitted() && form.controls.username.invalid) {
+            <p id="user-username-error" class="field__error">Enter a username.</p>
+          }
+        </div>
+        <div class="field">
+          <label class="field__label" for="user-pin">PIN</label>
+          <input
+            id="user-pin"
+            class="input"
+            type="password"
+            inputmode="numeric"
+            autocomplete="new-password"
+            formControlName="pin"
+            required
+            [attr.aria-invalid]="submitted() && form.controls.pin.invalid"
+            aria-describedby="user-pin-hint user-pin-error"
+          />
+          <p id="user-pin-hint" class="field__hint">Tell it to the user: they can change it under Account.</p>
+          @if (submitted() && form.controls.pin.invalid) {
+            <p id="user-pin-error" class="field__error">Choose a PIN.</p>
+          }
+        </div>
+        <div class="field">
+          <label class="field__label" for="user-confirm-pin">Confirm PIN</label>
+          <input
+            id="user-confirm-pin"
+            class="input"
+            type="password"
+            inputmode="numeric"
+            autocomplete="new-password"
+            formControlName="confirmPin"
+            required
+            [attr.aria-invalid]="submitted() && (form.controls.confirmPin.invalid || form.hasError('pinMismatch'))"
+            aria-describedby="user-confirm-pin-error"
+          />
+          @if (submitted() && form.controls.confirmPin.invalid) {
+            <p id="user-confirm-pin-error" class="field__error">Enter the PIN again.</p>
+          } @else if (submitted() && form.hasError('pinMismatch')) {
+            <p id="user-confirm-pin-error" class="field__error">{{ pinMismatchMessage }}</p>
+          }
+        </div>
+        <div class="field">
+          <label class="field__label" for="user-role">Role</label>
+          <select id="user-role" class="input" formControlName="role">
+            <option value="user">User: their own sessions and API keys</option>
+            <option value="admin">Administrator: also manages users</option>
+          </select>
+        </div>
+        <div class="form-grid__actions">
+          <button type="submit" class="button button--primary" [disabled]="creating()">
+            {{ creating() ? 'Creating…' : 'Create user' }}
+          </button>
+        </div>
+      </form>
+    </section>
+
+    <section aria-labelledby="users-title">
+      <h2 id="users-title">All users</h2>
+      @if (loading() && !page()) {
+        <p class="loading" role="status">Loading users…</p>
+      } @else if (loadError(); as loadError) {
+        <div class="alert alert--error" role="alert">
+          <p>The users could not be loaded: {{ loadError }}</p>
+          <button type="button" class="button" (click)="load()">Try again</button>
+        </div>
+      } @else {
+        <table class="table table--cards">
+          <thead>
+            <tr>
+              <th scope="col">Username</th>
+              <th scope="col">Role</th>
+              <th scope="col">Created</th>
+              <th scope="col"><span class="visually-hidden">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            @for (user of page()?.items; track user.id) {
+              <tr>
+                <td data-label="Username">
+                  {{ user.username }}
+                  @if (user.id === auth.user()?.id) {
+                    <span class="muted">(you)</span>
+                  }
+                </td>
+                <td data-label="Role">{{ user.role === 'admin' ? 'Administrator' : 'User' }}</td>
+                <td data-label="Created">{{ user.createdAt | date: 'medium' }}</td>
+                <td data-label="Actions" class="table__actions">
+                  @if (user.id !== auth.user()?.id) {
+                    <button type="button" class="button button--small button--danger" (click)="delete(user)">
+                      Delete
+                    </button>
+                  }
+                </td>
+              </tr>
+            }
+          </tbody>
+        </table>
+        <wago-pager [total]="page()?.total ?? 0" [limit]="pageSize" [offset]="offset()" (offsetChange)="goTo($event)" />
+      }
+    </section>
+  `,
+})
+export class UserList implements OnInit {
+  private readonly api = inject(Api);
+  private readonly confirm = inject(Confirm);
+  private readonly notifier = inject(Notifier);
+  private readonly injector = inject(Injector);
+  private readonly formElement = viewChild.required<ElementRef<HTMLFormElement>>('formElement');
+  protected readonly auth = inject(Auth);
+
+  protected readonly pageSize = PAGE_SIZE;
+  protected readonly pinMismatchMessage = PIN_MISMATCH_MESSAGE;
+  private readonly formBuilder = inject(NonNullableFormBuilder);
+  protected readonly form = this.formBuilder.group(
+    {
+      username: ['', Validators.required],
+      pin: ['', Validators.required],
+      confirmPin: ['', Validators.required],
+      role: this.formBuilder.control<Role>('user'),
+    },
+    { validators: matchingPins('pin', 'confirmPin') },
+  );
+  protected readonly submitted = signal(false);
+  protected readonly creating = signal(false);
+  protected readonly offset = signal(0);
+  protected readonly page = signal<Page<User> | null>(null);
+  protected readonly loading = signal(true);
+  protected readonly loadError = signal<string | null>(null);
+
+  ngOnInit(): void {
+    void this.load();
+  }
+
+  protected async load(): Promise<void> {
+    this.loading.set(true);
+    this.loadError.set(null);
+    try {
+      this.page.set(await this.api.users.list({ limit: PAGE_SIZE, offset: this.offset() }));
+    } catch (error) {
+      this.loadError.set(errorMessage(error));
+    } finally {
+      this.loading.set(false);
+    }
+  }
+
+  protected async goTo(offset: number): Promise<void> {
+    this.offset.set(offset);
+    await this.load();
+  }
+
+  protected async create(): Promise<void> {
+    this.submitted.set(true);
+    if (this.form.invalid) {
+      afterNextRender(() => focusFirstInvalid(this.formElement().nativeElement), { injector: this.injector });
+      return;
+    }
+    const { username, pin, role } = this.form.getRawValue();
+    this.creating.set(true);
+    try {
+      const { user } = await this.api.users.create({ username: username.trim(), pin, role });
+      this.notifier.success(`User “${user.username}” created.`);
+      this.form.reset();
+      this.submitted.set(false);
+      await this.load();
+    } catch {
+      // Shown by the error interceptor.
+    } finally {
+      this.creating.set(false);
+    }
+  }
+
+  protected async delete(user: User): Promise<void> {
+    const confirmed = await this.confirm.ask({
+      title: `Delete “${user.username}”?`,
+      message: `${user.username} can no longer sign in or use their API keys. This cannot be undone.`,
+      confirmLabel: 'Delete user',
+      destructive: true,
+    });
+    if (!confirmed) return;
+    try {
+      await this.api.users.delete(user.id);
+      this.notifier.success(`User “${user.username}” deleted.`);
+      await this.load();
+    } catch {
+      // Shown by the error interceptor.
+    }
+  }
+}

@@ -1,0 +1,9 @@
+import { Routes } from '@angular/router';
+
+export const userRoutes: Routes = [
+  {
+    path: '',
+    title: 'Users · WAGO',
+    loadComponent: () => import('./user-list').then((m) => m.UserList),
+  },
+];

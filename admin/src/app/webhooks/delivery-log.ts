@@ -1,0 +1,181 @@
+// A webhook's deliveries, newest first, filtered by status; each can show its attempts and be sent again.
+import { ChangeDetectionStrategy, Component, effect, inject, input, signal, untracked } from '@angular/core';
+import { DatePipe } from '@angular/common';
+import { Api } from '../core/api';
+import { DELIVERY_STATUSES, type Delivery, type DeliveryStatus, type Page } from '../core/api-types';
+import { Badge } from '../core/badge';
+import { errorMessage } from '../core/errors';
+import { Notifier } from '../core/notifier';
+import { Pager } from '../core/pager';
+import { DeliveryAttempts } from './delivery-attempts';
+import { DELIVERY_TONES } from './webhook-events';
+
+const PAGE_SIZE = 25;
+
+@Component({
+  selector: 'wago-delivery-log',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [DatePipe, Badge, DeliveryAttempts, Pager],
+  template: `
+    <section class="card" aria-labelledby="deliveries-title">
+      <div class="section-header">
+        <h2 id="deliveries-title">Deliveries</h2>
+        <div class="actions">
+          <div class="field field--inline">
+            <label class="field__label" for="delivery-status-filter">Status</label>
+            <select #statusSelect id="delivery-status-filter" class="input" (change)="filterBy(statusSelect.value)">
+              <option value="">All statuses</option>
+              @for (status of statuses; track status) {
+                <option [value]="status" [selected]="status === statusFilter()">{{ status }}</option>
+              }
+            </select>
+          </div>
+          <button type="button" class="button" [disabled]="loading()" (click)="load()">Refresh</button>
+        </div>
+      </div>
+
+      @if (loading() && !page()) {
+        <p class="loading" role="status">Loading deliveries…</p>
+      } @else if (loadError(); as loadError) {
+        <div class="alert alert--error" role="alert">
+          <p>The deliveries could not be loaded: {{ loadError }}</p>
+          <button type="button" class="button" (click)="load()">Try again</button>
+        </div>
+      } @else if (page()?.items.length === 0) {
+        <p class="empty">
+          @if (statusFilter()) {
+            No {{ statusFilter() }} deliveries.
+          } @else {
+            No deliveries yet: they appear here when the session has events this webhook subscribes to.
+          }
+        </p>
+      } @else {
+        <table class="table table--cards" [attr.aria-busy]="loading()">
+          <thead>
+            <tr>
+              <th scope="col">Event</th>
+              <th scope="col">Status</th>
+              <th scope="col">Attempts</th>
+              <th scope="col">Created</th>
+              <th scope="col">Last attempt</th>
+              <th scope="col">Next attempt</th>
+              <th scope="col"><span class="visually-hidden">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            @for (delivery of page()?.items; track delivery.id) {
+              <tr>
+                <td data-label="Event">
+                  <code>{{ delivery.eventType }}</code>
+                  <span class="muted mono small">{{ delivery.eventId }}</span>
+                </td>
+                <td data-label="Status"><wago-badge [label]="delivery.status" [tone]="tones[delivery.status]" /></td>
+                <td data-label="Attempts">{{ delivery.attemptCount }}</td>
+                <td data-label="Created">{{ delivery.createdAt | date: 'medium' }}</td>
+                <td data-label="Last attempt">{{ (delivery.lastAttemptAt | date: 'medium') ?? '—' }}</td>
+                <td data-label="Next attempt">{{ (delivery.nextAttemptAt | date: 'medium') ?? '—' }}</td>
+                <td data-label="Actions" class="table__actions">
+                  <button
+                    type="button"
+                    class="button button--small"
+                    [attr.aria-expanded]="expanded() === delivery.id"
+                    [attr.aria-controls]="'attempts-' + delivery.id"
+                    (click)="toggle(delivery)"
+                  >
+                    {{ expanded() === delivery.id ? 'Hide attempts' : 'Attempts' }}
+                  </button>
+                  <button
+                    type="button"
+                    class="button button--small"
+                    [disabled]="redelivering() === delivery.id"
+                    (click)="redeliver(delivery)"
+                  >
+                    {{ redelivering() === delivery.id ? 'Queuing…' : 'Redeliver' }}
+                  </button>
+                </td>
+              </tr>
+              @if (expanded() === delivery.id) {
+                <tr class="table__expanded">
+                  <td colspan="7" [id]="'attempts-' + delivery.id">
+                    <wago-delivery-attempts [deliveryId]="delivery.id" />
+                  </td>
+                </tr>
+              }
+            }
+          </tbody>
+        </table>
+        <wago-pager [total]="page()?.total ?? 0" [limit]="pageSize" [offset]="offset()" (offsetChange)="goTo($event)" />
+      }
+    </section>
+  `,
+})
+export class DeliveryLog {
+  private readonly api = inject(Api);
+  private readonly notifier = inject(Notifier);
+
+  readonly webhookId = input.required<string>();
+
+  protected readonly statuses = DELIVERY_STATUSES;
+  protected readonly tones = DELIVERY_TONES;
+  protected readonly pageSize = PAGE_SIZE;
+  protected readonly statusFilter = signal<DeliveryStatus | ''>('');
+  protected readonly offset = signal(0);
+  protected readonly page = signal<Page<Delivery> | null>(null);
+  protected readonly loading = signal(true);
+  protected readonly loadError = signal<string | null>(null);
+  protected readonly expanded = signal<string | null>(null);
+  protected readonly redelivering = signal<string | null>(null);
+
+  constructor() {
+    effect(() => {
+      this.webhookId();
+      untracked(() => void this.load());
+    });
+  }
+
+  protected async load(): Promise<void> {
+    this.loading.set(true);
+    this.loadError.set(null);
+    try {
+      this.page.set(
+        await this.api.webhooks.deliveries(this.webhookId(), {
+          status: this.statusFilter() || undefined,
+          limit: PAGE_SIZE,
+          offset: this.offset(),
+        }),
+      );
+    } catch (error) {
+      this.loadError.set(errorMessage(error));
+    } finally {
+      this.loading.set(false);
+    }
+  }
+
+  protected async filterBy(status: string): Promise<void> {
+    this.statusFilter.set(DELIVERY_STATUSES.find((known) => known === status) ?? '');
+    this.offset.set(0);
+    await this.load();
+  }
+
+  protected async goTo(offset: number): Promise<void> {
+    this.offset.set(offset);
+    await this.load();
+  }
+
+  protected toggle(delivery: Delivery): void {
+    this.expanded.update((expanded) => (expanded === delivery.id ? null : delivery.id));
+  }
+
+  protected async redeliver(delivery: Delivery): Promise<void> {
+    this.redelivering.set(delivery.id);
+    try {
+      await this.api.deliveries.redeliver(delivery.id);
+      this.notifier.success(`The ${delivery.eventType} event is queued to be delivered again.`);
+      await this.load();
+    } catch {
+      // Shown by the error interceptor.
+    } finally {
+      this.redelivering.set(null);
+    }
+  }
+}

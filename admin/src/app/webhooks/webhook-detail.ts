@@ -1,0 +1,167 @@
+// One webhook: edit its settings, test it, rotate its secret, delete it, and follow its deliveries.
+import { ChangeDetectionStrategy, Component, effect, inject, input, signal, untracked } from '@angular/core';
+import { Router, RouterLink } from '@angular/router';
+import { Api } from '../core/api';
+import type { Session, Webhook, WebhookSettings } from '../core/api-types';
+import { Badge } from '../core/badge';
+import { Confirm } from '../core/confirm';
+import { errorMessage, hasStatus } from '../core/errors';
+import { Notifier } from '../core/notifier';
+import { SecretReveal } from '../core/secret-reveal';
+import { DeliveryLog } from './delivery-log';
+import { WebhookForm } from './webhook-form';
+import { WebhookTestButton } from './webhook-test-button';
+
+@Component({
+  selector: 'wago-webhook-detail',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [RouterLink, Badge, DeliveryLog, SecretReveal, WebhookForm, WebhookTestButton],
+  template: `
+    <nav class="breadcrumb" aria-label="Breadcrumb">
+      <a routerLink="/sessions">Sessions</a>
+      <span aria-hidden="true">/</span>
+      <a [routerLink]="['/sessions', sessionId()]">{{ session()?.name ?? 'Session' }}</a>
+      <span aria-hidden="true">/</span>
+      <a [routerLink]="['/sessions', sessionId(), 'webhooks']">Webhooks</a>
+      <span aria-hidden="true">/</span>
+      <span aria-current="page">Webhook</span>
+    </nav>
+
+    @if (loadError(); as loadError) {
+      <div class="alert alert--error" role="alert">
+        <p>{{ loadError }}</p>
+        <a class="button" [routerLink]="['/sessions', sessionId(), 'webhooks']">Back to webhooks</a>
+      </div>
+    } @else if (webhook(); as webhook) {
+      <header class="page-header">
+        <h1 class="mono break">{{ webhook.url }}</h1>
+        <wago-badge
+          [label]="webhook.enabled ? 'enabled' : 'disabled'"
+          [tone]="webhook.enabled ? 'success' : 'neutral'"
+        />
+      </header>
+
+      <div class="actions">
+        <wago-webhook-test-button [webhookId]="webhook.id" />
+        <button type="button" class="button" [disabled]="rotating()" (click)="rotateSecret()">
+          {{ rotating() ? 'Rotating…' : 'Rotate secret' }}
+        </button>
+        <button type="button" class="button button--danger" (click)="delete(webhook)">Delete</button>
+      </div>
+
+      @if (secret(); as newSecret) {
+        <div class="card">
+          <wago-secret-reveal
+            title="New signing secret"
+            label="Signing secret"
+            hint="The old secret no longer signs deliveries: give this one to the receiver."
+            [secret]="newSecret"
+            (dismissed)="secret.set(null)"
+          />
+        </div>
+      }
+
+      <section class="card" aria-labelledby="settings-title">
+        <h2 id="settings-title">Settings</h2>
+        <wago-webhook-form submitLabel="Save changes" [initial]="webhook" [busy]="saving()" (save)="save($event)" />
+      </section>
+
+      <wago-delivery-log [webhookId]="webhook.id" />
+    } @else {
+      <p class="loading" role="status">Loading the webhook…</p>
+    }
+  `,
+})
+export class WebhookDetail {
+  private readonly api = inject(Api);
+  private readonly confirm = inject(Confirm);
+  private readonly notifier = inject(Notifier);
+  private readonly router = inject(Router);
+
+  readonly sessionId = input.required<string>();
+  readonly webhookId = input.required<string>();
+
+  protected readonly session = signal<Session | null>(null);
+  protected readonly webhook = signal<Webhook | null>(null);
+  protected readonly loadError = signal<string | null>(null);
+  protected readonly saving = signal(false);
+  protected readonly rotating = signal(false);
+  protected readonly secret = signal<string | null>(null);
+
+  constructor() {
+    effect(() => {
+      const sessionId = this.sessionId();
+      const webhookId = this.webhookId();
+      untracked(() => void this.load(sessionId, webhookId));
+    });
+  }
+
+  protected async save(settings: WebhookSettings): Promise<void> {
+    this.saving.set(true);
+    try {
+      this.webhook.set(await this.api.webhooks.update(this.webhookId(), settings));
+      this.notifier.success('Webhook saved.');
+    } catch {
+      // Shown by the error interceptor; the form keeps the edits.
+    } finally {
+      this.saving.set(false);
+    }
+  }
+
+  protected async rotateSecret(): Promise<void> {
+    const confirmed = await this.confirm.ask({
+      title: 'Rotate the signing secret?',
+      message:
+        'WAGO signs deliveries with a new secret from now on. The receiver rejects them until it is given the new ' +
+        'secret, which is shown once.',
+      confirmLabel: 'Rotate secret',
+      destructive: true,
+    });
+    if (!confirmed) return;
+    this.rotating.set(true);
+    try {
+      this.secret.set((await this.api.webhooks.rotateSecret(this.webhookId())).secret);
+    } catch {
+      // Shown by the error interceptor.
+    } finally {
+      this.rotating.set(false);
+    }
+  }
+
+  protected async delete(webhook: Webhook): Promise<void> {
+    const confirmed = await this.confirm.ask({
+      title: 'Delete this webhook?',
+      message: `Events stop going to ${webhook.url}, and its delivery history is deleted. This cannot be undone.`,
+      confirmLabel: 'Delete webhook',
+      destructive: true,
+    });
+    if (!confirmed) return;
+    try {
+      await this.api.webhooks.delete(webhook.id);
+      this.notifier.success('Webhook deleted.');
+      await this.router.navigate(['/sessions', this.sessionId(), 'webhooks']);
+    } catch {
+      // Shown by the error interceptor.
+    }
+  }
+
+  private async load(sessionId: string, webhookId: string): Promise<void> {
+    this.webhook.set(null);
+    this.loadError.set(null);
+    this.secret.set(null);
+    try {
+      const [session, webhook] = await Promise.all([
+        this.api.sessions.get(sessionId),
+        this.api.webhooks.get(webhookId),
+      ]);
+      this.session.set(session);
+      this.webhook.set(webhook);
+    } catch (error) {
+      this.loadError.set(
+        hasStatus(error, 404)
+          ? 'This webhook does not exist (any more).'
+          : `The webhook could not be loaded: ${errorMessage(error)}`,
+      );
+    }
+  }
+}

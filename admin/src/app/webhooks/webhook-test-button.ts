@@ -1,0 +1,44 @@
+// Sends a test event to a webhook and says what the receiver answered.
+import { ChangeDetectionStrategy, Component, inject, input, signal } from '@angular/core';
+import { Api } from '../core/api';
+import type { WebhookTestResult } from '../core/api-types';
+
+@Component({
+  selector: 'wago-webhook-test-button',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <button type="button" class="button" [disabled]="testing()" (click)="test()">
+      {{ testing() ? 'Sending test…' : 'Send test' }}
+    </button>
+    <span class="test-result" role="status">
+      @if (result(); as result) {
+        <span [class.text-success]="result.ok" [class.text-danger]="!result.ok">{{ describe(result) }}</span>
+      }
+    </span>
+  `,
+})
+export class WebhookTestButton {
+  private readonly api = inject(Api);
+  readonly webhookId = input.required<string>();
+
+  protected readonly testing = signal(false);
+  protected readonly result = signal<WebhookTestResult | null>(null);
+
+  protected async test(): Promise<void> {
+    this.testing.set(true);
+    this.result.set(null);
+    try {
+      this.result.set(await this.api.webhooks.test(this.webhookId()));
+    } catch {
+      // The error interceptor shows the server's message.
+    } finally {
+      this.testing.set(false);
+    }
+  }
+
+  protected describe(result: WebhookTestResult): string {
+    const answer = result.statusCode === null ? 'no answer' : `HTTP ${result.statusCode}`;
+    if (result.ok) return `Test delivered: the receiver answered ${answer} in ${result.durationMs} ms.`;
+    return `Test failed: ${result.error ?? `the receiver answered ${answer}`} (${result.durationMs} ms).`;
+  }
+}
