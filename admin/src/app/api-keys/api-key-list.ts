@@ -65,7 +65,7 @@ const PAGE_SIZE = 50;
           <p>The API keys could not be loaded: {{ loadError }}</p>
           <button type="button" class="button" (click)="load()">Try again</button>
         </div>
-      } @else if (page()?.items.length === 0) {
+      } @else if (page()?.items?.length === 0) {
         <p class="empty">No API keys yet.</p>
       } @else {
         <table class="table table--cards">

@@ -41,7 +41,7 @@ const PAGE_SIZE = 25;
           <p>The deliveries could not be loaded: {{ loadError }}</p>
           <button type="button" class="button" (click)="load()">Try again</button>
         </div>
-      } @else if (page()?.items.length === 0) {
+      } @else if (page()?.items?.length === 0) {
         <p class="empty">
           @if (statusFilter()) {
             No {{ statusFilter() }} deliveries.
