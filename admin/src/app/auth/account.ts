@@ -13,7 +13,13 @@ import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angula
 import { Api } from '../core/api';
 import { Auth } from '../core/auth';
 import { errorMessage } from '../core/errors';
-import { PIN_MISMATCH_MESSAGE, focusFirstInvalid, matchingPins } from '../core/forms';
+import {
+  NEW_PIN_MESSAGE,
+  NEW_PIN_VALIDATORS,
+  PIN_MISMATCH_MESSAGE,
+  focusFirstInvalid,
+  matchingPins,
+} from '../core/forms';
 import { Notifier } from '../core/notifier';
 
 @Component({
@@ -65,10 +71,11 @@ import { Notifier } from '../core/notifier';
             formControlName="newPin"
             required
             [attr.aria-invalid]="submitted() && form.controls.newPin.invalid"
-            aria-describedby="account-new-pin-error"
+            aria-describedby="account-new-pin-hint account-new-pin-error"
           />
+          <p id="account-new-pin-hint" class="field__hint">6 to 12 digits. Other signed-in browsers are signed out.</p>
           @if (submitted() && form.controls.newPin.invalid) {
-            <p id="account-new-pin-error" class="field__error">Choose a new PIN.</p>
+            <p id="account-new-pin-error" class="field__error">{{ newPinMessage }}</p>
           }
         </div>
         <div class="field">
@@ -107,11 +114,12 @@ export class Account {
   private readonly formElement = viewChild.required<ElementRef<HTMLFormElement>>('formElement');
   protected readonly auth = inject(Auth);
 
+  protected readonly newPinMessage = NEW_PIN_MESSAGE;
   protected readonly pinMismatchMessage = PIN_MISMATCH_MESSAGE;
   protected readonly form = inject(NonNullableFormBuilder).group(
     {
       currentPin: ['', Validators.required],
-      newPin: ['', Validators.required],
+      newPin: ['', NEW_PIN_VALIDATORS],
       confirmPin: ['', Validators.required],
     },
     { validators: matchingPins('newPin', 'confirmPin') },
@@ -130,7 +138,8 @@ export class Account {
     const { currentPin, newPin } = this.form.getRawValue();
     this.busy.set(true);
     try {
-      await this.api.auth.changePin({ currentPin, newPin });
+      // Earlier tokens stop working, this browser's included: keep the new one the answer brings.
+      this.auth.signedIn(await this.api.auth.changePin({ currentPin, newPin }));
       this.form.reset();
       this.submitted.set(false);
       this.notifier.success('Your PIN has been changed.');

@@ -15,7 +15,13 @@ import { Router, RouterLink } from '@angular/router';
 import { Api } from '../core/api';
 import { Auth } from '../core/auth';
 import { errorMessage, hasStatus } from '../core/errors';
-import { PIN_MISMATCH_MESSAGE, focusFirstInvalid, matchingPins } from '../core/forms';
+import {
+  NEW_PIN_MESSAGE,
+  NEW_PIN_VALIDATORS,
+  PIN_MISMATCH_MESSAGE,
+  focusFirstInvalid,
+  matchingPins,
+} from '../core/forms';
 
 @Component({
   selector: 'wago-setup',
@@ -61,10 +67,11 @@ import { PIN_MISMATCH_MESSAGE, focusFirstInvalid, matchingPins } from '../core/f
                 formControlName="pin"
                 required
                 [attr.aria-invalid]="submitted() && form.controls.pin.invalid"
-                aria-describedby="setup-pin-error"
+                aria-describedby="setup-pin-hint setup-pin-error"
               />
+              <p id="setup-pin-hint" class="field__hint">6 to 12 digits.</p>
               @if (submitted() && form.controls.pin.invalid) {
-                <p id="setup-pin-error" class="field__error">Choose a PIN.</p>
+                <p id="setup-pin-error" class="field__error">{{ newPinMessage }}</p>
               }
             </div>
             <div class="field">
@@ -105,11 +112,12 @@ export class Setup implements OnInit {
   private readonly injector = inject(Injector);
   private readonly formElement = viewChild<ElementRef<HTMLFormElement>>('formElement');
 
+  protected readonly newPinMessage = NEW_PIN_MESSAGE;
   protected readonly pinMismatchMessage = PIN_MISMATCH_MESSAGE;
   protected readonly form = inject(NonNullableFormBuilder).group(
     {
       username: ['', Validators.required],
-      pin: ['', Validators.required],
+      pin: ['', NEW_PIN_VALIDATORS],
       confirmPin: ['', Validators.required],
     },
     { validators: matchingPins('pin', 'confirmPin') },

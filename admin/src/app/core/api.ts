@@ -50,7 +50,8 @@ export class Api {
     setUp: (credentials: Credentials) => this.post<AccessToken>('/auth/register', credentials, callerShowsErrors()),
     login: (credentials: Credentials) => this.post<AccessToken>('/auth/login', credentials, callerShowsErrors()),
     me: () => this.get<User>('/auth/me'),
-    changePin: (request: ChangePinRequest) => this.postWithoutAnswer('/auth/pin', request, callerShowsErrors()),
+    /** Every earlier token stops working: the answer is the new sign-in. */
+    changePin: (request: ChangePinRequest) => this.post<AccessToken>('/auth/pin', request, callerShowsErrors()),
   };
 
   readonly users = {

@@ -17,7 +17,13 @@ import type { Page, Role, User } from '../core/api-types';
 import { Auth } from '../core/auth';
 import { Confirm } from '../core/confirm';
 import { errorMessage } from '../core/errors';
-import { PIN_MISMATCH_MESSAGE, focusFirstInvalid, matchingPins } from '../core/forms';
+import {
+  NEW_PIN_MESSAGE,
+  NEW_PIN_VALIDATORS,
+  PIN_MISMATCH_MESSAGE,
+  focusFirstInvalid,
+  matchingPins,
+} from '../core/forms';
 import { Notifier } from '../core/notifier';
 import { Pager } from '../core/pager';
 
@@ -63,9 +69,11 @@ const PAGE_SIZE = 50;
             [attr.aria-invalid]="submitted() && form.controls.pin.invalid"
             aria-describedby="user-pin-hint user-pin-error"
           />
-          <p id="user-pin-hint" class="field__hint">Tell it to the user: they can change it under Account.</p>
+          <p id="user-pin-hint" class="field__hint">
+            6 to 12 digits. Tell it to the user: they can change it under Account.
+          </p>
           @if (submitted() && form.controls.pin.invalid) {
-            <p id="user-pin-error" class="field__error">Choose a PIN.</p>
+            <p id="user-pin-error" class="field__error">{{ newPinMessage }}</p>
           }
         </div>
         <div class="field">
@@ -157,12 +165,13 @@ export class UserList implements OnInit {
   protected readonly auth = inject(Auth);
 
   protected readonly pageSize = PAGE_SIZE;
+  protected readonly newPinMessage = NEW_PIN_MESSAGE;
   protected readonly pinMismatchMessage = PIN_MISMATCH_MESSAGE;
   private readonly formBuilder = inject(NonNullableFormBuilder);
   protected readonly form = this.formBuilder.group(
     {
       username: ['', Validators.required],
-      pin: ['', Validators.required],
+      pin: ['', NEW_PIN_VALIDATORS],
       confirmPin: ['', Validators.required],
       role: this.formBuilder.control<Role>('user'),
     },
