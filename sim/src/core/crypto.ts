@@ -1,0 +1,93 @@
+// Curve25519 (X25519 agreement, XEdDSA signatures as Signal does them) and the symmetric primitives of the protocol.
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomInt } from 'node:crypto';
+import * as libsignal from 'libsignal';
+
+/** A Curve25519 key pair as Baileys stores it: 32-byte public key without Signal's 0x05 type prefix. */
+export interface KeyPair {
+  public: Buffer;
+  private: Buffer;
+}
+
+export interface SignedPreKey {
+  keyId: number;
+  keyPair: KeyPair;
+  signature: Buffer;
+}
+
+interface LibsignalCurve {
+  generateKeyPair(): { pubKey: Buffer; privKey: Buffer };
+  calculateAgreement(publicKey: Buffer, privateKey: Buffer): Buffer;
+  calculateSignature(privateKey: Buffer, message: Buffer): Buffer;
+  verifySignature(publicKey: Buffer, message: Buffer, signature: Buffer): boolean;
+}
+
+// libsignal exports its curve module at runtime, but its type declarations leave it out.
+const curve = (libsignal as unknown as { curve: LibsignalCurve }).curve;
+const KEY_TYPE_DJB = 5;
+
+export function signalPublicKey(publicKey: Uint8Array): Buffer {
+  return publicKey.length === 33 ? Buffer.from(publicKey) : Buffer.concat([Buffer.from([KEY_TYPE_DJB]), publicKey]);
+}
+
+export function generateKeyPair(): KeyPair {
+  const { pubKey, privKey } = curve.generateKeyPair();
+  return { public: Buffer.from(pubKey.subarray(1)), private: Buffer.from(privKey) };
+}
+
+export function sharedKey(privateKey: Uint8Array, publicKey: Uint8Array): Buffer {
+  return Buffer.from(curve.calculateAgreement(signalPublicKey(publicKey), Buffer.from(privateKey)));
+}
+
+export function sign(privateKey: Uint8Array, message: Uint8Array): Buffer {
+  return Buffer.from(curve.calculateSignature(Buffer.from(privateKey), Buffer.from(message)));
+}
+
+export function verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+  try {
+    return curve.verifySignature(signalPublicKey(publicKey), Buffer.from(message), Buffer.from(signature)) === true;
+  } catch {
+    return false;
+  }
+}
+
+export function generateSignedPreKey(identity: KeyPair, keyId: number): SignedPreKey {
+  const keyPair = generateKeyPair();
+  return { keyId, keyPair, signature: sign(identity.private, signalPublicKey(keyPair.public)) };
+}
+
+/** A Signal registration id: 14 bits, never zero. */
+export function generateRegistrationId(): number {
+  return randomInt(1, 16380);
+}
+
+export function sha256(data: Uint8Array): Buffer {
+  return createHash('sha256').update(data).digest();
+}
+
+export function hmacSha256(key: Uint8Array, data: Uint8Array): Buffer {
+  return createHmac('sha256', key).update(data).digest();
+}
+
+export function hkdf(key: Uint8Array, length: number, options: { salt?: Uint8Array; info?: string } = {}): Buffer {
+  return Buffer.from(hkdfSync('sha256', key, options.salt ?? Buffer.alloc(0), options.info ?? '', length));
+}
+
+const GCM_TAG_LENGTH = 16;
+
+export function aesGcmEncrypt(plaintext: Uint8Array, key: Uint8Array, iv: Uint8Array, aad: Uint8Array): Buffer {
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(aad);
+  return Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+}
+
+export function aesGcmDecrypt(ciphertext: Uint8Array, key: Uint8Array, iv: Uint8Array, aad: Uint8Array): Buffer {
+  const decipher = createDecipheriv('aes-256-gcm', key, iv);
+  decipher.setAAD(aad);
+  decipher.setAuthTag(ciphertext.subarray(ciphertext.length - GCM_TAG_LENGTH));
+  return Buffer.concat([decipher.update(ciphertext.subarray(0, ciphertext.length - GCM_TAG_LENGTH)), decipher.final()]);
+}
+
+export function aesCtr(data: Uint8Array, key: Uint8Array, iv: Uint8Array): Buffer {
+  const cipher = createCipheriv('aes-256-ctr', key, iv);
+  return Buffer.concat([cipher.update(data), cipher.final()]);
+}

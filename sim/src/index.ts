@@ -1,0 +1,131 @@
+// startSim(): a WhatsApp Web server the real Baileys client links to, with a control API for tests and demos.
+import pino, { type Logger } from 'pino';
+import { ControlError } from './control/control-error';
+import { registerControlRoutes } from './control/control-routes';
+import type { ControlResponse, HttpMethod } from './control/router';
+import {
+  SimControl,
+  type AccountView,
+  type DeviceView,
+  type DisconnectReasonCode,
+  type HealthView,
+  type LinkRequest,
+} from './control/sim-control';
+import { parsePhoneNumber } from './control/validation';
+import type { KeyPair } from './core/crypto';
+import { SimCore } from './core/sim-core';
+import { loadWaLibrary } from './core/wa-library';
+import { simFeatures } from './features';
+import { PairingService, WHATSAPP_QR_TIMINGS, type QrTimings } from './pairing/pairing-service';
+import { registerServerIqs } from './session/server-iqs';
+import { SessionGateway } from './session/session-gateway';
+import { CertificateAuthority } from './transport/certificates';
+import { ConnectionTracker } from './transport/connection-tracker';
+import { SimServer } from './transport/sim-server';
+import { TrafficGate, type OutageMode } from './transport/traffic-gate';
+
+export type { AccountView, DeviceView, DisconnectReasonCode, HealthView, LinkRequest, QrTimings };
+export { ControlError, SimCore, WHATSAPP_QR_TIMINGS };
+
+export interface SimOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** QR ref lifetimes; WhatsApp's (60 s, then 20 s, 6 refs) unless a test wants them short. */
+  qr?: Partial<QrTimings>;
+  /** Silent unless given. */
+  logger?: Logger;
+  /** The root the certificate chain is signed with; a fresh one per sim unless given. */
+  rootKey?: KeyPair;
+}
+
+export interface SimHandle {
+  /** `http://host:port`: the control API lives under `/control`. */
+  url: string;
+  /** `ws://host:port/ws/chat`: give it to Baileys as `waWebSocketUrl`. */
+  wsUrl: string;
+  port: number;
+  /** The public key of the sim's certificate root (32 bytes): what a strict client would pin instead of WhatsApp's. */
+  rootPublicKey: Buffer;
+  /** The in-process API features build on (see core/sim-core.ts). */
+  core: SimCore;
+  createAccount(input: { phoneNumber: string; pushName: string }): AccountView;
+  accounts(): AccountView[];
+  devices(phoneNumber: string): DeviceView[];
+  /** Resolves once the device is paired (before it reconnects after the 515). */
+  link(phoneNumber: string, request: LinkRequest): Promise<{ deviceJid: string }>;
+  /** A fresh account with a generated number scans the QR. */
+  scan(qr: string, pushName?: string): Promise<AccountView & { deviceJid: string }>;
+  disconnect(phoneNumber: string, reason: DisconnectReasonCode): void;
+  outage(input: { seconds: number; mode: OutageMode }): void;
+  health(): HealthView;
+  /** Any control route, in process (features' routes included); 4xx/5xx answers throw ControlError. */
+  control(method: HttpMethod, path: string, body?: unknown): Promise<ControlResponse>;
+  stop(): Promise<void>;
+}
+
+function qrTimings(overrides: Partial<QrTimings> = {}): QrTimings {
+  const defined = Object.entries(overrides).filter(([, value]) => value !== undefined);
+  return { ...WHATSAPP_QR_TIMINGS, ...Object.fromEntries(defined) };
+}
+
+export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
+  const lib = await loadWaLibrary();
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const core = new SimCore(lib, logger);
+  const certificates = new CertificateAuthority(lib, options.rootKey);
+  const gate = new TrafficGate(core.clock);
+  const connections = new ConnectionTracker();
+  const pairing = new PairingService(core, qrTimings(options.qr));
+  const sessions = new SessionGateway(core, pairing);
+  const control = new SimControl(core, pairing, connections, gate);
+  registerServerIqs(core);
+  registerControlRoutes(core, control);
+  for (const install of simFeatures) await install(core);
+
+  const server = new SimServer(
+    core,
+    {
+      lib,
+      certificates,
+      gate,
+      clock: core.clock,
+      logger,
+      onHandshake: (connection, payload) => sessions.onHandshake(connection, payload),
+    },
+    connections,
+  );
+  const host = options.host ?? '127.0.0.1';
+  const address = await server.listen(options.port ?? 0, host);
+  const origin = `${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  let stopped: Promise<void> | undefined;
+
+  return {
+    url: `http://${origin}`,
+    wsUrl: `ws://${origin}/ws/chat`,
+    port: address.port,
+    rootPublicKey: certificates.root.public,
+    core,
+    createAccount: ({ phoneNumber, pushName }) => control.createAccount(parsePhoneNumber(phoneNumber), pushName),
+    accounts: () => control.accounts(),
+    devices: (phoneNumber) => control.devices(parsePhoneNumber(phoneNumber)),
+    link: (phoneNumber, request) => control.link(parsePhoneNumber(phoneNumber), request),
+    scan: (qr, pushName) => control.scan(qr, pushName),
+    disconnect: (phoneNumber, reason) => control.disconnect(parsePhoneNumber(phoneNumber), reason),
+    outage: ({ seconds, mode }) => control.outage(seconds, mode),
+    health: () => control.health(),
+    control: async (method, path, body) => {
+      const url = new URL(path, 'http://sim');
+      return core.router.dispatch({ method, path: url.pathname, query: url.searchParams, body });
+    },
+    stop: () => {
+      stopped ??= (async () => {
+        pairing.stop();
+        gate.end();
+        core.stop();
+        await server.close();
+      })();
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,43 @@
+// `npm run sim`: the simulator as a process, for the gateway and the console in development and demos.
+import pino from 'pino';
+import { startSim } from './index';
+
+function numberFromEnv(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const logger = pino({ level: process.env.SIM_LOG_LEVEL ?? 'info' });
+  const sim = await startSim({
+    port: numberFromEnv('SIM_PORT') ?? 8090,
+    host: process.env.SIM_HOST ?? '127.0.0.1',
+    logger,
+    qr: {
+      firstQrMs: numberFromEnv('SIM_QR_FIRST_MS'),
+      nextQrMs: numberFromEnv('SIM_QR_NEXT_MS'),
+      qrCount: numberFromEnv('SIM_QR_COUNT'),
+    },
+  });
+  logger.info({ wsUrl: sim.wsUrl, controlUrl: `${sim.url}/control` }, 'WhatsApp simulator listening');
+  process.stdout.write(`WhatsApp simulator: give the gateway WA_WS_URL=${sim.wsUrl}\n`);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      sim.stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'simulator did not stop cleanly');
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,182 @@
+// A real, unmodified Baileys client pointed at a started sim: its auth state survives reconnects like a gateway's.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { AuthenticationState, ConnectionState, UserFacingSocketConfig, WASocket } from '@whiskeysockets/baileys';
+import pino from 'pino';
+import type { SimHandle } from '../../src/index';
+import { loadWaLibrary } from '../../src/core/wa-library';
+
+/** A fixed WhatsApp Web version: tests never ask the internet for the latest one. */
+export const TEST_WA_VERSION: [number, number, number] = [2, 3000, 1043857760];
+
+export interface ClientClose {
+  statusCode: number | undefined;
+  message: string;
+}
+
+export interface TestClientOptions {
+  /** Keep credentials in this directory (Baileys' multi-file auth state); a fresh temp dir by default. */
+  authDir?: string;
+  /** Extra socket options (e.g. `qrTimeout`); `waWebSocketUrl`, `version`, `logger` and `auth` are set here. */
+  socket?: Partial<UserFacingSocketConfig>;
+}
+
+/**
+ * One Baileys "installation": credentials on disk and the current socket. `connect()` opens a socket with the saved
+ * credentials, as an app does after a 515 restart or a process restart.
+ */
+export class TestClient {
+  socket: WASocket | undefined;
+  private readonly updates: Partial<ConnectionState>[] = [];
+  private readonly closes: ClientClose[] = [];
+  private waiters: (() => void)[] = [];
+  /** Index in `updates` where the current socket's updates start. */
+  private socketStart = 0;
+  private saveCreds: (() => Promise<void>) | undefined;
+  private auth: AuthenticationState | undefined;
+
+  constructor(
+    readonly sim: SimHandle,
+    readonly authDir: string,
+    private readonly ownsAuthDir: boolean,
+    private readonly socketOptions: Partial<UserFacingSocketConfig>,
+  ) {}
+
+  /** Opens a socket with the current credentials (a new QR if the client was never linked). */
+  async connect(): Promise<WASocket> {
+    const baileys = await loadWaLibrary();
+    if (!this.auth) {
+      const { state, saveCreds } = await baileys.useMultiFileAuthState(this.authDir);
+      this.auth = state;
+      this.saveCreds = saveCreds;
+    }
+    const socket = baileys.makeWASocket({
+      version: TEST_WA_VERSION,
+      waWebSocketUrl: this.sim.wsUrl,
+      logger: pino({ level: 'silent' }),
+      auth: this.auth,
+      // Without this, Baileys holds messages back for 20 s after the first login, waiting for a history sync.
+      shouldSyncHistoryMessage: () => false,
+      markOnlineOnConnect: false,
+      ...this.socketOptions,
+    });
+    socket.ev.on('creds.update', () => void this.saveCreds?.());
+    socket.ev.on('connection.update', (update) => {
+      this.updates.push(update);
+      if (update.connection === 'close') {
+        const error = update.lastDisconnect?.error as
+          { output?: { statusCode?: number }; message?: string } | undefined;
+        this.closes.push({ statusCode: error?.output?.statusCode, message: error?.message ?? '' });
+      }
+      this.notify();
+    });
+    this.socket = socket;
+    this.socketStart = this.updates.length;
+    return socket;
+  }
+
+  /** Every QR this client has shown so far, oldest first. */
+  get qrs(): string[] {
+    return this.updates.flatMap((update) => (update.qr ? [update.qr] : []));
+  }
+
+  get closeEvents(): ClientClose[] {
+    return [...this.closes];
+  }
+
+  /** Resolves with the `n`-th QR (1-based) the client shows. */
+  waitForQr(n = 1, timeoutMs = 10_000): Promise<string> {
+    return this.waitFor(() => this.qrs[n - 1], `QR #${n}`, timeoutMs);
+  }
+
+  /** Resolves once the current socket is open (logged in). */
+  waitForOpen(timeoutMs = 15_000): Promise<void> {
+    return this.waitForUpdate((update) => update.connection === 'open', 'connection open', timeoutMs);
+  }
+
+  /** Resolves once the current socket got the sim's `<ib><offline/>`: everything queued for it has arrived. */
+  waitForPendingNotifications(timeoutMs = 15_000): Promise<void> {
+    return this.waitForUpdate((update) => update.receivedPendingNotifications === true, 'offline queue', timeoutMs);
+  }
+
+  /** Resolves with the next close after the `count` already seen. */
+  waitForClose(timeoutMs = 15_000): Promise<ClientClose> {
+    const seen = this.closes.length;
+    return this.waitFor(() => this.closes[seen], 'connection close', timeoutMs);
+  }
+
+  /** Shows a QR, has the account's phone scan it, survives the 515 restart and waits for the login. */
+  async linkByQr(phoneNumber: string): Promise<{ deviceJid: string }> {
+    const seenQrs = this.qrs.length;
+    if (!this.socket) await this.connect();
+    const qr = await this.waitForQr(seenQrs + 1);
+    const restart = this.waitForClose();
+    const linked = await this.sim.link(phoneNumber, { qr });
+    const closed = await restart;
+    if (closed.statusCode !== 515) throw new Error(`expected a 515 restart after pairing, got ${closed.statusCode}`);
+    await this.connect();
+    await this.waitForOpen();
+    return linked;
+  }
+
+  async stop(): Promise<void> {
+    const socket = this.socket;
+    this.socket = undefined;
+    if (socket) {
+      socket.ev.removeAllListeners('connection.update');
+      await socket.end(undefined);
+    }
+    if (this.ownsAuthDir) rmSync(this.authDir, { recursive: true, force: true });
+  }
+
+  private waitForUpdate(
+    predicate: (update: Partial<ConnectionState>) => boolean,
+    what: string,
+    timeoutMs: number,
+  ): Promise<void> {
+    const probe = (): true | undefined => this.updates.slice(this.socketStart).some(predicate) || undefined;
+    return this.waitFor(probe, what, timeoutMs).then(() => undefined);
+  }
+
+  private waitFor<T>(probe: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        const value = probe();
+        if (value === undefined) return false;
+        clearTimeout(timer);
+        resolve(value);
+        return true;
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((waiter) => waiter !== listener);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
+      const listener = (): void => {
+        if (check()) this.waiters = this.waiters.filter((waiter) => waiter !== listener);
+      };
+      if (!check()) this.waiters.push(listener);
+    });
+  }
+
+  private notify(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+}
+
+export function createTestClient(sim: SimHandle, options: TestClientOptions = {}): TestClient {
+  const authDir = options.authDir ?? mkdtempSync(path.join(tmpdir(), 'wago-sim-client-'));
+  return new TestClient(sim, authDir, options.authDir === undefined, options.socket ?? {});
+}
+
+/** A client already linked to a new account (QR, 515, login): the starting point of most messaging tests. */
+export async function createLinkedClient(
+  sim: SimHandle,
+  account: { phoneNumber: string; pushName: string },
+  options: TestClientOptions = {},
+): Promise<TestClient & { deviceJid: string }> {
+  sim.createAccount(account);
+  const client = createTestClient(sim, options);
+  const { deviceJid } = await client.linkByQr(account.phoneNumber);
+  return Object.assign(client, { deviceJid });
+}
