@@ -30,6 +30,10 @@
  *   core.registerRoute(route)     adds an HTTP control route ({ method, path: '/control/x/:param', handle }); a
  *                                 handler throws ControlError (control/control-error.ts) for 4xx answers.
  *   core.nextStanzaId()           a fresh id for a stanza the sim originates.
+ *
+ * A feature installs itself by adding `(core) => void` to `simFeatures` in sim/src/features.ts; startSim() runs
+ * them before it listens. Every control route is also callable in process as `handle.control(method, path, body)`.
+ * Tests create Baileys clients with sim/test/support/baileys-client.ts (createLinkedClient, createTestClient).
  */
 import type { Logger } from 'pino';
 import type { ControlRoute } from '../control/router';
