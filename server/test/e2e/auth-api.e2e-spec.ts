@@ -252,6 +252,17 @@ describe('auth over HTTP', () => {
       expect((await call('GET', '/users', { apiKey: created.key })).status).toBe(200);
     });
 
+    it('is also accepted as a bearer token, the form a Socket.IO handshake sends', async () => {
+      const answer = await call('GET', '/auth/me', { token: created.key });
+      expect(answer.status).toBe(200);
+      expect(answer.body).toEqual(admin.user);
+    });
+
+    it('answers 400 when a request carries both a token and a key', async () => {
+      const answer = await call('GET', '/auth/me', { token: admin.accessToken, apiKey: created.key });
+      expect(answer.status).toBe(400);
+    });
+
     it('lists the caller’s keys without the keys themselves, with when each was last used', async () => {
       const answer = await call('GET', '/auth/api-keys', { token: admin.accessToken });
       expect(answer.status).toBe(200);
