@@ -19,7 +19,8 @@ export class CreateSessions1764100000000 implements MigrationInterface {
         "last_disconnect" jsonb,
         "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
         "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
-        CONSTRAINT "PK_sessions" PRIMARY KEY ("id")
+        CONSTRAINT "PK_sessions" PRIMARY KEY ("id"),
+        CONSTRAINT "FK_sessions_owner" FOREIGN KEY ("owner_id") REFERENCES "users" ("id") ON DELETE CASCADE
       )`);
     await queryRunner.query(`CREATE UNIQUE INDEX "UQ_sessions_owner_name" ON "sessions" ("owner_id", "name")`);
     await queryRunner.query(`CREATE INDEX "IDX_sessions_owner_id" ON "sessions" ("owner_id")`);

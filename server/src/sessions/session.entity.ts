@@ -1,4 +1,14 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { UserEntity } from '../auth/user.entity';
 import type { SessionStatus } from './session-status';
 
 export interface SessionDevice {
@@ -22,6 +32,10 @@ export class SessionEntity {
   @Index('IDX_sessions_owner_id')
   @Column({ name: 'owner_id', type: 'uuid' })
   ownerId!: string;
+
+  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'owner_id', foreignKeyConstraintName: 'FK_sessions_owner' })
+  owner?: UserEntity;
 
   @Column({ type: 'varchar', length: 100 })
   name!: string;
