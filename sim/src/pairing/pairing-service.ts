@@ -27,6 +27,8 @@ const PAIRING_REPLY_TIMEOUT_MS = 15_000;
 /** PBKDF2 rounds Baileys derives the pairing-code key with (2 << 16). */
 const PAIRING_CODE_ROUNDS = 131_072;
 const PRIMARY_PLATFORM = 'android';
+const CODE_REQUEST_GRACE_MS = 3_000;
+const CODE_REQUEST_POLL_MS = 50;
 
 interface PendingReply {
   resolve(node: BinaryNode): void;
@@ -119,9 +121,7 @@ export class PairingService {
   async linkWithPairingCode(account: Account, pairingCode: string): Promise<LinkedDevice> {
     const code = pairingCode.replace(/[\s-]/g, '').toUpperCase();
     if (!/^[0-9A-Z]{8}$/.test(code)) throw badRequest('pairingCode must be 8 letters or digits');
-    const registration = [...this.registrations]
-      .reverse()
-      .find((candidate) => candidate.codeRequest?.phoneNumber === account.phoneNumber && !candidate.pairing);
+    const registration = await this.awaitCodeRequest(account.phoneNumber);
     if (!registration?.codeRequest) throw notFound('no device is waiting for a pairing code for this phone number');
     const request = registration.codeRequest;
     registration.pairing = true;
@@ -142,6 +142,24 @@ export class PairingService {
       registration.pairing = false;
       throw error;
     }
+  }
+
+  /**
+   * The client's request may still be on its way when someone types the code (Baileys does not wait for the
+   * server before showing it), so a missing request is given a moment to arrive.
+   */
+  private async awaitCodeRequest(phoneNumber: string): Promise<Registration | undefined> {
+    const find = (): Registration | undefined =>
+      [...this.registrations]
+        .reverse()
+        .find((candidate) => candidate.codeRequest?.phoneNumber === phoneNumber && !candidate.pairing);
+    const deadline = this.core.clock.now() + CODE_REQUEST_GRACE_MS;
+    let registration = find();
+    while (!registration && this.core.clock.now() < deadline) {
+      await this.core.clock.sleep(CODE_REQUEST_POLL_MS);
+      registration = find();
+    }
+    return registration;
   }
 
   /** Stops every QR timer; connections themselves are closed by the transport. */

@@ -53,9 +53,14 @@ export class SimServer {
 
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = new URL(request.url ?? '/', 'http://sim').pathname;
-    if (path !== CHAT_PATH || this.context.gate.refusing) {
-      const status = path !== CHAT_PATH ? 404 : 503;
-      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    // A refusing sim resets the connection like an unreachable host; an HTTP error would leave Baileys waiting
+    // for its handshake timeout, since it listens to 'unexpected-response' without aborting.
+    if (this.context.gate.refusing) {
+      socket.destroy();
+      return;
+    }
+    if (path !== CHAT_PATH) {
+      socket.end(`HTTP/1.1 404 ${STATUS_CODES[404]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
     this.websockets.handleUpgrade(request, socket, head, (websocket) => {

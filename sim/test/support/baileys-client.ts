@@ -31,6 +31,7 @@ export class TestClient {
   private readonly updates: Partial<ConnectionState>[] = [];
   private readonly closes: ClientClose[] = [];
   private waiters: (() => void)[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
   /** Index in `updates` where the current socket's updates start. */
   private socketStart = 0;
   private saveCreds: (() => Promise<void>) | undefined;
@@ -127,6 +128,10 @@ export class TestClient {
       socket.ev.removeAllListeners('connection.update');
       await socket.end(undefined);
     }
+    // Waits nobody will see end are abandoned, not failed: their promises may no longer have a listener.
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.waiters = [];
     if (this.ownsAuthDir) rmSync(this.authDir, { recursive: true, force: true });
   }
 
@@ -145,13 +150,16 @@ export class TestClient {
         const value = probe();
         if (value === undefined) return false;
         clearTimeout(timer);
+        this.timers.delete(timer);
         resolve(value);
         return true;
       };
       const timer = setTimeout(() => {
+        this.timers.delete(timer);
         this.waiters = this.waiters.filter((waiter) => waiter !== listener);
         reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
       }, timeoutMs);
+      this.timers.add(timer);
       const listener = (): void => {
         if (check()) this.waiters = this.waiters.filter((waiter) => waiter !== listener);
       };
