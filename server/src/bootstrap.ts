@@ -8,6 +8,7 @@ import { AppModule } from './app.module';
 import { AppConfig, loadAppConfig } from './core/config/app-config';
 import { runMigrations } from './core/database/data-source';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './core/database/embedded-postgres';
+import { translateBodyParserErrors } from './core/errors/body-parser-errors';
 import { HttpExceptionFilter } from './core/errors/http-exception.filter';
 import { serveConsole } from './core/http/console';
 import { setupSwagger } from './core/http/swagger';
@@ -26,6 +27,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
+  app.use(translateBodyParserErrors);
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health', method: RequestMethod.GET },

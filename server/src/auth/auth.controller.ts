@@ -20,7 +20,7 @@ import { OptionalAuth, OptionalUser } from './access.decorators';
 import type { AuthUser } from './auth-user';
 import { AuthService } from './auth.service';
 import { CurrentUser } from './current-user.decorator';
-import { ChangePinDto, CreatedUserDto, LoginDto, LoginResponseDto, RegisterDto } from './dto/auth.dto';
+import { ChangePinDto, CreatedUserDto, LoginDto, LoginResponseDto, RegisterDto, SetupStatusDto } from './dto/auth.dto';
 import { UserDto } from './dto/user.dto';
 import { Public } from './public.decorator';
 import { AuthThrottle } from './rate-limit';
@@ -74,6 +74,15 @@ export class AuthController {
   async login(@Body() body: LoginDto): Promise<LoginResponseDto> {
     const { user, token } = await this.auth.login(body.username, body.pin);
     return LoginResponseDto.from(user, token);
+  }
+
+  @Get('setup')
+  @Public()
+  @ApiOperation({ summary: 'Whether first-run setup is still needed (no user exists yet)' })
+  @ApiSecurity({})
+  @ApiOkResponse({ type: SetupStatusDto })
+  async setup(): Promise<SetupStatusDto> {
+    return { needsSetup: await this.auth.needsSetup() };
   }
 
   @Get('me')

@@ -132,6 +132,13 @@ describe('AuthService', () => {
       expect(token).toEqual({ accessToken: expect.any(String), expiresIn: 3600 });
     });
 
+    it('needs first-run setup until the first user exists', async () => {
+      const { service } = setup();
+      expect(await service.needsSetup()).toBe(true);
+      await service.register(undefined, { username: 'root', pin: '123456' });
+      expect(await service.needsSetup()).toBe(false);
+    });
+
     it('decides who is first under the registration lock', async () => {
       const { service, users } = setup();
       await service.register(undefined, { username: 'root', pin: '123456' });

@@ -106,6 +106,11 @@ export class AuthService {
     return { user, token: await this.issueToken(user) };
   }
 
+  /** True until the first user exists: the console then shows its first-run setup instead of the login. */
+  async needsSetup(): Promise<boolean> {
+    return (await this.users.count()) === 0;
+  }
+
   async me(caller: AuthUser): Promise<UserEntity> {
     const user = await this.users.findById(caller.id);
     if (!user) throw new UnauthorizedError(INVALID_TOKEN);

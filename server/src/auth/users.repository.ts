@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { ConflictError } from '../core/errors/domain-errors';
 import type { Page } from '../core/http/pagination';
 import type { UserRole } from './auth-user';
-import { isUniqueViolation } from './database-errors';
+import { isUniqueViolation } from '../core/database/database-errors';
 import { UserEntity } from './user.entity';
 
 export interface NewUser {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
+import { isUniqueViolation } from '../core/database/database-errors';
 import { ConflictError } from '../core/errors/domain-errors';
 import { SessionEntity } from './session.entity';
 import type { SessionStatus } from './session-status';
@@ -11,12 +12,6 @@ export interface SessionListFilter {
   status?: SessionStatus;
   limit: number;
   offset: number;
-}
-
-const UNIQUE_VIOLATION = '23505';
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION;
 }
 
 /** All session-record I/O. */

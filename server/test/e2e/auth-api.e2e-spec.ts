@@ -69,6 +69,12 @@ describe('auth over HTTP', () => {
       expect(answer.body).toMatchObject({ statusCode: 401, error: 'Unauthorized', correlationId: expect.any(String) });
     });
 
+    it('says first-run setup is needed while no user exists', async () => {
+      const answer = await call('GET', '/auth/setup');
+      expect(answer.status).toBe(200);
+      expect(answer.body).toEqual({ needsSetup: true });
+    });
+
     it('registers the first user as admin and signs them in', async () => {
       const answer = await call('POST', '/auth/register', { body: { username: 'Root', pin: '246810135792' } });
       expect(answer.status).toBe(201);
@@ -78,6 +84,10 @@ describe('auth over HTTP', () => {
         user: { id: expect.any(String), username: 'Root', role: 'admin', createdAt: expect.any(String) },
       });
       admin = answer.body as unknown as SignedIn;
+    });
+
+    it('says setup is done once the admin exists', async () => {
+      expect((await call('GET', '/auth/setup')).body).toEqual({ needsSetup: false });
     });
 
     it('refuses an anonymous registration once a user exists', async () => {

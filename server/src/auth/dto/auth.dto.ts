@@ -64,3 +64,8 @@ export class CreatedUserDto {
   @ApiProperty({ type: UserDto })
   user!: UserDto;
 }
+
+export class SetupStatusDto {
+  @ApiProperty({ description: 'True while no user exists: the first registration creates the admin' })
+  needsSetup!: boolean;
+}

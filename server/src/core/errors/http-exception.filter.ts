@@ -11,27 +11,6 @@ export interface ErrorBody {
   correlationId?: string;
 }
 
-interface BodyParserError {
-  status: number;
-  type: string;
-}
-
-function isBodyParserError(error: unknown): error is BodyParserError {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    typeof (error as BodyParserError).status === 'number' &&
-    typeof (error as BodyParserError).type === 'string'
-  );
-}
-
-const BODY_PARSER_MESSAGES: Record<string, string> = {
-  'entity.parse.failed': 'Malformed JSON body',
-  'entity.too.large': 'Request body too large',
-  'encoding.unsupported': 'Unsupported content encoding',
-  'charset.unsupported': 'Unsupported charset',
-};
-
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpExceptionFilter');
@@ -63,9 +42,6 @@ export class HttpExceptionFilter implements ExceptionFilter {
           ? (answer as { message: string | string[] }).message
           : exception.message;
       return { body: shape(status, message) };
-    }
-    if (isBodyParserError(exception) && exception.status >= 400 && exception.status < 500) {
-      return { body: shape(exception.status, BODY_PARSER_MESSAGES[exception.type] ?? 'Bad request') };
     }
     return { body: shape(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error') };
   }

@@ -1,7 +1,7 @@
 // One structured logger (pino) for the whole process, with a correlation id per HTTP request.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
 
@@ -19,6 +19,8 @@ function correlationId(request: IncomingMessage, response: ServerResponse): stri
     LoggerModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
+        // Express 5 route syntax; nestjs-pino's default ('*') makes Nest warn at every boot.
+        forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
         pinoHttp: {
           level: config.logLevel,
           genReqId: correlationId,
