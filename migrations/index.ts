@@ -3,6 +3,7 @@ import type { MigrationInterface } from 'typeorm';
 import { CreateUsers1764000000000 } from './1764000000000-CreateUsers';
 import { CreateSessions1764100000000 } from './1764100000000-CreateSessions';
 import { CreateWhatsAppAuthState1764200000000 } from './1764200000000-CreateWhatsAppAuthState';
+import { AddSessionDesiredState1764300000000 } from './1764300000000-AddSessionDesiredState';
 import { CreateWebhooks1764600000000 } from './1764600000000-CreateWebhooks';
 import { CreateOutgoingMessages1764610000000 } from './1764610000000-CreateOutgoingMessages';
 
@@ -10,6 +11,7 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   CreateUsers1764000000000,
   CreateSessions1764100000000,
   CreateWhatsAppAuthState1764200000000,
+  AddSessionDesiredState1764300000000,
   CreateWebhooks1764600000000,
   CreateOutgoingMessages1764610000000,
 ];

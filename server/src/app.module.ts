@@ -6,13 +6,22 @@ import { DatabaseModule } from './core/database/database.module';
 import { LoggingModule } from './core/logging/logging.module';
 import { HealthModule } from './health/health.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { WhatsAppModule } from './whatsapp/whatsapp.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), LoggingModule, DatabaseModule, HealthModule, AuthModule, SessionsModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule,
+        DatabaseModule,
+        HealthModule,
+        AuthModule,
+        WhatsAppModule,
+        SessionsModule,
+      ],
     };
   }
 }

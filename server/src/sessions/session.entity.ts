@@ -17,6 +17,9 @@ export interface SessionDevice {
   deviceId: number | null;
 }
 
+/** Whether a session is meant to be connected: survives restarts and drives boot reconnect and takeover. */
+export type SessionDesiredState = 'running' | 'stopped';
+
 export interface SessionDisconnect {
   code: number | null;
   reason: string;
@@ -43,6 +46,10 @@ export class SessionEntity {
   @Index('IDX_sessions_status')
   @Column({ type: 'varchar', length: 20, default: 'created' })
   status!: SessionStatus;
+
+  @Index('IDX_sessions_desired_state')
+  @Column({ name: 'desired_state', type: 'varchar', length: 10, default: 'stopped' })
+  desiredState!: SessionDesiredState;
 
   @Column({ type: 'varchar', length: 100, nullable: true })
   jid!: string | null;

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { SessionLeaseRepository } from './session-lease.repository';
+import { SessionLifecycleService } from './session-lifecycle.service';
 import { SessionEntity } from './session.entity';
 import { SessionsController } from './sessions.controller';
 import { SessionsRepository } from './sessions.repository';
@@ -8,7 +10,7 @@ import { SessionsService } from './sessions.service';
 @Module({
   imports: [TypeOrmModule.forFeature([SessionEntity])],
   controllers: [SessionsController],
-  providers: [SessionsService, SessionsRepository],
-  exports: [SessionsService, SessionsRepository],
+  providers: [SessionsService, SessionsRepository, SessionLifecycleService, SessionLeaseRepository],
+  exports: [SessionsService, SessionsRepository, SessionLifecycleService],
 })
 export class SessionsModule {}

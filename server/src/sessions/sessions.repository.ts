@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { isUniqueViolation } from '../core/database/database-errors';
 import { ConflictError } from '../core/errors/domain-errors';
 import { SessionEntity } from './session.entity';
@@ -54,6 +54,22 @@ export class SessionsRepository {
 
   async update(id: string, changes: Partial<Omit<SessionEntity, 'id' | 'ownerId'>>): Promise<void> {
     await this.sessions.update({ id }, changes);
+  }
+
+  /** Sessions meant to be running, plus the given ones (those this process runs), for the ownership scan. */
+  findRunCandidates(localIds: string[]): Promise<SessionEntity[]> {
+    return this.sessions.find({
+      where: [{ desiredState: 'running' }, ...(localIds.length > 0 ? [{ id: In(localIds) }] : [])],
+    });
+  }
+
+  /** Marks sessions that were live as reconnecting (shutdown: they come back on the next start or another node). */
+  async markReconnecting(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.sessions.update(
+      { id: In(ids), status: In(['starting', 'qr', 'pairing_code', 'connected']) },
+      { status: 'reconnecting' },
+    );
   }
 
   async delete(id: string): Promise<void> {

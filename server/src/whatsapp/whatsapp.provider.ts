@@ -55,6 +55,8 @@ export interface OutgoingText {
   mentions?: string[];
   /** Quote a message of the same chat by its id. */
   quoted?: { messageId: string; sender?: string };
+  /** Send with this WhatsApp message id (chosen before sending, so a queued message already has it). */
+  messageId?: string;
 }
 
 export interface SentMessage {
@@ -92,14 +94,25 @@ export abstract class WhatsAppProvider {
   /** Removes the session's stored credentials and keys (the connection must be closed). */
   abstract wipeCredentials(sessionId: string): Promise<void>;
 
-  /** Whether the session has credentials of a paired device, so connecting logs in without a QR. */
-  abstract isPaired(sessionId: string): Promise<boolean>;
+  /**
+   * The PN JID of the account the session's stored credentials belong to (`…@s.whatsapp.net`), or null when it has
+   * no credentials of a paired device (connecting would show a QR).
+   */
+  abstract linkedJid(sessionId: string): Promise<string | null>;
 
   /** Whether the session has a live, logged-in connection in this process. */
   abstract isConnected(sessionId: string): boolean;
 
   /** Sends a text message from a connected session. */
   abstract sendText(sessionId: string, message: OutgoingText): Promise<SentMessage>;
+
+  /**
+   * Whether WhatsApp knows this recipient (a PN JID on WhatsApp, a group the account is in), so a send to a wrong
+   * number is refused instead of vanishing. Engines that cannot ask answer true.
+   */
+  recipientExists(_sessionId: string, _jid: string): Promise<boolean> {
+    return Promise.resolve(true);
+  }
 
   /** Closes every connection of this process without logging anyone out (shutdown). */
   abstract disconnectAll(): Promise<void>;

@@ -5,6 +5,7 @@ import { AuthStateRepository } from '../../src/whatsapp/baileys/auth-state.repos
 import { Baileys, loadBaileys } from '../../src/whatsapp/baileys/baileys';
 import { PostgresAuthState, usePostgresAuthState } from '../../src/whatsapp/baileys/postgres-auth-state';
 import { createTestDatabase, TestDatabase } from '../support/database';
+import { insertSession } from '../support/session-rows';
 
 const logger = pino({ level: 'silent' });
 
@@ -25,12 +26,7 @@ describe('WhatsApp auth state in Postgres', () => {
     await database?.drop();
   });
 
-  async function createSession(): Promise<string> {
-    const rows = await dataSource.query<{ id: string }[]>(
-      `INSERT INTO sessions (owner_id, name) VALUES (gen_random_uuid(), gen_random_uuid()::text) RETURNING id`,
-    );
-    return rows[0].id;
-  }
+  const createSession = (): Promise<string> => insertSession(dataSource);
 
   function open(sessionId: string, cacheSize = 100): Promise<PostgresAuthState> {
     return usePostgresAuthState(baileys, repository, sessionId, { cacheSize, logger });

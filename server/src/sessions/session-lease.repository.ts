@@ -1,0 +1,84 @@
+// Session ownership across WAGO processes: a Postgres advisory lock per running session, all held on one connection.
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Client } from 'pg';
+import { AppConfig } from '../core/config/app-config';
+
+/** First key of every session lease ("WAGS"), so they never meet the single-key locks of migrations or pg-boss. */
+const LEASE_NAMESPACE = 0x57414753;
+
+/** The second lock key: 32 bits of the (random) UUID. A rare collision only makes two sessions share an owner. */
+export function leaseKey(sessionId: string): number {
+  return Number.parseInt(sessionId.replace(/-/g, '').slice(0, 8), 16) | 0;
+}
+
+/**
+ * The locks live as long as this process's lease connection: released on stop and shutdown, and lost with the
+ * process (Postgres drops them when the connection dies), which is what lets a survivor take the sessions over.
+ */
+@Injectable()
+export class SessionLeaseRepository implements OnApplicationShutdown {
+  private readonly logger = new Logger(SessionLeaseRepository.name);
+  private client: Client | undefined;
+  private connecting: Promise<Client> | undefined;
+  private readonly lostListeners = new Set<() => void>();
+
+  constructor(private readonly config: AppConfig) {}
+
+  /** Called when the lease connection is lost: every lease of this process is gone with it. */
+  onLost(listener: () => void): () => void {
+    this.lostListeners.add(listener);
+    return () => this.lostListeners.delete(listener);
+  }
+
+  /** Takes the session's lease if nobody holds it; true when this process now owns the session. */
+  async acquire(sessionId: string): Promise<boolean> {
+    const client = await this.connection();
+    const result = await client.query<{ acquired: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS acquired', [
+      LEASE_NAMESPACE,
+      leaseKey(sessionId),
+    ]);
+    return result.rows[0]?.acquired === true;
+  }
+
+  async release(sessionId: string): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    await client.query('SELECT pg_advisory_unlock($1, $2)', [LEASE_NAMESPACE, leaseKey(sessionId)]);
+  }
+
+  /** After the sessions closed (their lifecycle stops in onModuleDestroy): closing the connection frees every lease. */
+  async onApplicationShutdown(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.lostListeners.clear();
+    await client?.end().catch(() => undefined);
+  }
+
+  private connection(): Promise<Client> {
+    if (this.client) return Promise.resolve(this.client);
+    this.connecting ??= this.open().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  private async open(): Promise<Client> {
+    const client = new Client({
+      connectionString: this.config.databaseUrl,
+      keepAlive: true,
+      application_name: 'wago-session-leases',
+    });
+    const lost = (error?: Error): void => {
+      if (this.client !== client) return;
+      this.client = undefined;
+      this.logger.error({ err: error }, 'Lost the session lease connection: this process no longer owns its sessions');
+      client.end().catch(() => undefined);
+      for (const listener of this.lostListeners) listener();
+    };
+    client.on('error', lost);
+    client.on('end', () => lost());
+    await client.connect();
+    this.client = client;
+    return client;
+  }
+}

@@ -1,0 +1,500 @@
+// The rules of a session's life on WhatsApp: start, QR and pairing code, disconnect policy, reconnects, ownership.
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { AuthUser } from '../auth/auth-user';
+import { AppConfig } from '../core/config/app-config';
+import { ConflictError } from '../core/errors/domain-errors';
+import { WhatsAppEvents } from '../whatsapp/events';
+import { WhatsAppUnavailableError } from '../whatsapp/whatsapp.errors';
+import { ConnectionListener, Disconnect, WhatsAppAccount, WhatsAppProvider } from '../whatsapp/whatsapp.provider';
+import { Pacer, reconnectDelay } from './reconnect-pacing';
+import { SessionLeaseRepository } from './session-lease.repository';
+import { SessionEntity } from './session.entity';
+import type { SessionStatus } from './session-status';
+import { SessionsRepository } from './sessions.repository';
+import { SessionsService } from './sessions.service';
+
+export interface SessionQr {
+  qr: string;
+  expiresAt: Date;
+}
+
+/** A session this process owns (holds the lease of) and keeps connected. */
+interface Runtime {
+  sessionId: string;
+  ownerId: string;
+  status: SessionStatus;
+  /** Bumped on every connect, so callbacks of an earlier connection are recognised and ignored. */
+  generation: number;
+  qr: SessionQr | null;
+  /** A pairing code was requested: QRs keep coming but the session stays `pairing_code`. */
+  pairing: boolean;
+  connected: boolean;
+  /** Failed reconnects since the last successful connect, for the backoff. */
+  attempt: number;
+  retry: NodeJS.Timeout | undefined;
+}
+
+/** Statuses of a session that is (or is trying to be) connected. */
+const LIVE_STATUSES: ReadonlySet<SessionStatus> = new Set([
+  'starting',
+  'qr',
+  'pairing_code',
+  'connected',
+  'reconnecting',
+]);
+
+/** Statuses in which a running session can still be linked by pairing code. */
+const PAIRING_STATUSES: ReadonlySet<SessionStatus> = new Set(['starting', 'qr', 'pairing_code']);
+
+/** Disconnects after which reconnecting would be wrong, and the status each leaves. */
+const FINAL_DISCONNECTS: Partial<Record<Disconnect['reason'], SessionStatus>> = {
+  qr_timeout: 'qr_timeout',
+  logged_out: 'logged_out',
+  banned: 'banned',
+  replaced: 'replaced',
+  multidevice_mismatch: 'failed',
+};
+
+/** WhatsApp no longer accepts these credentials: keeping them would only fail again. */
+const WIPE_ON: ReadonlySet<Disconnect['reason']> = new Set(['logged_out', 'banned']);
+
+@Injectable()
+export class SessionLifecycleService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Sessions');
+  private readonly runtimes = new Map<string, Runtime>();
+  /** Per-session queue: operations and connection callbacks of one session never interleave. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly pacer: Pacer;
+  private scanTimer: NodeJS.Timeout | undefined;
+  private scanning: Promise<void> | undefined;
+  private booted = false;
+  private shuttingDown = false;
+  private unsubscribeLeaseLoss: (() => void) | undefined;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly sessions: SessionsService,
+    private readonly repository: SessionsRepository,
+    private readonly leases: SessionLeaseRepository,
+    private readonly provider: WhatsAppProvider,
+    private readonly events: WhatsAppEvents,
+  ) {
+    this.pacer = new Pacer(config.whatsapp.reconnectRatePerSecond);
+  }
+
+  onApplicationBootstrap(): void {
+    this.unsubscribeLeaseLoss = this.leases.onLost(() => this.onLeasesLost());
+    this.runScan();
+    this.scanTimer = setInterval(() => this.runScan(), this.config.whatsapp.ownerScanIntervalMs);
+  }
+
+  /** Closes every connection without logging anyone out; the sessions stay meant to run and come back. */
+  async onModuleDestroy(): Promise<void> {
+    this.shuttingDown = true;
+    clearInterval(this.scanTimer);
+    this.unsubscribeLeaseLoss?.();
+    this.pacer.cancel();
+    await this.scanning;
+    for (const runtime of this.runtimes.values()) clearTimeout(runtime.retry);
+    const ids = [...this.runtimes.keys()];
+    this.runtimes.clear();
+    await this.provider.disconnectAll();
+    await this.repository.markReconnecting(ids).catch((error: unknown) => {
+      this.logger.error({ err: error }, 'Marking sessions as reconnecting on shutdown failed');
+    });
+  }
+
+  /** Starts connecting (QR for a new session, login from stored credentials otherwise); idempotent. */
+  async start(user: AuthUser, sessionId: string): Promise<SessionEntity> {
+    const session = await this.sessions.get(user, sessionId);
+    return this.exclusive(sessionId, async () => {
+      if (!this.runtimes.has(sessionId)) {
+        await this.repository.update(sessionId, { desiredState: 'running' });
+        // Held elsewhere: that process owns the session and sees it is meant to run.
+        if (await this.leases.acquire(sessionId)) await this.open(session, 'starting', null);
+      }
+      return this.reload(sessionId);
+    });
+  }
+
+  /** The QR to scan right now. */
+  async currentQr(user: AuthUser, sessionId: string): Promise<SessionQr> {
+    const session = await this.sessions.get(user, sessionId);
+    const qr = this.qrOf(sessionId);
+    if (!qr) throw new ConflictError(`Session ${sessionId} has no QR code (status: ${session.status})`);
+    return qr;
+  }
+
+  /** The QR a session of this process shows, if any (for the realtime gateway; no access check). */
+  qrOf(sessionId: string): SessionQr | null {
+    const runtime = this.runtimes.get(sessionId);
+    return runtime?.status === 'qr' ? runtime.qr : null;
+  }
+
+  /** Links by code instead of QR: starts the session if needed and asks WhatsApp for the code to type. */
+  async requestPairingCode(user: AuthUser, sessionId: string, phoneNumber: string): Promise<string> {
+    const session = await this.sessions.get(user, sessionId);
+    return this.exclusive(sessionId, async () => {
+      let runtime = this.runtimes.get(sessionId);
+      if (runtime && !PAIRING_STATUSES.has(runtime.status)) {
+        throw new ConflictError(`Session ${sessionId} cannot pair now (status: ${runtime.status})`);
+      }
+      if (!runtime) {
+        if (await this.provider.linkedJid(sessionId)) {
+          throw new ConflictError(
+            `Session ${sessionId} is already linked to WhatsApp; log it out to link another phone`,
+          );
+        }
+        await this.repository.update(sessionId, { desiredState: 'running' });
+        if (!(await this.leases.acquire(sessionId))) throw this.ownedElsewhere(sessionId);
+        runtime = await this.open(session, 'starting', null);
+      }
+      runtime.pairing = true;
+      let code: string;
+      try {
+        code = await this.provider.requestPairingCode(sessionId, phoneNumber);
+      } catch (error) {
+        runtime.pairing = false;
+        throw new WhatsAppUnavailableError(`WhatsApp did not give a pairing code: ${(error as Error).message}`);
+      }
+      runtime.qr = null;
+      await this.setStatus(runtime, 'pairing_code', null);
+      return code;
+    });
+  }
+
+  /** Closes the connection and keeps the credentials; the session stays down until started again. */
+  async stop(user: AuthUser, sessionId: string): Promise<SessionEntity> {
+    const session = await this.sessions.get(user, sessionId);
+    return this.exclusive(sessionId, async () => {
+      await this.repository.update(sessionId, { desiredState: 'stopped' });
+      const runtime = this.runtimes.get(sessionId);
+      if (runtime) {
+        await this.halt(runtime);
+        await this.record(session, 'stopped', null, { lastDisconnect: this.disconnect(null, 'stopped') });
+      } else if (LIVE_STATUSES.has(session.status) && (await this.leases.acquire(sessionId))) {
+        // Nobody runs it (its process died before a takeover): just correct the record.
+        await this.leases.release(sessionId);
+        await this.record(session, 'stopped', null, {});
+      }
+      return this.reload(sessionId);
+    });
+  }
+
+  /** Logs the device out at WhatsApp and wipes its credentials. */
+  async logout(user: AuthUser, sessionId: string): Promise<SessionEntity> {
+    const session = await this.sessions.get(user, sessionId);
+    return this.exclusive(sessionId, async () => {
+      if (!(await this.logOutDevice(session))) {
+        if (session.status === 'logged_out') return session;
+        throw new ConflictError(`Session ${sessionId} is not linked to WhatsApp (status: ${session.status})`);
+      }
+      await this.record(session, 'logged_out', null, {
+        desiredState: 'stopped',
+        lastDisconnect: this.disconnect(null, 'logged_out'),
+      });
+      return this.reload(sessionId);
+    });
+  }
+
+  /** Logs out if linked, then deletes the session and everything of it. */
+  async delete(user: AuthUser, sessionId: string): Promise<void> {
+    await this.sessions.get(user, sessionId);
+    await this.exclusive(sessionId, async () => {
+      const session = await this.repository.findById(sessionId);
+      if (session) await this.logOutDevice(session);
+      await this.sessions.delete(user, sessionId);
+    });
+  }
+
+  /**
+   * Logs the device out wherever this process can: its own connection, or a brief one from stored credentials when
+   * the session is not running anywhere. False when there was nothing to log out.
+   */
+  private async logOutDevice(session: SessionEntity): Promise<boolean> {
+    const runtime = this.runtimes.get(session.id);
+    if (runtime) {
+      this.forget(runtime);
+    } else {
+      if (!(await this.provider.linkedJid(session.id))) return false;
+      if (!(await this.leases.acquire(session.id))) throw this.ownedElsewhere(session.id);
+    }
+    try {
+      await this.provider.logout(session.id);
+    } finally {
+      await this.releaseLease(session.id);
+    }
+    return true;
+  }
+
+  private ownedElsewhere(sessionId: string): ConflictError {
+    return new ConflictError(`Session ${sessionId} is running on another WAGO node; try again there or stop it first`);
+  }
+
+  /** Creates the runtime of a session this process just took the lease of, and connects it. */
+  private async open(session: SessionEntity, status: SessionStatus, reason: string | null): Promise<Runtime> {
+    const runtime = this.createRuntime(session);
+    await this.setStatus(runtime, status, reason);
+    await this.connect(runtime);
+    return runtime;
+  }
+
+  private createRuntime(session: SessionEntity): Runtime {
+    const runtime: Runtime = {
+      sessionId: session.id,
+      ownerId: session.ownerId,
+      status: session.status,
+      generation: 0,
+      qr: null,
+      pairing: false,
+      connected: false,
+      attempt: 0,
+      retry: undefined,
+    };
+    this.runtimes.set(session.id, runtime);
+    return runtime;
+  }
+
+  private async connect(runtime: Runtime): Promise<void> {
+    runtime.generation += 1;
+    try {
+      await this.provider.connect(runtime.sessionId, this.listen(runtime, runtime.generation));
+    } catch (error) {
+      this.logger.error({ err: error, sessionId: runtime.sessionId }, 'Opening a WhatsApp connection failed');
+      await this.onClose(runtime, { reason: 'connection_closed', code: null, message: String(error) });
+    }
+  }
+
+  /** Connection callbacks, queued with the session's other operations and dropped once outdated. */
+  private listen(runtime: Runtime, generation: number): ConnectionListener {
+    const handle = (name: string, work: () => Promise<void>): void => {
+      this.exclusive(runtime.sessionId, async () => {
+        if (this.runtimes.get(runtime.sessionId) !== runtime || runtime.generation !== generation) return;
+        await work();
+      }).catch((error: unknown) => {
+        this.logger.error({ err: error, sessionId: runtime.sessionId }, `Handling ${name} failed`);
+      });
+    };
+    return {
+      onQr: (qr, expiresAt) => handle('a new QR', () => this.onQr(runtime, qr, expiresAt)),
+      onOpen: (account) => handle('a login', () => this.onOpen(runtime, account)),
+      onPushName: (pushName) => handle('a push name', () => this.repository.update(runtime.sessionId, { pushName })),
+      onClose: (disconnect) => handle('a disconnect', () => this.onClose(runtime, disconnect)),
+    };
+  }
+
+  private async onQr(runtime: Runtime, qr: string, expiresAt: Date): Promise<void> {
+    if (runtime.pairing) return;
+    runtime.qr = { qr, expiresAt };
+    if (runtime.status !== 'qr') await this.setStatus(runtime, 'qr', null);
+    this.events.emit('session.qr', {
+      sessionId: runtime.sessionId,
+      ownerId: runtime.ownerId,
+      qr,
+      expiresAt: expiresAt.toISOString(),
+    });
+  }
+
+  private async onOpen(runtime: Runtime, account: WhatsAppAccount): Promise<void> {
+    Object.assign(runtime, { qr: null, pairing: false, connected: true, attempt: 0 });
+    await this.setStatus(runtime, 'connected', null, {
+      jid: account.jid,
+      lid: account.lid,
+      phoneNumber: account.phoneNumber,
+      device: account.device,
+      lastConnectedAt: new Date(),
+      // A login that does not carry the name yet must not erase the one we know.
+      ...(account.pushName ? { pushName: account.pushName } : {}),
+    });
+  }
+
+  /** The disconnect policy: stop for good where WhatsApp says so, otherwise reconnect with backoff. */
+  private async onClose(runtime: Runtime, disconnect: Disconnect): Promise<void> {
+    Object.assign(runtime, { qr: null, pairing: false, connected: false });
+    const lastDisconnect = this.disconnect(disconnect.code, disconnect.reason);
+    const finalStatus = FINAL_DISCONNECTS[disconnect.reason];
+    this.logger.warn(
+      { sessionId: runtime.sessionId, code: disconnect.code, reason: disconnect.reason },
+      `Session ${runtime.sessionId} disconnected: ${disconnect.reason}${finalStatus ? '' : ', reconnecting'}`,
+    );
+    if (!finalStatus) {
+      await this.setStatus(runtime, 'reconnecting', disconnect.reason, { lastDisconnect });
+      this.scheduleReconnect(runtime);
+      return;
+    }
+    this.forget(runtime);
+    if (WIPE_ON.has(disconnect.reason)) await this.provider.wipeCredentials(runtime.sessionId);
+    await this.releaseLease(runtime.sessionId);
+    await this.setStatus(runtime, finalStatus, disconnect.reason, { desiredState: 'stopped', lastDisconnect });
+  }
+
+  private scheduleReconnect(runtime: Runtime): void {
+    const { reconnectMinDelayMs, reconnectMaxDelayMs } = this.config.whatsapp;
+    const delay = reconnectDelay(runtime.attempt, reconnectMinDelayMs, reconnectMaxDelayMs);
+    runtime.attempt += 1;
+    clearTimeout(runtime.retry);
+    runtime.retry = setTimeout(() => {
+      runtime.retry = undefined;
+      this.reconnectPaced(runtime);
+    }, delay);
+  }
+
+  private reconnectPaced(runtime: Runtime): void {
+    const { sessionId } = runtime;
+    this.pacer
+      .run(() =>
+        this.exclusive(sessionId, async () => {
+          if (this.shuttingDown || this.runtimes.get(sessionId) !== runtime || runtime.connected) return;
+          await this.connect(runtime);
+        }),
+      )
+      .catch((error: unknown) => this.logger.error({ err: error, sessionId }, 'Reconnecting failed'));
+  }
+
+  /** Closes this process's connection of a session and gives up its ownership, credentials kept. */
+  private async halt(runtime: Runtime): Promise<void> {
+    this.forget(runtime);
+    await this.provider.disconnect(runtime.sessionId);
+    await this.releaseLease(runtime.sessionId);
+  }
+
+  /** Drops the runtime: pending callbacks and reconnects of it become no-ops. */
+  private forget(runtime: Runtime): void {
+    clearTimeout(runtime.retry);
+    runtime.retry = undefined;
+    if (this.runtimes.get(runtime.sessionId) === runtime) this.runtimes.delete(runtime.sessionId);
+  }
+
+  private async releaseLease(sessionId: string): Promise<void> {
+    await this.leases.release(sessionId).catch((error: unknown) => {
+      this.logger.error({ err: error, sessionId }, 'Releasing a session lease failed');
+    });
+  }
+
+  private runScan(): void {
+    if (this.shuttingDown || this.scanning) return;
+    this.scanning = this.scan()
+      .catch((error: unknown) => this.logger.error({ err: error }, 'Looking for sessions to run failed'))
+      .finally(() => {
+        this.scanning = undefined;
+        this.booted = true;
+      });
+  }
+
+  /**
+   * Brings this process in line with the database: takes over sessions meant to run that nobody owns (at boot:
+   * its own from before the restart), and stops or forgets local ones stopped or deleted through another node.
+   */
+  private async scan(): Promise<void> {
+    const localIds = [...this.runtimes.keys()];
+    const rows = await this.repository.findRunCandidates(localIds);
+    const found = new Set(rows.map((row) => row.id));
+    const work: Promise<void>[] = [];
+    for (const sessionId of localIds) {
+      const runtime = this.runtimes.get(sessionId);
+      if (runtime && !found.has(sessionId)) work.push(this.exclusive(sessionId, () => this.halt(runtime)));
+    }
+    for (const row of rows) {
+      if (this.shuttingDown) break;
+      const runtime = this.runtimes.get(row.id);
+      if (runtime && row.desiredState === 'stopped') {
+        work.push(
+          this.exclusive(row.id, async () => {
+            await this.halt(runtime);
+            await this.record(row, 'stopped', null, {});
+          }),
+        );
+      } else if (!runtime && row.desiredState === 'running') {
+        work.push(this.exclusive(row.id, () => this.claim(row.id)));
+      }
+    }
+    const failures = (await Promise.allSettled(work)).filter((result) => result.status === 'rejected');
+    for (const failure of failures) this.logger.error({ err: failure.reason }, 'Applying a session change failed');
+  }
+
+  /** Takes over a session meant to run that no process owns, and reconnects it from its stored credentials. */
+  private async claim(sessionId: string): Promise<void> {
+    if (this.shuttingDown || this.runtimes.has(sessionId) || !(await this.leases.acquire(sessionId))) return;
+    // Read again under the lease: it may have been stopped or deleted in the meantime.
+    const session = await this.repository.findById(sessionId);
+    const linkedJid = session?.desiredState === 'running' ? await this.provider.linkedJid(sessionId) : null;
+    if (!session || session.desiredState !== 'running') {
+      await this.releaseLease(sessionId);
+      return;
+    }
+    if (!linkedJid) {
+      // A pairing cut short by the end of its process: nobody is looking at that QR any more.
+      await this.releaseLease(sessionId);
+      await this.record(session, 'stopped', 'pairing_interrupted', { desiredState: 'stopped' });
+      return;
+    }
+    this.logger.log(`Reconnecting session: ${sessionId} (${session.jid ?? linkedJid})`);
+    const runtime = this.createRuntime(session);
+    await this.setStatus(runtime, 'reconnecting', this.booted ? 'owner_lost' : 'server_restart');
+    this.reconnectPaced(runtime);
+  }
+
+  /** The lease connection died: another process may own these sessions now, so this one lets go at once. */
+  private onLeasesLost(): void {
+    for (const runtime of [...this.runtimes.values()]) {
+      this.forget(runtime);
+      this.exclusive(runtime.sessionId, async () => {
+        await this.provider.disconnect(runtime.sessionId);
+        await this.setStatus(runtime, 'reconnecting', 'lease_lost');
+      }).catch((error: unknown) => {
+        this.logger.error({ err: error, sessionId: runtime.sessionId }, 'Letting go of a session failed');
+      });
+    }
+  }
+
+  private async setStatus(
+    runtime: Runtime,
+    status: SessionStatus,
+    reason: string | null,
+    changes: Partial<SessionEntity> = {},
+  ): Promise<void> {
+    runtime.status = status;
+    await this.record({ id: runtime.sessionId, ownerId: runtime.ownerId }, status, reason, changes);
+  }
+
+  /** Writes a status (with any other changes) and tells the event bus. */
+  private async record(
+    session: Pick<SessionEntity, 'id' | 'ownerId'>,
+    status: SessionStatus,
+    reason: string | null,
+    changes: Partial<SessionEntity>,
+  ): Promise<void> {
+    await this.repository.update(session.id, { ...changes, status });
+    this.events.emit('session.status', {
+      sessionId: session.id,
+      ownerId: session.ownerId,
+      status,
+      reason,
+      at: new Date().toISOString(),
+    });
+  }
+
+  private disconnect(code: number | null, reason: string): SessionEntity['lastDisconnect'] {
+    return { code, reason, at: new Date().toISOString() };
+  }
+
+  private async reload(sessionId: string): Promise<SessionEntity> {
+    const session = await this.repository.findById(sessionId);
+    if (!session) throw new ConflictError(`Session ${sessionId} was deleted meanwhile`);
+    return session;
+  }
+
+  private exclusive<T>(sessionId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(sessionId) ?? Promise.resolve();
+    const result = previous.then(work, work);
+    const settled = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queues.set(sessionId, settled);
+    void settled.then(() => {
+      if (this.queues.get(sessionId) === settled) this.queues.delete(sessionId);
+    });
+    return result;
+  }
+}

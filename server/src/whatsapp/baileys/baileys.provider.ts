@@ -1,0 +1,337 @@
+// The Baileys engine behind WhatsAppProvider: one socket per session, auth state in Postgres, events normalised.
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import type { ConnectionState, WAMessage, WASocket, WAVersion } from '@whiskeysockets/baileys';
+import { PinoLogger } from 'nestjs-pino';
+import type { Logger as PinoInstance } from 'pino';
+import { AppConfig } from '../../core/config/app-config';
+import { WhatsAppEvents } from '../events';
+import { SessionNotConnectedError } from '../whatsapp.errors';
+import { ConnectionListener, OutgoingText, SentMessage, WhatsAppAccount, WhatsAppProvider } from '../whatsapp.provider';
+import { AuthStateRepository } from './auth-state.repository';
+import { Baileys, loadBaileys } from './baileys';
+import { classifyDisconnect, RESTART_REQUIRED } from './disconnect';
+import { normaliseMessage } from './message-normaliser';
+import { isPaired, PostgresAuthState, readStoredCreds, usePostgresAuthState } from './postgres-auth-state';
+import { RecentIds } from './recent-ids';
+
+/**
+ * The WhatsApp Web version WAGO announces. Pinned (never fetched at runtime) so a start needs no internet and
+ * behaves the same every time; raise it together with Baileys.
+ */
+export const WA_WEB_VERSION: WAVersion = [2, 3000, 1043857760];
+
+/** What the phone lists under Linked devices: "Chrome (Ubuntu)". */
+const BROWSER: [platform: string, browser: string, version: string] = ['Ubuntu', 'Chrome', '22.04.4'];
+
+/** WhatsApp shows the first QR for 60 s and each following one for 20 s (Baileys' defaults, which we keep). */
+const FIRST_QR_TTL_MS = 60_000;
+const NEXT_QR_TTL_MS = 20_000;
+
+/** Signal keys a session keeps in memory; sessions, sender keys and mappings of active chats fit comfortably. */
+const KEY_CACHE_SIZE = 256;
+/** Message ids remembered per session to drop redeliveries (e.g. the offline queue after a reconnect). */
+const RECENT_MESSAGE_IDS = 128;
+const CLOSE_TIMEOUT_MS = 5_000;
+const PAIRING_READY_TIMEOUT_MS = 20_000;
+const LOGOUT_CONNECT_TIMEOUT_MS = 15_000;
+
+interface Connection {
+  sessionId: string;
+  socket: WASocket;
+  auth: PostgresAuthState;
+  listener: ConnectionListener;
+  open: boolean;
+  /** Closed on purpose (stop, logout, shutdown): the listener hears nothing of it. */
+  closing: boolean;
+  qrCount: number;
+  /** Resolves with the first QR, when the socket is ready to ask for a pairing code instead. */
+  ready: Promise<void>;
+  markReady(): void;
+  closed: Promise<void>;
+  markClosed(): void;
+  /** Incoming messages are handled one batch after the other, in order. */
+  inbox: Promise<void>;
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function statusCodeOf(error: unknown): number | undefined {
+  const output = (error as { output?: { statusCode?: unknown } } | undefined)?.output;
+  return typeof output?.statusCode === 'number' ? output.statusCode : undefined;
+}
+
+@Injectable()
+export class BaileysProvider extends WhatsAppProvider implements OnApplicationShutdown {
+  private readonly logger = new Logger('WhatsApp');
+  private readonly baileysLogger: PinoInstance;
+  private readonly connections = new Map<string, Connection>();
+  private readonly recentIds = new Map<string, RecentIds>();
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly authState: AuthStateRepository,
+    private readonly events: WhatsAppEvents,
+    pino: PinoLogger,
+  ) {
+    super();
+    this.baileysLogger = pino.logger.child({ context: 'Baileys' }, { level: config.whatsapp.logLevel });
+  }
+
+  async connect(sessionId: string, listener: ConnectionListener): Promise<void> {
+    if (this.connections.has(sessionId)) throw new Error(`Session ${sessionId} already has a connection`);
+    const baileys = await loadBaileys();
+    const logger = this.baileysLogger.child({ sessionId });
+    const auth = await usePostgresAuthState(baileys, this.authState, sessionId, { cacheSize: KEY_CACHE_SIZE, logger });
+    // Checked again: two connects for one session could both have passed the first check while loading.
+    if (this.connections.has(sessionId)) throw new Error(`Session ${sessionId} already has a connection`);
+    const socket = baileys.makeWASocket({
+      version: WA_WEB_VERSION,
+      waWebSocketUrl: this.config.whatsapp.wsUrl,
+      auth: auth.state,
+      logger,
+      browser: BROWSER,
+      markOnlineOnConnect: false,
+      syncFullHistory: false,
+      // Our own sends would come back as `append` upserts and look like offline messages.
+      emitOwnEvents: false,
+      generateHighQualityLinkPreview: false,
+      // WAGO keeps no message history. Without this, Baileys also holds live messages back for up to 20 s after a
+      // first login while it waits for the phone's history upload; LID mappings still come with every message.
+      shouldSyncHistoryMessage: () => false,
+    });
+    const ready = deferred();
+    const closed = deferred();
+    const connection: Connection = {
+      sessionId,
+      socket,
+      auth,
+      listener,
+      open: false,
+      closing: false,
+      qrCount: 0,
+      ready: ready.promise,
+      markReady: ready.resolve,
+      closed: closed.promise,
+      markClosed: closed.resolve,
+      inbox: Promise.resolve(),
+    };
+    this.connections.set(sessionId, connection);
+    if (!this.recentIds.has(sessionId)) this.recentIds.set(sessionId, new RecentIds(RECENT_MESSAGE_IDS));
+
+    socket.ev.on('creds.update', (update) => {
+      auth.saveCreds();
+      const name = update.me?.name;
+      if (connection.open && name && name !== '~') listener.onPushName(name);
+    });
+    socket.ev.on('connection.update', (update) => this.onConnectionUpdate(baileys, connection, update));
+    socket.ev.on('messages.upsert', ({ messages, type }) => {
+      if (type !== 'notify' && type !== 'append') return;
+      connection.inbox = connection.inbox
+        .then(() => this.receive(baileys, connection, messages, type === 'append'))
+        .catch((error: unknown) => this.logger.error({ err: error, sessionId }, 'Handling incoming messages failed'));
+    });
+  }
+
+  async requestPairingCode(sessionId: string, phoneNumber: string): Promise<string> {
+    const connection = this.connections.get(sessionId);
+    if (!connection) throw new SessionNotConnectedError(sessionId);
+    await withTimeout(connection.ready, PAIRING_READY_TIMEOUT_MS, 'WhatsApp did not offer pairing in time');
+    return connection.socket.requestPairingCode(phoneNumber.replace(/\D/g, ''));
+  }
+
+  async disconnect(sessionId: string): Promise<void> {
+    const connection = this.connections.get(sessionId);
+    if (!connection) return;
+    connection.closing = true;
+    await connection.socket.end(undefined);
+    await this.settle(connection);
+  }
+
+  async logout(sessionId: string): Promise<void> {
+    try {
+      let connection = this.connections.get(sessionId);
+      if (connection && !connection.open) {
+        await this.disconnect(sessionId);
+        connection = undefined;
+      }
+      if (!connection && (await this.linkedJid(sessionId))) connection = await this.connectBriefly(sessionId);
+      if (connection) {
+        connection.closing = true;
+        connection.auth.close();
+        await connection.socket.logout().catch((error: unknown) => {
+          this.logger.warn({ err: error, sessionId }, 'WhatsApp did not take the logout; wiping credentials anyway');
+        });
+        await this.settle(connection);
+      }
+    } finally {
+      this.recentIds.delete(sessionId);
+      await this.wipeCredentials(sessionId);
+    }
+  }
+
+  wipeCredentials(sessionId: string): Promise<void> {
+    return this.authState.wipe(sessionId);
+  }
+
+  async linkedJid(sessionId: string): Promise<string | null> {
+    const baileys = await loadBaileys();
+    const creds = await readStoredCreds(baileys, this.authState, sessionId);
+    return creds && isPaired(creds) ? baileys.jidNormalizedUser(creds.me?.id) : null;
+  }
+
+  isConnected(sessionId: string): boolean {
+    return this.connections.get(sessionId)?.open ?? false;
+  }
+
+  async sendText(sessionId: string, message: OutgoingText): Promise<SentMessage> {
+    const connection = this.connections.get(sessionId);
+    if (!connection?.open) throw new SessionNotConnectedError(sessionId);
+    const baileys = await loadBaileys();
+    const chatJid = /^\+?\d+$/.test(message.to) ? `${message.to.replace(/\D/g, '')}@s.whatsapp.net` : message.to;
+    const quoted: WAMessage | undefined = message.quoted && {
+      key: {
+        remoteJid: chatJid,
+        id: message.quoted.messageId,
+        fromMe: false,
+        participant: baileys.isJidGroup(chatJid) ? message.quoted.sender : undefined,
+      },
+      message: { conversation: '' },
+    };
+    const sent = await connection.socket.sendMessage(
+      chatJid,
+      { text: message.text, mentions: message.mentions, linkPreview: null },
+      { quoted },
+    );
+    if (!sent?.key.id) throw new Error('WhatsApp did not accept the message');
+    return {
+      messageId: sent.key.id,
+      chatJid,
+      timestamp: new Date((baileys.toNumber(sent.messageTimestamp) || Date.now() / 1000) * 1000).toISOString(),
+    };
+  }
+
+  async disconnectAll(): Promise<void> {
+    await Promise.all([...this.connections.keys()].map((sessionId) => this.disconnect(sessionId)));
+  }
+
+  /** The session lifecycle closes everything first; this only catches connections opened behind its back. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.disconnectAll();
+  }
+
+  private onConnectionUpdate(baileys: Baileys, connection: Connection, update: Partial<ConnectionState>): void {
+    const { sessionId, listener } = connection;
+    if (this.connections.get(sessionId) !== connection) return;
+    if (update.qr && !connection.closing) {
+      const ttl = connection.qrCount === 0 ? FIRST_QR_TTL_MS : NEXT_QR_TTL_MS;
+      connection.qrCount += 1;
+      connection.markReady();
+      listener.onQr(update.qr, new Date(Date.now() + ttl));
+    }
+    if (update.connection === 'open') {
+      connection.open = true;
+      if (!connection.closing) listener.onOpen(this.account(baileys, connection));
+    }
+    if (update.connection === 'close') {
+      connection.open = false;
+      const error = update.lastDisconnect?.error;
+      const code = statusCodeOf(error);
+      const wanted = connection.closing;
+      this.settle(connection)
+        .then(() => {
+          if (wanted) return;
+          if (code === RESTART_REQUIRED) return this.restart(sessionId, listener);
+          const awaitingScan = connection.qrCount > 0 && !connection.auth.paired;
+          listener.onClose(classifyDisconnect(code, error?.message ?? 'Connection closed', awaitingScan));
+        })
+        .catch((failure: unknown) => this.logger.error({ err: failure, sessionId }, 'Closing a connection failed'));
+    }
+  }
+
+  /** WhatsApp asks for a fresh connection right after pairing: reconnect at once with the new credentials. */
+  private async restart(sessionId: string, listener: ConnectionListener): Promise<void> {
+    this.logger.log(`Session ${sessionId}: WhatsApp asked for a restart after pairing; reconnecting`);
+    try {
+      await this.connect(sessionId, listener);
+    } catch (error) {
+      this.logger.error({ err: error, sessionId }, 'Reconnecting after the restart request failed');
+      listener.onClose({ reason: 'connection_closed', code: RESTART_REQUIRED, message: String(error) });
+    }
+  }
+
+  /** Waits for the socket to be gone, writes any pending creds and forgets the connection. */
+  private async settle(connection: Connection): Promise<void> {
+    if (this.connections.get(connection.sessionId) === connection) {
+      this.connections.delete(connection.sessionId);
+      connection.markClosed();
+    }
+    await withTimeout(connection.closed, CLOSE_TIMEOUT_MS, 'socket did not close').catch(() => undefined);
+    await connection.auth.flush().catch((error: unknown) => {
+      this.logger.error({ err: error, sessionId: connection.sessionId }, 'Saving credentials on close failed');
+    });
+    connection.auth.close();
+  }
+
+  /** Logs in from stored credentials just long enough to log out; nobody else hears of this connection. */
+  private async connectBriefly(sessionId: string): Promise<Connection | undefined> {
+    const opened = deferred();
+    const quiet: ConnectionListener = {
+      onQr: () => undefined,
+      onOpen: () => opened.resolve(),
+      onPushName: () => undefined,
+      onClose: () => opened.resolve(),
+    };
+    await this.connect(sessionId, quiet);
+    await withTimeout(opened.promise, LOGOUT_CONNECT_TIMEOUT_MS, 'timeout').catch(() => undefined);
+    const connection = this.connections.get(sessionId);
+    if (connection?.open) return connection;
+    await this.disconnect(sessionId);
+    return undefined;
+  }
+
+  private account(baileys: Baileys, connection: Connection): WhatsAppAccount {
+    const me = connection.auth.state.creds.me;
+    const decoded = baileys.jidDecode(me?.id);
+    const jid = baileys.jidNormalizedUser(me?.id);
+    const name = me?.name && me.name !== '~' ? me.name : (me?.notify ?? null);
+    return {
+      jid,
+      lid: me?.lid ? baileys.jidNormalizedUser(me.lid) : null,
+      phoneNumber: decoded?.user ?? jid.split('@')[0],
+      pushName: name || null,
+      device: { platform: BROWSER[0], browser: BROWSER[1], deviceId: decoded?.device ?? null },
+    };
+  }
+
+  private async receive(baileys: Baileys, connection: Connection, messages: WAMessage[], offline: boolean) {
+    const { sessionId, socket } = connection;
+    const recent = this.recentIds.get(sessionId);
+    const me = connection.auth.state.creds.me;
+    const self = {
+      pn: me?.id ? baileys.jidNormalizedUser(me.id) : null,
+      lid: me?.lid ? baileys.jidNormalizedUser(me.lid) : null,
+    };
+    const lidMapping = socket.signalRepository.lidMapping;
+    const mapping = {
+      pnForLid: (lid: string) => lidMapping.getPNForLID(lid),
+      lidForPn: (pn: string) => lidMapping.getLIDForPN(pn),
+    };
+    for (const message of messages) {
+      const received = await normaliseMessage(baileys, message, { sessionId, offline, self, mapping });
+      if (!received || (recent && !recent.add(received.messageId))) continue;
+      this.events.emit('message.received', received);
+    }
+  }
+}
