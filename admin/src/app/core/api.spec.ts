@@ -1,47 +1,22 @@
-import { provideHttpClient, withInterceptors } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { aSession, provideConsoleTesting, signInAs, verifyNoPendingRequests } from '../../testing/console-testing';
 import { Api } from './api';
-import type { Session } from './api-types';
-import { Auth } from './auth';
-import { authInterceptor } from './auth-interceptor';
-import { errorInterceptor } from './error-interceptor';
-
-const session: Session = {
-  id: 's-1',
-  name: 'support',
-  status: 'created',
-  jid: null,
-  lid: null,
-  phoneNumber: null,
-  pushName: null,
-  device: null,
-  lastConnectedAt: null,
-  lastDisconnect: null,
-  createdAt: '2026-01-01T10:00:00.000Z',
-  updatedAt: '2026-01-01T10:00:00.000Z',
-};
 
 describe('Api', () => {
   let api: Api;
   let http: HttpTestingController;
+  const session = aSession();
 
   beforeEach(() => {
     localStorage.clear();
-    TestBed.configureTestingModule({
-      providers: [
-        provideRouter([]),
-        provideHttpClient(withInterceptors([authInterceptor, errorInterceptor])),
-        provideHttpClientTesting(),
-      ],
-    });
+    TestBed.configureTestingModule({ providers: provideConsoleTesting() });
     api = TestBed.inject(Api);
     http = TestBed.inject(HttpTestingController);
   });
 
-  afterEach(() => http.verify());
+  afterEach(verifyNoPendingRequests);
 
   it('lists sessions with the status filter and paging as query parameters', async () => {
     const answer = api.sessions.list({ status: 'connected', limit: 10, offset: 20 });
@@ -62,11 +37,7 @@ describe('Api', () => {
   });
 
   it('sends the signed-in user’s token as a bearer token', () => {
-    TestBed.inject(Auth).signedIn({
-      accessToken: 'jwt-1',
-      expiresIn: 3600,
-      user: { id: 'u-1', username: 'alice', role: 'admin', createdAt: session.createdAt },
-    });
+    signInAs('admin');
     void api.sessions.get('s-1');
     const request = http.expectOne('/api/v1/sessions/s-1');
     expect(request.request.headers.get('Authorization')).toBe('Bearer jwt-1');
@@ -114,6 +85,17 @@ describe('Api', () => {
     expect(request.request.body).toEqual(settings);
     request.flush({ id: 'w-1', ...settings, secret: 'whsec_abc' }, { status: 201, statusText: 'Created' });
     expect((await answer).secret).toBe('whsec_abc');
+  });
+
+  it('queues a redelivery and reads a delivery with its attempts', async () => {
+    const queued = api.deliveries.redeliver('d-1');
+    http
+      .expectOne({ method: 'POST', url: '/api/v1/deliveries/d-1/redeliver' })
+      .flush(null, { status: 202, statusText: 'Accepted' });
+    await expect(queued).resolves.toBeUndefined();
+    const detail = api.deliveries.get('d-1');
+    http.expectOne('/api/v1/deliveries/d-1').flush({ id: 'd-1', attempts: [{ attempt: 1, statusCode: 500 }] });
+    expect((await detail).attempts).toHaveLength(1);
   });
 
   it('resolves deletions answered with 204 No Content', async () => {

@@ -1,7 +1,7 @@
 import { TestBed } from '@angular/core/testing';
 import { ActivatedRouteSnapshot, Router, RouterStateSnapshot, UrlTree, provideRouter } from '@angular/router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Role } from './api-types';
+import { signInAs } from '../../testing/console-testing';
 import { Auth } from './auth';
 import { adminGuard, authGuard, signedOutGuard } from './auth-guard';
 
@@ -12,13 +12,6 @@ describe('route guards', () => {
   });
 
   afterEach(() => vi.useRealTimers());
-
-  const signIn = (role: Role = 'user', expiresIn = 3600) =>
-    TestBed.inject(Auth).signedIn({
-      accessToken: 'jwt-1',
-      expiresIn,
-      user: { id: 'u-1', username: 'alice', role, createdAt: '2026-01-01T00:00:00.000Z' },
-    });
 
   const run = (guard: typeof authGuard, url: string) =>
     TestBed.runInInjectionContext(() => guard({} as ActivatedRouteSnapshot, { url } as RouterStateSnapshot)) as
@@ -32,34 +25,34 @@ describe('route guards', () => {
   });
 
   it('lets a signed-in user through', () => {
-    signIn();
+    signInAs('user');
     expect(run(authGuard, '/sessions')).toBe(true);
   });
 
   it('treats an expired token as signed out', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
-    signIn('user', 60);
+    signInAs('user', 60);
     vi.advanceTimersByTime(61_000);
     expect(serialize(run(authGuard, '/api-keys'))).toBe('/login?returnUrl=%2Fapi-keys');
   });
 
   it('keeps the user pages away from users who are not admins', () => {
-    signIn('user');
+    signInAs('user');
     expect(serialize(run(adminGuard, '/users'))).toBe('/sessions');
   });
 
   it('opens the user pages to admins', () => {
-    signIn('admin');
+    signInAs('admin');
     expect(run(adminGuard, '/users')).toBe(true);
   });
 
   it('sends a signed-in user away from login and setup', () => {
-    signIn();
+    signInAs('user');
     expect(serialize(run(signedOutGuard, '/login'))).toBe('/sessions');
   });
 
   it('remembers the sign-in across a reload', () => {
-    signIn('admin');
+    signInAs('admin');
     TestBed.resetTestingModule();
     TestBed.configureTestingModule({ providers: [provideRouter([])] });
     expect(TestBed.inject(Auth).user()?.username).toBe('alice');

@@ -1,17 +1,11 @@
-import { provideHttpClient, withInterceptors } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { Component } from '@angular/core';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
-import { Router, provideRouter } from '@angular/router';
+import { Router } from '@angular/router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { provideConsoleTesting, signInAs, verifyNoPendingRequests } from '../../testing/console-testing';
 import { Api } from './api';
 import { Auth } from './auth';
-import { authInterceptor } from './auth-interceptor';
-import { errorInterceptor } from './error-interceptor';
 import { Notifier } from './notifier';
-
-@Component({ template: '' })
-class Blank {}
 
 describe('errorInterceptor', () => {
   let api: Api;
@@ -20,26 +14,13 @@ describe('errorInterceptor', () => {
 
   beforeEach(() => {
     localStorage.clear();
-    TestBed.configureTestingModule({
-      providers: [
-        provideRouter([{ path: '**', component: Blank }]),
-        provideHttpClient(withInterceptors([authInterceptor, errorInterceptor])),
-        provideHttpClientTesting(),
-      ],
-    });
+    TestBed.configureTestingModule({ providers: provideConsoleTesting() });
     api = TestBed.inject(Api);
     http = TestBed.inject(HttpTestingController);
     notifier = TestBed.inject(Notifier);
   });
 
-  afterEach(() => http.verify());
-
-  const signIn = () =>
-    TestBed.inject(Auth).signedIn({
-      accessToken: 'jwt-1',
-      expiresIn: 3600,
-      user: { id: 'u-1', username: 'alice', role: 'admin', createdAt: '2026-01-01T00:00:00.000Z' },
-    });
+  afterEach(verifyNoPendingRequests);
 
   const errorTexts = () =>
     notifier
@@ -48,7 +29,7 @@ describe('errorInterceptor', () => {
       .map((notice) => notice.text);
 
   it('shows the server’s message when an action fails', async () => {
-    signIn();
+    signInAs();
     const answer = api.sessions.create({ name: 'support' });
     http
       .expectOne('/api/v1/sessions')
@@ -61,7 +42,7 @@ describe('errorInterceptor', () => {
   });
 
   it('shows every line of a validation message', async () => {
-    signIn();
+    signInAs();
     const answer = api.sessions.create({ name: '' });
     http
       .expectOne('/api/v1/sessions')
@@ -74,7 +55,7 @@ describe('errorInterceptor', () => {
   });
 
   it('says the server cannot be reached when the request never got an answer', async () => {
-    signIn();
+    signInAs();
     const answer = api.sessions.start('s-1');
     http.expectOne('/api/v1/sessions/s-1/start').error(new ProgressEvent('error'));
     await expect(answer).rejects.toMatchObject({ status: 0 });
@@ -82,7 +63,7 @@ describe('errorInterceptor', () => {
   });
 
   it('leaves a failed read to the page that asked for the data', async () => {
-    signIn();
+    signInAs();
     const answer = api.sessions.list();
     http
       .expectOne((request) => request.url === '/api/v1/sessions')
@@ -107,7 +88,7 @@ describe('errorInterceptor', () => {
   });
 
   it('sends a user whose token is refused to the login page, remembering where they were', async () => {
-    signIn();
+    signInAs();
     const router = TestBed.inject(Router);
     await router.navigateByUrl('/sessions/s-1/webhooks');
     const answer = api.sessions.stop('s-1');

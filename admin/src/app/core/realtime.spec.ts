@@ -1,63 +1,9 @@
-import { Component } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
-import { Router, provideRouter } from '@angular/router';
+import { Router } from '@angular/router';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SubscribeAck } from './api-types';
+import { FakeSocket, provideConsoleTesting, provideFakeSockets, signInAs } from '../../testing/console-testing';
 import { Auth } from './auth';
-import { Realtime, SOCKET_FACTORY, type RealtimeSocket } from './realtime';
-
-type Handler = (...args: never[]) => void;
-
-/** Stands in for a socket.io-client socket: the test plays the server. */
-class FakeSocket {
-  connected = false;
-  active = true;
-  disconnected = false;
-  readonly subscriptions: string[] = [];
-  private readonly handlers = new Map<string, Handler[]>();
-  ackWith: SubscribeAck = { ok: true };
-
-  constructor(readonly token: string) {}
-
-  on(event: string, handler: Handler): this {
-    this.handlers.set(event, [...(this.handlers.get(event) ?? []), handler]);
-    return this;
-  }
-
-  timeout(): this {
-    return this;
-  }
-
-  emit(event: string, payload: { sessionId: string }, ack: (error: Error | null, answer: SubscribeAck) => void): this {
-    if (event === 'subscribe') {
-      this.subscriptions.push(payload.sessionId);
-      ack(null, this.ackWith);
-    }
-    return this;
-  }
-
-  removeAllListeners(): this {
-    this.handlers.clear();
-    return this;
-  }
-
-  disconnect(): this {
-    this.connected = false;
-    this.active = false;
-    this.disconnected = true;
-    return this;
-  }
-
-  /** What the server does. */
-  receive(event: string, ...args: unknown[]): void {
-    if (event === 'connect') this.connected = true;
-    if (event === 'disconnect') this.connected = false;
-    for (const handler of this.handlers.get(event) ?? []) (handler as (...values: unknown[]) => void)(...args);
-  }
-}
-
-@Component({ template: '' })
-class Blank {}
+import { Realtime } from './realtime';
 
 describe('Realtime', () => {
   let sockets: FakeSocket[];
@@ -68,26 +14,11 @@ describe('Realtime', () => {
 
   beforeEach(() => {
     localStorage.clear();
-    sockets = [];
-    TestBed.configureTestingModule({
-      providers: [
-        provideRouter([{ path: '**', component: Blank }]),
-        {
-          provide: SOCKET_FACTORY,
-          useValue: (token: string) => {
-            const socket = new FakeSocket(token);
-            sockets.push(socket);
-            return socket as unknown as RealtimeSocket;
-          },
-        },
-      ],
-    });
+    const fakes = provideFakeSockets();
+    sockets = fakes.sockets;
+    TestBed.configureTestingModule({ providers: [...provideConsoleTesting(), fakes.provider] });
     auth = TestBed.inject(Auth);
-    auth.signedIn({
-      accessToken: 'jwt-1',
-      expiresIn: 3600,
-      user: { id: 'u-1', username: 'alice', role: 'admin', createdAt: '2026-01-01T00:00:00.000Z' },
-    });
+    signInAs();
     realtime = TestBed.inject(Realtime);
     TestBed.tick();
   });
@@ -201,11 +132,7 @@ describe('Realtime', () => {
   it('reconnects as the new user after a new sign-in', () => {
     realtime.follow('s-1');
     latestSocket().receive('connect');
-    auth.signedIn({
-      accessToken: 'jwt-2',
-      expiresIn: 3600,
-      user: { id: 'u-1', username: 'alice', role: 'admin', createdAt: '2026-01-01T00:00:00.000Z' },
-    });
+    signInAs('admin', 3600, 'jwt-2');
     TestBed.tick();
     expect(sockets).toHaveLength(2);
     expect(sockets[0].disconnected).toBe(true);
