@@ -5,7 +5,9 @@ import { ConfigModule } from './core/config/config.module';
 import { DatabaseModule } from './core/database/database.module';
 import { LoggingModule } from './core/logging/logging.module';
 import { HealthModule } from './health/health.module';
+import { MessagesModule } from './messages/messages.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 import { WhatsAppModule } from './whatsapp/whatsapp.module';
 
 @Module({})
@@ -21,6 +23,8 @@ export class AppModule {
         AuthModule,
         WhatsAppModule,
         SessionsModule,
+        MessagesModule,
+        WebhooksModule,
       ],
     };
   }

@@ -50,10 +50,24 @@ export interface SessionQrChanged {
   expiresAt: string;
 }
 
+/** A receipt for a message this account sent: the server took it, a device got it, or someone read it. */
+export interface MessageAck {
+  sessionId: string;
+  messageId: string;
+  chatJid: string;
+  chatType: 'direct' | 'group';
+  /** The group member whose device acknowledged it; null for the server's ack and direct chats. */
+  recipient: string | null;
+  status: 'server' | 'delivered' | 'read';
+  /** ISO 8601. */
+  at: string;
+}
+
 export interface WhatsAppEventMap {
   'message.received': MessageReceived;
   'session.status': SessionStatusChanged;
   'session.qr': SessionQrChanged;
+  'message.ack': MessageAck;
 }
 
 export type WhatsAppEventName = keyof WhatsAppEventMap;

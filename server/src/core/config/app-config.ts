@@ -29,6 +29,8 @@ export interface MessagingSettings {
   perChatPerMinute: number;
   /** How long a send request waits for WhatsApp before answering 202 queued. */
   waitForSendMs: number;
+  /** How long sent messages (and their Idempotency-Keys) are kept. */
+  retentionSeconds: number;
 }
 
 /** WhatsApp connections (issue #5): endpoint, Baileys log level, reconnect pacing and backoff, ownership scan. */
@@ -94,6 +96,7 @@ export class AppConfig {
       jitterMs: env.MESSAGE_JITTER_MS ?? 500,
       perChatPerMinute: env.MESSAGE_PER_CHAT_PER_MINUTE ?? 20,
       waitForSendMs: env.MESSAGE_WAIT_FOR_SEND_MS ?? 5000,
+      retentionSeconds: parseDuration(env.MESSAGE_RETENTION ?? '30d'),
     };
     this.whatsapp = {
       wsUrl: env.WA_WS_URL ?? 'wss://web.whatsapp.com/ws/chat',

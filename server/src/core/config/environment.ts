@@ -138,6 +138,10 @@ export class EnvironmentVariables {
   MESSAGE_WAIT_FOR_SEND_MS?: number;
 
   @IsOptional()
+  @Matches(/^\d+[smhd]?$/, { message: 'MESSAGE_RETENTION must be a number of seconds or a duration like 12h, 30d' })
+  MESSAGE_RETENTION?: string;
+
+  @IsOptional()
   @Matches(/^wss?:\/\/.+/, { message: 'WA_WS_URL must be a ws:// or wss:// URL' })
   WA_WS_URL?: string;
 

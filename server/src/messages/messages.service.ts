@@ -1,0 +1,150 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { AuthUser } from '../auth/auth-user';
+import { AppConfig } from '../core/config/app-config';
+import { BadRequestError, DomainError, NotFoundError } from '../core/errors/domain-errors';
+import { SessionsService } from '../sessions/sessions.service';
+import { SessionNotConnectedError } from '../whatsapp/whatsapp.errors';
+import { WhatsAppProvider } from '../whatsapp/whatsapp.provider';
+import { OutgoingMessageEntity } from './outgoing-message.entity';
+import { OutgoingMessagesRepository } from './outgoing-messages.repository';
+import { newMessageId, parseMentions, parseRecipient } from './recipient';
+import { SendQueue } from './send-queue';
+
+export interface SendRequest {
+  to: string;
+  text: string;
+  replyTo?: string;
+  mentions?: string[];
+}
+
+export interface SendResult {
+  message: OutgoingMessageEntity;
+  /** Still in the pacing queue when the request stopped waiting (answered 202; `message.sent` follows). */
+  queued: boolean;
+}
+
+/** A webhook receiver's answer to a message, sent back to its chat quoting it. */
+export interface BotReply {
+  sessionId: string;
+  chatJid: string;
+  text: string;
+  quoted: { messageId: string; sender: string | null };
+  /** Makes a redelivered event reply once. */
+  idempotencyKey: string;
+}
+
+export class UnknownRecipientError extends DomainError {
+  readonly status = 422;
+}
+
+export class IdempotencyKeyReusedError extends DomainError {
+  readonly status = 422;
+}
+
+/** WhatsApp refused or failed the send: the gateway's upstream said no. */
+export class SendFailedError extends DomainError {
+  readonly status = 502;
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+function requestHash(request: { to: string; text: string; replyTo: string | null; mentions: string[] }): string {
+  return createHash('sha256').update(JSON.stringify(request)).digest('hex');
+}
+
+/** Sending: validated, never twice for one Idempotency-Key, through the session's pacing queue. */
+@Injectable()
+export class MessagesService {
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly messages: OutgoingMessagesRepository,
+    private readonly queue: SendQueue,
+    private readonly whatsapp: WhatsAppProvider,
+    private readonly config: AppConfig,
+  ) {}
+
+  async send(user: AuthUser, sessionId: string, request: SendRequest, idempotencyKey?: string): Promise<SendResult> {
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new BadRequestError('Idempotency-Key must be 1 to 255 printable ASCII characters');
+    }
+    const session = await this.sessions.get(user, sessionId);
+    const recipient = parseRecipient(request.to);
+    const mentions = parseMentions(request.mentions ?? []);
+    const hash = requestHash({ to: recipient.jid, text: request.text, replyTo: request.replyTo ?? null, mentions });
+    if (idempotencyKey) {
+      const earlier = await this.messages.findByIdempotencyKey(session.id, idempotencyKey);
+      if (earlier) return this.replay(earlier, hash);
+    }
+    if (session.status !== 'connected') throw new SessionNotConnectedError(session.id);
+    if (!(await this.whatsapp.recipientExists(session.id, recipient.jid))) {
+      throw new UnknownRecipientError(`${request.to} is not on WhatsApp (or not a group this account is in)`);
+    }
+    const message = await this.messages.insertQueued({
+      sessionId: session.id,
+      messageId: newMessageId(),
+      chatJid: recipient.jid,
+      text: request.text,
+      mentions,
+      replyTo: request.replyTo ?? null,
+      replyToSender: null,
+      idempotencyKey: idempotencyKey ?? null,
+      requestHash: hash,
+    });
+    if (!message) {
+      // A concurrent request with the same key won the insert: answer as its retry.
+      const winner = await this.messages.findByIdempotencyKey(session.id, idempotencyKey as string);
+      if (!winner) throw new Error('Idempotency-Key row vanished');
+      return this.replay(winner, hash);
+    }
+    this.queue.wake(session.id);
+    return this.outcome(message);
+  }
+
+  /** One message the user may see, by its WhatsApp id. */
+  async get(user: AuthUser, sessionId: string, messageId: string): Promise<OutgoingMessageEntity> {
+    const session = await this.sessions.get(user, sessionId);
+    const message = await this.messages.findByMessageId(session.id, messageId);
+    if (!message) throw new NotFoundError(`Message ${messageId} not found`);
+    return message;
+  }
+
+  /** Queues a bot reply (once per idempotency key) without waiting for it to be sent. */
+  async queueReply(reply: BotReply): Promise<void> {
+    const message = await this.messages.insertQueued({
+      sessionId: reply.sessionId,
+      messageId: newMessageId(),
+      chatJid: reply.chatJid,
+      text: reply.text,
+      mentions: [],
+      replyTo: reply.quoted.messageId,
+      replyToSender: reply.quoted.sender,
+      idempotencyKey: reply.idempotencyKey,
+      requestHash: null,
+    });
+    if (message) this.queue.wake(reply.sessionId);
+  }
+
+  /** The same request again: the first one's result, never a second message. A failed one is queued again. */
+  private async replay(earlier: OutgoingMessageEntity, hash: string): Promise<SendResult> {
+    if (earlier.requestHash !== hash) {
+      throw new IdempotencyKeyReusedError('This Idempotency-Key was already used for a different message');
+    }
+    if (earlier.status === 'failed') {
+      await this.messages.requeue(earlier.id);
+      this.queue.wake(earlier.sessionId);
+    }
+    return this.outcome(earlier);
+  }
+
+  private async outcome(message: OutgoingMessageEntity): Promise<SendResult> {
+    const { settled, error } = await this.queue.waitFor(message.id, this.config.messaging.waitForSendMs);
+    const current = (await this.messages.findById(message.id)) ?? message;
+    if (!settled) return { message: current, queued: true };
+    if (current.status === 'failed') {
+      if (error instanceof DomainError) throw error;
+      throw new SendFailedError(`WhatsApp did not take the message: ${current.error ?? 'unknown error'}`);
+    }
+    return { message: current, queued: false };
+  }
+}

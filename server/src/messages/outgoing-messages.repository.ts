@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, LessThan, Repository } from 'typeorm';
+import { OutgoingMessageEntity, OutgoingStatus } from './outgoing-message.entity';
+
+export type NewOutgoingMessage = Pick<
+  OutgoingMessageEntity,
+  | 'sessionId'
+  | 'messageId'
+  | 'chatJid'
+  | 'text'
+  | 'mentions'
+  | 'replyTo'
+  | 'replyToSender'
+  | 'idempotencyKey'
+  | 'requestHash'
+>;
+
+/** Receipts only move a message forward: a late `delivered` never undoes `read`. */
+const ACK_ORDER: OutgoingStatus[] = ['sent', 'delivered', 'read'];
+
+/** All outgoing-message I/O: the pacing queue's rows, their outcome and acknowledgements. */
+@Injectable()
+export class OutgoingMessagesRepository {
+  constructor(@InjectRepository(OutgoingMessageEntity) private readonly messages: Repository<OutgoingMessageEntity>) {}
+
+  /** Queues the message; null when its Idempotency-Key is already taken (a concurrent duplicate request). */
+  async insertQueued(message: NewOutgoingMessage): Promise<OutgoingMessageEntity | null> {
+    const result = await this.messages
+      .createQueryBuilder()
+      .insert()
+      .values({ ...message, status: 'queued' })
+      .orIgnore()
+      .returning('id')
+      .execute();
+    const id = (result.raw as { id: string }[])[0]?.id;
+    return id ? this.messages.findOneByOrFail({ id }) : null;
+  }
+
+  findById(id: string): Promise<OutgoingMessageEntity | null> {
+    return this.messages.findOneBy({ id });
+  }
+
+  findByIdempotencyKey(sessionId: string, idempotencyKey: string): Promise<OutgoingMessageEntity | null> {
+    return this.messages.findOneBy({ sessionId, idempotencyKey });
+  }
+
+  findByMessageId(sessionId: string, messageId: string): Promise<OutgoingMessageEntity | null> {
+    return this.messages.findOneBy({ sessionId, messageId });
+  }
+
+  /** The session's queue, oldest first. */
+  nextQueued(sessionId: string, limit: number): Promise<OutgoingMessageEntity[]> {
+    return this.messages.find({
+      where: { sessionId, status: 'queued' },
+      order: { createdAt: 'ASC', id: 'ASC' },
+      take: limit,
+    });
+  }
+
+  async sessionsWithQueued(): Promise<string[]> {
+    const rows: { session_id: string }[] = await this.messages.query(
+      `SELECT DISTINCT session_id FROM outgoing_messages WHERE status = 'queued'`,
+    );
+    return rows.map((row) => row.session_id);
+  }
+
+  /** Takes a queued message for sending; false when another sender took it first. */
+  async claim(id: string): Promise<boolean> {
+    const result = await this.messages.update({ id, status: 'queued' }, { status: 'sending' });
+    return (result.affected ?? 0) > 0;
+  }
+
+  async markSent(id: string, messageId: string, sentAt: Date): Promise<void> {
+    await this.messages.update({ id }, { status: 'sent', messageId, sentAt, error: null });
+  }
+
+  async markFailed(id: string, error: string): Promise<void> {
+    await this.messages.update({ id }, { status: 'failed', error: error.slice(0, 500) });
+  }
+
+  /** Back in the queue: not sent (the session went away), or failed and asked for again. */
+  async requeue(id: string): Promise<void> {
+    await this.messages.update({ id }, { status: 'queued', error: null });
+  }
+
+  /** Messages a crashed process was sending go back to the queue (WhatsApp drops a repeated message id). */
+  async requeueStuckSending(before: Date): Promise<number> {
+    const result = await this.messages.update({ status: 'sending', updatedAt: LessThan(before) }, { status: 'queued' });
+    return result.affected ?? 0;
+  }
+
+  /** Applies a receipt; returns the message when its status moved forward. */
+  async acknowledge(
+    sessionId: string,
+    messageId: string,
+    status: 'delivered' | 'read',
+  ): Promise<OutgoingMessageEntity | null> {
+    const earlier = ACK_ORDER.slice(0, ACK_ORDER.indexOf(status));
+    const result = await this.messages.update({ sessionId, messageId, status: In(earlier) }, { status });
+    return (result.affected ?? 0) > 0 ? this.findByMessageId(sessionId, messageId) : null;
+  }
+
+  /** Deletes finished messages (and so their Idempotency-Keys) older than the cutoff. */
+  async pruneFinished(before: Date): Promise<number> {
+    const result = await this.messages.delete({
+      status: In(['sent', 'delivered', 'read', 'failed']),
+      createdAt: LessThan(before),
+    });
+    return result.affected ?? 0;
+  }
+}

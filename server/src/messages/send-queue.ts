@@ -1,0 +1,214 @@
+// Each session's pacing queue: queued messages leave one at a time at the paced rate, from the process that holds the
+// session's connection. The rows are in Postgres, so a burst survives a restart and any node can accept a send.
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { AppConfig } from '../core/config/app-config';
+import { WhatsAppEvents } from '../whatsapp/events';
+import { SessionNotConnectedError } from '../whatsapp/whatsapp.errors';
+import { WhatsAppProvider } from '../whatsapp/whatsapp.provider';
+import { MessageEvents } from './message-events';
+import { OutgoingMessageEntity } from './outgoing-message.entity';
+import { OutgoingMessagesRepository } from './outgoing-messages.repository';
+import { SessionPacing } from './pacing';
+
+/** Queued messages another node accepted, or left by a restart, are found this often. */
+const SWEEP_INTERVAL_MS = 2000;
+const LOOKAHEAD = 50;
+/** A message still `sending` after this long belongs to a process that died mid-send. */
+const STUCK_SENDING_MS = 2 * 60_000;
+const OUTCOME_POLL_MS = 250;
+const SHUTDOWN_GRACE_MS = 5000;
+
+const FINISHED = new Set(['sent', 'delivered', 'read', 'failed']);
+
+@Injectable()
+export class SendQueue implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(SendQueue.name);
+  private readonly pacing = new Map<string, SessionPacing>();
+  private readonly drains = new Map<string, Promise<void>>();
+  private readonly drainAgain = new Set<string>();
+  private readonly sleepers = new Set<() => void>();
+  /** Local failures by message row, so the request that queued it can answer with the real error. */
+  private readonly failures = new Map<string, Error>();
+  private readonly settledListeners = new Map<string, Set<() => void>>();
+  private running = false;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<void> | undefined;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    private readonly messages: OutgoingMessagesRepository,
+    private readonly whatsapp: WhatsAppProvider,
+    private readonly events: MessageEvents,
+    private readonly whatsappEvents: WhatsAppEvents,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.running = true;
+    this.sweepTimer = setInterval(() => {
+      this.sweeping ??= this.sweep().finally(() => (this.sweeping = undefined));
+    }, SWEEP_INTERVAL_MS);
+    // A session that comes back sends what queued up while it was away.
+    this.unsubscribe = this.whatsappEvents.on('session.status', (change) => {
+      if (change.status === 'connected') this.wake(change.sessionId);
+    });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.running = false;
+    clearInterval(this.sweepTimer);
+    this.unsubscribe?.();
+    this.sleepers.forEach((wake) => wake());
+    const pending = Promise.all([...this.drains.values(), this.sweeping]);
+    await Promise.race([pending, new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS))]);
+  }
+
+  /** Sends what the session has queued, at the paced rate, if this process holds its connection. */
+  wake(sessionId: string): void {
+    if (!this.running) return;
+    if (this.drains.has(sessionId)) {
+      this.drainAgain.add(sessionId);
+      return;
+    }
+    const drain = this.drain(sessionId)
+      .catch((error: unknown) => this.logger.error({ err: error, sessionId }, 'Send queue failed'))
+      .finally(() => {
+        this.drains.delete(sessionId);
+        if (this.drainAgain.delete(sessionId)) this.wake(sessionId);
+      });
+    this.drains.set(sessionId, drain);
+  }
+
+  /**
+   * Waits until the message is sent or failed, at most `timeoutMs`; resolves with the error when it failed here.
+   * Watches the row too, for a message sent by the node that holds the session.
+   */
+  async waitFor(messageRowId: string, timeoutMs: number): Promise<{ settled: boolean; error?: Error }> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const row = await this.messages.findById(messageRowId);
+      if (!row || FINISHED.has(row.status)) {
+        const error = this.failures.get(messageRowId);
+        this.failures.delete(messageRowId);
+        return { settled: true, error };
+      }
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return { settled: false };
+      await this.settledOrTimeout(messageRowId, Math.min(remaining, OUTCOME_POLL_MS));
+    }
+  }
+
+  private settledOrTimeout(messageRowId: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const listeners = this.settledListeners.get(messageRowId) ?? new Set();
+      this.settledListeners.set(messageRowId, listeners);
+      const done = (): void => {
+        clearTimeout(timer);
+        listeners.delete(done);
+        if (listeners.size === 0) this.settledListeners.delete(messageRowId);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      listeners.add(done);
+    });
+  }
+
+  private settled(messageRowId: string, error?: Error): void {
+    if (error && this.settledListeners.has(messageRowId)) this.failures.set(messageRowId, error);
+    this.settledListeners.get(messageRowId)?.forEach((done) => done());
+  }
+
+  private pacingOf(sessionId: string): SessionPacing {
+    let pacing = this.pacing.get(sessionId);
+    if (!pacing) {
+      pacing = new SessionPacing(this.config.messaging);
+      this.pacing.set(sessionId, pacing);
+    }
+    return pacing;
+  }
+
+  private async drain(sessionId: string): Promise<void> {
+    const pacing = this.pacingOf(sessionId);
+    while (this.running && this.whatsapp.isConnected(sessionId)) {
+      const queued = await this.messages.nextQueued(sessionId, LOOKAHEAD);
+      if (queued.length === 0) break;
+      const now = Date.now();
+      // Oldest first, except that a chat at its per-minute limit lets the other chats go ahead.
+      let next = queued[0];
+      let due = pacing.earliest(next.chatJid, now);
+      for (const message of queued) {
+        const earliest = pacing.earliest(message.chatJid, now);
+        if (earliest < due) [next, due] = [message, earliest];
+      }
+      if (due > now) {
+        await this.sleep(due - now);
+        continue;
+      }
+      if (!(await this.messages.claim(next.id))) continue;
+      pacing.record(next.chatJid, Date.now());
+      if (!(await this.send(next))) break;
+    }
+    if (pacing.idle(Date.now())) this.pacing.delete(sessionId);
+  }
+
+  /** Sends one claimed message; false when the session turned out not to be connected (it stays queued). */
+  private async send(message: OutgoingMessageEntity): Promise<boolean> {
+    try {
+      const sent = await this.whatsapp.sendText(message.sessionId, {
+        to: message.chatJid,
+        text: message.text,
+        mentions: message.mentions.length > 0 ? message.mentions : undefined,
+        quoted: message.replyTo
+          ? { messageId: message.replyTo, sender: message.replyToSender ?? undefined }
+          : undefined,
+        messageId: message.messageId,
+      });
+      await this.messages.markSent(message.id, sent.messageId, new Date(sent.timestamp));
+      this.settled(message.id);
+      await this.events.emitSent({
+        sessionId: message.sessionId,
+        messageId: sent.messageId,
+        chatJid: sent.chatJid,
+        chatType: sent.chatJid.endsWith('@g.us') ? 'group' : 'direct',
+        text: message.text,
+        mentions: message.mentions,
+        replyTo: message.replyTo,
+        timestamp: sent.timestamp,
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof SessionNotConnectedError) {
+        await this.messages.requeue(message.id);
+        return false;
+      }
+      const failure = error instanceof Error ? error : new Error(String(error));
+      this.logger.warn({ sessionId: message.sessionId, err: failure }, `Message not sent: ${message.messageId}`);
+      await this.messages.markFailed(message.id, failure.message);
+      this.settled(message.id, failure);
+      return true;
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.sleepers.add(wake);
+    });
+  }
+
+  private async sweep(): Promise<void> {
+    try {
+      await this.messages.requeueStuckSending(new Date(Date.now() - STUCK_SENDING_MS));
+      for (const sessionId of await this.messages.sessionsWithQueued()) {
+        if (this.whatsapp.isConnected(sessionId)) this.wake(sessionId);
+      }
+    } catch (error) {
+      this.logger.error({ err: error }, 'Send queue sweep failed');
+    }
+  }
+}

@@ -1,0 +1,333 @@
+// All I/O of the outbox and its delivery log: events, deliveries, attempts, and the queue jobs that drive them,
+// always written together in one transaction so a job exists exactly when its delivery needs one.
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { DeliveryQueue, newJobId } from './delivery-queue';
+import type { WebhookEnvelope } from './envelope';
+import { WebhookAttemptEntity } from './webhook-attempt.entity';
+import { DeliveryStatus, WebhookDeliveryEntity } from './webhook-delivery.entity';
+
+/** What one attempt needs, read in one query when its job runs. */
+export interface AttemptContext {
+  deliveryId: string;
+  attemptCount: number;
+  /** The job that owns the next attempt; any other job for this delivery is stale. */
+  jobId: string | null;
+  webhookId: string;
+  sessionId: string;
+  url: string;
+  enabled: boolean;
+  secret: string;
+  previousSecret: string | null;
+  previousSecretExpiresAt: Date | null;
+  event: WebhookEnvelope;
+}
+
+export interface AttemptRecord {
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+  responseBody: string | null;
+  at: Date;
+}
+
+/** What follows a failed attempt, when the job still owns the delivery. */
+export type AfterFailure = { retryInMs: number } | { failed: true; disableWebhook?: string };
+
+export interface DeliveryFilter {
+  webhookId: string;
+  status?: DeliveryStatus;
+  since?: Date;
+  until?: Date;
+  limit: number;
+  offset: number;
+}
+
+export type DeliveryRow = Omit<WebhookDeliveryEntity, 'event' | 'webhook'> & { eventType: string };
+
+export type DeliveryDetail = DeliveryRow & {
+  sessionId: string;
+  event: WebhookEnvelope;
+  attempts: WebhookAttemptEntity[];
+};
+
+/** Redeliveries of "all failed since" run in one transaction; more than this is asked again. */
+export const MAX_BULK_REDELIVERIES = 10_000;
+
+interface AttemptRow {
+  delivery_id: string;
+  attempt_count: number;
+  job_id: string | null;
+  webhook_id: string;
+  session_id: string;
+  url: string;
+  enabled: boolean;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: Date | null;
+  payload: WebhookEnvelope;
+}
+
+@Injectable()
+export class DeliveriesRepository {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly queue: DeliveryQueue,
+  ) {}
+
+  /** Commits the event, one pending delivery per webhook, and a job due at once for each, in one transaction. */
+  async enqueue(event: WebhookEnvelope, webhookIds: string[]): Promise<void> {
+    if (webhookIds.length === 0) return;
+    const deliveries = webhookIds.map((webhookId) => ({ id: randomUUID(), webhookId, jobId: newJobId() }));
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(`INSERT INTO webhook_events (id, session_id, type, payload) VALUES ($1, $2, $3, $4)`, [
+        event.id,
+        event.sessionId,
+        event.type,
+        JSON.stringify(event),
+      ]);
+      await manager.query(
+        `INSERT INTO webhook_deliveries (id, webhook_id, event_id, status, job_id, next_attempt_at)
+         SELECT id, webhook_id, $3, 'pending', job_id, now()
+           FROM unnest($1::uuid[], $2::uuid[], $4::uuid[]) AS d(id, webhook_id, job_id)`,
+        [
+          deliveries.map((delivery) => delivery.id),
+          deliveries.map((delivery) => delivery.webhookId),
+          event.id,
+          deliveries.map((delivery) => delivery.jobId),
+        ],
+      );
+      await this.queue.insert(
+        manager,
+        deliveries.map((delivery) => ({
+          id: delivery.jobId,
+          deliveryId: delivery.id,
+          webhookId: delivery.webhookId,
+          delayMs: 0,
+        })),
+      );
+    });
+  }
+
+  async loadAttempt(deliveryId: string): Promise<AttemptContext | null> {
+    const rows: AttemptRow[] = await this.dataSource.query(
+      `SELECT d.id AS delivery_id, d.attempt_count, d.job_id, w.id AS webhook_id, w.session_id, w.url, w.enabled,
+              w.secret, w.previous_secret, w.previous_secret_expires_at, e.payload
+         FROM webhook_deliveries d
+         JOIN webhooks w ON w.id = d.webhook_id
+         JOIN webhook_events e ON e.id = d.event_id
+        WHERE d.id = $1`,
+      [deliveryId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      deliveryId: row.delivery_id,
+      attemptCount: row.attempt_count,
+      jobId: row.job_id,
+      webhookId: row.webhook_id,
+      sessionId: row.session_id,
+      url: row.url,
+      enabled: row.enabled,
+      secret: row.secret,
+      previousSecret: row.previous_secret,
+      previousSecretExpiresAt: row.previous_secret_expires_at,
+      event: row.payload,
+    };
+  }
+
+  /**
+   * Records a 2xx attempt and marks the delivery delivered, in one statement (the hot path). A redelivery queued in
+   * the meantime keeps its job: it was asked for explicitly.
+   */
+  async recordDelivered(deliveryId: string, jobId: string, attempt: AttemptRecord): Promise<void> {
+    await this.dataSource.query(
+      `WITH delivery AS (
+         UPDATE webhook_deliveries
+            SET status = 'delivered', attempt_count = attempt_count + 1, last_attempt_at = $3,
+                next_attempt_at = CASE WHEN job_id = $2 THEN NULL ELSE next_attempt_at END,
+                job_id = CASE WHEN job_id = $2 THEN NULL ELSE job_id END
+          WHERE id = $1
+          RETURNING attempt_count)
+       INSERT INTO webhook_attempts (delivery_id, attempt, status_code, duration_ms, error, response_body, at)
+       SELECT $1, attempt_count, $4, $5, $6, $7, $3 FROM delivery`,
+      [deliveryId, jobId, attempt.at, attempt.statusCode, attempt.durationMs, attempt.error, attempt.responseBody],
+    );
+  }
+
+  /**
+   * Records a failed attempt. When the job still owns the delivery, also what follows: a retry job, or `failed`
+   * (and the webhook disabled, for a 410). A superseded job only adds its attempt to the log.
+   */
+  async recordFailed(deliveryId: string, jobId: string, attempt: AttemptRecord, after: AfterFailure): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const rows: { attempt_count: number; job_id: string | null; webhook_id: string }[] = await manager.query(
+        `SELECT attempt_count, job_id, webhook_id FROM webhook_deliveries WHERE id = $1 FOR UPDATE`,
+        [deliveryId],
+      );
+      const delivery = rows[0];
+      if (!delivery) return;
+      const number = delivery.attempt_count + 1;
+      await manager.insert(WebhookAttemptEntity, { deliveryId, attempt: number, ...attempt });
+      if (delivery.job_id !== jobId) {
+        await manager.update(
+          WebhookDeliveryEntity,
+          { id: deliveryId },
+          { attemptCount: number, lastAttemptAt: attempt.at },
+        );
+        return;
+      }
+      if ('retryInMs' in after) {
+        const nextJobId = newJobId();
+        await manager.update(
+          WebhookDeliveryEntity,
+          { id: deliveryId },
+          {
+            attemptCount: number,
+            lastAttemptAt: attempt.at,
+            status: 'pending',
+            jobId: nextJobId,
+            nextAttemptAt: new Date(attempt.at.getTime() + after.retryInMs),
+          },
+        );
+        await this.queue.insert(manager, [
+          { id: nextJobId, deliveryId, webhookId: delivery.webhook_id, delayMs: after.retryInMs },
+        ]);
+        return;
+      }
+      await manager.update(
+        WebhookDeliveryEntity,
+        { id: deliveryId },
+        { attemptCount: number, lastAttemptAt: attempt.at, status: 'failed', jobId: null, nextAttemptAt: null },
+      );
+      if (after.disableWebhook) {
+        await manager.query(
+          `UPDATE webhooks SET enabled = false, disabled_reason = $2, updated_at = now() WHERE id = $1`,
+          [delivery.webhook_id, after.disableWebhook],
+        );
+      }
+    });
+  }
+
+  /** Ends a delivery without an attempt (its webhook was disabled meanwhile), if the job still owns it. */
+  async failWithoutAttempt(deliveryId: string, jobId: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE webhook_deliveries SET status = 'failed', job_id = NULL, next_attempt_at = NULL
+        WHERE id = $1 AND job_id = $2`,
+      [deliveryId, jobId],
+    );
+  }
+
+  /**
+   * Hands the next attempt to a new job due later, without counting an attempt: the receiver's lane is full in this
+   * process. Returns false when the job no longer owned the delivery.
+   */
+  async defer(deliveryId: string, webhookId: string, jobId: string, delayMs: number): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const nextJobId = newJobId();
+      const [, affected]: [unknown, number] = await manager.query(
+        `UPDATE webhook_deliveries SET job_id = $3, next_attempt_at = now() + $4 * interval '1 millisecond'
+          WHERE id = $1 AND job_id = $2`,
+        [deliveryId, jobId, nextJobId, delayMs],
+      );
+      if (affected === 0) return false;
+      await this.queue.insert(manager, [{ id: nextJobId, deliveryId, webhookId, delayMs }]);
+      return true;
+    });
+  }
+
+  /** A new attempt on the same delivery (same event id), due at once, superseding any scheduled one. */
+  async redeliver(deliveryId: string, webhookId: string): Promise<void> {
+    await this.dataSource.transaction((manager) => this.requeue(manager, [{ deliveryId, webhookId }]));
+  }
+
+  /** Redelivers every failed delivery of the webhook created since `since`; returns how many. */
+  async redeliverFailedSince(webhookId: string, since: Date): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows: { id: string }[] = await manager.query(
+        `SELECT id FROM webhook_deliveries
+          WHERE webhook_id = $1 AND status = 'failed' AND created_at >= $2
+          ORDER BY created_at LIMIT $3 FOR UPDATE`,
+        [webhookId, since, MAX_BULK_REDELIVERIES],
+      );
+      await this.requeue(
+        manager,
+        rows.map((row) => ({ deliveryId: row.id, webhookId })),
+      );
+      return rows.length;
+    });
+  }
+
+  private async requeue(
+    manager: EntityManager,
+    deliveries: { deliveryId: string; webhookId: string }[],
+  ): Promise<void> {
+    if (deliveries.length === 0) return;
+    const jobs = deliveries.map((delivery) => ({ ...delivery, id: newJobId(), delayMs: 0 }));
+    await manager.query(
+      `UPDATE webhook_deliveries AS d SET status = 'pending', job_id = j.job_id, next_attempt_at = now()
+         FROM unnest($1::uuid[], $2::uuid[]) AS j(delivery_id, job_id)
+        WHERE d.id = j.delivery_id`,
+      [jobs.map((job) => job.deliveryId), jobs.map((job) => job.id)],
+    );
+    await this.queue.insert(manager, jobs);
+  }
+
+  async list(filter: DeliveryFilter): Promise<{ items: DeliveryRow[]; total: number }> {
+    const query = this.dataSource
+      .getRepository(WebhookDeliveryEntity)
+      .createQueryBuilder('delivery')
+      .innerJoin('delivery.event', 'event')
+      .addSelect(['event.id', 'event.type'])
+      .where('delivery.webhookId = :webhookId', { webhookId: filter.webhookId });
+    if (filter.status) query.andWhere('delivery.status = :status', { status: filter.status });
+    if (filter.since) query.andWhere('delivery.createdAt >= :since', { since: filter.since });
+    if (filter.until) query.andWhere('delivery.createdAt < :until', { until: filter.until });
+    const [entities, total] = await query
+      .orderBy('delivery.createdAt', 'DESC')
+      .addOrderBy('delivery.id', 'DESC')
+      .take(filter.limit)
+      .skip(filter.offset)
+      .getManyAndCount();
+    return { items: entities.map((entity) => withEventType(entity)), total };
+  }
+
+  async findById(deliveryId: string): Promise<DeliveryDetail | null> {
+    const entity = await this.dataSource.getRepository(WebhookDeliveryEntity).findOne({
+      where: { id: deliveryId },
+      relations: { event: true },
+    });
+    if (!entity?.event) return null;
+    const attempts = await this.dataSource
+      .getRepository(WebhookAttemptEntity)
+      .find({ where: { deliveryId }, order: { attempt: 'ASC' } });
+    return { ...withEventType(entity), sessionId: entity.event.sessionId, event: entity.event.payload, attempts };
+  }
+
+  /** Deletes delivered deliveries older than the cutoff, then events no delivery refers to; returns deliveries pruned. */
+  async pruneDelivered(before: Date, batchSize = 1000): Promise<number> {
+    let pruned = 0;
+    for (;;) {
+      const [, affected]: [unknown, number] = await this.dataSource.query(
+        `DELETE FROM webhook_deliveries WHERE id IN (
+           SELECT id FROM webhook_deliveries WHERE status = 'delivered' AND created_at < $1 LIMIT $2)`,
+        [before, batchSize],
+      );
+      pruned += affected;
+      if (affected < batchSize) break;
+    }
+    await this.dataSource.query(
+      `DELETE FROM webhook_events e WHERE e.created_at < $1
+          AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id)`,
+      [before],
+    );
+    return pruned;
+  }
+}
+
+function withEventType(entity: WebhookDeliveryEntity): DeliveryRow {
+  const { event, ...delivery } = entity;
+  return { ...delivery, eventType: event?.type ?? '' } as DeliveryRow;
+}

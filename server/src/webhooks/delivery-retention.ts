@@ -1,0 +1,46 @@
+// Keeps the delivery log bounded: delivered deliveries older than WEBHOOK_RETENTION are pruned (failed ones stay).
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { AppConfig } from '../core/config/app-config';
+import { DeliveriesRepository } from './deliveries.repository';
+
+const PRUNE_INTERVAL_MS = 60 * 60_000;
+const FIRST_PRUNE_DELAY_MS = 60_000;
+
+@Injectable()
+export class DeliveryRetention implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(DeliveryRetention.name);
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly deliveries: DeliveriesRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const schedule = (delay: number): void => {
+      this.timer = setTimeout(() => {
+        this.running = this.prune().finally(() => schedule(PRUNE_INTERVAL_MS));
+      }, delay);
+    };
+    schedule(FIRST_PRUNE_DELAY_MS);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearTimeout(this.timer);
+    await this.running;
+    clearTimeout(this.timer);
+  }
+
+  /** Idempotent, so several nodes pruning at once only repeat each other's work. */
+  async prune(): Promise<void> {
+    try {
+      const before = new Date(Date.now() - this.config.webhooks.retentionSeconds * 1000);
+      const pruned = await this.deliveries.pruneDelivered(before);
+      if (pruned > 0)
+        this.logger.log(`Pruned ${pruned} delivered webhook deliveries older than ${before.toISOString()}`);
+    } catch (error) {
+      this.logger.error({ err: error }, 'Pruning the webhook delivery log failed');
+    }
+  }
+}

@@ -1,0 +1,130 @@
+// Turns what happens (messages in and out, receipts, session statuses) into events committed to the outbox for each
+// subscription that wants them; the worker delivers them from there.
+import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { MessageEvents, MessageSent } from '../messages/message-events';
+import { SessionsRepository } from '../sessions/sessions.repository';
+import { MessageAck, MessageReceived, SessionStatusChanged, WhatsAppEvents } from '../whatsapp/events';
+import { DeliveriesRepository } from './deliveries.repository';
+import { DeliveryWorker } from './delivery-worker';
+import { envelope, selects, WebhookEnvelope, WebhookEventType } from './envelope';
+import { forwardsMessage, mentionOf } from './mention-policy';
+import { WebhookEntity } from './webhook.entity';
+import { WebhooksRepository } from './webhooks.repository';
+
+@Injectable()
+export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly logger = new Logger(WebhookPublisher.name);
+  private readonly pending = new Set<Promise<void>>();
+  private readonly unsubscribes: (() => void)[] = [];
+
+  constructor(
+    private readonly whatsappEvents: WhatsAppEvents,
+    private readonly messageEvents: MessageEvents,
+    private readonly webhooks: WebhooksRepository,
+    private readonly sessions: SessionsRepository,
+    private readonly deliveries: DeliveriesRepository,
+    private readonly worker: DeliveryWorker,
+  ) {}
+
+  onModuleInit(): void {
+    this.unsubscribes.push(
+      this.whatsappEvents.on('message.received', (message) => this.track(this.messageReceived(message))),
+      this.whatsappEvents.on('session.status', (change) => this.track(this.sessionStatus(change))),
+      this.whatsappEvents.on('message.ack', (ack) => this.track(this.messageAck(ack))),
+      this.messageEvents.onSent((message) => this.track(this.messageSent(message))),
+    );
+  }
+
+  /** Events already received are committed before the database goes away. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.unsubscribes.splice(0).forEach((unsubscribe) => unsubscribe());
+    await Promise.allSettled([...this.pending]);
+  }
+
+  async messageReceived(message: MessageReceived): Promise<void> {
+    const webhooks = await this.subscribed(message.sessionId, 'message.received');
+    if (webhooks.length === 0) return;
+    const session = await this.sessions.findById(message.sessionId);
+    if (!session) return;
+    const mention = mentionOf(message, { pn: session.jid, lid: session.lid });
+    const targets = webhooks.filter((webhook) =>
+      forwardsMessage(webhook.groupPolicy, message.chatType, mention.mentioned),
+    );
+    await this.publish(
+      envelope('message.received', message.sessionId, message.timestamp, {
+        id: message.messageId,
+        chat: { jid: message.chatJid, type: message.chatType },
+        sender: { pn: message.senderPn, lid: message.senderLid, pushName: message.pushName },
+        text: message.text,
+        mentions: message.mentionedJids,
+        mentioned: mention.mentioned,
+        mentionedBy: mention.mentionedBy,
+        quoted: message.quotedMessageId ? { id: message.quotedMessageId, sender: message.quotedSender } : null,
+        fromMe: message.fromMe,
+        offline: message.offline,
+      }),
+      targets,
+    );
+  }
+
+  async messageSent(message: MessageSent): Promise<void> {
+    await this.publish(
+      envelope('message.sent', message.sessionId, message.timestamp, {
+        id: message.messageId,
+        chat: { jid: message.chatJid, type: message.chatType },
+        text: message.text,
+        mentions: message.mentions,
+        replyTo: message.replyTo,
+      }),
+      await this.subscribed(message.sessionId, 'message.sent'),
+    );
+  }
+
+  async messageAck(ack: MessageAck): Promise<void> {
+    await this.publish(
+      envelope('message.ack', ack.sessionId, ack.at, {
+        id: ack.messageId,
+        chat: { jid: ack.chatJid, type: ack.chatType },
+        recipient: ack.recipient,
+        status: ack.status,
+      }),
+      await this.subscribed(ack.sessionId, 'message.ack'),
+    );
+  }
+
+  async sessionStatus(change: SessionStatusChanged): Promise<void> {
+    await this.publish(
+      envelope('session.status', change.sessionId, change.at, {
+        sessionId: change.sessionId,
+        status: change.status,
+        reason: change.reason,
+        at: change.at,
+      }),
+      await this.subscribed(change.sessionId, 'session.status'),
+    );
+  }
+
+  private async subscribed(sessionId: string, type: WebhookEventType): Promise<WebhookEntity[]> {
+    const webhooks = await this.webhooks.findEnabledBySession(sessionId);
+    return webhooks.filter((webhook) => selects(webhook.events, type));
+  }
+
+  private async publish(event: WebhookEnvelope, targets: WebhookEntity[]): Promise<void> {
+    if (targets.length === 0) return;
+    await this.deliveries.enqueue(
+      event,
+      targets.map((webhook) => webhook.id),
+    );
+    this.worker.wake();
+  }
+
+  /** Owns the event's commit until shutdown; a failure is logged (the bus has nobody to report it to). */
+  private track(task: Promise<void>): Promise<void> {
+    const tracked = task.catch((error: unknown) => {
+      this.logger.error({ err: error }, 'An event could not be committed to the webhook outbox');
+    });
+    this.pending.add(tracked);
+    void tracked.finally(() => this.pending.delete(tracked));
+    return tracked;
+  }
+}

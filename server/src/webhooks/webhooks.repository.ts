@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { WebhookEntity } from './webhook.entity';
+
+export type NewWebhook = Pick<WebhookEntity, 'sessionId' | 'url' | 'events' | 'groupPolicy' | 'enabled' | 'secret'>;
+export type WebhookChanges = Partial<
+  Pick<
+    WebhookEntity,
+    | 'url'
+    | 'events'
+    | 'groupPolicy'
+    | 'enabled'
+    | 'disabledReason'
+    | 'secret'
+    | 'previousSecret'
+    | 'previousSecretExpiresAt'
+  >
+>;
+
+/** All webhook-subscription I/O. */
+@Injectable()
+export class WebhooksRepository {
+  constructor(@InjectRepository(WebhookEntity) private readonly webhooks: Repository<WebhookEntity>) {}
+
+  create(webhook: NewWebhook): Promise<WebhookEntity> {
+    return this.webhooks.save(this.webhooks.create(webhook));
+  }
+
+  findById(id: string): Promise<WebhookEntity | null> {
+    return this.webhooks.findOneBy({ id });
+  }
+
+  async listBySession(
+    sessionId: string,
+    page: { limit: number; offset: number },
+  ): Promise<{ items: WebhookEntity[]; total: number }> {
+    const [items, total] = await this.webhooks.findAndCount({
+      where: { sessionId },
+      order: { createdAt: 'ASC', id: 'ASC' },
+      take: page.limit,
+      skip: page.offset,
+    });
+    return { items, total };
+  }
+
+  /** The session's enabled subscriptions: where its events go. */
+  findEnabledBySession(sessionId: string): Promise<WebhookEntity[]> {
+    return this.webhooks.findBy({ sessionId, enabled: true });
+  }
+
+  async update(id: string, changes: WebhookChanges): Promise<WebhookEntity> {
+    await this.webhooks.update({ id }, changes);
+    return this.webhooks.findOneByOrFail({ id });
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.webhooks.delete({ id });
+  }
+}

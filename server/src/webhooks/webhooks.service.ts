@@ -1,0 +1,135 @@
+import { Injectable } from '@nestjs/common';
+import type { AuthUser } from '../auth/auth-user';
+import { AppConfig } from '../core/config/app-config';
+import { BadRequestError, NotFoundError } from '../core/errors/domain-errors';
+import { SessionsService } from '../sessions/sessions.service';
+import { isSuccess, signingSecrets } from './delivery.service';
+import { ALL_EVENTS, EventSelector, newEventId, TEST_EVENT_TYPE, WebhookEnvelope } from './envelope';
+import type { GroupPolicy } from './mention-policy';
+import { generateSecret, signWebhook } from './signature';
+import { WebhookHttpClient } from './webhook-http.client';
+import { WebhookEntity } from './webhook.entity';
+import { WebhookChanges, WebhooksRepository } from './webhooks.repository';
+
+export interface WebhookInput {
+  url: string;
+  events?: EventSelector[];
+  groupPolicy?: GroupPolicy;
+  enabled?: boolean;
+}
+
+export interface WebhookTestResult {
+  ok: boolean;
+  statusCode: number | null;
+  durationMs: number;
+  error?: string;
+}
+
+/** Webhook subscriptions and who may touch them: whoever may see the session (else 404, as for a missing id). */
+@Injectable()
+export class WebhooksService {
+  constructor(
+    private readonly webhooks: WebhooksRepository,
+    private readonly sessions: SessionsService,
+    private readonly http: WebhookHttpClient,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Creates the subscription; its secret is returned here and never again. */
+  async create(user: AuthUser, sessionId: string, input: WebhookInput): Promise<WebhookEntity> {
+    const session = await this.sessions.get(user, sessionId);
+    await this.assertReceiver(input.url);
+    return this.webhooks.create({
+      sessionId: session.id,
+      url: input.url,
+      events: unique(input.events ?? [ALL_EVENTS]),
+      groupPolicy: input.groupPolicy ?? 'mentions',
+      enabled: input.enabled ?? true,
+      secret: generateSecret(),
+    });
+  }
+
+  async list(
+    user: AuthUser,
+    sessionId: string,
+    page: { limit: number; offset: number },
+  ): Promise<{ items: WebhookEntity[]; total: number }> {
+    const session = await this.sessions.get(user, sessionId);
+    return this.webhooks.listBySession(session.id, page);
+  }
+
+  /** The webhook if this user may see its session; anything else is indistinguishable from a missing one. */
+  async get(user: AuthUser, webhookId: string): Promise<WebhookEntity> {
+    const webhook = await this.webhooks.findById(webhookId);
+    if (!webhook) throw new NotFoundError(`Webhook ${webhookId} not found`);
+    try {
+      await this.sessions.get(user, webhook.sessionId);
+    } catch (error) {
+      if (error instanceof NotFoundError) throw new NotFoundError(`Webhook ${webhookId} not found`);
+      throw error;
+    }
+    return webhook;
+  }
+
+  async update(user: AuthUser, webhookId: string, input: Partial<WebhookInput>): Promise<WebhookEntity> {
+    const webhook = await this.get(user, webhookId);
+    if (input.url !== undefined) await this.assertReceiver(input.url);
+    const changes: WebhookChanges = {
+      url: input.url,
+      events: input.events && unique(input.events),
+      groupPolicy: input.groupPolicy,
+      enabled: input.enabled,
+    };
+    // Enabling again (after a 410, or by hand) forgets why it was disabled.
+    if (input.enabled === true) changes.disabledReason = null;
+    const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+    if (Object.keys(defined).length === 0) return webhook;
+    return this.webhooks.update(webhook.id, defined);
+  }
+
+  async delete(user: AuthUser, webhookId: string): Promise<void> {
+    const webhook = await this.get(user, webhookId);
+    await this.webhooks.delete(webhook.id);
+  }
+
+  /** A new secret, returned once; the previous one keeps signing (alongside) until the grace period ends. */
+  async rotateSecret(user: AuthUser, webhookId: string): Promise<string> {
+    const webhook = await this.get(user, webhookId);
+    const secret = generateSecret();
+    await this.webhooks.update(webhook.id, {
+      secret,
+      previousSecret: webhook.secret,
+      previousSecretExpiresAt: new Date(Date.now() + this.config.webhooks.secretGraceSeconds * 1000),
+    });
+    return secret;
+  }
+
+  /** Sends a signed `webhook.test` ping now and reports the receiver's answer; nothing is stored or retried. */
+  async test(user: AuthUser, webhookId: string): Promise<WebhookTestResult> {
+    const webhook = await this.get(user, webhookId);
+    const at = new Date();
+    const ping: WebhookEnvelope = {
+      version: 1,
+      id: newEventId(),
+      type: TEST_EVENT_TYPE,
+      sessionId: webhook.sessionId,
+      timestamp: at.toISOString(),
+      data: { webhookId: webhook.id, message: 'Test event from WAGO' },
+    };
+    const body = JSON.stringify(ping);
+    const headers = { ...signWebhook(signingSecrets(webhook, at), ping.id, at, body) };
+    const response = await this.http.post({ url: webhook.url, headers, body });
+    const ok = isSuccess(response.statusCode);
+    const error = response.error ?? (ok ? undefined : `HTTP ${response.statusCode}`);
+    return { ok, statusCode: response.statusCode, durationMs: response.durationMs, ...(error ? { error } : {}) };
+  }
+
+  private async assertReceiver(url: string): Promise<void> {
+    const refusal = await this.http.refusal(url);
+    if (refusal) throw new BadRequestError(`url is not an allowed webhook receiver: ${refusal}`);
+  }
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}
