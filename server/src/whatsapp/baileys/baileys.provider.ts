@@ -4,13 +4,13 @@ import type { ConnectionState, WAMessage, WASocket, WAVersion } from '@whiskeyso
 import { PinoLogger } from 'nestjs-pino';
 import type { Logger as PinoInstance } from 'pino';
 import { AppConfig } from '../../core/config/app-config';
-import { WhatsAppEvents } from '../events';
+import { MessageAck, WhatsAppEvents } from '../events';
 import { SessionNotConnectedError } from '../whatsapp.errors';
 import { ConnectionListener, OutgoingText, SentMessage, WhatsAppAccount, WhatsAppProvider } from '../whatsapp.provider';
 import { AuthStateRepository } from './auth-state.repository';
 import { Baileys, loadBaileys } from './baileys';
 import { classifyDisconnect, RESTART_REQUIRED } from './disconnect';
-import { normaliseMessage } from './message-normaliser';
+import { ackFromReceipt, ackFromUpdate, normaliseMessage } from './message-normaliser';
 import { isPaired, PostgresAuthState, readStoredCreds, usePostgresAuthState } from './postgres-auth-state';
 import { RecentIds } from './recent-ids';
 
@@ -136,6 +136,12 @@ export class BaileysProvider extends WhatsAppProvider implements OnApplicationSh
       if (connection.open && name && name !== '~') listener.onPushName(name);
     });
     socket.ev.on('connection.update', (update) => this.onConnectionUpdate(baileys, connection, update));
+    socket.ev.on('messages.update', (updates) => {
+      for (const update of updates) this.emitAck(ackFromUpdate(baileys, sessionId, update));
+    });
+    socket.ev.on('message-receipt.update', (receipts) => {
+      for (const receipt of receipts) this.emitAck(ackFromReceipt(baileys, sessionId, receipt));
+    });
     socket.ev.on('messages.upsert', ({ messages, type }) => {
       if (type !== 'notify' && type !== 'append') return;
       connection.inbox = connection.inbox
@@ -212,7 +218,7 @@ export class BaileysProvider extends WhatsAppProvider implements OnApplicationSh
     const sent = await connection.socket.sendMessage(
       chatJid,
       { text: message.text, mentions: message.mentions, linkPreview: null },
-      { quoted },
+      { quoted, messageId: message.messageId },
     );
     if (!sent?.key.id) throw new Error('WhatsApp did not accept the message');
     return {
@@ -299,6 +305,10 @@ export class BaileysProvider extends WhatsAppProvider implements OnApplicationSh
     if (connection?.open) return connection;
     await this.disconnect(sessionId);
     return undefined;
+  }
+
+  private emitAck(ack: MessageAck | null): void {
+    if (ack) this.events.emit('message.ack', ack);
   }
 
   private account(baileys: Baileys, connection: Connection): WhatsAppAccount {

@@ -1,6 +1,6 @@
 import type { WAMessage } from '@whiskeysockets/baileys';
 import { Baileys, loadBaileys } from './baileys';
-import { LidMapping, normaliseMessage, NormaliseContext } from './message-normaliser';
+import { ackFromReceipt, ackFromUpdate, LidMapping, normaliseMessage, NormaliseContext } from './message-normaliser';
 import { RecentIds } from './recent-ids';
 
 const ALICE_PN = '15550000001@s.whatsapp.net';
@@ -186,6 +186,61 @@ describe('normaliseMessage', () => {
     ],
   ])('skips %s', async (_name, fields) => {
     expect(await normaliseMessage(baileys, message(fields as WAMessage), context())).toBeNull();
+  });
+});
+
+describe('acks of sent messages', () => {
+  let baileys: Baileys;
+
+  beforeAll(async () => {
+    baileys = await loadBaileys();
+  });
+
+  it.each([
+    [2, 'server'],
+    [3, 'delivered'],
+    [4, 'read'],
+    [5, 'read'],
+  ])('turns a direct-chat status %p into %s', (status, expected) => {
+    const ack = ackFromUpdate(baileys, 's1', {
+      key: { id: 'M1', remoteJid: '15550000001:3@s.whatsapp.net', fromMe: true },
+      update: { status },
+    });
+    expect(ack).toMatchObject({
+      sessionId: 's1',
+      messageId: 'M1',
+      chatJid: ALICE_PN,
+      chatType: 'direct',
+      recipient: null,
+      status: expected,
+    });
+  });
+
+  it('ignores receipts for messages this account did not send, and errors', () => {
+    expect(
+      ackFromUpdate(baileys, 's1', { key: { id: 'M1', remoteJid: ALICE_PN, fromMe: false }, update: { status: 4 } }),
+    ).toBeNull();
+    expect(
+      ackFromUpdate(baileys, 's1', { key: { id: 'M1', remoteJid: ALICE_PN, fromMe: true }, update: { status: 0 } }),
+    ).toBeNull();
+  });
+
+  it('names the group member whose device received or read the message', () => {
+    const key = { id: 'G1', remoteJid: GROUP, fromMe: true };
+    expect(
+      ackFromReceipt(baileys, 's1', { key, receipt: { userJid: ALICE_PN, receiptTimestamp: 1_764_000_000 } }),
+    ).toEqual({
+      sessionId: 's1',
+      messageId: 'G1',
+      chatJid: GROUP,
+      chatType: 'group',
+      recipient: ALICE_PN,
+      status: 'delivered',
+      at: '2025-11-24T16:00:00.000Z',
+    });
+    expect(
+      ackFromReceipt(baileys, 's1', { key, receipt: { userJid: ALICE_PN, readTimestamp: 1_764_000_000 } })?.status,
+    ).toBe('read');
   });
 });
 

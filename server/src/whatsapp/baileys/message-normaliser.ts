@@ -1,6 +1,12 @@
 // Turns a Baileys WAMessage into WAGO's MessageReceived, or null for what is not a message (stubs, protocol, status).
-import type { proto, WAMessage } from '@whiskeysockets/baileys';
-import type { MessageReceived } from '../events';
+import type {
+  MessageUserReceiptUpdate,
+  proto,
+  WAMessage,
+  WAMessageKey,
+  WAMessageUpdate,
+} from '@whiskeysockets/baileys';
+import type { MessageAck, MessageReceived } from '../events';
 import type { Baileys } from './baileys';
 
 /** The session's LID↔PN mapping (Baileys' LID mapping store). */
@@ -82,5 +88,54 @@ export async function normaliseMessage(
     timestamp: new Date((baileys.toNumber(message.messageTimestamp) || Date.now() / 1000) * 1000).toISOString(),
     fromMe,
     offline: context.offline,
+  };
+}
+
+/** WebMessageInfo.Status values a receipt can carry for a sent message. */
+const ACK_STATUSES: Partial<Record<number, MessageAck['status']>> = {
+  2: 'server',
+  3: 'delivered',
+  4: 'read',
+  5: 'read',
+};
+
+function ackBase(baileys: Baileys, sessionId: string, key: WAMessageKey) {
+  if (!key.fromMe || !key.id || !key.remoteJid) return null;
+  const group = Boolean(baileys.isJidGroup(key.remoteJid));
+  return {
+    sessionId,
+    messageId: key.id,
+    chatJid: baileys.jidNormalizedUser(key.remoteJid) || key.remoteJid,
+    chatType: group ? ('group' as const) : ('direct' as const),
+  };
+}
+
+/** A status change of a message this account sent in a direct chat (server, delivered, read), or null. */
+export function ackFromUpdate(
+  baileys: Baileys,
+  sessionId: string,
+  { key, update }: WAMessageUpdate,
+): MessageAck | null {
+  const base = ackBase(baileys, sessionId, key);
+  const status = typeof update.status === 'number' ? ACK_STATUSES[update.status] : undefined;
+  if (!base || !status) return null;
+  return { ...base, recipient: null, status, at: new Date().toISOString() };
+}
+
+/** A group member's device received or read a message this account sent, or null. */
+export function ackFromReceipt(
+  baileys: Baileys,
+  sessionId: string,
+  { key, receipt }: MessageUserReceiptUpdate,
+): MessageAck | null {
+  const base = ackBase(baileys, sessionId, key);
+  if (!base) return null;
+  const read = receipt.readTimestamp ?? receipt.playedTimestamp;
+  const seconds = baileys.toNumber(read ?? receipt.receiptTimestamp);
+  return {
+    ...base,
+    recipient: receipt.userJid ? baileys.jidNormalizedUser(receipt.userJid) : null,
+    status: read ? 'read' : 'delivered',
+    at: new Date(seconds ? seconds * 1000 : Date.now()).toISOString(),
   };
 }
