@@ -1,4 +1,4 @@
-// Words for numbers the console shows: durations and phone numbers.
+// How the console writes durations, phone numbers and pairing codes.
 
 /** `42 s`, `3 min 5 s`, `2 h 10 min`. */
 export function formatDuration(totalSeconds: number): string {
@@ -13,4 +13,9 @@ export function formatDuration(totalSeconds: number): string {
 /** The API keeps phone numbers as digits only, with the country code. */
 export function formatPhoneNumber(digits: string | null): string {
   return digits ? `+${digits}` : '—';
+}
+
+/** WhatsApp shows an eight-character pairing code as two groups: `ABCD-1234`. */
+export function formatPairingCode(code: string): string {
+  return /^[A-Z0-9]{8}$/i.test(code) ? `${code.slice(0, 4)}-${code.slice(4)}` : code;
 }

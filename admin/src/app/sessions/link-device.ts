@@ -1,9 +1,11 @@
-// Linking a WhatsApp account to a started session: scan the QR code, or enter a pairing code on the phone instead.
-import { ChangeDetectionStrategy, Component, effect, inject, input, signal } from '@angular/core';
+// Linking a WhatsApp account: scan the QR code once connecting, or ask for a pairing code to type on the phone instead.
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { Api } from '../core/api';
 import type { SessionQr as SessionQrCode, SessionStatus } from '../core/api-types';
+import { formatPairingCode } from '../core/format';
 import { SessionQr } from './session-qr';
+import { isLinking } from './session-status';
 
 @Component({
   selector: 'wago-link-device',
@@ -19,8 +21,10 @@ import { SessionQr } from './session-qr';
             <wago-session-qr [qr]="qr.qr" [expiresAt]="qr.expiresAt" />
           } @else if (status() === 'pairing_code') {
             <p>A pairing code was requested instead of a QR code.</p>
-          } @else {
+          } @else if (started()) {
             <p class="loading" role="status">Waiting for WhatsApp to send a QR code…</p>
+          } @else {
+            <p>Select Connect to show a QR code here.</p>
           }
         </div>
         <div>
@@ -56,7 +60,7 @@ import { SessionQr } from './session-qr';
                 On the phone, open WhatsApp, then Settings → Linked devices → Link a device → Link with phone number
                 instead, and enter:
               </p>
-              <p class="pairing__code">{{ code }}</p>
+              <p class="pairing__code">{{ formatPairingCode(code) }}</p>
             </div>
           }
         </div>
@@ -71,18 +75,20 @@ export class LinkDevice {
   readonly status = input.required<SessionStatus>();
   readonly qr = input<SessionQrCode>();
 
+  protected readonly started = computed(() => isLinking(this.status()));
+  protected readonly formatPairingCode = formatPairingCode;
   protected readonly form = inject(NonNullableFormBuilder).group({
-    phoneNumber: ['', [Validators.required, Validators.pattern(/^\+?[\d\s().-]{7,20}$/)]],
+    phoneNumber: ['', [Validators.required, Validators.pattern(/^\+?[\d\s().-]{7,24}$/)]],
   });
   protected readonly submitted = signal(false);
   protected readonly requesting = signal(false);
   protected readonly pairingCode = signal<string | null>(null);
 
   constructor() {
-    // A code belongs to one linking attempt: another session, or a session back to the QR code, needs a new one.
+    // A code belongs to one linking attempt: another session, or an attempt that ended (timeout, failure), needs a new one.
     effect(() => {
       this.sessionId();
-      if (this.status() === 'qr' || this.status() === 'starting') this.pairingCode.set(null);
+      if (!isLinking(this.status())) this.pairingCode.set(null);
     });
   }
 

@@ -12,7 +12,7 @@ import { Notifier } from '../core/notifier';
 import { Realtime } from '../core/realtime';
 import { LinkDevice } from './link-device';
 import { SessionStatusBadge } from './session-status-badge';
-import { STATUS_INFO, canLogOut, canStart, canStop, currentStatus, isLinking, isStale } from './session-status';
+import { STATUS_INFO, canLogOut, canStart, canStop, currentStatus, isStale, showsLinking } from './session-status';
 
 type SessionAction = 'start' | 'stop' | 'logout' | 'delete' | 'rename';
 
@@ -200,7 +200,10 @@ export class SessionDetail {
     const session = this.session();
     return session !== null && canLogOut(session, this.status());
   });
-  protected readonly linking = computed(() => isLinking(this.status()));
+  protected readonly linking = computed(() => {
+    const session = this.session();
+    return session !== null && showsLinking(session, this.status());
+  });
   protected readonly qr = computed(() => {
     if (this.status() !== 'qr') return undefined;
     return this.realtime.qrCodes().get(this.sessionId()) ?? this.fetchedQr() ?? undefined;

@@ -42,6 +42,12 @@ export const canStop = (status: SessionStatus) => RUNNING.includes(status);
 export const canLogOut = (session: Session, status: SessionStatus) =>
   session.jid !== null && status !== 'logged_out' && status !== 'banned';
 export const isLinking = (status: SessionStatus) => LINKING.includes(status);
+/**
+ * Linking is offered while connecting, and before it for a session with no linked account: asking for a pairing code
+ * starts the session too.
+ */
+export const showsLinking = (session: Session, status: SessionStatus) =>
+  isLinking(status) || (canStart(status) && (session.jid === null || status === 'logged_out'));
 
 /** The live event wins over the loaded session unless the session was loaded after it. */
 export function currentStatus(session: Session, event: SessionStatusEvent | undefined): SessionStatus {

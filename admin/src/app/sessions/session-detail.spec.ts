@@ -1,0 +1,181 @@
+import { HttpTestingController } from '@angular/common/http/testing';
+import { ComponentFixture, TestBed } from '@angular/core/testing';
+import { Router } from '@angular/router';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  FakeSocket,
+  aSession,
+  element,
+  provideConsoleTesting,
+  provideFakeSockets,
+  settle,
+  signInAs,
+  type,
+  verifyNoPendingRequests,
+} from '../../testing/console-testing';
+import type { Session } from '../core/api-types';
+import { Confirm } from '../core/confirm';
+import { SessionDetail } from './session-detail';
+
+describe('SessionDetail', () => {
+  let http: HttpTestingController;
+  let sockets: FakeSocket[];
+
+  beforeEach(() => {
+    localStorage.clear();
+    const fakes = provideFakeSockets();
+    sockets = fakes.sockets;
+    TestBed.configureTestingModule({ providers: [...provideConsoleTesting(), fakes.provider] });
+    signInAs();
+    http = TestBed.inject(HttpTestingController);
+  });
+
+  afterEach(verifyNoPendingRequests);
+
+  async function render(session: Session) {
+    const fixture = TestBed.createComponent(SessionDetail);
+    fixture.componentRef.setInput('sessionId', session.id);
+    await fixture.whenStable();
+    http.expectOne(`/api/v1/sessions/${session.id}`).flush(session);
+    await settle(fixture);
+    sockets[0].receive('connect');
+    return fixture;
+  }
+
+  const button = (fixture: ComponentFixture<unknown>, text: string) => {
+    const found = Array.from(element(fixture).querySelectorAll('button')).find(
+      (candidate) => candidate.textContent?.trim() === text,
+    );
+    if (!found) throw new Error(`No button “${text}”`);
+    return found;
+  };
+
+  it('shows the QR code the socket sends while the session waits for a scan', async () => {
+    const fixture = await render(aSession({ status: 'qr' }));
+    // The page opened on a QR status before the socket sent one: it asks once; 409 means none right now.
+    http
+      .expectOne('/api/v1/sessions/s-1/qr')
+      .flush({ statusCode: 409, error: 'Conflict', message: 'No QR' }, { status: 409, statusText: 'Conflict' });
+    sockets[0].receive('session.qr', {
+      sessionId: 's-1',
+      qr: '2@abc',
+      expiresAt: new Date(Date.now() + 20_000).toISOString(),
+    });
+    await settle(fixture);
+    expect(element(fixture).querySelector('wago-session-qr img')?.getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
+    expect(element(fixture).textContent).toContain('Or use a pairing code');
+  });
+
+  it('explains a QR timeout and offers to connect again', async () => {
+    const fixture = await render(aSession({ status: 'qr' }));
+    http
+      .expectOne('/api/v1/sessions/s-1/qr')
+      .flush({ qr: '2@abc', expiresAt: new Date(Date.now() + 20_000).toISOString() });
+    sockets[0].receive('session.status', {
+      sessionId: 's-1',
+      status: 'qr_timeout',
+      reason: 'QR not scanned in time',
+      at: new Date(Date.now() + 60_000).toISOString(),
+    });
+    await settle(fixture);
+    http
+      .expectOne('/api/v1/sessions/s-1')
+      .flush(aSession({ status: 'qr_timeout', updatedAt: new Date().toISOString() }));
+    await settle(fixture);
+    const text = element(fixture).textContent ?? '';
+    expect(text).toContain('Nobody scanned the QR code in time');
+    expect(element(fixture).querySelector('wago-session-qr')).toBeNull();
+    expect(button(fixture, 'Connect')).toBeDefined();
+  });
+
+  it('starts the session on Connect', async () => {
+    const fixture = await render(aSession({ status: 'created' }));
+    button(fixture, 'Connect').click();
+    http.expectOne({ method: 'POST', url: '/api/v1/sessions/s-1/start' }).flush(aSession({ status: 'starting' }), {
+      status: 202,
+      statusText: 'Accepted',
+    });
+    await settle(fixture);
+    expect(element(fixture).querySelector('[data-status]')?.getAttribute('data-status')).toBe('starting');
+  });
+
+  it('asks for a pairing code with the digits of the phone number and shows the code', async () => {
+    const fixture = await render(aSession({ status: 'created' }));
+    type(fixture, 'Phone number', '+1 555 123-4567');
+    button(fixture, 'Get pairing code').click();
+    const request = http.expectOne({ method: 'POST', url: '/api/v1/sessions/s-1/pairing-code' });
+    expect(request.request.body).toEqual({ phoneNumber: '15551234567' });
+    request.flush({ code: 'ABCD1234' });
+    await settle(fixture);
+    expect(element(fixture).querySelector('.pairing__code')?.textContent?.trim()).toBe('ABCD-1234');
+  });
+
+  it('stops only after the user confirms what stopping does', async () => {
+    const fixture = await render(aSession({ status: 'connected', jid: '15551234567@s.whatsapp.net' }));
+    const confirm = TestBed.inject(Confirm);
+    button(fixture, 'Stop').click();
+    expect(confirm.pending()?.message).toContain('The account stays linked');
+    confirm.pending()?.answer(false);
+    await settle(fixture);
+    http.expectNone('/api/v1/sessions/s-1/stop');
+
+    button(fixture, 'Stop').click();
+    confirm.pending()?.answer(true);
+    await settle(fixture);
+    http.expectOne({ method: 'POST', url: '/api/v1/sessions/s-1/stop' }).flush(aSession({ status: 'stopped' }));
+    await settle(fixture);
+    expect(element(fixture).querySelector('[data-status]')?.getAttribute('data-status')).toBe('stopped');
+  });
+
+  it('says that logging out needs a new QR code to connect again', async () => {
+    const fixture = await render(aSession({ status: 'connected', jid: '15551234567@s.whatsapp.net' }));
+    button(fixture, 'Log out').click();
+    const pending = TestBed.inject(Confirm).pending();
+    expect(pending?.message).toContain('needs a new QR code or pairing code');
+    pending?.answer(true);
+    await settle(fixture);
+    http.expectOne({ method: 'POST', url: '/api/v1/sessions/s-1/logout' }).flush(aSession({ status: 'logged_out' }));
+    await settle(fixture);
+  });
+
+  it('deletes after confirmation and returns to the list', async () => {
+    const fixture = await render(aSession({ status: 'stopped' }));
+    button(fixture, 'Delete').click();
+    const pending = TestBed.inject(Confirm).pending();
+    expect(pending?.message).toContain('cannot be undone');
+    pending?.answer(true);
+    await settle(fixture);
+    http
+      .expectOne({ method: 'DELETE', url: '/api/v1/sessions/s-1' })
+      .flush(null, { status: 204, statusText: 'No Content' });
+    await settle(fixture);
+    expect(TestBed.inject(Router).url).toBe('/sessions');
+  });
+
+  it('shows what WhatsApp reported about the linked account', async () => {
+    const fixture = await render(
+      aSession({
+        status: 'connected',
+        jid: '15551234567@s.whatsapp.net',
+        lid: '123456789012345@lid',
+        phoneNumber: '15551234567',
+        pushName: 'Support desk',
+        device: { platform: 'android', browser: 'Chrome', deviceId: 12 },
+        lastDisconnect: { code: 428, reason: 'connection_lost', at: '2026-01-01T09:00:00.000Z' },
+      }),
+    );
+    const text = element(fixture).textContent ?? '';
+    for (const fact of [
+      '+15551234567',
+      '15551234567@s.whatsapp.net',
+      '123456789012345@lid',
+      'Support desk',
+      'android · Chrome',
+      'device 12',
+      'connection_lost',
+      '(code 428)',
+    ]) {
+      expect(text).toContain(fact);
+    }
+  });
+});
