@@ -1,10 +1,10 @@
 // Linking the real Baileys client to the sim: QR, the 515 restart, saved credentials, QR expiry, pairing codes.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSim, type SimHandle } from '../../src/index';
 import { loadWaLibrary, type WaLibrary } from '../../src/core/wa-library';
-import { createTestClient, type TestClient } from '../support/baileys-client';
+import { createTestClient, removeAuthDir, type TestClient } from '../support/baileys-client';
 
 describe('linking a Baileys client', () => {
   let sim: SimHandle;
@@ -68,7 +68,7 @@ describe('linking a Baileys client', () => {
       expect(restarted.socket?.user?.id).toBe(deviceJid);
       expect(sim.devices('15550100002')).toHaveLength(1);
     } finally {
-      rmSync(authDir, { recursive: true, force: true });
+      await removeAuthDir(authDir);
     }
   });
 
