@@ -47,6 +47,10 @@ function firstBytes(text: string | null, bytes: number): string | null {
   return buffer.length <= bytes ? text : buffer.subarray(0, bytes).toString('utf8');
 }
 
+function attempts(count: number): string {
+  return count === 1 ? '1 attempt' : `${count} attempts`;
+}
+
 function describe(response: WebhookResponse): string | null {
   if (response.error) return response.error.slice(0, MAX_ERROR_LENGTH);
   const code = response.statusCode ?? 0;
@@ -116,7 +120,7 @@ export class DeliveryService {
     if ('failed' in after) {
       this.logger.warn(
         { sessionId: context.sessionId, webhookId: context.webhookId, deliveryId: context.deliveryId },
-        `Webhook delivery failed: ${context.deliveryId} after ${context.attemptCount + 1} attempts (${record.error})`,
+        `Webhook delivery failed: ${context.deliveryId} after ${attempts(context.attemptCount + 1)} (${record.error})`,
       );
     }
     if ('failed' in after && after.disableWebhook) {

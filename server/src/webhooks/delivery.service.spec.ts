@@ -1,0 +1,211 @@
+import { Webhook } from 'standardwebhooks';
+import type { AppConfig } from '../core/config/app-config';
+import { MetricsService } from '../health/metrics.service';
+import type { BotReply, MessagesService } from '../messages/messages.service';
+import type { AfterFailure, AttemptContext, AttemptRecord, DeliveriesRepository } from './deliveries.repository';
+import { botReplyText, DeliveryService } from './delivery.service';
+import type { MessageReceivedData, WebhookEnvelope } from './envelope';
+import { generateSecret } from './signature';
+import type { WebhookHttpClient, WebhookRequest, WebhookResponse } from './webhook-http.client';
+
+const secret = generateSecret();
+
+const message: MessageReceivedData = {
+  id: 'MSG1',
+  chat: { jid: '120363000000000001@g.us', type: 'group' },
+  sender: { pn: '15550002222@s.whatsapp.net', lid: '800100200300@lid', pushName: 'Ana' },
+  text: '@15550001111 hi',
+  mentions: ['15550001111@s.whatsapp.net'],
+  mentioned: true,
+  mentionedBy: 'pn',
+  quoted: null,
+  fromMe: false,
+  offline: false,
+};
+
+function context(overrides: Partial<AttemptContext> = {}): AttemptContext {
+  const event: WebhookEnvelope = {
+    version: 1,
+    id: 'evt_1',
+    type: 'message.received',
+    sessionId: 'session-1',
+    timestamp: '2025-01-01T00:00:00.000Z',
+    data: message,
+  };
+  return {
+    deliveryId: 'delivery-1',
+    attemptCount: 0,
+    jobId: 'job-1',
+    webhookId: 'webhook-1',
+    sessionId: 'session-1',
+    url: 'http://127.0.0.1:9999/hook',
+    enabled: true,
+    secret,
+    previousSecret: null,
+    previousSecretExpiresAt: null,
+    event,
+    ...overrides,
+  };
+}
+
+function answer(statusCode: number | null, extra: Partial<WebhookResponse> = {}): WebhookResponse {
+  return { statusCode, durationMs: 3, error: null, body: '', retryAfter: undefined, ...extra };
+}
+
+function harness(state: AttemptContext | null, response: WebhookResponse) {
+  const calls: string[] = [];
+  const delivered: AttemptRecord[] = [];
+  const failed: { record: AttemptRecord; after: AfterFailure }[] = [];
+  const requests: WebhookRequest[] = [];
+  const replies: BotReply[] = [];
+  const deliveries = {
+    loadAttempt: async () => state,
+    recordDelivered: async (_id: string, _job: string, record: AttemptRecord) => {
+      calls.push('delivered');
+      delivered.push(record);
+    },
+    recordFailed: async (_id: string, _job: string, record: AttemptRecord, after: AfterFailure) => {
+      calls.push('failed');
+      failed.push({ record, after });
+    },
+    failWithoutAttempt: async () => {
+      calls.push('failWithoutAttempt');
+    },
+  } as unknown as DeliveriesRepository;
+  const http = {
+    post: async (request: WebhookRequest) => {
+      requests.push(request);
+      return response;
+    },
+  } as unknown as WebhookHttpClient;
+  const messages = {
+    queueReply: async (reply: BotReply) => {
+      calls.push('reply');
+      replies.push(reply);
+    },
+  } as unknown as MessagesService;
+  const config = { webhooks: { retryScheduleSeconds: [5, 300] } } as AppConfig;
+  const service = new DeliveryService(deliveries, http, messages, config, new MetricsService());
+  return { service, calls, delivered, failed, requests, replies };
+}
+
+const job = { id: 'job-1', deliveryId: 'delivery-1', webhookId: 'webhook-1' };
+
+describe('DeliveryService', () => {
+  it('marks a delivery delivered on a 2xx and logs the first 1 KB of the answer', async () => {
+    const { service, delivered, failed } = harness(context(), answer(204, { body: 'x'.repeat(5000) }));
+    await service.attempt(job);
+    expect(failed).toEqual([]);
+    expect(delivered).toHaveLength(1);
+    expect(delivered[0]).toMatchObject({ statusCode: 204, error: null, durationMs: 3 });
+    expect(delivered[0].responseBody).toHaveLength(1024);
+  });
+
+  it('signs the exact body so the standardwebhooks library verifies it, with the event id as webhook-id', async () => {
+    const { service, requests } = harness(context(), answer(200));
+    await service.attempt(job);
+    const [request] = requests;
+    expect(request.headers['webhook-id']).toBe('evt_1');
+    expect(new Webhook(secret).verify(request.body, request.headers)).toMatchObject({ id: 'evt_1', version: 1 });
+  });
+
+  it('signs with the previous secret too while the rotation grace period lasts', async () => {
+    const previous = generateSecret();
+    const inGrace = context({ previousSecret: previous, previousSecretExpiresAt: new Date(Date.now() + 60_000) });
+    const { service, requests } = harness(inGrace, answer(200));
+    await service.attempt(job);
+    expect(() => new Webhook(previous).verify(requests[0].body, requests[0].headers)).not.toThrow();
+
+    const expired = context({ previousSecret: previous, previousSecretExpiresAt: new Date(Date.now() - 1) });
+    const late = harness(expired, answer(200));
+    await late.service.attempt(job);
+    expect(() => new Webhook(previous).verify(late.requests[0].body, late.requests[0].headers)).toThrow();
+  });
+
+  it('schedules a retry on a 5xx following the schedule', async () => {
+    const { service, failed } = harness(context({ attemptCount: 1 }), answer(503));
+    await service.attempt(job);
+    expect(failed[0].record).toMatchObject({ statusCode: 503, error: 'HTTP 503' });
+    const after = failed[0].after as { retryInMs: number };
+    expect(after.retryInMs).toBeGreaterThanOrEqual(270_000);
+    expect(after.retryInMs).toBeLessThanOrEqual(330_000);
+  });
+
+  it('honours Retry-After when it asks for more time than the schedule', async () => {
+    const { service, failed } = harness(context(), answer(429, { retryAfter: '120' }));
+    await service.attempt(job);
+    expect(failed[0].after).toEqual({ retryInMs: 120_000 });
+  });
+
+  it('fails the delivery after the last scheduled attempt', async () => {
+    const { service, failed } = harness(context({ attemptCount: 2 }), answer(500));
+    await service.attempt(job);
+    expect(failed[0].after).toEqual({ failed: true });
+  });
+
+  it('retries a connection error, recording it without a status code', async () => {
+    const { service, failed } = harness(context(), answer(null, { error: 'connect ECONNREFUSED 127.0.0.1:9999' }));
+    await service.attempt(job);
+    expect(failed[0].record).toMatchObject({ statusCode: null, error: 'connect ECONNREFUSED 127.0.0.1:9999' });
+    expect(failed[0].after).toHaveProperty('retryInMs');
+  });
+
+  it('does not follow a redirect and says so', async () => {
+    const { service, failed } = harness(context(), answer(302));
+    await service.attempt(job);
+    expect(failed[0].record.error).toBe('HTTP 302: redirects are not followed');
+  });
+
+  it('disables the subscription when the receiver answers 410 Gone', async () => {
+    const { service, failed } = harness(context(), answer(410));
+    await service.attempt(job);
+    expect(failed[0].after).toEqual({ failed: true, disableWebhook: 'The receiver answered 410 Gone' });
+  });
+
+  it('skips a job that no longer owns its delivery, and a delivery that is gone', async () => {
+    const superseded = harness(context({ jobId: 'job-2' }), answer(200));
+    await superseded.service.attempt(job);
+    expect(superseded.requests).toEqual([]);
+    expect(superseded.calls).toEqual([]);
+
+    const gone = harness(null, answer(200));
+    await gone.service.attempt(job);
+    expect(gone.calls).toEqual([]);
+  });
+
+  it('ends the delivery without an attempt when its webhook was disabled meanwhile', async () => {
+    const { service, calls, requests } = harness(context({ enabled: false }), answer(200));
+    await service.attempt(job);
+    expect(requests).toEqual([]);
+    expect(calls).toEqual(['failWithoutAttempt']);
+  });
+
+  it('queues a bot reply quoting the message before marking the delivery delivered', async () => {
+    const { service, calls, replies } = harness(context(), answer(200, { body: '{"reply":{"text":"pong"}}' }));
+    await service.attempt(job);
+    expect(calls).toEqual(['reply', 'delivered']);
+    expect(replies[0]).toEqual({
+      sessionId: 'session-1',
+      chatJid: '120363000000000001@g.us',
+      text: 'pong',
+      quoted: { messageId: 'MSG1', sender: '15550002222@s.whatsapp.net' },
+      idempotencyKey: 'webhook-reply:delivery-1',
+    });
+  });
+
+  it('never replies to the account’s own messages', async () => {
+    const own = context();
+    own.event = { ...own.event, data: { ...message, fromMe: true } };
+    const { service, replies } = harness(own, answer(200, { body: '{"reply":{"text":"pong"}}' }));
+    await service.attempt(job);
+    expect(replies).toEqual([]);
+  });
+
+  it('reads a bot reply only from {"reply": {"text": "..."}}', () => {
+    expect(botReplyText('{"reply":{"text":"hi"}}')).toBe('hi');
+    expect(botReplyText('{"reply":{"text":"  "}}')).toBeNull();
+    expect(botReplyText('{"reply":"hi"}')).toBeNull();
+    expect(botReplyText('ok')).toBeNull();
+    expect(botReplyText(null)).toBeNull();
+  });
+});
