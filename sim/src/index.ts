@@ -6,6 +6,7 @@ import type { ControlResponse, HttpMethod } from './control/router';
 import {
   SimControl,
   type AccountView,
+  type CreatedAccount,
   type DeviceView,
   type DisconnectReasonCode,
   type HealthView,
@@ -16,6 +17,14 @@ import type { KeyPair } from './core/crypto';
 import { SimCore } from './core/sim-core';
 import { loadWaLibrary } from './core/wa-library';
 import { simFeatures } from './features';
+import {
+  parseCreateGroup,
+  parseSendMessage,
+  registerMessaging,
+  type Addressing,
+  type InboxMessage,
+  type SendMessageRequest,
+} from './messaging';
 import { PairingService, WHATSAPP_QR_TIMINGS, type QrTimings } from './pairing/pairing-service';
 import { registerServerIqs } from './session/server-iqs';
 import { SessionGateway } from './session/session-gateway';
@@ -24,7 +33,8 @@ import { ConnectionTracker } from './transport/connection-tracker';
 import { SimServer } from './transport/sim-server';
 import { TrafficGate, type OutageMode } from './transport/traffic-gate';
 
-export type { AccountView, DeviceView, DisconnectReasonCode, HealthView, LinkRequest, QrTimings };
+export type { AccountView, CreatedAccount, DeviceView, DisconnectReasonCode, HealthView, LinkRequest, QrTimings };
+export type { Addressing, InboxMessage, SendMessageRequest };
 export { ControlError, SimCore, WHATSAPP_QR_TIMINGS };
 
 export interface SimOptions {
@@ -49,7 +59,7 @@ export interface SimHandle {
   rootPublicKey: Buffer;
   /** The in-process API features build on (see core/sim-core.ts). */
   core: SimCore;
-  createAccount(input: { phoneNumber: string; pushName: string }): AccountView;
+  createAccount(input: { phoneNumber: string; pushName: string }): CreatedAccount;
   accounts(): AccountView[];
   devices(phoneNumber: string): DeviceView[];
   /** Resolves once the device is paired (before it reconnects after the 515). */
@@ -59,6 +69,16 @@ export interface SimHandle {
   disconnect(phoneNumber: string, reason: DisconnectReasonCode): void;
   outage(input: { seconds: number; mode: OutageMode }): void;
   health(): HealthView;
+  /** The first participant creates the group; `addressingMode` defaults to `lid`, as for new WhatsApp groups. */
+  createGroup(request: {
+    subject: string;
+    participants: string[];
+    addressingMode?: Addressing;
+  }): Promise<{ jid: string }>;
+  /** The account's phone sends a text (1:1 or group); resolves with the message id once it is on its way. */
+  sendMessage(phoneNumber: string, request: SendMessageRequest): Promise<{ id: string }>;
+  /** What linked devices sent the account, decrypted, oldest first. */
+  inbox(phoneNumber: string): InboxMessage[];
   /** Any control route, in process (features' routes included); 4xx/5xx answers throw ControlError. */
   control(method: HttpMethod, path: string, body?: unknown): Promise<ControlResponse>;
   stop(): Promise<void>;
@@ -81,6 +101,7 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
   const control = new SimControl(core, pairing, connections, gate);
   registerServerIqs(core);
   registerControlRoutes(core, control);
+  const messaging = registerMessaging(core);
   for (const install of simFeatures) await install(core);
 
   const server = new SimServer(
@@ -114,6 +135,10 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
     disconnect: (phoneNumber, reason) => control.disconnect(parsePhoneNumber(phoneNumber), reason),
     outage: ({ seconds, mode }) => control.outage(seconds, mode),
     health: () => control.health(),
+    createGroup: async (request) => messaging.createGroup(parseCreateGroup(request)),
+    sendMessage: async (phoneNumber, request) =>
+      messaging.sendMessage(parsePhoneNumber(phoneNumber), parseSendMessage(request)),
+    inbox: (phoneNumber) => messaging.inbox(parsePhoneNumber(phoneNumber)),
     control: async (method, path, body) => {
       const url = new URL(path, 'http://sim');
       return core.router.dispatch({ method, path: url.pathname, query: url.searchParams, body });

@@ -10,11 +10,15 @@ import { badRequest, conflict, notFound } from './control-error';
 export const DISCONNECT_REASONS = [401, 403, 440, 500, 503, 515, 'drop'] as const;
 export type DisconnectReasonCode = (typeof DISCONNECT_REASONS)[number];
 
-export interface AccountView {
+/** What `POST /control/accounts` answers. */
+export interface CreatedAccount {
   phoneNumber: string;
-  pushName: string;
   jid: string;
   lid: string;
+}
+
+export interface AccountView extends CreatedAccount {
+  pushName: string;
 }
 
 export interface DeviceView {
@@ -45,9 +49,10 @@ export class SimControl {
     private readonly gate: TrafficGate,
   ) {}
 
-  createAccount(phoneNumber: string, pushName: string): AccountView {
+  createAccount(phoneNumber: string, pushName: string): CreatedAccount {
     if (this.core.accounts.byPhone(phoneNumber)) throw conflict(`account ${phoneNumber} already exists`);
-    return accountView(this.core.accounts.create(phoneNumber, pushName));
+    const { jid, lid } = this.core.accounts.create(phoneNumber, pushName);
+    return { phoneNumber, jid, lid };
   }
 
   accounts(): AccountView[] {
