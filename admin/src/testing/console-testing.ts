@@ -51,6 +51,7 @@ export class FakeSocket {
   disconnected = false;
   ackWith: SubscribeAck = { ok: true };
   readonly subscriptions: string[] = [];
+  readonly unsubscriptions: string[] = [];
   private readonly handlers = new Map<string, Handler[]>();
 
   constructor(readonly token: string) {}
@@ -64,11 +65,12 @@ export class FakeSocket {
     return this;
   }
 
-  emit(event: string, payload: { sessionId: string }, ack: (error: Error | null, answer: SubscribeAck) => void): this {
+  emit(event: string, payload: { sessionId: string }, ack?: (error: Error | null, answer: SubscribeAck) => void): this {
     if (event === 'subscribe') {
       this.subscriptions.push(payload.sessionId);
-      ack(null, this.ackWith);
+      ack?.(null, this.ackWith);
     }
+    if (event === 'unsubscribe') this.unsubscriptions.push(payload.sessionId);
     return this;
   }
 

@@ -172,6 +172,11 @@ export interface WebhookSettings {
 
 export interface Webhook extends WebhookSettings {
   id: string;
+  sessionId: string;
+  /** Why WAGO disabled it (the receiver answered 410 Gone…); null otherwise. */
+  disabledReason: string | null;
+  createdAt: string;
+  updatedAt: string;
 }
 
 /** The signing secret is in this answer only. */
@@ -212,15 +217,28 @@ export interface Delivery {
 
 export interface DeliveryAttempt {
   attempt: number;
+  /** Null when no HTTP answer came. */
   statusCode: number | null;
-  durationMs: number | null;
+  durationMs: number;
   error: string | null;
   responseBody: string | null;
   at: string;
 }
 
 export interface DeliveryDetail extends Delivery {
+  webhookId: string;
   attempts: DeliveryAttempt[];
+  /** The event exactly as sent. */
+  event: Record<string, unknown>;
+}
+
+export interface RedeliverFailedRequest {
+  /** Failed deliveries created since then are sent again. */
+  since: string;
+}
+
+export interface Redeliveries {
+  count: number;
 }
 
 // Socket.IO events (path /socket.io, auth {token})

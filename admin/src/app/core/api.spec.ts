@@ -87,12 +87,17 @@ describe('Api', () => {
     expect((await answer).secret).toBe('whsec_abc');
   });
 
-  it('queues a redelivery and reads a delivery with its attempts', async () => {
+  it('queues redeliveries, one or every failed one, and reads a delivery with its attempts', async () => {
     const queued = api.deliveries.redeliver('d-1');
     http
       .expectOne({ method: 'POST', url: '/api/v1/deliveries/d-1/redeliver' })
-      .flush(null, { status: 202, statusText: 'Accepted' });
-    await expect(queued).resolves.toBeUndefined();
+      .flush({ id: 'd-1', status: 'pending' }, { status: 202, statusText: 'Accepted' });
+    await expect(queued).resolves.toMatchObject({ status: 'pending' });
+    const failed = api.webhooks.redeliverFailed('w-1', { since: '2026-01-01T00:00:00.000Z' });
+    const bulk = http.expectOne({ method: 'POST', url: '/api/v1/webhooks/w-1/deliveries/redeliver' });
+    expect(bulk.request.body).toEqual({ since: '2026-01-01T00:00:00.000Z' });
+    bulk.flush({ count: 3 }, { status: 202, statusText: 'Accepted' });
+    await expect(failed).resolves.toEqual({ count: 3 });
     const detail = api.deliveries.get('d-1');
     http.expectOne('/api/v1/deliveries/d-1').flush({ id: 'd-1', attempts: [{ attempt: 1, statusCode: 500 }] });
     expect((await detail).attempts).toHaveLength(1);

@@ -20,6 +20,8 @@ import type {
   PageQuery,
   PairingCode,
   PairingCodeRequest,
+  Redeliveries,
+  RedeliverFailedRequest,
   Session,
   SessionListQuery,
   SessionQr,
@@ -94,11 +96,14 @@ export class Api {
     rotateSecret: (webhookId: string) => this.post<WebhookSecret>(`${webhookPath(webhookId)}/rotate-secret`),
     deliveries: (webhookId: string, query: DeliveryListQuery = {}) =>
       this.get<Page<Delivery>>(`${webhookPath(webhookId)}/deliveries`, { ...query }),
+    redeliverFailed: (webhookId: string, request: RedeliverFailedRequest) =>
+      this.post<Redeliveries>(`${webhookPath(webhookId)}/deliveries/redeliver`, request),
   };
 
   readonly deliveries = {
     get: (deliveryId: string) => this.get<DeliveryDetail>(deliveryPath(deliveryId)),
-    redeliver: (deliveryId: string) => this.postWithoutAnswer(`${deliveryPath(deliveryId)}/redeliver`),
+    /** A new attempt on the same delivery, with the same event id (202). */
+    redeliver: (deliveryId: string) => this.post<DeliveryDetail>(`${deliveryPath(deliveryId)}/redeliver`),
   };
 
   private get<T>(path: string, query?: Record<string, QueryValue>): Promise<T> {
@@ -107,10 +112,6 @@ export class Api {
 
   private post<T>(path: string, body: object = {}, context?: HttpContext): Promise<T> {
     return firstValueFrom(this.http.post<T>(API_BASE + path, body, { context }));
-  }
-
-  private async postWithoutAnswer(path: string, body: object = {}, context?: HttpContext): Promise<void> {
-    await firstValueFrom(this.http.post(API_BASE + path, body, { context }));
   }
 
   private patch<T>(path: string, body: object): Promise<T> {

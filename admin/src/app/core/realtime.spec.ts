@@ -96,6 +96,22 @@ describe('Realtime', () => {
     expect(realtime.connection()).toBe('online');
   });
 
+  it('stops following a deleted session and forgets its state', () => {
+    realtime.follow('s-1');
+    latestSocket().receive('connect');
+    latestSocket().receive('session.status', {
+      sessionId: 's-1',
+      status: 'connected',
+      reason: null,
+      at: '2026-01-01T10:00:00Z',
+    });
+    realtime.forget('s-1');
+    expect(latestSocket().unsubscriptions).toEqual(['s-1']);
+    expect(realtime.status('s-1')()).toBeUndefined();
+    latestSocket().receive('connect');
+    expect(latestSocket().subscriptions).toEqual(['s-1']);
+  });
+
   it('keeps the reason a subscription was refused', () => {
     realtime.follow('s-1');
     latestSocket().ackWith = { ok: false, error: 'Session s-1 not found' };

@@ -21,6 +21,7 @@ interface ServerEvents {
 
 interface ClientEvents {
   subscribe: (request: SubscribeRequest, ack: (answer: SubscribeAck) => void) => void;
+  unsubscribe: (request: SubscribeRequest) => void;
 }
 
 export type RealtimeSocket = Socket<ServerEvents, ClientEvents>;
@@ -84,9 +85,9 @@ export class Realtime {
     }
   }
 
-  /** Drops what is known about a session that no longer exists. */
+  /** Stops following a session (it was deleted) and drops what is known about it. */
   forget(sessionId: string): void {
-    this.followed.delete(sessionId);
+    if (this.followed.delete(sessionId) && this.socket?.connected) this.socket.emit('unsubscribe', { sessionId });
     this.statusBySession.update((map) => without(map, sessionId));
     this.qrBySession.update((map) => without(map, sessionId));
     this.subscribeErrorBySession.update((map) => without(map, sessionId));

@@ -1,6 +1,6 @@
 // Every attempt to deliver one event: what the receiver answered, how long it took, what went wrong.
 import { ChangeDetectionStrategy, Component, effect, inject, input, signal, untracked } from '@angular/core';
-import { DatePipe } from '@angular/common';
+import { DatePipe, JsonPipe } from '@angular/common';
 import { Api } from '../core/api';
 import type { DeliveryAttempt } from '../core/api-types';
 import { errorMessage } from '../core/errors';
@@ -8,35 +8,41 @@ import { errorMessage } from '../core/errors';
 @Component({
   selector: 'wago-delivery-attempts',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DatePipe],
+  imports: [DatePipe, JsonPipe],
   template: `
     @if (loading()) {
       <p class="loading" role="status">Loading attempts…</p>
     } @else if (loadError(); as loadError) {
       <p class="alert alert--error" role="alert">The attempts could not be loaded: {{ loadError }}</p>
-    } @else if (attempts().length === 0) {
-      <p>No attempt yet: the delivery is waiting for its first try.</p>
     } @else {
-      <ol class="attempts">
-        @for (attempt of attempts(); track attempt.attempt) {
-          <li class="attempt">
-            <p class="attempt__summary">
-              <strong>Attempt {{ attempt.attempt }}</strong>
-              · {{ attempt.at | date: 'medium' }} ·
-              {{ attempt.statusCode === null ? 'no HTTP answer' : 'HTTP ' + attempt.statusCode }}
-              @if (attempt.durationMs !== null) {
+      @if (event(); as event) {
+        <details class="event-payload">
+          <summary>Event as sent</summary>
+          <pre class="attempt__body" tabindex="0">{{ event | json }}</pre>
+        </details>
+      }
+      @if (attempts().length === 0) {
+        <p>No attempt yet: the delivery is waiting for its first try.</p>
+      } @else {
+        <ol class="attempts">
+          @for (attempt of attempts(); track attempt.attempt) {
+            <li class="attempt">
+              <p class="attempt__summary">
+                <strong>Attempt {{ attempt.attempt }}</strong>
+                · {{ attempt.at | date: 'medium' }} ·
+                {{ attempt.statusCode === null ? 'no HTTP answer' : 'HTTP ' + attempt.statusCode }}
                 · {{ attempt.durationMs }} ms
+              </p>
+              @if (attempt.error) {
+                <p class="text-danger">{{ attempt.error }}</p>
               }
-            </p>
-            @if (attempt.error) {
-              <p class="text-danger">{{ attempt.error }}</p>
-            }
-            @if (attempt.responseBody) {
-              <pre class="attempt__body" tabindex="0" aria-label="Response body">{{ attempt.responseBody }}</pre>
-            }
-          </li>
-        }
-      </ol>
+              @if (attempt.responseBody) {
+                <pre class="attempt__body" tabindex="0" aria-label="Response body">{{ attempt.responseBody }}</pre>
+              }
+            </li>
+          }
+        </ol>
+      }
     }
   `,
 })
@@ -46,6 +52,7 @@ export class DeliveryAttempts {
   readonly deliveryId = input.required<string>();
 
   protected readonly attempts = signal<DeliveryAttempt[]>([]);
+  protected readonly event = signal<Record<string, unknown> | null>(null);
   protected readonly loading = signal(true);
   protected readonly loadError = signal<string | null>(null);
 
@@ -60,7 +67,9 @@ export class DeliveryAttempts {
     this.loading.set(true);
     this.loadError.set(null);
     try {
-      this.attempts.set((await this.api.deliveries.get(deliveryId)).attempts);
+      const delivery = await this.api.deliveries.get(deliveryId);
+      this.attempts.set(delivery.attempts);
+      this.event.set(delivery.event);
     } catch (error) {
       this.loadError.set(errorMessage(error));
     } finally {

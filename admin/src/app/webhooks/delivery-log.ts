@@ -34,6 +34,23 @@ const PAGE_SIZE = 25;
         </div>
       </div>
 
+      <div class="inline-form redeliver-failed">
+        <div class="field">
+          <label class="field__label" for="redeliver-since">Redeliver failed deliveries created since</label>
+          <input
+            #sinceField
+            id="redeliver-since"
+            class="input"
+            type="datetime-local"
+            [value]="since()"
+            (input)="since.set(sinceField.value)"
+          />
+        </div>
+        <button type="button" class="button" [disabled]="redeliveringFailed() || !since()" (click)="redeliverFailed()">
+          {{ redeliveringFailed() ? 'Queuing…' : 'Redeliver failed' }}
+        </button>
+      </div>
+
       @if (loading() && !page()) {
         <p class="loading" role="status">Loading deliveries…</p>
       } @else if (loadError(); as loadError) {
@@ -125,6 +142,9 @@ export class DeliveryLog {
   protected readonly loadError = signal<string | null>(null);
   protected readonly expanded = signal<string | null>(null);
   protected readonly redelivering = signal<string | null>(null);
+  protected readonly redeliveringFailed = signal(false);
+  /** As a datetime-local field writes it (local time, to the minute); a day ago to begin with. */
+  protected readonly since = signal(toLocalInputValue(new Date(Date.now() - 24 * 60 * 60 * 1000)));
 
   constructor() {
     effect(() => {
@@ -166,6 +186,23 @@ export class DeliveryLog {
     this.expanded.update((expanded) => (expanded === delivery.id ? null : delivery.id));
   }
 
+  protected async redeliverFailed(): Promise<void> {
+    const since = new Date(this.since());
+    if (Number.isNaN(since.getTime())) return;
+    this.redeliveringFailed.set(true);
+    try {
+      const { count } = await this.api.webhooks.redeliverFailed(this.webhookId(), { since: since.toISOString() });
+      this.notifier.success(
+        count === 0 ? 'No failed delivery to send again.' : `${count} failed deliveries are queued to be sent again.`,
+      );
+      await this.load();
+    } catch {
+      // Shown by the error interceptor.
+    } finally {
+      this.redeliveringFailed.set(false);
+    }
+  }
+
   protected async redeliver(delivery: Delivery): Promise<void> {
     this.redelivering.set(delivery.id);
     try {
@@ -178,4 +215,12 @@ export class DeliveryLog {
       this.redelivering.set(null);
     }
   }
+}
+
+function toLocalInputValue(date: Date): string {
+  const pad = (value: number) => String(value).padStart(2, '0');
+  return (
+    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
+    `T${pad(date.getHours())}:${pad(date.getMinutes())}`
+  );
 }

@@ -41,6 +41,11 @@ import { WebhookTestButton } from './webhook-test-button';
         />
       </header>
 
+      @if (!webhook.enabled && webhook.disabledReason) {
+        <p class="alert alert--warning">
+          WAGO disabled this webhook: {{ webhook.disabledReason }}. Fix the receiver, then enable it again below.
+        </p>
+      }
       <div class="actions">
         <wago-webhook-test-button [webhookId]="webhook.id" />
         <button type="button" class="button" [disabled]="rotating()" (click)="rotateSecret()">

@@ -112,7 +112,8 @@ export class WebhookForm {
   protected readonly form = this.formBuilder.group({
     url: ['', [Validators.required, Validators.pattern(/^https?:\/\/\S+$/i)]],
     events: this.formBuilder.array(
-      WEBHOOK_EVENTS.map((event) => event === 'message.received'),
+      // The server's default: every event.
+      WEBHOOK_EVENTS.map((event) => event === '*'),
       atLeastOneEvent,
     ),
     groupPolicy: this.formBuilder.control<WebhookSettings['groupPolicy']>('mentions'),

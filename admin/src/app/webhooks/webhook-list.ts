@@ -85,6 +85,9 @@ const MAX_WEBHOOKS_SHOWN = 200;
             <p class="muted">
               Events: {{ webhook.events.join(', ') }} · Group messages: {{ groupPolicyLabels[webhook.groupPolicy] }}
             </p>
+            @if (!webhook.enabled && webhook.disabledReason) {
+              <p class="alert alert--warning">WAGO disabled this webhook: {{ webhook.disabledReason }}</p>
+            }
             <div class="actions">
               <wago-webhook-test-button [webhookId]="webhook.id" />
               <button type="button" class="button" [disabled]="toggling() === webhook.id" (click)="toggle(webhook)">
