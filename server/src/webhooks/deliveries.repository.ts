@@ -56,6 +56,19 @@ export type DeliveryDetail = DeliveryRow & {
 /** Redeliveries of "all failed since" run in one transaction; more than this is asked again. */
 export const MAX_BULK_REDELIVERIES = 10_000;
 
+interface DeliveryListRow {
+  id: string;
+  webhook_id: string;
+  event_id: string;
+  event_type: string;
+  status: DeliveryStatus;
+  attempt_count: number;
+  job_id: string | null;
+  created_at: Date;
+  last_attempt_at: Date | null;
+  next_attempt_at: Date | null;
+}
+
 interface AttemptRow {
   delivery_id: string;
   attempt_count: number;
@@ -276,22 +289,43 @@ export class DeliveriesRepository {
   }
 
   async list(filter: DeliveryFilter): Promise<{ items: DeliveryRow[]; total: number }> {
-    const query = this.dataSource
-      .getRepository(WebhookDeliveryEntity)
-      .createQueryBuilder('delivery')
-      .innerJoin('delivery.event', 'event')
-      .addSelect(['event.id', 'event.type'])
-      .where('delivery.webhookId = :webhookId', { webhookId: filter.webhookId });
-    if (filter.status) query.andWhere('delivery.status = :status', { status: filter.status });
-    if (filter.since) query.andWhere('delivery.createdAt >= :since', { since: filter.since });
-    if (filter.until) query.andWhere('delivery.createdAt < :until', { until: filter.until });
-    const [entities, total] = await query
-      .orderBy('delivery.createdAt', 'DESC')
-      .addOrderBy('delivery.id', 'DESC')
-      .take(filter.limit)
-      .skip(filter.offset)
-      .getManyAndCount();
-    return { items: entities.map((entity) => withEventType(entity)), total };
+    const conditions = ['d.webhook_id = $1'];
+    const values: unknown[] = [filter.webhookId];
+    const where = (sql: string, value: unknown): void => {
+      values.push(value);
+      conditions.push(sql.replace('?', `$${values.length}`));
+    };
+    if (filter.status) where('d.status = ?', filter.status);
+    if (filter.since) where('d.created_at >= ?', filter.since);
+    if (filter.until) where('d.created_at < ?', filter.until);
+    const [{ total }]: { total: number }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS total FROM webhook_deliveries d WHERE ${conditions.join(' AND ')}`,
+      values,
+    );
+    const rows: DeliveryListRow[] = await this.dataSource.query(
+      `SELECT d.id, d.webhook_id, d.event_id, e.type AS event_type, d.status, d.attempt_count, d.job_id,
+              d.created_at, d.last_attempt_at, d.next_attempt_at
+         FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
+        WHERE ${conditions.join(' AND ')}
+        ORDER BY d.created_at DESC, d.id DESC
+        LIMIT $${values.length + 1} OFFSET $${values.length + 2}`,
+      [...values, filter.limit, filter.offset],
+    );
+    return {
+      items: rows.map((row) => ({
+        id: row.id,
+        webhookId: row.webhook_id,
+        eventId: row.event_id,
+        eventType: row.event_type,
+        status: row.status,
+        attemptCount: row.attempt_count,
+        jobId: row.job_id,
+        createdAt: row.created_at,
+        lastAttemptAt: row.last_attempt_at,
+        nextAttemptAt: row.next_attempt_at,
+      })),
+      total,
+    };
   }
 
   async findById(deliveryId: string): Promise<DeliveryDetail | null> {

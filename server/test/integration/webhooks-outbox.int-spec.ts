@@ -4,7 +4,8 @@ import type { DataSource } from 'typeorm';
 import { loadAppConfig } from '../../src/core/config/app-config';
 import { MetricsService } from '../../src/health/metrics.service';
 import type { BotReply, MessagesService } from '../../src/messages/messages.service';
-import { DeliveriesRepository } from '../../src/webhooks/deliveries.repository';
+import { DeliveriesRepository, DeliveryDetail } from '../../src/webhooks/deliveries.repository';
+import type { DeliveryStatus } from '../../src/webhooks/webhook-delivery.entity';
 import { DeliveryQueue } from '../../src/webhooks/delivery-queue';
 import { DeliveryWorker } from '../../src/webhooks/delivery-worker';
 import { DeliveryService } from '../../src/webhooks/delivery.service';
@@ -58,11 +59,15 @@ async function startOutbox(database: TestDatabase, dataSource: DataSource): Prom
   };
 }
 
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+async function until<T, U extends T = T>(
+  probe: () => Promise<T>,
+  done: ((value: T) => value is U) | ((value: T) => boolean),
+  timeoutMs = 15_000,
+): Promise<U> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
-    if (done(value)) return value;
+    if (done(value)) return value as U;
     if (Date.now() > deadline) throw new Error(`Condition not met in ${timeoutMs} ms: ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -109,6 +114,11 @@ describe('webhook outbox (Postgres, pg-boss, real HTTP receivers)', () => {
     outbox.worker.wake();
   }
 
+  const inStatus =
+    (status: DeliveryStatus) =>
+    (found: DeliveryDetail | null): found is DeliveryDetail =>
+      found?.status === status;
+
   async function deliveryOf(webhookId: string, eventId: string) {
     const { items } = await outbox.deliveries.list({ webhookId, limit: 200, offset: 0 });
     const item = items.find((delivery) => delivery.eventId === eventId);
@@ -143,10 +153,7 @@ describe('webhook outbox (Postgres, pg-boss, real HTTP receivers)', () => {
     const [request] = await target.waitForRequests(1);
     expect(request.headers['webhook-id']).toBe(event.id);
     expect(new Webhook(webhook.secret).verify(request.body, request.headers as Record<string, string>)).toEqual(event);
-    const delivery = await until(
-      () => deliveryOf(webhook.id, event.id),
-      (found) => found?.status === 'delivered',
-    );
+    const delivery = await until(() => deliveryOf(webhook.id, event.id), inStatus('delivered'));
     expect(delivery?.attempts).toMatchObject([{ attempt: 1, statusCode: 200, error: null }]);
   });
 
@@ -159,10 +166,7 @@ describe('webhook outbox (Postgres, pg-boss, real HTTP receivers)', () => {
     await publish(event, [webhook.id]);
     const requests = await target.waitForRequests(4);
     expect(new Set(requests.map((request) => request.headers['webhook-id']))).toEqual(new Set([event.id]));
-    const delivery = await until(
-      () => deliveryOf(webhook.id, event.id),
-      (found) => found?.status === 'delivered',
-    );
+    const delivery = await until(() => deliveryOf(webhook.id, event.id), inStatus('delivered'));
     expect(delivery?.attemptCount).toBe(4);
     expect(delivery?.attempts.map((attempt) => [attempt.attempt, attempt.statusCode, attempt.responseBody])).toEqual([
       [1, 500, 'boom'],
@@ -179,10 +183,7 @@ describe('webhook outbox (Postgres, pg-boss, real HTTP receivers)', () => {
     const webhook = await subscribe(target.url);
     const event = messageEvent();
     await publish(event, [webhook.id]);
-    const delivery = await until(
-      () => deliveryOf(webhook.id, event.id),
-      (found) => found?.status === 'failed',
-    );
+    const delivery = await until(() => deliveryOf(webhook.id, event.id), inStatus('failed'));
     expect(delivery?.attemptCount).toBe(RETRY_SCHEDULE.split(',').length + 1);
     expect(delivery?.nextAttemptAt).toBeNull();
   });
@@ -192,10 +193,7 @@ describe('webhook outbox (Postgres, pg-boss, real HTTP receivers)', () => {
     const webhook = await subscribe(target.url);
     const event = messageEvent();
     await publish(event, [webhook.id]);
-    await until(
-      () => deliveryOf(webhook.id, event.id),
-      (found) => found?.status === 'failed',
-    );
+    await until(() => deliveryOf(webhook.id, event.id), inStatus('failed'));
     const [row]: { enabled: boolean; disabled_reason: string }[] = await dataSource.query(
       `SELECT enabled, disabled_reason FROM webhooks WHERE id = $1`,
       [webhook.id],
@@ -210,18 +208,12 @@ describe('webhook outbox (Postgres, pg-boss, real HTTP receivers)', () => {
     const webhook = await subscribe(target.url);
     const event = messageEvent();
     await publish(event, [webhook.id]);
-    const failed = await until(
-      () => deliveryOf(webhook.id, event.id),
-      (found) => found?.status === 'failed',
-    );
+    const failed = await until(() => deliveryOf(webhook.id, event.id), inStatus('failed'));
     target.answer(() => ({ status: 200 }));
-    await outbox.deliveries.redeliver(failed!.id, webhook.id);
+    await outbox.deliveries.redeliver(failed.id, webhook.id);
     outbox.worker.wake();
-    const delivered = await until(
-      () => outbox.deliveries.findById(failed!.id),
-      (found) => found?.status === 'delivered',
-    );
-    expect(delivered?.attemptCount).toBe(failed!.attemptCount + 1);
+    const delivered = await until(() => outbox.deliveries.findById(failed.id), inStatus('delivered'));
+    expect(delivered?.attemptCount).toBe(failed.attemptCount + 1);
     expect(target.requests.at(-1)?.headers['webhook-id']).toBe(event.id);
   });
 
@@ -262,17 +254,14 @@ describe('webhook outbox (Postgres, pg-boss, real HTTP receivers)', () => {
     const webhook = await subscribe(target.url);
     const event = messageEvent('ping');
     await publish(event, [webhook.id]);
-    const delivery = await until(
-      () => deliveryOf(webhook.id, event.id),
-      (found) => found?.status === 'delivered',
-    );
-    expect(outbox.replies.filter((reply) => reply.idempotencyKey === `webhook-reply:${delivery!.id}`)).toEqual([
+    const delivery = await until(() => deliveryOf(webhook.id, event.id), inStatus('delivered'));
+    expect(outbox.replies.filter((reply) => reply.idempotencyKey === `webhook-reply:${delivery.id}`)).toEqual([
       {
         sessionId,
         chatJid: '15550002222@s.whatsapp.net',
         text: 'pong',
         quoted: { messageId: (event.data as { id: string }).id, sender: '15550002222@s.whatsapp.net' },
-        idempotencyKey: `webhook-reply:${delivery!.id}`,
+        idempotencyKey: `webhook-reply:${delivery.id}`,
       },
     ]);
   });
@@ -288,6 +277,15 @@ describe('webhook outbox (Postgres, pg-boss, real HTTP receivers)', () => {
     const page = await until(
       () => outbox.deliveries.list({ webhookId: webhook.id, status: 'delivered', limit: 1, offset: 0 }),
       (result) => result.total === 2,
+    );
+    console.log(
+      JSON.stringify(
+        await dataSource.query(`SELECT event_id, created_at::text FROM webhook_deliveries WHERE webhook_id = $1`, [
+          webhook.id,
+        ]),
+      ),
+      first.id,
+      second.id,
     );
     expect(page.items.map((item) => [item.eventId, item.eventType])).toEqual([[second.id, 'message.received']]);
     const future = await outbox.deliveries.list({
@@ -305,15 +303,9 @@ describe('webhook outbox (Postgres, pg-boss, real HTTP receivers)', () => {
     const kept = messageEvent('kept');
     const pruned = messageEvent('pruned');
     await publish(pruned, [webhook.id]);
-    await until(
-      () => deliveryOf(webhook.id, pruned.id),
-      (found) => found?.status === 'delivered',
-    );
+    await until(() => deliveryOf(webhook.id, pruned.id), inStatus('delivered'));
     await publish(kept, [webhook.id]);
-    await until(
-      () => deliveryOf(webhook.id, kept.id),
-      (found) => found?.status === 'failed',
-    );
+    await until(() => deliveryOf(webhook.id, kept.id), inStatus('failed'));
     await dataSource.query(
       `UPDATE webhook_deliveries SET created_at = now() - interval '40 days' WHERE webhook_id = $1`,
       [webhook.id],
