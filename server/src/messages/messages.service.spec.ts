@@ -1,0 +1,173 @@
+import type { AuthUser } from '../auth/auth-user';
+import type { AppConfig } from '../core/config/app-config';
+import { BadRequestError, NotFoundError } from '../core/errors/domain-errors';
+import type { SessionEntity } from '../sessions/session.entity';
+import type { SessionsService } from '../sessions/sessions.service';
+import { SessionNotConnectedError } from '../whatsapp/whatsapp.errors';
+import type { WhatsAppProvider } from '../whatsapp/whatsapp.provider';
+import { IdempotencyKeyReusedError, MessagesService, UnknownRecipientError } from './messages.service';
+import type { OutgoingMessageEntity } from './outgoing-message.entity';
+import type { NewOutgoingMessage, OutgoingMessagesRepository } from './outgoing-messages.repository';
+import type { SendQueue } from './send-queue';
+
+const alice: AuthUser = { id: 'alice', username: 'alice', role: 'user', via: 'api-key' };
+
+/** What the fake queue does with a message when woken: send it now, hold it, or fail it. */
+type QueueBehaviour = 'send' | 'hold' | 'fail';
+
+function harness(options: { status?: string; knownRecipient?: boolean; queue?: QueueBehaviour } = {}) {
+  const rows: OutgoingMessageEntity[] = [];
+  let behaviour: QueueBehaviour = options.queue ?? 'send';
+  const wakes: string[] = [];
+  const session = { id: 's1', ownerId: 'alice', status: options.status ?? 'connected' } as SessionEntity;
+  const sessions = {
+    get: async (_user: AuthUser, id: string) => {
+      if (id !== 's1') throw new NotFoundError(`Session ${id} not found`);
+      return session;
+    },
+  } as unknown as SessionsService;
+  const repository = {
+    insertQueued: async (message: NewOutgoingMessage) => {
+      if (message.idempotencyKey && rows.some((row) => row.idempotencyKey === message.idempotencyKey)) return null;
+      const row = {
+        ...message,
+        id: `row${rows.length + 1}`,
+        status: 'queued',
+        error: null,
+        sentAt: null,
+        createdAt: new Date(),
+      } as OutgoingMessageEntity;
+      rows.push(row);
+      return { ...row };
+    },
+    findById: async (id: string) => {
+      const row = rows.find((candidate) => candidate.id === id);
+      return row ? { ...row } : null;
+    },
+    findByIdempotencyKey: async (_sessionId: string, key: string) => {
+      const row = rows.find((candidate) => candidate.idempotencyKey === key);
+      return row ? { ...row } : null;
+    },
+    requeue: async (id: string) => {
+      const row = rows.find((candidate) => candidate.id === id) as OutgoingMessageEntity;
+      row.status = 'queued';
+    },
+  } as unknown as OutgoingMessagesRepository;
+  const queue = {
+    wake: (sessionId: string) => {
+      wakes.push(sessionId);
+      for (const row of rows.filter((candidate) => candidate.status === 'queued')) {
+        if (behaviour === 'send') Object.assign(row, { status: 'sent', sentAt: new Date('2025-01-01T00:00:00Z') });
+        if (behaviour === 'fail') Object.assign(row, { status: 'failed', error: 'stream errored' });
+      }
+    },
+    waitFor: async (id: string) => {
+      const row = rows.find((candidate) => candidate.id === id) as OutgoingMessageEntity;
+      return { settled: row.status !== 'queued' };
+    },
+  } as unknown as SendQueue;
+  const whatsapp = {
+    recipientExists: async () => options.knownRecipient ?? true,
+  } as unknown as WhatsAppProvider;
+  const config = { messaging: { waitForSendMs: 5000 } } as AppConfig;
+  const service = new MessagesService(sessions, repository, queue, whatsapp, config);
+  return {
+    service,
+    rows,
+    wakes,
+    behave(next: QueueBehaviour) {
+      behaviour = next;
+    },
+  };
+}
+
+const hello = { to: '15550002222', text: 'hello' };
+
+describe('MessagesService', () => {
+  it('answers sent with the WhatsApp id once the queue sent the message', async () => {
+    const { service, rows } = harness();
+    const result = await service.send(alice, 's1', hello);
+    expect(result.queued).toBe(false);
+    expect(result.message).toMatchObject({ status: 'sent', chatJid: '15550002222@s.whatsapp.net' });
+    expect(result.message.messageId).toMatch(/^3EB0[0-9A-F]{18}$/);
+    expect(rows).toHaveLength(1);
+  });
+
+  it('answers queued when pacing holds the message longer than the wait', async () => {
+    const { service } = harness({ queue: 'hold' });
+    const result = await service.send(alice, 's1', hello);
+    expect(result.queued).toBe(true);
+    expect(result.message.status).toBe('queued');
+  });
+
+  it('refuses to send from a session that is not connected', async () => {
+    const { service, rows } = harness({ status: 'reconnecting' });
+    await expect(service.send(alice, 's1', hello)).rejects.toBeInstanceOf(SessionNotConnectedError);
+    expect(rows).toEqual([]);
+  });
+
+  it('refuses a recipient WhatsApp does not know, queueing nothing', async () => {
+    const { service, rows } = harness({ knownRecipient: false });
+    await expect(service.send(alice, 's1', hello)).rejects.toBeInstanceOf(UnknownRecipientError);
+    expect(rows).toEqual([]);
+  });
+
+  it('answers another user’s session as missing', async () => {
+    const { service } = harness();
+    await expect(service.send(alice, 'someone-elses', hello)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('sends once for a request repeated three times with the same Idempotency-Key', async () => {
+    const { service, rows } = harness();
+    const answers = [];
+    for (let attempt = 0; attempt < 3; attempt++) answers.push(await service.send(alice, 's1', hello, 'order-42'));
+    expect(rows).toHaveLength(1);
+    expect(new Set(answers.map((answer) => answer.message.messageId)).size).toBe(1);
+    expect(answers.every((answer) => answer.message.status === 'sent')).toBe(true);
+  });
+
+  it('answers a retry with the first request’s result even after the session disconnected', async () => {
+    const connected = harness();
+    const first = await connected.service.send(alice, 's1', hello, 'order-43');
+    const replay = await connected.service.send(alice, 's1', { ...hello, to: '+1 555 000 2222' }, 'order-43');
+    expect(replay.message.messageId).toBe(first.message.messageId);
+  });
+
+  it('refuses an Idempotency-Key reused for a different message', async () => {
+    const { service } = harness();
+    await service.send(alice, 's1', hello, 'order-44');
+    await expect(service.send(alice, 's1', { ...hello, text: 'other' }, 'order-44')).rejects.toBeInstanceOf(
+      IdempotencyKeyReusedError,
+    );
+  });
+
+  it('queues a failed message again when its request is retried with the same key', async () => {
+    const { service, rows, behave } = harness({ queue: 'fail' });
+    await expect(service.send(alice, 's1', hello, 'order-45')).rejects.toMatchObject({ status: 502 });
+    behave('send');
+    const retried = await service.send(alice, 's1', hello, 'order-45');
+    expect(retried.message.status).toBe('sent');
+    expect(rows).toHaveLength(1);
+  });
+
+  it.each(['', 'x'.repeat(256), 'has space', 'naïve'])('refuses the Idempotency-Key %j', async (key) => {
+    const { service } = harness();
+    await expect(service.send(alice, 's1', hello, key)).rejects.toBeInstanceOf(BadRequestError);
+  });
+
+  it('queues a bot reply once per idempotency key, quoting the incoming message', async () => {
+    const { service, rows, wakes } = harness({ queue: 'hold' });
+    const reply = {
+      sessionId: 's1',
+      chatJid: '120363000000000001@g.us',
+      text: 'pong',
+      quoted: { messageId: 'IN1', sender: '15550002222@s.whatsapp.net' },
+      idempotencyKey: 'webhook-reply:d1',
+    };
+    await service.queueReply(reply);
+    await service.queueReply(reply);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ replyTo: 'IN1', replyToSender: '15550002222@s.whatsapp.net', text: 'pong' });
+    expect(wakes).toEqual(['s1']);
+  });
+});
