@@ -4,6 +4,7 @@ import { AppConfig } from './core/config/app-config';
 import { ConfigModule } from './core/config/config.module';
 import { DatabaseModule } from './core/database/database.module';
 import { LoggingModule } from './core/logging/logging.module';
+import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
 import { MessagesModule } from './messages/messages.module';
 import { SessionsModule } from './sessions/sessions.module';
@@ -25,6 +26,7 @@ export class AppModule {
         SessionsModule,
         MessagesModule,
         WebhooksModule,
+        GatewayModule,
       ],
     };
   }

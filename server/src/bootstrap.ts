@@ -10,6 +10,7 @@ import { runMigrations } from './core/database/data-source';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './core/database/embedded-postgres';
 import { translateBodyParserErrors } from './core/errors/body-parser-errors';
 import { HttpExceptionFilter } from './core/errors/http-exception.filter';
+import { GatewayIoAdapter } from './gateway/io-adapter';
 import { serveConsole } from './core/http/console';
 import { setupSwagger } from './core/http/swagger';
 
@@ -39,6 +40,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   );
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableCors(config.corsOrigins.length > 0 ? { origin: config.corsOrigins, credentials: true } : undefined);
+  app.useWebSocketAdapter(new GatewayIoAdapter(app, config.corsOrigins));
   app.disable('x-powered-by');
   setupSwagger(app);
   serveConsole(app);

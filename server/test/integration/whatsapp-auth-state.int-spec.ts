@@ -224,14 +224,42 @@ describe('WhatsApp auth state in Postgres', () => {
     }
   });
 
-  it('writes nothing once closed, so a late event cannot bring wiped creds back', async () => {
+  it('writes pending creds when closed, and nothing after', async () => {
     const sessionId = await createSession();
     const auth = await open(sessionId);
-    auth.close();
+    pairedCreds(auth.state.creds);
+    auth.saveCreds();
+    await auth.close();
+    expect(await credsCount(sessionId)).toBe(1);
+    auth.state.creds.nextPreKeyId = 999;
+    auth.saveCreds();
+    await auth.flush();
+    await auth.state.keys.set({ session: { 'late.0': new Uint8Array([1]) } });
+    expect((await open(sessionId)).state.creds.nextPreKeyId).not.toBe(999);
+    expect(await keyCount(sessionId)).toBe(0);
+  });
+
+  it('writes nothing once discarded, so a late event cannot bring wiped creds back', async () => {
+    const sessionId = await createSession();
+    const auth = await open(sessionId);
+    await auth.discard();
     auth.saveCreds();
     await auth.flush();
     await auth.state.keys.set({ session: { 'late.0': new Uint8Array([1]) } });
     expect(await credsCount(sessionId)).toBe(0);
+    expect(await keyCount(sessionId)).toBe(0);
+  });
+
+  it('lets a key write under way finish before a discard returns, so the wipe after it is final', async () => {
+    const sessionId = await createSession();
+    const auth = await open(sessionId);
+    const preKeys = Object.fromEntries(
+      Array.from({ length: 300 }, (_, index) => [String(index + 1), baileys.Curve.generateKeyPair()]),
+    );
+    const writing = auth.state.keys.set({ 'pre-key': preKeys });
+    await auth.discard();
+    await repository.wipe(sessionId);
+    await writing;
     expect(await keyCount(sessionId)).toBe(0);
   });
 

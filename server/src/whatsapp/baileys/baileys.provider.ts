@@ -1,6 +1,6 @@
 // The Baileys engine behind WhatsAppProvider: one socket per session, auth state in Postgres, events normalised.
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import type { ConnectionState, WAMessage, WASocket, WAVersion } from '@whiskeysockets/baileys';
+import type { BinaryNode, ConnectionState, WAMessage, WASocket, WAVersion } from '@whiskeysockets/baileys';
 import { PinoLogger } from 'nestjs-pino';
 import type { Logger as PinoInstance } from 'pino';
 import { AppConfig } from '../../core/config/app-config';
@@ -44,6 +44,8 @@ interface Connection {
   /** Closed on purpose (stop, logout, shutdown): the listener hears nothing of it. */
   closing: boolean;
   qrCount: number;
+  /** The push name the server announced at login (Baileys itself only learns it later, from app-state sync). */
+  loginName: string | undefined;
   /** Resolves with the first QR, when the socket is ready to ask for a pairing code instead. */
   ready: Promise<void>;
   markReady(): void;
@@ -121,6 +123,7 @@ export class BaileysProvider extends WhatsAppProvider implements OnApplicationSh
       open: false,
       closing: false,
       qrCount: 0,
+      loginName: undefined,
       ready: ready.promise,
       markReady: ready.resolve,
       closed: closed.promise,
@@ -134,6 +137,9 @@ export class BaileysProvider extends WhatsAppProvider implements OnApplicationSh
       auth.saveCreds();
       const name = update.me?.name;
       if (connection.open && name && name !== '~') listener.onPushName(name);
+    });
+    socket.ws.on('CB:success', (node: BinaryNode) => {
+      connection.loginName = node.attrs.display_name || undefined;
     });
     socket.ev.on('connection.update', (update) => this.onConnectionUpdate(baileys, connection, update));
     socket.ev.on('messages.update', (updates) => {
@@ -175,7 +181,7 @@ export class BaileysProvider extends WhatsAppProvider implements OnApplicationSh
       if (!connection && (await this.linkedJid(sessionId))) connection = await this.connectBriefly(sessionId);
       if (connection) {
         connection.closing = true;
-        connection.auth.close();
+        await connection.auth.discard();
         await connection.socket.logout().catch((error: unknown) => {
           this.logger.warn({ err: error, sessionId }, 'WhatsApp did not take the logout; wiping credentials anyway');
         });
@@ -284,10 +290,9 @@ export class BaileysProvider extends WhatsAppProvider implements OnApplicationSh
       connection.markClosed();
     }
     await withTimeout(connection.closed, CLOSE_TIMEOUT_MS, 'socket did not close').catch(() => undefined);
-    await connection.auth.flush().catch((error: unknown) => {
+    await connection.auth.close().catch((error: unknown) => {
       this.logger.error({ err: error, sessionId: connection.sessionId }, 'Saving credentials on close failed');
     });
-    connection.auth.close();
   }
 
   /** Logs in from stored credentials just long enough to log out; nobody else hears of this connection. */
@@ -315,7 +320,7 @@ export class BaileysProvider extends WhatsAppProvider implements OnApplicationSh
     const me = connection.auth.state.creds.me;
     const decoded = baileys.jidDecode(me?.id);
     const jid = baileys.jidNormalizedUser(me?.id);
-    const name = me?.name && me.name !== '~' ? me.name : (me?.notify ?? null);
+    const name = me?.name && me.name !== '~' ? me.name : (connection.loginName ?? me?.notify ?? null);
     return {
       jid,
       lid: me?.lid ? baileys.jidNormalizedUser(me.lid) : null,

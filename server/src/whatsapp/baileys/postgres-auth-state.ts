@@ -25,8 +25,13 @@ export interface PostgresAuthState {
   saveCreds(): void;
   /** Resolves once every queued creds save is written; rejects if the last one failed. */
   flush(): Promise<void>;
-  /** Stops all further writes, so a late event from a closing socket cannot bring back wiped credentials. */
-  close(): void;
+  /** Writes what is pending, then accepts no more writes: the socket is gone and the state is saved. */
+  close(): Promise<void>;
+  /**
+   * Accepts no more writes at once and waits for those already under way, so that a wipe that follows is final and
+   * no late event from a closing socket brings credentials back.
+   */
+  discard(): Promise<void>;
 }
 
 export function isPaired(creds: AuthenticationCreds): boolean {
@@ -53,7 +58,11 @@ export async function usePostgresAuthState(
   const stored = await readStoredCreds(baileys, repository, sessionId);
   // Creds that never finished pairing (e.g. a pairing code requested before a restart) would try to log in and fail.
   const creds = stored && isPaired(stored) ? stored : initAuthCreds();
+  /** No more creds saves. */
   let closed = false;
+  /** No more key writes. */
+  let keysClosed = false;
+  const keyWrites = new Set<Promise<void>>();
 
   const store: SignalKeyStore = {
     async get<T extends keyof SignalDataTypeMap>(type: T, ids: string[]) {
@@ -70,7 +79,7 @@ export async function usePostgresAuthState(
       return values;
     },
     async set(data: SignalDataSet) {
-      if (closed) return;
+      if (keysClosed) return;
       const writes: AuthKeyWrite[] = [];
       for (const [type, entries] of Object.entries(data)) {
         for (const [keyId, value] of Object.entries(entries ?? {})) {
@@ -81,7 +90,13 @@ export async function usePostgresAuthState(
           });
         }
       }
-      await repository.writeKeys(sessionId, writes);
+      const write = repository.writeKeys(sessionId, writes);
+      keyWrites.add(write);
+      try {
+        await write;
+      } finally {
+        keyWrites.delete(write);
+      }
     },
   };
 
@@ -111,6 +126,12 @@ export async function usePostgresAuthState(
     }
   };
 
+  const flush = async (): Promise<void> => {
+    if (dirty && !inFlight) writing = drain();
+    await writing;
+    if (lastError !== undefined) throw lastError;
+  };
+
   const saveCreds = (): void => {
     if (closed) return;
     dirty = true;
@@ -126,13 +147,20 @@ export async function usePostgresAuthState(
       return isPaired(creds);
     },
     saveCreds,
-    async flush() {
-      if (dirty && !inFlight) writing = drain();
-      await writing;
-      if (lastError !== undefined) throw lastError;
+    flush,
+    async close() {
+      keysClosed = true;
+      await Promise.allSettled([...keyWrites]);
+      try {
+        await flush();
+      } finally {
+        closed = true;
+      }
     },
-    close() {
+    async discard() {
       closed = true;
+      keysClosed = true;
+      await Promise.allSettled([...keyWrites, writing]);
     },
   };
 }

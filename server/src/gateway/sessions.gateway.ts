@@ -1,0 +1,84 @@
+// Socket.IO at /socket.io: authenticate at the handshake, `subscribe` to sessions, receive their status and QR.
+import { Logger, OnModuleDestroy } from '@nestjs/common';
+import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
+import type { Server, Socket } from 'socket.io';
+import type { AuthUser } from '../auth/auth-user';
+import { SessionUpdates } from './session-updates.service';
+
+export type SubscribeAck = { ok: true } | { ok: false; error: string };
+
+const room = (sessionId: string): string => `session:${sessionId}`;
+
+/**
+ * Clients send `auth: {token}` (or `?token=`); a bad token fails the connect with `unauthorized`. They `subscribe`
+ * with `{sessionId}` and get `session.status` / `session.qr` for it: the current state at once, then every change.
+ */
+@WebSocketGateway({ path: '/socket.io', destroyUpgrade: false })
+export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
+  private readonly logger = new Logger(SessionsGateway.name);
+  private stopListening: (() => void) | undefined;
+
+  constructor(private readonly updates: SessionUpdates) {}
+
+  afterInit(server: Server): void {
+    server.use((socket, next) => {
+      const { auth, query } = socket.handshake;
+      const token: unknown = (auth as { token?: unknown }).token ?? query.token;
+      this.updates.authenticate(token).then(
+        (user) => {
+          if (!user) return next(new Error('unauthorized'));
+          (socket.data as { user?: AuthUser }).user = user;
+          next();
+        },
+        (error: unknown) => {
+          this.logger.error({ err: error }, 'Authenticating a Socket.IO client failed');
+          next(new Error('unauthorized'));
+        },
+      );
+    });
+    this.stopListening = this.updates.listen(({ event, data }) => {
+      server.to(room(data.sessionId)).emit(event, data);
+    });
+  }
+
+  handleConnection(socket: Socket): void {
+    const user = (socket.data as { user: AuthUser }).user;
+    socket.on('subscribe', (request: unknown, ack: unknown) => {
+      const answer = typeof ack === 'function' ? (ack as (answer: SubscribeAck) => void) : () => undefined;
+      this.subscribe(socket, user, request, answer).catch((error: unknown) => {
+        this.logger.error({ err: error }, 'Subscribing a Socket.IO client failed');
+        answer({ ok: false, error: 'Subscription failed' });
+      });
+    });
+    socket.on('unsubscribe', (request: unknown) => {
+      const sessionId = (request as { sessionId?: unknown } | null)?.sessionId;
+      if (typeof sessionId === 'string') void socket.leave(room(sessionId));
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.stopListening?.();
+  }
+
+  private async subscribe(
+    socket: Socket,
+    user: AuthUser,
+    request: unknown,
+    answer: (answer: SubscribeAck) => void,
+  ): Promise<void> {
+    const sessionId = (request as { sessionId?: unknown } | null)?.sessionId;
+    if (typeof sessionId !== 'string') {
+      answer({ ok: false, error: 'sessionId must be a session id' });
+      return;
+    }
+    if (!(await this.updates.snapshot(user, sessionId))) {
+      answer({ ok: false, error: 'Session not found' });
+      return;
+    }
+    // The state is read again after joining, so no change between the first read and the join slips through.
+    await socket.join(room(sessionId));
+    const snapshot = (await this.updates.snapshot(user, sessionId)) ?? [];
+    answer({ ok: true });
+    for (const { event, data } of snapshot) socket.emit(event, data);
+  }
+}

@@ -1,0 +1,167 @@
+// Test clients for the realtime gateway: a Socket.IO watcher and a plain WebSocket reader that record events.
+import { io, type Socket } from 'socket.io-client';
+import WebSocket from 'ws';
+
+export interface StatusEvent {
+  sessionId: string;
+  status: string;
+  reason: string | null;
+  at: string;
+}
+
+export interface QrEvent {
+  sessionId: string;
+  qr: string;
+  expiresAt: string;
+}
+
+/** Waits until `probe` returns a value, re-checking whenever `subscribe`'s callback fires. */
+function waitUntil<T>(
+  probe: () => T | undefined,
+  subscribe: (check: () => void) => () => void,
+  what: string,
+  timeoutMs: number,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let unsubscribe: () => void = () => undefined;
+    const timer = setTimeout(() => {
+      unsubscribe();
+      reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`));
+    }, timeoutMs);
+    const check = (): void => {
+      const value = probe();
+      if (value === undefined) return;
+      clearTimeout(timer);
+      unsubscribe();
+      resolve(value);
+    };
+    unsubscribe = subscribe(check);
+    check();
+  });
+}
+
+/** A Socket.IO client that records every session.status and session.qr it receives. */
+export class RealtimeWatcher {
+  readonly statuses: StatusEvent[] = [];
+  readonly qrs: QrEvent[] = [];
+  private readonly listeners = new Set<() => void>();
+
+  private constructor(readonly socket: Socket) {
+    socket.on('session.status', (event: StatusEvent) => this.record(this.statuses, event));
+    socket.on('session.qr', (event: QrEvent) => this.record(this.qrs, event));
+  }
+
+  /** Connects with the token in `auth.token`; rejects with the connect_error (e.g. `unauthorized`). */
+  static connect(baseUrl: string, token: string | undefined): Promise<RealtimeWatcher> {
+    const socket = io(baseUrl, { path: '/socket.io', auth: token === undefined ? {} : { token }, reconnection: false });
+    return new Promise((resolve, reject) => {
+      socket.once('connect', () => resolve(new RealtimeWatcher(socket)));
+      socket.once('connect_error', (error) => {
+        socket.close();
+        reject(error);
+      });
+    });
+  }
+
+  subscribe(sessionId: string): Promise<{ ok: boolean; error?: string }> {
+    return this.socket.timeout(10_000).emitWithAck('subscribe', { sessionId }) as Promise<{
+      ok: boolean;
+      error?: string;
+    }>;
+  }
+
+  statusesOf(sessionId: string): string[] {
+    return this.statuses.filter((event) => event.sessionId === sessionId).map((event) => event.status);
+  }
+
+  waitForStatus(sessionId: string, status: string, timeoutMs = 20_000): Promise<StatusEvent> {
+    return this.waitFor(
+      () => this.statuses.find((event) => event.sessionId === sessionId && event.status === status),
+      `status ${status} of ${sessionId}`,
+      timeoutMs,
+    );
+  }
+
+  waitForQr(sessionId: string, count = 1, timeoutMs = 20_000): Promise<QrEvent> {
+    return this.waitFor(
+      () => this.qrs.filter((event) => event.sessionId === sessionId)[count - 1],
+      `QR #${count} of ${sessionId}`,
+      timeoutMs,
+    );
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+
+  private waitFor<T>(probe: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
+    return waitUntil(
+      probe,
+      (check) => {
+        this.listeners.add(check);
+        return () => this.listeners.delete(check);
+      },
+      what,
+      timeoutMs,
+    );
+  }
+
+  private record<T>(list: T[], event: T): void {
+    list.push(event);
+    for (const listener of [...this.listeners]) listener();
+  }
+}
+
+/** The plain WebSocket at /ws/sessions/{id}: its JSON frames, or the HTTP status that refused the upgrade. */
+export class SessionSocketReader {
+  readonly frames: { event: string; data: Record<string, unknown> }[] = [];
+  private readonly listeners = new Set<() => void>();
+
+  private constructor(private readonly socket: WebSocket) {
+    socket.on('message', (data) => {
+      this.frames.push(JSON.parse(String(data)) as { event: string; data: Record<string, unknown> });
+      for (const listener of [...this.listeners]) listener();
+    });
+  }
+
+  /** Opens the socket; rejects with `{status}` when the server refuses the upgrade. */
+  static open(baseUrl: string, sessionId: string, token: string): Promise<SessionSocketReader> {
+    const url = `${baseUrl.replace(/^http/, 'ws')}/ws/sessions/${sessionId}?token=${encodeURIComponent(token)}`;
+    const socket = new WebSocket(url);
+    return new Promise((resolve, reject) => {
+      socket.once('open', () => resolve(new SessionSocketReader(socket)));
+      socket.once('unexpected-response', (_request, response) => {
+        socket.terminate();
+        reject(
+          Object.assign(new Error(`upgrade refused with ${response.statusCode}`), { status: response.statusCode }),
+        );
+      });
+      socket.once('error', reject);
+    });
+  }
+
+  waitForFrame(event: string, match: (data: Record<string, unknown>) => boolean, timeoutMs = 20_000) {
+    return waitUntil(
+      () => this.frames.find((frame) => frame.event === event && match(frame.data)),
+      (check) => {
+        this.listeners.add(check);
+        return () => this.listeners.delete(check);
+      },
+      `${event} frame`,
+      timeoutMs,
+    );
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+/** Polls until `condition` holds (checked every 100 ms), or fails with `what` after the timeout. */
+export async function eventually(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
