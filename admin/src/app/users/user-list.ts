@@ -97,10 +97,11 @@ const PAGE_SIZE = 50;
         </div>
         <div class="field">
           <label class="field__label" for="user-role">Role</label>
-          <select id="user-role" class="input" formControlName="role">
-            <option value="user">User: their own sessions and API keys</option>
-            <option value="admin">Administrator: also manages users</option>
+          <select id="user-role" class="input" formControlName="role" aria-describedby="user-role-hint">
+            <option value="user">User</option>
+            <option value="admin">Administrator</option>
           </select>
+          <p id="user-role-hint" class="field__hint">Administrators also manage users.</p>
         </div>
         <div class="form-grid__actions">
           <button type="submit" class="button button--primary" [disabled]="creating()">

@@ -36,7 +36,7 @@ const PAGE_SIZE = 25;
 
       <div class="inline-form redeliver-failed">
         <div class="field">
-          <label class="field__label" for="redeliver-since">Redeliver failed deliveries created since</label>
+          <label class="field__label" for="redeliver-since">Failed deliveries since</label>
           <input
             #sinceField
             id="redeliver-since"

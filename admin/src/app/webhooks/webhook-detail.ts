@@ -46,7 +46,7 @@ import { WebhookTestButton } from './webhook-test-button';
           WAGO disabled this webhook: {{ webhook.disabledReason }}. Fix the receiver, then enable it again below.
         </p>
       }
-      <div class="actions">
+      <div class="actions page-actions">
         <wago-webhook-test-button [webhookId]="webhook.id" />
         <button type="button" class="button" [disabled]="rotating()" (click)="rotateSecret()">
           {{ rotating() ? 'Rotating…' : 'Rotate secret' }}
@@ -55,15 +55,13 @@ import { WebhookTestButton } from './webhook-test-button';
       </div>
 
       @if (secret(); as newSecret) {
-        <div class="card">
-          <wago-secret-reveal
-            title="New signing secret"
-            label="Signing secret"
-            hint="The old secret no longer signs deliveries: give this one to the receiver."
-            [secret]="newSecret"
-            (dismissed)="secret.set(null)"
-          />
-        </div>
+        <wago-secret-reveal
+          title="New signing secret"
+          label="Signing secret"
+          hint="The old secret no longer signs deliveries: give this one to the receiver."
+          [secret]="newSecret"
+          (dismissed)="secret.set(null)"
+        />
       }
 
       <section class="card" aria-labelledby="settings-title">

@@ -48,15 +48,13 @@ const MAX_WEBHOOKS_SHOWN = 200;
     }
 
     @if (created(); as newWebhook) {
-      <div class="card">
-        <wago-secret-reveal
-          title="Webhook added"
-          label="Signing secret"
-          hint="Receivers use this secret to check that a request really comes from WAGO."
-          [secret]="newWebhook.secret"
-          (dismissed)="created.set(null)"
-        />
-      </div>
+      <wago-secret-reveal
+        title="Webhook added"
+        label="Signing secret"
+        hint="Receivers use this secret to check that a request really comes from WAGO."
+        [secret]="newWebhook.secret"
+        (dismissed)="created.set(null)"
+      />
     }
 
     @if (loading()) {
