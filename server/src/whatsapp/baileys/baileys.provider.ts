@@ -5,7 +5,7 @@ import { PinoLogger } from 'nestjs-pino';
 import type { Logger as PinoInstance } from 'pino';
 import { AppConfig } from '../../core/config/app-config';
 import { MessageAck, WhatsAppEvents } from '../events';
-import { SessionNotConnectedError } from '../whatsapp.errors';
+import { SessionNotConnectedError, WhatsAppUnavailableError } from '../whatsapp.errors';
 import { ConnectionListener, OutgoingText, SentMessage, WhatsAppAccount, WhatsAppProvider } from '../whatsapp.provider';
 import { AuthStateRepository } from './auth-state.repository';
 import { Baileys, loadBaileys } from './baileys';
@@ -60,6 +60,9 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   const promise = new Promise<void>((done) => (resolve = done));
   return { promise, resolve };
 }
+
+/** How long a send waits for WhatsApp to say whether its recipient exists. */
+const RECIPIENT_CHECK_TIMEOUT_MS = 10_000;
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -232,6 +235,26 @@ export class BaileysProvider extends WhatsAppProvider implements OnApplicationSh
       chatJid,
       timestamp: new Date((baileys.toNumber(sent.messageTimestamp) || Date.now() / 1000) * 1000).toISOString(),
     };
+  }
+
+  /** Asks WhatsApp: a PN on WhatsApp (usync contact query), a group this account is in (its metadata). */
+  override async recipientExists(sessionId: string, jid: string): Promise<boolean> {
+    const connection = this.connections.get(sessionId);
+    if (!connection?.open) throw new SessionNotConnectedError(sessionId);
+    const { socket } = connection;
+    if (jid.endsWith('@lid')) return true;
+    try {
+      if (jid.endsWith('@g.us')) {
+        await withTimeout(socket.groupMetadata(jid), RECIPIENT_CHECK_TIMEOUT_MS, 'WhatsApp did not answer');
+        return true;
+      }
+      const results = await withTimeout(socket.onWhatsApp(jid), RECIPIENT_CHECK_TIMEOUT_MS, 'WhatsApp did not answer');
+      return Boolean(results?.some((result) => result.exists));
+    } catch (error) {
+      // WhatsApp answered no (an error with a status, e.g. item-not-found for a group we are not in); else it is down.
+      if (statusCodeOf(error) !== undefined) return false;
+      throw new WhatsAppUnavailableError(`Could not ask WhatsApp about ${jid}: ${(error as Error).message}`);
+    }
   }
 
   async disconnectAll(): Promise<void> {
