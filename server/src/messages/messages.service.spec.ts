@@ -67,6 +67,7 @@ function harness(options: { status?: string; knownRecipient?: boolean; queue?: Q
     },
   } as unknown as SendQueue;
   const whatsapp = {
+    isConnected: () => true,
     recipientExists: async () => options.knownRecipient ?? true,
   } as unknown as WhatsAppProvider;
   const config = { messaging: { waitForSendMs: 5000 } } as AppConfig;

@@ -77,7 +77,10 @@ export class MessagesService {
       if (earlier) return this.replay(earlier, hash);
     }
     if (session.status !== 'connected') throw new SessionNotConnectedError(session.id);
-    if (!(await this.whatsapp.recipientExists(session.id, recipient.jid))) {
+    // Only the process holding the connection can ask; on another node the owner finds out when it sends.
+    const known =
+      !this.whatsapp.isConnected(session.id) || (await this.whatsapp.recipientExists(session.id, recipient.jid));
+    if (!known) {
       throw new UnknownRecipientError(`${request.to} is not on WhatsApp (or not a group this account is in)`);
     }
     const message = await this.messages.insertQueued({
