@@ -37,6 +37,8 @@ export interface HealthView {
   onlineDevices: number;
   connections: number;
   outage: OutageMode | null;
+  /** The sim process's resident set and V8 heap in use, in bytes. */
+  memory: { rss: number; heapUsed: number };
 }
 
 export type LinkRequest = { qr: string } | { pairingCode: string };
@@ -125,6 +127,7 @@ export class SimControl {
       onlineDevices: devices.filter((device) => this.core.isOnline(device)).length,
       connections: this.connections.size,
       outage: this.gate.refusing ? 'refuse' : this.gate.delaying ? 'delay' : null,
+      memory: { rss: process.memoryUsage.rss(), heapUsed: process.memoryUsage().heapUsed },
     };
   }
 

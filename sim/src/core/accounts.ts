@@ -1,6 +1,7 @@
 // The sim's directory of WhatsApp accounts and the companion devices linked to them.
 import { randomInt } from 'node:crypto';
 import {
+  ownedCopy,
   generateKeyPair,
   generateRegistrationId,
   generateSignedPreKey,
@@ -102,11 +103,23 @@ export class LinkedDevice {
   /** The device's Signal identity key (32 bytes, no type prefix). */
   readonly identityKey: Buffer;
   registrationId: number;
-  signedPreKey: UploadedSignedPreKey;
+  private uploadedSignedPreKey!: UploadedSignedPreKey;
   readonly preKeys = new PreKeyStore();
   readonly keyIndex: number;
   readonly platform: string;
   readonly pairedAt = new Date();
+
+  get signedPreKey(): UploadedSignedPreKey {
+    return this.uploadedSignedPreKey;
+  }
+
+  set signedPreKey(key: UploadedSignedPreKey) {
+    this.uploadedSignedPreKey = {
+      keyId: key.keyId,
+      publicKey: ownedCopy(key.publicKey),
+      signature: ownedCopy(key.signature),
+    };
+  }
 
   constructor(
     readonly account: Account,
@@ -115,8 +128,8 @@ export class LinkedDevice {
     this.deviceId = init.deviceId;
     this.jid = encodeJid(account.phoneNumber, PN_SERVER, init.deviceId);
     this.lidJid = encodeJid(account.lidUser, LID_SERVER, init.deviceId);
-    this.noiseKey = init.noiseKey;
-    this.identityKey = init.identityKey;
+    this.noiseKey = ownedCopy(init.noiseKey);
+    this.identityKey = ownedCopy(init.identityKey);
     this.registrationId = init.registrationId;
     this.signedPreKey = init.signedPreKey;
     this.keyIndex = init.keyIndex;

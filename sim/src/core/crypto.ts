@@ -25,13 +25,23 @@ interface LibsignalCurve {
 const curve = (libsignal as unknown as { curve: LibsignalCurve }).curve;
 const KEY_TYPE_DJB = 5;
 
+/**
+ * Copies bytes into an allocation of their own. Small Buffers otherwise come from Node's shared pool, and one
+ * long-lived 32-byte key keeps its whole 64 KB pool slab alive: with hundreds of devices that dominates memory.
+ */
+export function ownedCopy(bytes: Uint8Array): Buffer {
+  const copy = Buffer.alloc(bytes.length);
+  copy.set(bytes);
+  return copy;
+}
+
 export function signalPublicKey(publicKey: Uint8Array): Buffer {
   return publicKey.length === 33 ? Buffer.from(publicKey) : Buffer.concat([Buffer.from([KEY_TYPE_DJB]), publicKey]);
 }
 
 export function generateKeyPair(): KeyPair {
   const { pubKey, privKey } = curve.generateKeyPair();
-  return { public: Buffer.from(pubKey.subarray(1)), private: Buffer.from(privKey) };
+  return { public: ownedCopy(pubKey.subarray(1)), private: ownedCopy(privKey) };
 }
 
 export function sharedKey(privateKey: Uint8Array, publicKey: Uint8Array): Buffer {
@@ -52,7 +62,7 @@ export function verify(publicKey: Uint8Array, message: Uint8Array, signature: Ui
 
 export function generateSignedPreKey(identity: KeyPair, keyId: number): SignedPreKey {
   const keyPair = generateKeyPair();
-  return { keyId, keyPair, signature: sign(identity.private, signalPublicKey(keyPair.public)) };
+  return { keyId, keyPair, signature: ownedCopy(sign(identity.private, signalPublicKey(keyPair.public))) };
 }
 
 /** A Signal registration id: 14 bits, never zero. */

@@ -1,8 +1,18 @@
 // The responder side of WhatsApp's Noise_XX_25519_AESGCM_SHA256 handshake, mirroring Baileys' Utils/noise-handler.
-import { aesGcmDecrypt, aesGcmEncrypt, generateKeyPair, hkdf, sha256, sharedKey, type KeyPair } from '../core/crypto';
+import {
+  aesGcmDecrypt,
+  aesGcmEncrypt,
+  generateKeyPair,
+  hkdf,
+  ownedCopy,
+  sha256,
+  sharedKey,
+  type KeyPair,
+} from '../core/crypto';
 
 const NOISE_MODE = Buffer.from('Noise_XX_25519_AESGCM_SHA256\0\0\0\0');
 const IV_LENGTH = 12;
+const EMPTY = Buffer.alloc(0);
 
 function counterIv(counter: number): Buffer {
   const iv = Buffer.alloc(IV_LENGTH);
@@ -66,7 +76,7 @@ export class NoiseServerHandshake {
     encryptedStatic: Buffer,
     encryptedPayload: Buffer,
   ): { clientStatic: Buffer; payload: Buffer; transport: NoiseTransport } {
-    const clientStatic = this.decrypt(encryptedStatic);
+    const clientStatic = ownedCopy(this.decrypt(encryptedStatic));
     this.mixIntoKey(sharedKey(this.ephemeral.private, clientStatic));
     const payload = this.decrypt(encryptedPayload);
     const keys = hkdf(Buffer.alloc(0), 64, { salt: this.salt });
@@ -100,7 +110,7 @@ export class NoiseServerHandshake {
 
 /** Splits the byte stream into frames (3-byte big-endian length prefix), after the client's one-time intro header. */
 export class FrameReader {
-  private buffered: Buffer = Buffer.alloc(0);
+  private buffered: Buffer = EMPTY;
   private prologue: Buffer | undefined;
 
   /** The intro header the client sent ('WA', version, dictionary version), once it has arrived. */
@@ -118,6 +128,8 @@ export class FrameReader {
       frames.push(this.buffered.subarray(3, size + 3));
       this.buffered = this.buffered.subarray(size + 3);
     }
+    // A view on the last read would keep that whole read alive (the 812-key upload is ~60 KB) for every device.
+    this.buffered = this.buffered.length === 0 ? EMPTY : ownedCopy(this.buffered);
     return frames;
   }
 
@@ -129,7 +141,7 @@ export class FrameReader {
       offset = 7 + this.buffered.readUIntBE(4, 3);
     }
     if (this.buffered.length < offset + 4) return false;
-    this.prologue = Buffer.from(this.buffered.subarray(offset, offset + 4));
+    this.prologue = ownedCopy(this.buffered.subarray(offset, offset + 4));
     this.buffered = this.buffered.subarray(offset + 4);
     return true;
   }

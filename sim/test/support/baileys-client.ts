@@ -15,6 +15,9 @@ import { loadWaLibrary } from '../../src/core/wa-library';
 /** A fixed WhatsApp Web version: tests never ask the internet for the latest one. */
 export const TEST_WA_VERSION: [number, number, number] = [2, 3000, 1043857760];
 
+/** What a client needs from the sim: where to connect, and a phone to scan its QR (a SimHandle is one). */
+export type SimEndpoint = Pick<SimHandle, 'wsUrl' | 'link'>;
+
 export interface ClientClose {
   statusCode: number | undefined;
   message: string;
@@ -46,7 +49,7 @@ export class TestClient {
   private auth: AuthenticationState | undefined;
 
   constructor(
-    readonly sim: SimHandle,
+    readonly sim: SimEndpoint,
     private readonly authDir: string | undefined,
     private readonly socketOptions: Partial<UserFacingSocketConfig>,
   ) {}
@@ -179,7 +182,7 @@ export class TestClient {
   }
 }
 
-export function createTestClient(sim: SimHandle, options: TestClientOptions = {}): TestClient {
+export function createTestClient(sim: SimEndpoint, options: TestClientOptions = {}): TestClient {
   return new TestClient(sim, options.authDir, options.socket ?? {});
 }
 
