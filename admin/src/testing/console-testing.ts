@@ -134,12 +134,15 @@ export function element(fixture: ComponentFixture<unknown>): HTMLElement {
 }
 
 /** The form control whose label reads exactly `label`, as a person finds it. */
-export function fieldLabelled(fixture: ComponentFixture<unknown>, label: string): HTMLInputElement {
+export function fieldLabelled<Field extends HTMLInputElement | HTMLSelectElement = HTMLInputElement>(
+  fixture: ComponentFixture<unknown>,
+  label: string,
+): Field {
   const root = element(fixture);
   const labelElement = Array.from(root.querySelectorAll('label')).find(
     (candidate) => candidate.textContent?.trim() === label,
   );
-  const field = labelElement?.htmlFor ? root.querySelector<HTMLInputElement>(`#${labelElement.htmlFor}`) : null;
+  const field = labelElement?.htmlFor ? root.querySelector<Field>(`#${labelElement.htmlFor}`) : null;
   if (!field) throw new Error(`No field labelled “${label}”`);
   return field;
 }
