@@ -24,6 +24,7 @@ export class Pacer {
     const now = Date.now();
     const slot = Math.max(now, this.nextSlot);
     this.nextSlot = slot + this.intervalMs;
+    if (slot === now) return task().then(() => true);
     return new Promise((resolve, reject) => {
       const entry = {
         timer: setTimeout(() => {

@@ -1,0 +1,523 @@
+import { Logger } from '@nestjs/common';
+import type { AuthUser } from '../auth/auth-user';
+import { loadAppConfig } from '../core/config/app-config';
+import { ConflictError } from '../core/errors/domain-errors';
+import { SessionStatusChanged, WhatsAppEvents } from '../whatsapp/events';
+import {
+  ConnectionListener,
+  Disconnect,
+  OutgoingText,
+  SentMessage,
+  WhatsAppAccount,
+  WhatsAppProvider,
+} from '../whatsapp/whatsapp.provider';
+import type { SessionLeaseRepository } from './session-lease.repository';
+import { SessionLifecycleService } from './session-lifecycle.service';
+import type { SessionEntity } from './session.entity';
+import type { SessionsRepository } from './sessions.repository';
+import { SessionsService } from './sessions.service';
+
+const alice: AuthUser = { id: 'alice', username: 'alice', role: 'user', via: 'jwt' };
+
+const ACCOUNT: WhatsAppAccount = {
+  jid: '15550001111@s.whatsapp.net',
+  lid: '900100200300@lid',
+  phoneNumber: '15550001111',
+  pushName: 'Alice',
+  device: { platform: 'Ubuntu', browser: 'Chrome', deviceId: 7 },
+};
+
+class FakeProvider extends WhatsAppProvider {
+  readonly listeners = new Map<string, ConnectionListener>();
+  readonly linked = new Map<string, string>();
+  readonly calls: string[] = [];
+  failConnect = false;
+
+  async connect(sessionId: string, listener: ConnectionListener): Promise<void> {
+    this.calls.push(`connect ${sessionId}`);
+    if (this.failConnect) throw new Error('database unavailable');
+    this.listeners.set(sessionId, listener);
+  }
+  async requestPairingCode(sessionId: string, phoneNumber: string): Promise<string> {
+    this.calls.push(`pairing-code ${sessionId} ${phoneNumber}`);
+    return 'ABCD1234';
+  }
+  async disconnect(sessionId: string): Promise<void> {
+    this.calls.push(`disconnect ${sessionId}`);
+    this.listeners.delete(sessionId);
+  }
+  async logout(sessionId: string): Promise<void> {
+    this.calls.push(`logout ${sessionId}`);
+    this.listeners.delete(sessionId);
+    this.linked.delete(sessionId);
+  }
+  async wipeCredentials(sessionId: string): Promise<void> {
+    this.calls.push(`wipe ${sessionId}`);
+    this.linked.delete(sessionId);
+  }
+  async linkedJid(sessionId: string): Promise<string | null> {
+    return this.linked.get(sessionId) ?? null;
+  }
+  isConnected(): boolean {
+    return false;
+  }
+  sendText(_sessionId: string, _message: OutgoingText): Promise<SentMessage> {
+    throw new Error('not used here');
+  }
+  async disconnectAll(): Promise<void> {
+    this.calls.push('disconnect all');
+    this.listeners.clear();
+  }
+
+  listener(sessionId: string): ConnectionListener {
+    const listener = this.listeners.get(sessionId);
+    if (!listener) throw new Error(`no connection for ${sessionId}`);
+    return listener;
+  }
+
+  count(call: string): number {
+    return this.calls.filter((entry) => entry === call).length;
+  }
+}
+
+class FakeLeases {
+  readonly held = new Set<string>();
+  readonly elsewhere = new Set<string>();
+  private lost: (() => void) | undefined;
+
+  onLost(listener: () => void): () => void {
+    this.lost = listener;
+    return () => (this.lost = undefined);
+  }
+  async acquire(sessionId: string): Promise<boolean> {
+    if (this.elsewhere.has(sessionId)) return false;
+    this.held.add(sessionId);
+    return true;
+  }
+  async release(sessionId: string): Promise<void> {
+    this.held.delete(sessionId);
+  }
+  loseAll(): void {
+    this.held.clear();
+    this.lost?.();
+  }
+}
+
+class FakeSessions {
+  readonly rows = new Map<string, SessionEntity>();
+  markedReconnecting: string[] = [];
+
+  add(fields: Partial<SessionEntity> = {}): SessionEntity {
+    const id = `session-${this.rows.size + 1}`;
+    const row = {
+      id,
+      ownerId: 'alice',
+      name: id,
+      status: 'created',
+      desiredState: 'stopped',
+      jid: null,
+      lid: null,
+      phoneNumber: null,
+      pushName: null,
+      device: null,
+      lastConnectedAt: null,
+      lastDisconnect: null,
+      createdAt: new Date(),
+      updatedAt: new Date(),
+      ...fields,
+    } as SessionEntity;
+    this.rows.set(id, row);
+    return row;
+  }
+  async findById(id: string): Promise<SessionEntity | null> {
+    const row = this.rows.get(id);
+    return row ? { ...row } : null;
+  }
+  async update(id: string, changes: Partial<SessionEntity>): Promise<void> {
+    const row = this.rows.get(id);
+    if (row) Object.assign(row, changes, { updatedAt: new Date() });
+  }
+  async findRunCandidates(localIds: string[]): Promise<SessionEntity[]> {
+    return [...this.rows.values()]
+      .filter((row) => row.desiredState === 'running' || localIds.includes(row.id))
+      .map((row) => ({ ...row }));
+  }
+  async markReconnecting(ids: string[]): Promise<void> {
+    this.markedReconnecting = ids;
+  }
+  async delete(id: string): Promise<void> {
+    this.rows.delete(id);
+  }
+}
+
+describe('SessionLifecycleService', () => {
+  let provider: FakeProvider;
+  let leases: FakeLeases;
+  let rows: FakeSessions;
+  let events: WhatsAppEvents;
+  let statuses: SessionStatusChanged[];
+  let lifecycle: SessionLifecycleService;
+  let logs: string[];
+
+  /** Lets due timers and the operations and callbacks they queue run to the end. */
+  async function settle(ms = 0): Promise<void> {
+    await jest.advanceTimersByTimeAsync(ms);
+    for (let round = 0; round < 10; round++) await jest.advanceTimersByTimeAsync(0);
+  }
+
+  function build(): SessionLifecycleService {
+    const config = loadAppConfig({
+      JWT_SECRET: 'a-test-secret-that-is-long-enough-0123456789',
+      WA_RECONNECT_MIN_DELAY_MS: '1000',
+      WA_RECONNECT_MAX_DELAY_MS: '8000',
+      WA_RECONNECT_RATE: '2',
+      WA_OWNER_SCAN_INTERVAL_MS: '5000',
+    });
+    const repository = rows as unknown as SessionsRepository;
+    return new SessionLifecycleService(
+      config,
+      new SessionsService(repository),
+      repository,
+      leases as unknown as SessionLeaseRepository,
+      provider,
+      events,
+    );
+  }
+
+  beforeEach(() => {
+    jest.useFakeTimers();
+    jest.spyOn(Math, 'random').mockReturnValue(1);
+    logs = [];
+    jest.spyOn(Logger.prototype, 'log').mockImplementation((message: unknown) => void logs.push(String(message)));
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    provider = new FakeProvider();
+    leases = new FakeLeases();
+    rows = new FakeSessions();
+    events = new WhatsAppEvents();
+    statuses = [];
+    events.on('session.status', (change) => void statuses.push(change));
+    lifecycle = build();
+  });
+
+  afterEach(async () => {
+    await lifecycle.onModuleDestroy();
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
+
+  const statusesOf = (sessionId: string): string[] =>
+    statuses.filter((change) => change.sessionId === sessionId).map((change) => change.status);
+
+  /** A session started and logged in (as after a QR scan). */
+  async function connected(): Promise<SessionEntity> {
+    const session = rows.add();
+    await lifecycle.start(alice, session.id);
+    provider.linked.set(session.id, ACCOUNT.jid);
+    provider.listener(session.id).onOpen(ACCOUNT);
+    await settle();
+    return session;
+  }
+
+  describe('starting', () => {
+    it('takes the lease, marks the session meant to run and connects it', async () => {
+      const session = rows.add();
+      const answer = await lifecycle.start(alice, session.id);
+      expect(answer.status).toBe('starting');
+      expect(rows.rows.get(session.id)?.desiredState).toBe('running');
+      expect(leases.held.has(session.id)).toBe(true);
+      expect(provider.calls).toEqual([`connect ${session.id}`]);
+      expect(statuses).toEqual([
+        expect.objectContaining({ sessionId: session.id, ownerId: 'alice', status: 'starting' }),
+      ]);
+    });
+
+    it('shows each QR, publishes it, and records the account when the phone links', async () => {
+      const session = rows.add();
+      const qrs: unknown[] = [];
+      events.on('session.qr', (qr) => void qrs.push(qr));
+      await lifecycle.start(alice, session.id);
+      const expiresAt = new Date(Date.now() + 60_000);
+      provider.listener(session.id).onQr('2@qr-one', expiresAt);
+      await settle();
+      expect(await lifecycle.currentQr(alice, session.id)).toEqual({ qr: '2@qr-one', expiresAt });
+      expect(qrs).toEqual([
+        { sessionId: session.id, ownerId: 'alice', qr: '2@qr-one', expiresAt: expiresAt.toISOString() },
+      ]);
+
+      provider.listener(session.id).onOpen(ACCOUNT);
+      await settle();
+      expect(rows.rows.get(session.id)).toMatchObject({
+        status: 'connected',
+        jid: ACCOUNT.jid,
+        lid: ACCOUNT.lid,
+        phoneNumber: ACCOUNT.phoneNumber,
+        pushName: 'Alice',
+        device: ACCOUNT.device,
+        lastConnectedAt: new Date(),
+      });
+      expect(lifecycle.qrOf(session.id)).toBeNull();
+      await expect(lifecycle.currentQr(alice, session.id)).rejects.toThrow('status: connected');
+      expect(statusesOf(session.id)).toEqual(['starting', 'qr', 'connected']);
+    });
+
+    it('keeps the known push name when a login does not carry one', async () => {
+      const session = rows.add({ pushName: 'Known' });
+      await lifecycle.start(alice, session.id);
+      provider.listener(session.id).onOpen({ ...ACCOUNT, pushName: null });
+      await settle();
+      expect(rows.rows.get(session.id)?.pushName).toBe('Known');
+    });
+
+    it('does not open a second connection for a running session', async () => {
+      const session = rows.add();
+      await lifecycle.start(alice, session.id);
+      await lifecycle.start(alice, session.id);
+      expect(provider.count(`connect ${session.id}`)).toBe(1);
+    });
+
+    it('leaves a session another process owns alone, but records that it is meant to run', async () => {
+      const session = rows.add();
+      leases.elsewhere.add(session.id);
+      const answer = await lifecycle.start(alice, session.id);
+      expect(provider.calls).toEqual([]);
+      expect(answer).toMatchObject({ status: 'created', desiredState: 'running' });
+    });
+
+    it('answers another user’s session like a missing one', async () => {
+      const session = rows.add({ ownerId: 'bob' });
+      await expect(lifecycle.start(alice, session.id)).rejects.toThrow('not found');
+      expect(provider.calls).toEqual([]);
+    });
+  });
+
+  describe('pairing by code', () => {
+    it('starts the session, asks for a code and stays pairing_code while QRs keep coming', async () => {
+      const session = rows.add();
+      expect(await lifecycle.requestPairingCode(alice, session.id, '15550001111')).toBe('ABCD1234');
+      provider.listener(session.id).onQr('2@later-qr', new Date(Date.now() + 20_000));
+      await settle();
+      expect(statusesOf(session.id)).toEqual(['starting', 'pairing_code']);
+      expect(lifecycle.qrOf(session.id)).toBeNull();
+    });
+
+    it('refuses a code for a session already linked to a phone', async () => {
+      const session = rows.add({ status: 'stopped' });
+      provider.linked.set(session.id, ACCOUNT.jid);
+      await expect(lifecycle.requestPairingCode(alice, session.id, '15550001111')).rejects.toThrow(ConflictError);
+      expect(provider.calls).toEqual([]);
+    });
+
+    it('refuses a code for a connected session', async () => {
+      const session = await connected();
+      await expect(lifecycle.requestPairingCode(alice, session.id, '15550001111')).rejects.toThrow(
+        'cannot pair now (status: connected)',
+      );
+    });
+  });
+
+  describe('disconnect policy', () => {
+    it.each([
+      ['qr_timeout', 408, 'qr_timeout', false],
+      ['logged_out', 401, 'logged_out', true],
+      ['banned', 403, 'banned', true],
+      ['replaced', 440, 'replaced', false],
+      ['multidevice_mismatch', 411, 'failed', false],
+    ] as const)('stops for good on %s: status %s, wiped: %p', async (reason, code, status, wiped) => {
+      const session = await connected();
+      provider.listener(session.id).onClose({ reason, code, message: 'closed' });
+      await settle(60_000);
+      expect(rows.rows.get(session.id)).toMatchObject({
+        status,
+        desiredState: 'stopped',
+        lastDisconnect: { code, reason, at: expect.any(String) },
+      });
+      expect(statuses.at(-1)).toMatchObject({ status, reason });
+      expect(provider.count(`connect ${session.id}`)).toBe(1);
+      expect(provider.count(`wipe ${session.id}`)).toBe(wiped ? 1 : 0);
+      expect(leases.held.has(session.id)).toBe(false);
+    });
+
+    it.each(['connection_lost', 'connection_closed', 'bad_session', 'service_unavailable', 'unknown'] as const)(
+      'reconnects after %s, keeping the lease',
+      async (reason) => {
+        const session = await connected();
+        provider.listener(session.id).onClose({ reason, code: 500, message: 'closed' });
+        await settle();
+        expect(rows.rows.get(session.id)).toMatchObject({ status: 'reconnecting', desiredState: 'running' });
+        expect(statuses.at(-1)).toMatchObject({ status: 'reconnecting', reason });
+        await settle(1_000);
+        expect(provider.count(`connect ${session.id}`)).toBe(2);
+        expect(leases.held.has(session.id)).toBe(true);
+      },
+    );
+
+    it('waits longer after each failed reconnect, up to the cap, and starts over once connected', async () => {
+      const session = await connected();
+      const drop = (): void => provider.listener(session.id).onClose(lost);
+      const lost: Disconnect = { reason: 'connection_lost', code: 408, message: 'lost' };
+      const connects = (): number => provider.count(`connect ${session.id}`);
+      for (const delay of [1_000, 2_000, 4_000, 8_000, 8_000]) {
+        drop();
+        await settle(delay - 1);
+        const before = connects();
+        await settle(1);
+        expect(connects()).toBe(before + 1);
+      }
+      provider.listener(session.id).onOpen(ACCOUNT);
+      await settle();
+      drop();
+      await settle(1_000);
+      expect(rows.rows.get(session.id)?.status).toBe('reconnecting');
+      expect(connects()).toBe(7);
+    });
+
+    it('retries when opening a connection fails before it even starts', async () => {
+      provider.failConnect = true;
+      const session = rows.add();
+      await lifecycle.start(alice, session.id);
+      expect(rows.rows.get(session.id)?.status).toBe('reconnecting');
+      provider.failConnect = false;
+      await settle(1_000);
+      expect(provider.count(`connect ${session.id}`)).toBe(2);
+    });
+  });
+
+  describe('stopping, logging out and deleting', () => {
+    it('stops: closes the connection, keeps the credentials, gives up the lease', async () => {
+      const session = await connected();
+      const answer = await lifecycle.stop(alice, session.id);
+      expect(answer).toMatchObject({ status: 'stopped', desiredState: 'stopped' });
+      expect(provider.calls).toContain(`disconnect ${session.id}`);
+      expect(provider.linked.has(session.id)).toBe(true);
+      expect(leases.held.has(session.id)).toBe(false);
+    });
+
+    it('cancels a reconnect that was waiting when the session is stopped', async () => {
+      const session = await connected();
+      provider.listener(session.id).onClose({ reason: 'connection_lost', code: 408, message: 'lost' });
+      await settle();
+      await lifecycle.stop(alice, session.id);
+      await settle(60_000);
+      expect(provider.count(`connect ${session.id}`)).toBe(1);
+      expect(rows.rows.get(session.id)?.status).toBe('stopped');
+    });
+
+    it('logs a running session out and gives up the lease', async () => {
+      const session = await connected();
+      const answer = await lifecycle.logout(alice, session.id);
+      expect(answer).toMatchObject({ status: 'logged_out', desiredState: 'stopped' });
+      expect(provider.calls).toContain(`logout ${session.id}`);
+      expect(leases.held.has(session.id)).toBe(false);
+    });
+
+    it('logs out a stopped but linked session too', async () => {
+      const session = rows.add({ status: 'stopped' });
+      provider.linked.set(session.id, ACCOUNT.jid);
+      expect((await lifecycle.logout(alice, session.id)).status).toBe('logged_out');
+      expect(provider.calls).toEqual([`logout ${session.id}`]);
+    });
+
+    it('refuses to log out a session that was never linked', async () => {
+      const session = rows.add();
+      await expect(lifecycle.logout(alice, session.id)).rejects.toThrow('not linked to WhatsApp (status: created)');
+    });
+
+    it('refuses to log out a session another process runs', async () => {
+      const session = rows.add({ status: 'connected', desiredState: 'running' });
+      provider.linked.set(session.id, ACCOUNT.jid);
+      leases.elsewhere.add(session.id);
+      await expect(lifecycle.logout(alice, session.id)).rejects.toThrow('running on another WAGO node');
+      expect(provider.calls).toEqual([]);
+    });
+
+    it('deletes a linked session after logging it out', async () => {
+      const session = await connected();
+      await lifecycle.delete(alice, session.id);
+      expect(provider.calls).toContain(`logout ${session.id}`);
+      expect(rows.rows.has(session.id)).toBe(false);
+    });
+  });
+
+  describe('ownership', () => {
+    it('at boot marks each linked session meant to run as reconnecting, logs it, and reconnects it paced', async () => {
+      const sessions = [1, 2, 3, 4].map((n) =>
+        rows.add({ status: 'connected', desiredState: 'running', jid: `1555000000${n}@s.whatsapp.net` }),
+      );
+      for (const session of sessions) provider.linked.set(session.id, session.jid as string);
+      lifecycle.onApplicationBootstrap();
+      await settle();
+      expect(sessions.map((session) => rows.rows.get(session.id)?.status)).toEqual(Array(4).fill('reconnecting'));
+      expect(logs).toEqual(sessions.map((session) => `Reconnecting session: ${session.id} (${session.jid})`));
+      expect(statuses.map((change) => change.reason)).toEqual(Array(4).fill('server_restart'));
+      expect(provider.calls.length).toBe(1);
+      await settle(1_000);
+      expect(provider.calls.length).toBe(3);
+      await settle(500);
+      expect(provider.calls.length).toBe(4);
+      expect(provider.calls).not.toContain(expect.stringContaining('pairing'));
+    });
+
+    it('at boot leaves sessions another process owns and sessions meant to be stopped alone', async () => {
+      const owned = rows.add({ status: 'connected', desiredState: 'running', jid: ACCOUNT.jid });
+      const stopped = rows.add({ status: 'stopped', desiredState: 'stopped', jid: ACCOUNT.jid });
+      provider.linked.set(owned.id, ACCOUNT.jid);
+      provider.linked.set(stopped.id, ACCOUNT.jid);
+      leases.elsewhere.add(owned.id);
+      lifecycle.onApplicationBootstrap();
+      await settle(5_000);
+      expect(provider.calls).toEqual([]);
+      expect(statuses).toEqual([]);
+    });
+
+    it('stops a session whose pairing was cut short by the end of its process', async () => {
+      const session = rows.add({ status: 'qr', desiredState: 'running' });
+      lifecycle.onApplicationBootstrap();
+      await settle();
+      expect(rows.rows.get(session.id)).toMatchObject({ status: 'stopped', desiredState: 'stopped' });
+      expect(statuses).toEqual([expect.objectContaining({ status: 'stopped', reason: 'pairing_interrupted' })]);
+      expect(leases.held.has(session.id)).toBe(false);
+    });
+
+    it('takes over a session whose owner died, as a later scan finds it', async () => {
+      const session = rows.add({ status: 'connected', desiredState: 'running', jid: ACCOUNT.jid });
+      provider.linked.set(session.id, ACCOUNT.jid);
+      leases.elsewhere.add(session.id);
+      lifecycle.onApplicationBootstrap();
+      await settle();
+      leases.elsewhere.delete(session.id);
+      await settle(5_000);
+      expect(statuses).toEqual([expect.objectContaining({ status: 'reconnecting', reason: 'owner_lost' })]);
+      expect(provider.count(`connect ${session.id}`)).toBe(1);
+    });
+
+    it('stops a local session that was stopped through another process', async () => {
+      lifecycle.onApplicationBootstrap();
+      const session = await connected();
+      await rows.update(session.id, { desiredState: 'stopped' });
+      await settle(5_000);
+      expect(provider.calls).toContain(`disconnect ${session.id}`);
+      expect(rows.rows.get(session.id)?.status).toBe('stopped');
+      expect(leases.held.has(session.id)).toBe(false);
+    });
+
+    it('lets go of every session at once when the lease connection is lost', async () => {
+      lifecycle.onApplicationBootstrap();
+      const session = await connected();
+      leases.loseAll();
+      await settle();
+      expect(provider.calls).toContain(`disconnect ${session.id}`);
+      expect(statuses.at(-1)).toMatchObject({ status: 'reconnecting', reason: 'lease_lost' });
+      await settle(5_000);
+      expect(provider.count(`connect ${session.id}`)).toBe(2);
+    });
+
+    it('on shutdown closes every connection without logging out and marks them reconnecting', async () => {
+      const session = await connected();
+      await lifecycle.onModuleDestroy();
+      expect(provider.calls).toContain('disconnect all');
+      expect(provider.calls).not.toContain(`logout ${session.id}`);
+      expect(rows.markedReconnecting).toEqual([session.id]);
+    });
+  });
+});
