@@ -1,7 +1,10 @@
 import pino from 'pino';
 import { AccountSignal } from './account-signal';
-import { type Baileys, type SignalRepository, loadBaileys } from './baileys';
+import { loadWaLibrary, type WaLibrary } from '../core/wa-library';
 import { MemoryKeyStore } from './key-store';
+
+type Baileys = WaLibrary;
+type SignalRepository = ReturnType<WaLibrary['DEFAULT_CONNECTION_CONFIG']['makeSignalRepository']>;
 
 const logger = pino({ level: 'silent' });
 
@@ -44,12 +47,21 @@ class LinkedDevice {
 describe('AccountSignal', () => {
   let baileys: Baileys;
 
+  const phoneIdentity = () => {
+    const identityKey = baileys.Curve.generateKeyPair();
+    return {
+      identityKey,
+      registrationId: baileys.generateRegistrationId(),
+      signedPreKey: baileys.signedKeyPair(identityKey, 1),
+    };
+  };
+
   beforeAll(async () => {
-    baileys = await loadBaileys();
+    baileys = await loadWaLibrary();
   });
 
   it('opens a session to a linked device with a pkmsg and switches to msg once the device has answered', async () => {
-    const phone = await AccountSignal.create(logger);
+    const phone = AccountSignal.create(baileys, phoneIdentity(), logger);
     const device = new LinkedDevice(baileys);
     const deviceJid = '5511000000001:3@s.whatsapp.net';
     const phoneJid = '5511000000002@s.whatsapp.net';
@@ -72,7 +84,7 @@ describe('AccountSignal', () => {
   });
 
   it('decrypts a pkmsg a device built from a bundle the phone handed out', async () => {
-    const phone = await AccountSignal.create(logger);
+    const phone = AccountSignal.create(baileys, phoneIdentity(), logger);
     const device = new LinkedDevice(baileys);
     const phoneJid = '5511000000002@lid';
     const bundle = phone.nextPreKeyBundle();
@@ -99,7 +111,7 @@ describe('AccountSignal', () => {
   });
 
   it('hands out a different one-time pre-key with every bundle', async () => {
-    const phone = await AccountSignal.create(logger);
+    const phone = AccountSignal.create(baileys, phoneIdentity(), logger);
     const first = phone.nextPreKeyBundle();
     const second = phone.nextPreKeyBundle();
 
@@ -115,7 +127,7 @@ describe('AccountSignal', () => {
   });
 
   it('sends a group message under a sender key the device learns from the distribution message', async () => {
-    const phone = await AccountSignal.create(logger);
+    const phone = AccountSignal.create(baileys, phoneIdentity(), logger);
     const device = new LinkedDevice(baileys);
     const groupJid = '120363000000000001@g.us';
     const senderLid = '99000000000002@lid';
@@ -137,7 +149,7 @@ describe('AccountSignal', () => {
   });
 
   it('reads a group message from a device once it has the device sender key', async () => {
-    const phone = await AccountSignal.create(logger);
+    const phone = AccountSignal.create(baileys, phoneIdentity(), logger);
     const device = new LinkedDevice(baileys);
     const groupJid = '120363000000000002@g.us';
     const deviceJid = '5511000000001:3@s.whatsapp.net';

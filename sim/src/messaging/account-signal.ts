@@ -1,9 +1,13 @@
 // The Signal side of one simulated phone (device 0 of a sim account): its keys, its pairwise sessions with linked
 // devices and its group sender keys. Baileys' own libsignal repository does the cryptography.
 import type { ILogger } from '@whiskeysockets/baileys/lib/Utils/logger.js' with { 'resolution-mode': 'import' };
-import type { KeyPair, SignalCreds, proto } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
-import { type Baileys, type SignalRepository, loadBaileys } from './baileys';
+import type { KeyPair, SignalCreds, SignedKeyPair, proto } from '@whiskeysockets/baileys' with {
+  'resolution-mode': 'import',
+};
+import type { WaLibrary } from '../core/wa-library';
 import { MemoryKeyStore } from './key-store';
+
+type SignalRepository = ReturnType<WaLibrary['DEFAULT_CONNECTION_CONFIG']['makeSignalRepository']>;
 
 export type EncryptedType = 'pkmsg' | 'msg';
 
@@ -13,7 +17,15 @@ export interface PreKeyBundle {
   /** Curve25519 public keys without the 0x05 type byte, as they travel in `<identity>`/`<value>` nodes. */
   identityKey: Uint8Array;
   signedPreKey: { keyId: number; publicKey: Uint8Array; signature: Uint8Array };
-  preKey: { keyId: number; publicKey: Uint8Array };
+  /** Absent once a device has handed out every one-time pre-key it uploaded: sessions then start without one. */
+  preKey?: { keyId: number; publicKey: Uint8Array };
+}
+
+/** The keys the account's primary phone holds: the identity key also signs the account's linked devices. */
+export interface PhoneIdentity {
+  identityKey: KeyPair;
+  registrationId: number;
+  signedPreKey: SignedKeyPair;
 }
 
 /** One-time pre-key ids are 24-bit on the wire. */
@@ -23,35 +35,28 @@ export class AccountSignal {
   private nextPreKeyId = 1;
 
   private constructor(
-    private readonly baileys: Baileys,
+    private readonly lib: WaLibrary,
     private readonly creds: SignalCreds,
     private readonly keys: MemoryKeyStore,
     private readonly repository: SignalRepository,
   ) {}
 
-  /** identityKey: the account's identity key pair when the caller already has one (the one that signs its devices). */
-  static async create(logger: ILogger, identityKey?: KeyPair): Promise<AccountSignal> {
-    const baileys = await loadBaileys();
-    const signedIdentityKey = identityKey ?? baileys.Curve.generateKeyPair();
+  static create(lib: WaLibrary, identity: PhoneIdentity, logger: ILogger): AccountSignal {
     const creds: SignalCreds = {
-      signedIdentityKey,
-      signedPreKey: baileys.signedKeyPair(signedIdentityKey, 1),
-      registrationId: baileys.generateRegistrationId(),
+      signedIdentityKey: identity.identityKey,
+      signedPreKey: identity.signedPreKey,
+      registrationId: identity.registrationId,
     };
     const keys = new MemoryKeyStore();
-    const repository = baileys.DEFAULT_CONNECTION_CONFIG.makeSignalRepository({ creds, keys }, logger);
-    return new AccountSignal(baileys, creds, keys, repository);
-  }
-
-  get identityKey(): Uint8Array {
-    return this.creds.signedIdentityKey.public;
+    const repository = lib.DEFAULT_CONNECTION_CONFIG.makeSignalRepository({ creds, keys }, logger);
+    return new AccountSignal(lib, creds, keys, repository);
   }
 
   /** Hands out a fresh one-time pre-key with every bundle, as the server does until a phone runs out. */
-  nextPreKeyBundle(): PreKeyBundle {
+  nextPreKeyBundle(): Required<PreKeyBundle> {
     const keyId = this.nextPreKeyId;
     this.nextPreKeyId = keyId >= MAX_PRE_KEY_ID ? 1 : keyId + 1;
-    const preKey = this.baileys.Curve.generateKeyPair();
+    const preKey = this.lib.Curve.generateKeyPair();
     this.keys.set({ 'pre-key': { [keyId]: preKey } });
     const { signedPreKey } = this.creds;
     return {
@@ -72,14 +77,17 @@ export class AccountSignal {
 
   /** Starts a session with a linked device from the keys it uploaded (what a phone fetches before its first message). */
   async startSession(deviceJid: string, bundle: PreKeyBundle): Promise<void> {
-    const { generateSignalPubKey } = this.baileys;
+    const { generateSignalPubKey } = this.lib;
     await this.repository.injectE2ESession({
       jid: deviceJid,
       session: {
         registrationId: bundle.registrationId,
         identityKey: generateSignalPubKey(bundle.identityKey),
         signedPreKey: { ...bundle.signedPreKey, publicKey: generateSignalPubKey(bundle.signedPreKey.publicKey) },
-        preKey: { ...bundle.preKey, publicKey: generateSignalPubKey(bundle.preKey.publicKey) },
+        // libsignal starts a session without a one-time pre-key when there is none; its typings insist on one.
+        preKey: (bundle.preKey
+          ? { ...bundle.preKey, publicKey: generateSignalPubKey(bundle.preKey.publicKey) }
+          : undefined) as PreKeyBundle['preKey'] & object,
       },
     });
   }
@@ -88,7 +96,7 @@ export class AccountSignal {
   async encrypt(deviceJid: string, message: proto.IMessage): Promise<{ type: EncryptedType; ciphertext: Uint8Array }> {
     const { type, ciphertext } = await this.repository.encryptMessage({
       jid: deviceJid,
-      data: this.baileys.encodeWAMessage(message),
+      data: this.lib.encodeWAMessage(message),
     });
     return { type, ciphertext };
   }
@@ -110,7 +118,7 @@ export class AccountSignal {
     return this.repository.encryptGroupMessage({
       group: groupJid,
       meId: senderJid,
-      data: this.baileys.encodeWAMessage(message),
+      data: this.lib.encodeWAMessage(message),
     });
   }
 
@@ -127,6 +135,6 @@ export class AccountSignal {
   }
 
   private decode(padded: Uint8Array): proto.Message {
-    return this.baileys.proto.Message.decode(this.baileys.unpadRandomMax16(padded));
+    return this.lib.proto.Message.decode(this.lib.unpadRandomMax16(padded));
   }
 }

@@ -1,0 +1,53 @@
+// What the sim remembers of conversations: each account's inbox of messages linked devices sent it, and recent
+// messages by id so a later message can quote them. Both are bounded: a long demo must not grow without end.
+import type { Account } from '../core/accounts';
+
+/** A message a sim account received from a linked device, decrypted (`GET /control/accounts/:phone/inbox`). */
+export interface InboxMessage {
+  id: string;
+  /** The group JID, or the sender's PN JID for a 1:1 chat. */
+  chat: string;
+  /** The sender's PN JID. */
+  from: string;
+  text: string | null;
+  /** Mentioned JIDs exactly as the sender wrote them (PN or LID). */
+  mentions: string[];
+  quotedId: string | null;
+  /** ISO 8601, when the sim received it. */
+  at: string;
+}
+
+export interface RememberedMessage {
+  id: string;
+  author: Account;
+  text: string;
+}
+
+const INBOX_LIMIT = 1_000;
+const REMEMBERED_LIMIT = 10_000;
+
+export class History {
+  private readonly inboxes = new Map<Account, InboxMessage[]>();
+  private readonly remembered = new Map<string, RememberedMessage>();
+
+  deliver(account: Account, message: InboxMessage): void {
+    const inbox = this.inboxes.get(account) ?? [];
+    inbox.push(message);
+    if (inbox.length > INBOX_LIMIT) inbox.shift();
+    this.inboxes.set(account, inbox);
+  }
+
+  inbox(account: Account): InboxMessage[] {
+    return [...(this.inboxes.get(account) ?? [])];
+  }
+
+  remember(message: RememberedMessage): void {
+    this.remembered.set(message.id, message);
+    // A Map iterates in insertion order, so the first key is the oldest.
+    if (this.remembered.size > REMEMBERED_LIMIT) this.remembered.delete(this.remembered.keys().next().value as string);
+  }
+
+  find(id: string): RememberedMessage | undefined {
+    return this.remembered.get(id);
+  }
+}

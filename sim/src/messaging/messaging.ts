@@ -1,0 +1,430 @@
+// Messaging between sim accounts (simulated phones) and linked devices: end-to-end encrypted 1:1 and group
+// messages in both directions, the directory IQs a client needs before it can send (usync, key bundles, group
+// metadata), and the inboxes tests read.
+import { randomBytes } from 'node:crypto';
+import type { proto } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
+import type { Logger } from 'pino';
+import { notFound, ControlError } from '../control/control-error';
+import type { Account, LinkedDevice } from '../core/accounts';
+import { childNode, childrenByTag, contentBuffer, type BinaryNode } from '../core/binary-node';
+import { decodeJid, GROUP_SERVER, LID_SERVER, normalizePhoneNumber } from '../core/jid';
+import { IqError, type DeviceStanza, type SimCore, type StanzaResult } from '../core/sim-core';
+import type { EncryptedType, PreKeyBundle } from './account-signal';
+import { GroupDirectory, type Group } from './groups';
+import { History, type InboxMessage } from './history';
+import { readText, textMessage, type QuotedMessage } from './message-content';
+import { Phones } from './phones';
+import {
+  deliveryReceipt,
+  directMessage,
+  groupCreatedNotification,
+  groupMessage,
+  groupNode,
+  keyBundleList,
+  ownDirectMessage,
+  type Addresses,
+  type Addressing,
+  type Encrypted,
+} from './stanzas';
+
+export interface SendMessageRequest {
+  /** A phone number, a PN or LID JID, or a group JID. */
+  to: string;
+  text: string;
+  /** Phone numbers of sim accounts to mention. */
+  mentions?: string[];
+  /** How mentions name people; defaults to the group's addressing mode, or to `senderAddressing` in a 1:1 chat. */
+  mentionBy?: Addressing;
+  /** The id of a message (from a sim account or a linked device) this one replies to. */
+  quotedId?: string;
+  /** `lid` makes a 1:1 message arrive from the sender's LID, with its PN only in `sender_pn`. Default `pn`. */
+  senderAddressing?: Addressing;
+}
+
+export interface CreateGroupRequest {
+  subject: string;
+  /** Phone numbers of sim accounts; the first one creates the group. */
+  participants: string[];
+  addressingMode: Addressing;
+}
+
+const addressesOf = (party: Account | LinkedDevice): Addresses =>
+  'lidJid' in party ? { pn: party.jid, lid: party.lidJid } : { pn: party.jid, lid: party.lid };
+
+const addressIn = (account: Account, addressing: Addressing): string =>
+  addressing === 'lid' ? account.lid : account.jid;
+
+/** Message ids as an iPhone makes them (`3A` and 18 hex digits); Baileys' getDevice() reports them as `ios`. */
+const newMessageId = (): string => `3A${randomBytes(9).toString('hex').toUpperCase()}`;
+
+export class Messaging {
+  readonly groups = new GroupDirectory();
+  private readonly history = new History();
+  private readonly phones: Phones;
+  private readonly logger: Logger;
+  /** Which devices already hold a sim phone's sender key for a group (`<group>|<phone>`): they get skmsg alone. */
+  private readonly senderKeyHolders = new Map<string, Set<LinkedDevice>>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly core: SimCore) {
+    this.logger = core.logger.child({ module: 'messaging' });
+    this.phones = new Phones(core.lib, this.logger);
+    core.onStanza('message', (stanza) => this.exclusive(() => this.receive(stanza)));
+    core.onIq('w:g2', ({ device, node }) => this.answerGroupQuery(device, node));
+    core.onIq('encrypt', ({ node }) => this.keyBundles(node), 'key');
+  }
+
+  // ---- what sim accounts do (control API) ----
+
+  async createGroup(request: CreateGroupRequest): Promise<{ jid: string }> {
+    const members = request.participants.map((phoneNumber) => this.account(phoneNumber));
+    const group = this.groups.create(request.subject, members, request.addressingMode, this.now());
+    const notification = groupCreatedNotification(group.info(), this.core.nextStanzaId());
+    // Behind any message still being encrypted, so devices learn of the group in the order things happened.
+    await this.exclusive(() => {
+      for (const member of group.members) {
+        for (const device of member.devices.values()) this.core.sendNode(device, notification);
+      }
+      return Promise.resolve();
+    });
+    return { jid: group.jid };
+  }
+
+  async sendMessage(phoneNumber: string, request: SendMessageRequest): Promise<{ id: string }> {
+    const sender = this.account(phoneNumber);
+    const group = decodeJid(request.to)?.server === GROUP_SERVER ? this.group(request.to) : undefined;
+    const recipient = group ? undefined : this.recipient(request.to);
+    if (group && !group.has(sender)) throw new ControlError(403, `${sender.phoneNumber} is not in ${group.jid}`);
+    const addressing = group?.addressing ?? request.senderAddressing ?? 'pn';
+    const mentionBy = request.mentionBy ?? addressing;
+    const mentionedJids = (request.mentions ?? []).map((mention) => addressIn(this.account(mention), mentionBy));
+    const quoted = request.quotedId === undefined ? undefined : this.quote(request.quotedId, addressing);
+    const message = textMessage({ text: request.text, mentionedJids, quoted });
+
+    return this.exclusive(async () => {
+      const id = newMessageId();
+      if (group) await this.sendToGroup(sender, group, id, message);
+      else if (recipient) await this.sendDirect(sender, recipient, addressing, id, message);
+      this.history.remember({ id, author: sender, text: request.text });
+      return { id };
+    });
+  }
+
+  inbox(phoneNumber: string): InboxMessage[] {
+    return this.history.inbox(this.account(phoneNumber));
+  }
+
+  /** Answers an `encrypt` key fetch: bundles for sim phones (device 0) and for linked devices, as asked for. */
+  private keyBundles(node: BinaryNode): BinaryNode[] {
+    const bundles: { jid: string; bundle: PreKeyBundle }[] = [];
+    for (const user of childrenByTag(childNode(node, 'key'), 'user')) {
+      const jid = user.attrs.jid;
+      const decoded = jid ? decodeJid(jid) : undefined;
+      const account = jid ? this.core.findAccount(jid) : undefined;
+      if (!decoded || !account) continue;
+      if (decoded.device === 0) {
+        bundles.push({ jid, bundle: this.phones.of(account).nextPreKeyBundle() });
+        continue;
+      }
+      const device = account.devices.get(decoded.device);
+      if (!device) continue;
+      bundles.push({
+        jid,
+        bundle: {
+          registrationId: device.registrationId,
+          identityKey: device.identityKey,
+          signedPreKey: device.signedPreKey,
+          preKey: device.preKeys.take(),
+        },
+      });
+    }
+    return [keyBundleList(bundles)];
+  }
+
+  private async sendDirect(
+    sender: Account,
+    recipient: Account,
+    addressing: Addressing,
+    id: string,
+    message: proto.IMessage,
+  ): Promise<void> {
+    const envelope = { id, t: this.now(), pushName: sender.pushName, sender: addressesOf(sender), addressing };
+    for (const device of recipient.devices.values()) {
+      const encrypted = await this.phones.encryptFor(sender, device, message);
+      this.core.sendNode(device, directMessage({ ...envelope, encrypted: [encrypted] }));
+    }
+    if (recipient === sender) return;
+    // The sender's own linked devices see what its phone sent, as WhatsApp syncs it to companions.
+    const sentCopy = { deviceSentMessage: { destinationJid: addressIn(recipient, addressing), message } };
+    for (const device of sender.devices.values()) {
+      const encrypted = await this.phones.encryptFor(sender, device, sentCopy);
+      this.core.sendNode(
+        device,
+        ownDirectMessage({ ...envelope, recipient: addressesOf(recipient), encrypted: [encrypted] }),
+      );
+    }
+  }
+
+  /**
+   * One skmsg for everyone, preceded for each device that lacks the phone's sender key by a pairwise message
+   * carrying the sender-key distribution message (what a phone's first message to a group looks like).
+   */
+  private async sendToGroup(sender: Account, group: Group, id: string, message: proto.IMessage): Promise<void> {
+    const { ciphertext, senderKeyDistributionMessage } = await this.phones
+      .of(sender)
+      .encryptGroup(group.jid, group.addressOf(sender), message);
+    const distribution = {
+      senderKeyDistributionMessage: {
+        groupId: group.jid,
+        axolotlSenderKeyDistributionMessage: senderKeyDistributionMessage,
+      },
+    };
+    const holders = this.holders(group, sender);
+    const envelope = {
+      id,
+      t: this.now(),
+      pushName: sender.pushName,
+      groupJid: group.jid,
+      sender: addressesOf(sender),
+      addressing: group.addressing,
+    };
+    for (const member of group.members) {
+      for (const device of member.devices.values()) {
+        const encrypted: Encrypted[] = [];
+        if (!holders.has(device)) {
+          encrypted.push(await this.phones.encryptFor(sender, device, distribution));
+          holders.add(device);
+        }
+        encrypted.push({ type: 'skmsg', ciphertext });
+        this.core.sendNode(device, groupMessage({ ...envelope, encrypted }));
+      }
+    }
+  }
+
+  // ---- what linked devices send ----
+
+  /**
+   * A `<message>` from a linked device: the sim phones it is addressed to decrypt it into their inboxes, other
+   * linked devices get their share relayed, and recipients' phones report delivery.
+   */
+  private async receive({ device, node }: DeviceStanza): Promise<StanzaResult> {
+    const to = node.attrs.to;
+    // Peer messages go between a user's own devices (app state keys, history requests): the phone ignores them.
+    if (!to || node.attrs.category === 'peer') return {};
+    const pairwise = childrenByTag(childNode(node, 'participants'), 'to');
+    if (decodeJid(to)?.server === GROUP_SERVER) {
+      const group = this.groups.get(to);
+      if (!group?.has(device.account)) return { ackError: 404 };
+      await this.receiveGroupMessage(device, node, group, pairwise);
+      return {};
+    }
+    const chat = this.core.findAccount(to);
+    if (!chat) return { ackError: 404 };
+    await this.receiveDirectMessage(device, node, chat, pairwise);
+    return {};
+  }
+
+  private async receiveDirectMessage(
+    device: LinkedDevice,
+    node: BinaryNode,
+    chat: Account,
+    pairwise: BinaryNode[],
+  ): Promise<void> {
+    const id = node.attrs.id;
+    const to = node.attrs.to;
+    const addressing: Addressing = decodeJid(to)?.server === LID_SERVER ? 'lid' : 'pn';
+    const envelope = {
+      id,
+      t: this.now(),
+      pushName: device.account.pushName,
+      sender: addressesOf(device),
+      addressing,
+      deviceIdentity: childNode(node, 'device-identity'),
+    };
+    let delivered = false;
+    for (const target of pairwise) {
+      const encrypted = this.encryptedChild(target);
+      const address = decodeJid(target.attrs.jid ?? '');
+      const account = target.attrs.jid ? this.core.findAccount(target.attrs.jid) : undefined;
+      if (!encrypted || !address || !account) continue;
+      if (address.device === 0) {
+        const message = await this.decrypt(account, device, encrypted);
+        // A copy for the sender's own phone (deviceSentMessage): the phone has nothing to do with it.
+        if (!message || account === device.account) continue;
+        this.deliver(account, id, device, device.account.jid, message);
+        delivered = true;
+        continue;
+      }
+      const peer = account.devices.get(address.device);
+      if (!peer || peer === device) continue;
+      this.core.sendNode(
+        peer,
+        peer.account === device.account
+          ? ownDirectMessage({ ...envelope, recipient: addressesOf(chat), encrypted: [encrypted] })
+          : directMessage({ ...envelope, encrypted: [encrypted] }),
+      );
+    }
+    if (delivered) this.reportDelivery(device, deliveryReceipt(id, to, this.now()));
+  }
+
+  private async receiveGroupMessage(
+    device: LinkedDevice,
+    node: BinaryNode,
+    group: Group,
+    pairwise: BinaryNode[],
+  ): Promise<void> {
+    const id = node.attrs.id;
+    const relayed = new Map<LinkedDevice, Encrypted>();
+    for (const target of pairwise) {
+      const encrypted = this.encryptedChild(target);
+      const address = decodeJid(target.attrs.jid ?? '');
+      const account = target.attrs.jid ? this.core.findAccount(target.attrs.jid) : undefined;
+      if (!encrypted || !address || !account) continue;
+      if (address.device !== 0) {
+        const peer = account.devices.get(address.device);
+        if (peer) relayed.set(peer, encrypted);
+        continue;
+      }
+      const distribution = (await this.decrypt(account, device, encrypted))?.senderKeyDistributionMessage;
+      if (distribution) await this.phones.of(account).processSenderKeyDistribution(device.jid, distribution);
+    }
+
+    const groupCipher = childrenByTag(node, 'enc').find((enc) => enc.attrs.type === 'skmsg');
+    const ciphertext = contentBuffer(groupCipher);
+    if (!ciphertext) return;
+    const envelope = {
+      id,
+      t: this.now(),
+      pushName: device.account.pushName,
+      groupJid: group.jid,
+      sender: addressesOf(device),
+      addressing: group.addressing,
+      deviceIdentity: childNode(node, 'device-identity'),
+    };
+    for (const member of group.members) {
+      for (const peer of member.devices.values()) {
+        if (peer === device) continue;
+        const pairwiseShare = relayed.get(peer);
+        const encrypted: Encrypted[] = [
+          ...(pairwiseShare ? [pairwiseShare] : []),
+          { type: 'skmsg' as const, ciphertext },
+        ];
+        this.core.sendNode(peer, groupMessage({ ...envelope, encrypted }));
+      }
+      if (member === device.account) continue;
+      try {
+        const message = await this.phones.of(member).decryptGroup(group.jid, device.jid, ciphertext);
+        this.deliver(member, id, device, group.jid, message);
+        this.reportDelivery(device, deliveryReceipt(id, group.jid, this.now(), group.addressOf(member)));
+      } catch (error) {
+        this.logger.warn({ err: error, id, group: group.jid, phone: member.phoneNumber }, 'phone could not decrypt');
+      }
+    }
+  }
+
+  /** Receipts follow the server's ack of the message (sent once the stanza handlers are done), as on WhatsApp. */
+  private reportDelivery(device: LinkedDevice, receipt: BinaryNode): void {
+    this.core.clock.setTimeout(() => this.core.sendNode(device, receipt), 0);
+  }
+
+  private async decrypt(
+    phone: Account,
+    device: LinkedDevice,
+    encrypted: Encrypted,
+  ): Promise<proto.Message | undefined> {
+    if (encrypted.type === 'skmsg') return undefined;
+    try {
+      return await this.phones.of(phone).decrypt(device.jid, encrypted.type, encrypted.ciphertext);
+    } catch (error) {
+      this.logger.warn({ err: error, from: device.jid, phone: phone.phoneNumber }, 'phone could not decrypt');
+      return undefined;
+    }
+  }
+
+  private deliver(account: Account, id: string, device: LinkedDevice, chat: string, message: proto.IMessage): void {
+    const { text, mentions, quotedId } = readText(message);
+    this.history.deliver(account, {
+      id,
+      chat,
+      from: device.account.jid,
+      text,
+      mentions,
+      quotedId,
+      at: new Date(this.core.clock.now()).toISOString(),
+    });
+    if (text !== null) this.history.remember({ id, author: device.account, text });
+  }
+
+  private encryptedChild(target: BinaryNode): Encrypted | undefined {
+    const enc = childNode(target, 'enc');
+    const ciphertext = contentBuffer(enc);
+    const type = enc?.attrs.type;
+    if (!ciphertext || (type !== 'pkmsg' && type !== 'msg')) return undefined;
+    return { type: type satisfies EncryptedType, ciphertext };
+  }
+
+  // ---- group IQs ----
+
+  private answerGroupQuery(device: LinkedDevice, node: BinaryNode): BinaryNode[] {
+    if (node.attrs.type === 'get' && childNode(node, 'participating')) {
+      const groups = this.groups.of(device.account).map((group) => groupNode(group.info()));
+      return [{ tag: 'groups', attrs: {}, content: groups }];
+    }
+    if (node.attrs.type === 'get' && childNode(node, 'query')) {
+      const group = this.groups.get(node.attrs.to ?? '');
+      if (!group) throw new IqError(404, 'item-not-found');
+      if (!group.has(device.account)) throw new IqError(403, 'forbidden');
+      return [groupNode(group.info())];
+    }
+    throw new IqError(501, 'feature-not-implemented');
+  }
+
+  // ---- lookups ----
+
+  private account(phoneNumber: string): Account {
+    const normalized = normalizePhoneNumber(phoneNumber);
+    const account = normalized ? this.core.accounts.byPhone(normalized) : undefined;
+    if (!account) throw notFound(`no account ${phoneNumber}`);
+    return account;
+  }
+
+  private recipient(to: string): Account {
+    if (!to.includes('@')) return this.account(to);
+    const account = this.core.findAccount(to);
+    if (!account) throw notFound(`no account ${to}`);
+    return account;
+  }
+
+  private group(jid: string): Group {
+    const group = this.groups.get(jid);
+    if (!group) throw notFound(`no group ${jid}`);
+    return group;
+  }
+
+  private quote(id: string, addressing: Addressing): QuotedMessage {
+    const quoted = this.history.find(id);
+    if (!quoted) throw notFound(`no message ${id} to quote`);
+    return { id, author: addressIn(quoted.author, addressing), text: quoted.text };
+  }
+
+  private holders(group: Group, sender: Account): Set<LinkedDevice> {
+    const key = `${group.jid}|${sender.phoneNumber}`;
+    let holders = this.senderKeyHolders.get(key);
+    if (!holders) {
+      holders = new Set();
+      this.senderKeyHolders.set(key, holders);
+    }
+    return holders;
+  }
+
+  private now(): number {
+    return Math.floor(this.core.clock.now() / 1000);
+  }
+
+  /** One messaging operation at a time: ratchets and sender-key holders change in the order stanzas are queued. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
