@@ -1,5 +1,6 @@
 // `npm run sim`: the simulator as a process, for the gateway and the console in development and demos.
 import pino from 'pino';
+import { keyPairFromPrivate, type KeyPair } from './core/crypto';
 import { startSim } from './index';
 
 function numberFromEnv(name: string): number | undefined {
@@ -10,19 +11,32 @@ function numberFromEnv(name: string): number | undefined {
   return value;
 }
 
+/** SIM_ROOT_KEY (base64 private key) keeps the certificate root stable across restarts, for clients that pin it. */
+function rootKeyFromEnv(): KeyPair | undefined {
+  const raw = process.env.SIM_ROOT_KEY;
+  if (!raw) return undefined;
+  const privateKey = Buffer.from(raw, 'base64');
+  if (privateKey.length !== 32) throw new Error('SIM_ROOT_KEY must be a base64 32-byte Curve25519 private key');
+  return keyPairFromPrivate(privateKey);
+}
+
 async function main(): Promise<void> {
   const logger = pino({ level: process.env.SIM_LOG_LEVEL ?? 'info' });
   const sim = await startSim({
     port: numberFromEnv('SIM_PORT') ?? 8090,
     host: process.env.SIM_HOST ?? '127.0.0.1',
     logger,
+    rootKey: rootKeyFromEnv(),
     qr: {
       firstQrMs: numberFromEnv('SIM_QR_FIRST_MS'),
       nextQrMs: numberFromEnv('SIM_QR_NEXT_MS'),
       qrCount: numberFromEnv('SIM_QR_COUNT'),
     },
   });
-  logger.info({ wsUrl: sim.wsUrl, controlUrl: `${sim.url}/control` }, 'WhatsApp simulator listening');
+  logger.info(
+    { wsUrl: sim.wsUrl, controlUrl: `${sim.url}/control`, rootPublicKey: sim.rootPublicKey.toString('base64') },
+    'WhatsApp simulator listening',
+  );
   process.stdout.write(`WhatsApp simulator: give the gateway WA_WS_URL=${sim.wsUrl}\n`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

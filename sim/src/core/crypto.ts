@@ -1,5 +1,14 @@
 // Curve25519 (X25519 agreement, XEdDSA signatures as Signal does them) and the symmetric primitives of the protocol.
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomInt } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  hkdfSync,
+  randomInt,
+} from 'node:crypto';
 import * as libsignal from 'libsignal';
 
 /** A Curve25519 key pair as Baileys stores it: 32-byte public key without Signal's 0x05 type prefix. */
@@ -42,6 +51,16 @@ export function signalPublicKey(publicKey: Uint8Array): Buffer {
 export function generateKeyPair(): KeyPair {
   const { pubKey, privKey } = curve.generateKeyPair();
   return { public: ownedCopy(pubKey.subarray(1)), private: ownedCopy(privKey) };
+}
+
+const X25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
+
+/** The key pair of a stored 32-byte private key (e.g. a root key kept across restarts). */
+export function keyPairFromPrivate(privateKey: Uint8Array): KeyPair {
+  if (privateKey.length !== 32) throw new Error('a Curve25519 private key is 32 bytes');
+  const key = createPrivateKey({ key: Buffer.concat([X25519_PKCS8_PREFIX, privateKey]), format: 'der', type: 'pkcs8' });
+  const spki = createPublicKey(key).export({ format: 'der', type: 'spki' });
+  return { public: ownedCopy(spki.subarray(spki.length - 32)), private: ownedCopy(privateKey) };
 }
 
 export function sharedKey(privateKey: Uint8Array, publicKey: Uint8Array): Buffer {
