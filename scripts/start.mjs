@@ -35,6 +35,14 @@ buildIfStale(
   [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
 );
 
+buildIfStale(
+  'console',
+  ['admin/src', 'admin/tsconfig.json', 'admin/tsconfig.app.json', 'angular.json', 'package-lock.json'],
+  'dist/.console-built',
+  process.execPath,
+  [path.join(root, 'node_modules/@angular/cli/bin/ng.js'), 'build'],
+);
+
 const server = spawn(process.execPath, [path.join(root, 'dist/server/src/main.js')], { cwd: root, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
