@@ -92,23 +92,35 @@ export class DeliveriesRepository {
 
   /** Commits the event, one pending delivery per webhook, and a job due at once for each, in one transaction. */
   async enqueue(event: WebhookEnvelope, webhookIds: string[]): Promise<void> {
-    if (webhookIds.length === 0) return;
-    const deliveries = webhookIds.map((webhookId) => ({ id: randomUUID(), webhookId, jobId: newJobId() }));
+    await this.enqueueAll([{ event, webhookIds }]);
+  }
+
+  /** Several events in one transaction (a burst committed at once). */
+  async enqueueAll(entries: { event: WebhookEnvelope; webhookIds: string[] }[]): Promise<void> {
+    const wanted = entries.filter((entry) => entry.webhookIds.length > 0);
+    if (wanted.length === 0) return;
+    const deliveries = wanted.flatMap(({ event, webhookIds }) =>
+      webhookIds.map((webhookId) => ({ id: randomUUID(), webhookId, eventId: event.id, jobId: newJobId() })),
+    );
     await this.dataSource.transaction(async (manager) => {
-      await manager.query(`INSERT INTO webhook_events (id, session_id, type, payload) VALUES ($1, $2, $3, $4)`, [
-        event.id,
-        event.sessionId,
-        event.type,
-        JSON.stringify(event),
-      ]);
+      await manager.query(
+        `INSERT INTO webhook_events (id, session_id, type, payload)
+         SELECT * FROM unnest($1::varchar[], $2::uuid[], $3::varchar[], $4::jsonb[])`,
+        [
+          wanted.map(({ event }) => event.id),
+          wanted.map(({ event }) => event.sessionId),
+          wanted.map(({ event }) => event.type),
+          wanted.map(({ event }) => JSON.stringify(event)),
+        ],
+      );
       await manager.query(
         `INSERT INTO webhook_deliveries (id, webhook_id, event_id, status, job_id, next_attempt_at)
-         SELECT id, webhook_id, $3, 'pending', job_id, now()
-           FROM unnest($1::uuid[], $2::uuid[], $4::uuid[]) AS d(id, webhook_id, job_id)`,
+         SELECT id, webhook_id, event_id, 'pending', job_id, now()
+           FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::uuid[]) AS d(id, webhook_id, event_id, job_id)`,
         [
           deliveries.map((delivery) => delivery.id),
           deliveries.map((delivery) => delivery.webhookId),
-          event.id,
+          deliveries.map((delivery) => delivery.eventId),
           deliveries.map((delivery) => delivery.jobId),
         ],
       );
