@@ -93,6 +93,48 @@ describe('forced disconnects', () => {
     expect(client.socket).not.toBe(original);
   });
 
+  it('unlinks the device when the client logs out', async () => {
+    const client = await linkedClient();
+    const closed = client.waitForClose();
+    await client.socket?.logout();
+    expect((await closed).statusCode).toBe(baileys.DisconnectReason.loggedOut);
+    expect(sim.devices(client.phoneNumber)).toEqual([]);
+  });
+
+  it('queues stanzas for a device that is away and delivers them, marked offline, before <ib><offline/>', async () => {
+    const client = await linkedClient();
+    const loggedIn: string[] = [];
+    sim.core.onDeviceLogin((device) => {
+      if (device.jid === client.deviceJid) loggedIn.push(device.jid);
+    });
+    const closed = client.waitForClose();
+    sim.disconnect(client.phoneNumber, 'drop');
+    await closed;
+    const notification = (id: string) => ({
+      tag: 'notification',
+      attrs: { from: 's.whatsapp.net', type: 'sim-test', id },
+    });
+    expect([
+      sim.core.sendNode(client.deviceJid, notification('n1')),
+      sim.core.sendNode(client.deviceJid, notification('n2')),
+    ]).toEqual(['queued', 'queued']);
+
+    const socket = await client.connect();
+    const arrived: { id: string; offline: string | undefined; beforeOfflineMarker: boolean }[] = [];
+    let offlineMarker = false;
+    socket.ws.on('CB:ib,,offline', () => (offlineMarker = true));
+    socket.ws.on('CB:notification,type:sim-test', (node: { attrs: Record<string, string> }) =>
+      arrived.push({ id: node.attrs.id, offline: node.attrs.offline, beforeOfflineMarker: !offlineMarker }),
+    );
+    await client.waitForPendingNotifications();
+    expect(loggedIn).toEqual([client.deviceJid]);
+    expect(arrived).toEqual([
+      { id: 'n1', offline: '1', beforeOfflineMarker: true },
+      { id: 'n2', offline: '1', beforeOfflineMarker: true },
+    ]);
+    expect(sim.core.sendNode(client.deviceJid, notification('n3'))).toBe('sent');
+  });
+
   it('answers 404 for the account of a phone number the sim does not know', () => {
     expect(() => sim.disconnect('15559999999', 503)).toThrow(expect.objectContaining({ statusCode: 404 }));
   });
