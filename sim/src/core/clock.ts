@@ -1,6 +1,7 @@
 // Timers the sim owns: every one it starts is cleared on stop(), so a stopped sim leaves nothing scheduled.
 export class Clock {
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly sleepers = new Set<(error: Error) => void>();
 
   now(): number {
     return Date.now();
@@ -21,13 +22,21 @@ export class Clock {
     this.timers.delete(timer);
   }
 
-  /** Resolves after `ms`, or never if the clock is stopped first (callers are then being torn down anyway). */
+  /** Resolves after `ms`; rejects if the clock is stopped first, so no caller waits forever on a stopped sim. */
   sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => this.setTimeout(resolve, ms));
+    return new Promise((resolve, reject) => {
+      this.sleepers.add(reject);
+      this.setTimeout(() => {
+        this.sleepers.delete(reject);
+        resolve();
+      }, ms);
+    });
   }
 
   stop(): void {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    for (const reject of this.sleepers) reject(new Error('the simulator stopped'));
+    this.sleepers.clear();
   }
 }

@@ -31,9 +31,13 @@ export class SessionGateway {
     }
     this.core.attach(device, connection);
     void connection.sendNode(this.success(device));
+    this.core.logger.info({ device: device.jid, connection: connection.id }, 'device logged in');
     return {
       onNode: (node) => this.onDeviceNode(device, connection, node),
-      onClose: () => this.core.detach(device, connection),
+      onClose: () => {
+        this.core.detach(device, connection);
+        this.core.logger.info({ device: device.jid, connection: connection.id }, 'device disconnected');
+      },
     };
   }
 
