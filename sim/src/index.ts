@@ -16,7 +16,6 @@ import { parsePhoneNumber } from './control/validation';
 import type { KeyPair } from './core/crypto';
 import { SimCore } from './core/sim-core';
 import { loadWaLibrary } from './core/wa-library';
-import { simFeatures } from './features';
 import {
   parseCreateGroup,
   parseSendMessage,
@@ -102,7 +101,6 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
   registerServerIqs(core);
   registerControlRoutes(core, control);
   const messaging = registerMessaging(core);
-  for (const install of simFeatures) await install(core);
 
   const server = new SimServer(
     core,

@@ -31,8 +31,8 @@
  *                                 handler throws ControlError (control/control-error.ts) for 4xx answers.
  *   core.nextStanzaId()           a fresh id for a stanza the sim originates.
  *
- * A feature installs itself by adding `(core) => void` to `simFeatures` in sim/src/features.ts; startSim() runs
- * them before it listens. Every control route is also callable in process as `handle.control(method, path, body)`.
+ * Features are wired in startSim() (sim/src/index.ts), before it listens, as messaging is (registerMessaging).
+ * Every control route is also callable in process as `handle.control(method, path, body)`.
  * Tests create Baileys clients with sim/test/support/baileys-client.ts (createLinkedClient, createTestClient).
  */
 import type { Logger } from 'pino';
