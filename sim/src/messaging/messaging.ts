@@ -48,8 +48,14 @@ export interface CreateGroupRequest {
   addressingMode: Addressing;
 }
 
-const addressesOf = (party: Account | LinkedDevice): Addresses =>
-  'lidJid' in party ? { pn: party.jid, lid: party.lidJid } : { pn: party.jid, lid: party.lid };
+const addressesOf = (account: Account): Addresses => ({ pn: account.jid, lid: account.lid });
+
+/**
+ * A linked device as the sender of a relayed message: device-qualified in the chat's addressing (sessions are per
+ * device), its account's other id as the alternate, which WhatsApp sends without a device part.
+ */
+const deviceAddresses = (device: LinkedDevice, addressing: Addressing): Addresses =>
+  addressing === 'lid' ? { pn: device.account.jid, lid: device.lidJid } : { pn: device.jid, lid: device.account.lid };
 
 const addressIn = (account: Account, addressing: Addressing): string =>
   addressing === 'lid' ? account.lid : account.jid;
@@ -237,7 +243,7 @@ export class Messaging {
       id,
       t: this.now(),
       pushName: device.account.pushName,
-      sender: addressesOf(device),
+      sender: deviceAddresses(device, addressing),
       addressing,
       deviceIdentity: childNode(node, 'device-identity'),
     };
@@ -297,7 +303,7 @@ export class Messaging {
       t: this.now(),
       pushName: device.account.pushName,
       groupJid: group.jid,
-      sender: addressesOf(device),
+      sender: deviceAddresses(device, group.addressing),
       addressing: group.addressing,
       deviceIdentity: childNode(node, 'device-identity'),
     };

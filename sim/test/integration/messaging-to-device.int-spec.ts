@@ -1,4 +1,5 @@
 // Sim accounts (simulated phones) message a real Baileys client: 1:1 and group, by PN and by LID.
+import type { GroupMetadata } from '@whiskeysockets/baileys';
 import { startSim, type CreatedAccount, type SimHandle } from '../../src/index';
 import { loadWaLibrary } from '../../src/core/wa-library';
 import { createLinkedClient, type TestClient } from '../support/baileys-client';
@@ -110,6 +111,22 @@ describe('messages from sim accounts to a linked Baileys client', () => {
     expect(message.message?.extendedTextMessage?.contextInfo?.mentionedJid).toEqual([bob.jid]);
   });
 
+  it("announces a new group to the members' devices and lists it among the groups they participate in", async () => {
+    const announced: GroupMetadata[] = [];
+    socketOf(client).ev.on('groups.upsert', (groups) => announced.push(...groups));
+
+    const { jid } = await sim.createGroup({
+      subject: 'Announced',
+      participants: [alice.phoneNumber, bob.phoneNumber],
+      addressingMode: 'lid',
+    });
+
+    const upsert = await eventually(() => announced.find((group) => group.id === jid), 'groups.upsert');
+    expect(upsert).toMatchObject({ subject: 'Announced', addressingMode: 'lid', owner: alice.lid, ownerPn: alice.jid });
+    const participating = await socketOf(client).groupFetchAllParticipating();
+    expect(participating[jid]).toMatchObject({ subject: 'Announced', size: 2 });
+  });
+
   it('answers group metadata in the group addressing mode, with the other id of every member', async () => {
     const { jid: lidGroup } = await sim.createGroup({
       subject: 'Metadata',
@@ -139,6 +156,14 @@ describe('messages from sim accounts to a linked Baileys client', () => {
       participant: alice.jid,
       quotedMessage: { conversation: 'lunch?' },
     });
+  });
+
+  it("shows what the account's own phone sent as fromMe on its linked device", async () => {
+    const { id } = await sim.sendMessage(bob.phoneNumber, { to: alice.phoneNumber, text: 'typed on my phone' });
+
+    const { message } = await received.byId(id);
+    expect(message.key).toMatchObject({ remoteJid: alice.jid, remoteJidAlt: alice.lid, fromMe: true });
+    expect(message.message?.conversation).toBe('typed on my phone');
   });
 
   it('queues messages while the client is away and delivers them as append before the offline marker', async () => {
