@@ -1,5 +1,5 @@
 // The Baileys engine behind WhatsAppProvider: one socket per session, auth state in Postgres, events normalised.
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { BinaryNode, ConnectionState, WAMessage, WASocket, WAVersion } from '@whiskeysockets/baileys';
 import { PinoLogger } from 'nestjs-pino';
 import type { Logger as PinoInstance } from 'pino';
@@ -78,7 +78,7 @@ function statusCodeOf(error: unknown): number | undefined {
 }
 
 @Injectable()
-export class BaileysProvider extends WhatsAppProvider implements OnApplicationShutdown {
+export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('WhatsApp');
   private readonly baileysLogger: PinoInstance;
   private readonly connections = new Map<string, Connection>();
@@ -92,6 +92,11 @@ export class BaileysProvider extends WhatsAppProvider implements OnApplicationSh
   ) {
     super();
     this.baileysLogger = pino.logger.child({ context: 'Baileys' }, { level: config.whatsapp.logLevel });
+  }
+
+  /** Loads Baileys at boot rather than on the first connect: a broken install fails the start, not a session. */
+  async onModuleInit(): Promise<void> {
+    await loadBaileys();
   }
 
   async connect(sessionId: string, listener: ConnectionListener): Promise<void> {
