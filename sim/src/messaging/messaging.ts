@@ -64,7 +64,7 @@ const addressIn = (account: Account, addressing: Addressing): string =>
 const newMessageId = (): string => `3A${randomBytes(9).toString('hex').toUpperCase()}`;
 
 export class Messaging {
-  readonly groups = new GroupDirectory();
+  private readonly groups = new GroupDirectory();
   private readonly history = new History();
   private readonly phones: Phones;
   private readonly logger: Logger;
@@ -91,15 +91,17 @@ export class Messaging {
       for (const member of group.members) {
         for (const device of member.devices.values()) this.core.sendNode(device, notification);
       }
-      return Promise.resolve();
     });
     return { jid: group.jid };
   }
 
   async sendMessage(phoneNumber: string, request: SendMessageRequest): Promise<{ id: string }> {
     const sender = this.account(phoneNumber);
-    const group = decodeJid(request.to)?.server === GROUP_SERVER ? this.group(request.to) : undefined;
-    const recipient = group ? undefined : this.recipient(request.to);
+    const destination: { group: Group } | { recipient: Account } =
+      decodeJid(request.to)?.server === GROUP_SERVER
+        ? { group: this.group(request.to) }
+        : { recipient: this.recipient(request.to) };
+    const group = 'group' in destination ? destination.group : undefined;
     if (group && !group.has(sender)) throw new ControlError(403, `${sender.phoneNumber} is not in ${group.jid}`);
     const addressing = group?.addressing ?? request.senderAddressing ?? 'pn';
     const mentionBy = request.mentionBy ?? addressing;
@@ -109,8 +111,8 @@ export class Messaging {
 
     return this.exclusive(async () => {
       const id = newMessageId();
-      if (group) await this.sendToGroup(sender, group, id, message);
-      else if (recipient) await this.sendDirect(sender, recipient, addressing, id, message);
+      if ('group' in destination) await this.sendToGroup(sender, destination.group, id, message);
+      else await this.sendDirect(sender, destination.recipient, addressing, id, message);
       this.history.remember({ id, author: sender, text: request.text });
       return { id };
     });
@@ -428,7 +430,7 @@ export class Messaging {
   }
 
   /** One messaging operation at a time: ratchets and sender-key holders change in the order stanzas are queued. */
-  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+  private exclusive<T>(work: () => T | Promise<T>): Promise<T> {
     const run = this.queue.then(work);
     this.queue = run.catch(() => undefined);
     return run;
