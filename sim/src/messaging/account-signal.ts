@@ -1,9 +1,9 @@
 // The Signal side of one simulated phone (device 0 of a sim account): its keys, its pairwise sessions with linked
 // devices and its group sender keys. Baileys' own libsignal repository does the cryptography.
-import type { ILogger } from '@whiskeysockets/baileys/lib/Utils/logger.js' with { 'resolution-mode': 'import' };
 import type { KeyPair, SignalCreds, SignedKeyPair, proto } from '@whiskeysockets/baileys' with {
   'resolution-mode': 'import',
 };
+import type { Logger } from 'pino';
 import type { WaLibrary } from '../core/wa-library';
 import { MemoryKeyStore } from './key-store';
 
@@ -41,7 +41,7 @@ export class AccountSignal {
     private readonly repository: SignalRepository,
   ) {}
 
-  static create(lib: WaLibrary, identity: PhoneIdentity, logger: ILogger): AccountSignal {
+  static create(lib: WaLibrary, identity: PhoneIdentity, logger: Logger): AccountSignal {
     const creds: SignalCreds = {
       signedIdentityKey: identity.identityKey,
       signedPreKey: identity.signedPreKey,
