@@ -136,49 +136,66 @@ export class DeliveriesRepository {
     });
   }
 
-  async loadAttempt(deliveryId: string): Promise<AttemptContext | null> {
+  /** What the attempts of these deliveries need, in one query; deliveries that are gone are missing from the map. */
+  async loadAttempts(deliveryIds: string[]): Promise<Map<string, AttemptContext>> {
     const rows: AttemptRow[] = await this.dataSource.query(
       `SELECT d.id AS delivery_id, d.attempt_count, d.job_id, w.id AS webhook_id, w.session_id, w.url, w.enabled,
               w.secret, w.previous_secret, w.previous_secret_expires_at, e.payload
          FROM webhook_deliveries d
          JOIN webhooks w ON w.id = d.webhook_id
          JOIN webhook_events e ON e.id = d.event_id
-        WHERE d.id = $1`,
-      [deliveryId],
+        WHERE d.id = ANY($1::uuid[])`,
+      [deliveryIds],
     );
-    const row = rows[0];
-    if (!row) return null;
-    return {
-      deliveryId: row.delivery_id,
-      attemptCount: row.attempt_count,
-      jobId: row.job_id,
-      webhookId: row.webhook_id,
-      sessionId: row.session_id,
-      url: row.url,
-      enabled: row.enabled,
-      secret: row.secret,
-      previousSecret: row.previous_secret,
-      previousSecretExpiresAt: row.previous_secret_expires_at,
-      event: row.payload,
-    };
+    return new Map(
+      rows.map((row) => [
+        row.delivery_id,
+        {
+          deliveryId: row.delivery_id,
+          attemptCount: row.attempt_count,
+          jobId: row.job_id,
+          webhookId: row.webhook_id,
+          sessionId: row.session_id,
+          url: row.url,
+          enabled: row.enabled,
+          secret: row.secret,
+          previousSecret: row.previous_secret,
+          previousSecretExpiresAt: row.previous_secret_expires_at,
+          event: row.payload,
+        },
+      ]),
+    );
   }
 
   /**
-   * Records a 2xx attempt and marks the delivery delivered, in one statement (the hot path). A redelivery queued in
-   * the meantime keeps its job: it was asked for explicitly.
+   * Records 2xx attempts and marks their deliveries delivered, all in one statement (the hot path). A redelivery
+   * queued in the meantime keeps its job: it was asked for explicitly. One entry per delivery.
    */
-  async recordDelivered(deliveryId: string, jobId: string, attempt: AttemptRecord): Promise<void> {
+  async recordDelivered(entries: { deliveryId: string; jobId: string; attempt: AttemptRecord }[]): Promise<void> {
+    if (entries.length === 0) return;
     await this.dataSource.query(
-      `WITH delivery AS (
-         UPDATE webhook_deliveries
-            SET status = 'delivered', attempt_count = attempt_count + 1, last_attempt_at = $3,
-                next_attempt_at = CASE WHEN job_id = $2 THEN NULL ELSE next_attempt_at END,
-                job_id = CASE WHEN job_id = $2 THEN NULL ELSE job_id END
-          WHERE id = $1
-          RETURNING attempt_count)
+      `WITH outcome AS (
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::int[], $5::int[], $6::text[])
+             AS o(delivery_id, job_id, at, status_code, duration_ms, response_body)
+       ), delivery AS (
+         UPDATE webhook_deliveries d
+            SET status = 'delivered', attempt_count = d.attempt_count + 1, last_attempt_at = o.at,
+                next_attempt_at = CASE WHEN d.job_id = o.job_id THEN NULL ELSE d.next_attempt_at END,
+                job_id = CASE WHEN d.job_id = o.job_id THEN NULL ELSE d.job_id END
+           FROM outcome o
+          WHERE d.id = o.delivery_id
+          RETURNING d.id, d.attempt_count)
        INSERT INTO webhook_attempts (delivery_id, attempt, status_code, duration_ms, error, response_body, at)
-       SELECT $1, attempt_count, $4, $5, $6, $7, $3 FROM delivery`,
-      [deliveryId, jobId, attempt.at, attempt.statusCode, attempt.durationMs, attempt.error, attempt.responseBody],
+       SELECT d.id, d.attempt_count, o.status_code, o.duration_ms, NULL, o.response_body, o.at
+         FROM delivery d JOIN outcome o ON o.delivery_id = d.id`,
+      [
+        entries.map((entry) => entry.deliveryId),
+        entries.map((entry) => entry.jobId),
+        entries.map((entry) => entry.attempt.at),
+        entries.map((entry) => entry.attempt.statusCode),
+        entries.map((entry) => entry.attempt.durationMs),
+        entries.map((entry) => entry.attempt.responseBody),
+      ],
     );
   }
 

@@ -59,10 +59,10 @@ function harness(state: AttemptContext | null, response: WebhookResponse) {
   const requests: WebhookRequest[] = [];
   const replies: BotReply[] = [];
   const deliveries = {
-    loadAttempt: async () => state,
-    recordDelivered: async (_id: string, _job: string, record: AttemptRecord) => {
+    loadAttempts: async () => new Map(state ? [[state.deliveryId, state]] : []),
+    recordDelivered: async (entries: { attempt: AttemptRecord }[]) => {
       calls.push('delivered');
-      delivered.push(record);
+      delivered.push(...entries.map((entry) => entry.attempt));
     },
     recordFailed: async (_id: string, _job: string, record: AttemptRecord, after: AfterFailure) => {
       calls.push('failed');
@@ -91,10 +91,16 @@ function harness(state: AttemptContext | null, response: WebhookResponse) {
 
 const job = { id: 'job-1', deliveryId: 'delivery-1', webhookId: 'webhook-1' };
 
+/** The worker's sequence for one job: prepare, send, finish. */
+async function attempt(service: DeliveryService): Promise<void> {
+  const { ready } = await service.prepare([job]);
+  for (const prepared of ready) await service.finish(await service.send(prepared));
+}
+
 describe('DeliveryService', () => {
   it('marks a delivery delivered on a 2xx and logs the first 1 KB of the answer', async () => {
     const { service, delivered, failed } = harness(context(), answer(204, { body: 'x'.repeat(5000) }));
-    await service.attempt(job);
+    await attempt(service);
     expect(failed).toEqual([]);
     expect(delivered).toHaveLength(1);
     expect(delivered[0]).toMatchObject({ statusCode: 204, error: null, durationMs: 3 });
@@ -103,7 +109,7 @@ describe('DeliveryService', () => {
 
   it('signs the exact body so the standardwebhooks library verifies it, with the event id as webhook-id', async () => {
     const { service, requests } = harness(context(), answer(200));
-    await service.attempt(job);
+    await attempt(service);
     const [request] = requests;
     expect(request.headers['webhook-id']).toBe('evt_1');
     expect(new Webhook(secret).verify(request.body, request.headers)).toMatchObject({ id: 'evt_1', version: 1 });
@@ -113,18 +119,18 @@ describe('DeliveryService', () => {
     const previous = generateSecret();
     const inGrace = context({ previousSecret: previous, previousSecretExpiresAt: new Date(Date.now() + 60_000) });
     const { service, requests } = harness(inGrace, answer(200));
-    await service.attempt(job);
+    await attempt(service);
     expect(() => new Webhook(previous).verify(requests[0].body, requests[0].headers)).not.toThrow();
 
     const expired = context({ previousSecret: previous, previousSecretExpiresAt: new Date(Date.now() - 1) });
     const late = harness(expired, answer(200));
-    await late.service.attempt(job);
+    await attempt(late.service);
     expect(() => new Webhook(previous).verify(late.requests[0].body, late.requests[0].headers)).toThrow();
   });
 
   it('schedules a retry on a 5xx following the schedule', async () => {
     const { service, failed } = harness(context({ attemptCount: 1 }), answer(503));
-    await service.attempt(job);
+    await attempt(service);
     expect(failed[0].record).toMatchObject({ statusCode: 503, error: 'HTTP 503' });
     const after = failed[0].after as { retryInMs: number };
     expect(after.retryInMs).toBeGreaterThanOrEqual(270_000);
@@ -133,56 +139,56 @@ describe('DeliveryService', () => {
 
   it('honours Retry-After when it asks for more time than the schedule', async () => {
     const { service, failed } = harness(context(), answer(429, { retryAfter: '120' }));
-    await service.attempt(job);
+    await attempt(service);
     expect(failed[0].after).toEqual({ retryInMs: 120_000 });
   });
 
   it('fails the delivery after the last scheduled attempt', async () => {
     const { service, failed } = harness(context({ attemptCount: 2 }), answer(500));
-    await service.attempt(job);
+    await attempt(service);
     expect(failed[0].after).toEqual({ failed: true });
   });
 
   it('retries a connection error, recording it without a status code', async () => {
     const { service, failed } = harness(context(), answer(null, { error: 'connect ECONNREFUSED 127.0.0.1:9999' }));
-    await service.attempt(job);
+    await attempt(service);
     expect(failed[0].record).toMatchObject({ statusCode: null, error: 'connect ECONNREFUSED 127.0.0.1:9999' });
     expect(failed[0].after).toHaveProperty('retryInMs');
   });
 
   it('does not follow a redirect and says so', async () => {
     const { service, failed } = harness(context(), answer(302));
-    await service.attempt(job);
+    await attempt(service);
     expect(failed[0].record.error).toBe('HTTP 302: redirects are not followed');
   });
 
   it('disables the subscription when the receiver answers 410 Gone', async () => {
     const { service, failed } = harness(context(), answer(410));
-    await service.attempt(job);
+    await attempt(service);
     expect(failed[0].after).toEqual({ failed: true, disableWebhook: 'The receiver answered 410 Gone' });
   });
 
   it('skips a job that no longer owns its delivery, and a delivery that is gone', async () => {
     const superseded = harness(context({ jobId: 'job-2' }), answer(200));
-    await superseded.service.attempt(job);
+    await attempt(superseded.service);
     expect(superseded.requests).toEqual([]);
     expect(superseded.calls).toEqual([]);
 
     const gone = harness(null, answer(200));
-    await gone.service.attempt(job);
+    await attempt(gone.service);
     expect(gone.calls).toEqual([]);
   });
 
   it('ends the delivery without an attempt when its webhook was disabled meanwhile', async () => {
     const { service, calls, requests } = harness(context({ enabled: false }), answer(200));
-    await service.attempt(job);
+    await attempt(service);
     expect(requests).toEqual([]);
     expect(calls).toEqual(['failWithoutAttempt']);
   });
 
   it('queues a bot reply quoting the message before marking the delivery delivered', async () => {
     const { service, calls, replies } = harness(context(), answer(200, { body: '{"reply":{"text":"pong"}}' }));
-    await service.attempt(job);
+    await attempt(service);
     expect(calls).toEqual(['reply', 'delivered']);
     expect(replies[0]).toEqual({
       sessionId: 'session-1',
@@ -197,7 +203,7 @@ describe('DeliveryService', () => {
     const own = context();
     own.event = { ...own.event, data: { ...message, fromMe: true } };
     const { service, replies } = harness(own, answer(200, { body: '{"reply":{"text":"pong"}}' }));
-    await service.attempt(job);
+    await attempt(service);
     expect(replies).toEqual([]);
   });
 

@@ -58,11 +58,39 @@ function describe(response: WebhookResponse): string | null {
   return isSuccess(response.statusCode) ? null : `HTTP ${code}`;
 }
 
+/** An attempt ready to go: its job still owns the delivery and the webhook is enabled. */
+export interface PreparedAttempt {
+  job: DeliveryJob;
+  context: AttemptContext;
+}
+
+export interface SentAttempt extends PreparedAttempt {
+  at: Date;
+  response: WebhookResponse;
+}
+
+/** 2xx outcomes are written together: one statement for every success within this window (or batch size). */
+const DELIVERED_BATCH_MS = 5;
+const DELIVERED_BATCH_SIZE = 100;
+
+interface PendingDelivered {
+  deliveryId: string;
+  jobId: string;
+  attempt: AttemptRecord;
+  settle: { resolve: () => void; reject: (error: unknown) => void };
+}
+
+/**
+ * An attempt in three steps, so the worker holds a receiver's concurrency slot only for the HTTP request: prepare
+ * (read, in batches), send (sign and POST), finish (record the outcome and what follows).
+ */
 @Injectable()
 export class DeliveryService {
   private readonly logger = new Logger(DeliveryService.name);
   private readonly attempts: Counter<'outcome'>;
   private readonly duration: Histogram;
+  private delivered: PendingDelivered[] = [];
+  private deliveredTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly deliveries: DeliveriesRepository,
@@ -85,20 +113,42 @@ export class DeliveryService {
     });
   }
 
-  /** Runs the attempt a job stands for; resolves once its outcome is recorded, so the job can be completed. */
-  async attempt(job: DeliveryJob): Promise<void> {
-    const context = await this.deliveries.loadAttempt(job.deliveryId);
-    // Gone (webhook or session deleted), or superseded by a redelivery or a deferral: nothing to do.
-    if (!context || context.jobId !== job.id) return;
-    if (!context.enabled) {
-      await this.deliveries.failWithoutAttempt(context.deliveryId, job.id);
-      return;
+  /**
+   * Reads what the jobs' attempts need. Jobs with nothing to do are settled here and returned as finished: their
+   * delivery is gone (webhook or session deleted), superseded (a redelivery, a deferral), or its webhook disabled.
+   */
+  async prepare(jobs: DeliveryJob[]): Promise<{ ready: PreparedAttempt[]; finished: DeliveryJob[] }> {
+    const contexts = await this.deliveries.loadAttempts(jobs.map((job) => job.deliveryId));
+    const ready: PreparedAttempt[] = [];
+    const finished: DeliveryJob[] = [];
+    for (const job of jobs) {
+      const context = contexts.get(job.deliveryId);
+      if (!context || context.jobId !== job.id) {
+        finished.push(job);
+      } else if (!context.enabled) {
+        await this.deliveries.failWithoutAttempt(context.deliveryId, job.id);
+        finished.push(job);
+      } else {
+        ready.push({ job, context });
+      }
     }
+    return { ready, finished };
+  }
+
+  /** Signs the event at the moment it leaves and POSTs it; never rejects (a failure is an answer with an error). */
+  async send(attempt: PreparedAttempt): Promise<SentAttempt> {
+    const { context } = attempt;
     const at = new Date();
     const body = JSON.stringify(context.event);
     const headers = { ...signWebhook(signingSecrets(context, at), context.event.id, at, body) };
     const response = await this.http.post({ url: context.url, headers, body });
     this.duration.observe(response.durationMs / 1000);
+    return { ...attempt, at, response };
+  }
+
+  /** Records what the answer means: delivered (after queueing any bot reply), a retry, failed, or the webhook gone. */
+  async finish(sent: SentAttempt): Promise<void> {
+    const { job, context, response, at } = sent;
     const record: AttemptRecord = {
       statusCode: response.statusCode,
       durationMs: response.durationMs,
@@ -110,7 +160,7 @@ export class DeliveryService {
       // Queued before the delivery is marked delivered: a crash in between redelivers, and the reply's
       // idempotency key keeps it single.
       await this.queueBotReply(context, response.body);
-      await this.deliveries.recordDelivered(context.deliveryId, job.id, record);
+      await this.recordDelivered(context.deliveryId, job.id, record);
       this.attempts.inc({ outcome: 'delivered' });
       return;
     }
@@ -129,6 +179,31 @@ export class DeliveryService {
         `Webhook disabled: ${context.webhookId} (the receiver answered 410 Gone)`,
       );
     }
+  }
+
+  private recordDelivered(deliveryId: string, jobId: string, attempt: AttemptRecord): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.delivered.push({ deliveryId, jobId, attempt, settle: { resolve, reject } });
+      if (this.delivered.length >= DELIVERED_BATCH_SIZE) this.flushDelivered();
+      else this.deliveredTimer ??= setTimeout(() => this.flushDelivered(), DELIVERED_BATCH_MS);
+    });
+  }
+
+  private flushDelivered(): void {
+    clearTimeout(this.deliveredTimer);
+    this.deliveredTimer = undefined;
+    // One row per delivery per statement: a duplicate (two jobs racing on one delivery) goes in the next batch.
+    const batch: PendingDelivered[] = [];
+    const later: PendingDelivered[] = [];
+    for (const entry of this.delivered) {
+      (batch.some((taken) => taken.deliveryId === entry.deliveryId) ? later : batch).push(entry);
+    }
+    this.delivered = later;
+    if (later.length > 0) this.deliveredTimer = setTimeout(() => this.flushDelivered(), DELIVERED_BATCH_MS);
+    this.deliveries.recordDelivered(batch).then(
+      () => batch.forEach((entry) => entry.settle.resolve()),
+      (error: unknown) => batch.forEach((entry) => entry.settle.reject(error)),
+    );
   }
 
   private afterFailure(context: AttemptContext, response: WebhookResponse, at: Date): AfterFailure {
