@@ -200,11 +200,11 @@ describe('webhooks for incoming messages, against the simulator', () => {
     expect(statuses).toEqual(expect.arrayContaining(['stopped', 'connected']));
   });
 
-  it('keeps a delivery log with every attempt and redelivers with the same event id', async () => {
-    let failedOnce = false;
-    receiver.answer(() => {
-      if (failedOnce) return { status: 200, body: 'thanks' };
-      failedOnce = true;
+  it('delivers after 4 attempts to a receiver failing 3 times, logs each attempt, and redelivers with the same event id', async () => {
+    let failures = 0;
+    receiver.answer((request) => {
+      if (!request.body.includes('"log me"') || failures === 3) return { status: 200, body: 'thanks' };
+      failures += 1;
       return { status: 503, body: 'busy' };
     });
     await wago.sim.sendMessage(ANA.phoneNumber, { to: bot.phoneNumber, text: 'log me' });
@@ -223,11 +223,15 @@ describe('webhooks for incoming messages, against the simulator', () => {
       'GET',
       `/deliveries/${item.id}`,
     );
-    expect(detail.body).toMatchObject({ eventType: 'message.received', status: 'delivered', attemptCount: 2 });
+    expect(detail.body).toMatchObject({ eventType: 'message.received', status: 'delivered', attemptCount: 4 });
     expect(detail.body.attempts).toMatchObject([
       { attempt: 1, statusCode: 503, error: 'HTTP 503', responseBody: 'busy' },
-      { attempt: 2, statusCode: 200, error: null, responseBody: 'thanks' },
+      { attempt: 2, statusCode: 503, error: 'HTTP 503', responseBody: 'busy' },
+      { attempt: 3, statusCode: 503, error: 'HTTP 503', responseBody: 'busy' },
+      { attempt: 4, statusCode: 200, error: null, responseBody: 'thanks' },
     ]);
+    const attemptsOfEvent = receiver.requests.filter((request) => request.headers['webhook-id'] === event.id);
+    expect(attemptsOfEvent).toHaveLength(4);
     const before = receiver.requests.length;
     const redelivered = await call('POST', `/deliveries/${item.id}/redeliver`);
     expect(redelivered.status).toBe(202);
