@@ -2,6 +2,7 @@
 // are pruned.
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../core/config/app-config';
+import { PeriodicTask, startPeriodic } from '../core/periodic-task';
 import { OutgoingMessagesRepository } from './outgoing-messages.repository';
 
 const PRUNE_INTERVAL_MS = 60 * 60_000;
@@ -10,8 +11,7 @@ const FIRST_PRUNE_DELAY_MS = 60_000;
 @Injectable()
 export class MessageRetention implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(MessageRetention.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private pruning: PeriodicTask | undefined;
 
   constructor(
     private readonly messages: OutgoingMessagesRepository,
@@ -19,20 +19,17 @@ export class MessageRetention implements OnApplicationBootstrap, BeforeApplicati
   ) {}
 
   onApplicationBootstrap(): void {
-    const schedule = (delay: number): void => {
-      this.timer = setTimeout(() => {
-        this.running = this.prune().finally(() => schedule(PRUNE_INTERVAL_MS));
-      }, delay);
-    };
-    schedule(FIRST_PRUNE_DELAY_MS);
+    this.pruning = startPeriodic(() => this.prune(), {
+      firstDelayMs: FIRST_PRUNE_DELAY_MS,
+      intervalMs: PRUNE_INTERVAL_MS,
+    });
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    clearTimeout(this.timer);
-    await this.running;
-    clearTimeout(this.timer);
+    await this.pruning?.stop();
   }
 
+  /** Idempotent, so several nodes pruning at once only repeat each other's work. */
   async prune(): Promise<void> {
     try {
       const before = new Date(Date.now() - this.config.messaging.retentionSeconds * 1000);

@@ -9,6 +9,7 @@ import { WhatsAppProvider } from '../whatsapp/whatsapp.provider';
 import { OutgoingMessageEntity } from './outgoing-message.entity';
 import { OutgoingMessagesRepository } from './outgoing-messages.repository';
 import { newMessageId, parseMentions, parseRecipient } from './recipient';
+import { IdempotencyKeyReusedError, SendFailedError, UnknownRecipientError } from './messages.errors';
 import { SendQueue } from './send-queue';
 
 export interface SendRequest {
@@ -32,19 +33,6 @@ export interface BotReply {
   quoted: { messageId: string; sender: string | null };
   /** Makes a redelivered event reply once. */
   idempotencyKey: string;
-}
-
-export class UnknownRecipientError extends DomainError {
-  readonly status = 422;
-}
-
-export class IdempotencyKeyReusedError extends DomainError {
-  readonly status = 422;
-}
-
-/** WhatsApp refused or failed the send: the gateway's upstream said no. */
-export class SendFailedError extends DomainError {
-  readonly status = 502;
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;

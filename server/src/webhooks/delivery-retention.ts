@@ -1,6 +1,7 @@
 // Keeps the delivery log bounded: delivered deliveries older than WEBHOOK_RETENTION are pruned (failed ones stay).
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../core/config/app-config';
+import { PeriodicTask, startPeriodic } from '../core/periodic-task';
 import { DeliveriesRepository } from './deliveries.repository';
 
 const PRUNE_INTERVAL_MS = 60 * 60_000;
@@ -9,8 +10,7 @@ const FIRST_PRUNE_DELAY_MS = 60_000;
 @Injectable()
 export class DeliveryRetention implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(DeliveryRetention.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private pruning: PeriodicTask | undefined;
 
   constructor(
     private readonly deliveries: DeliveriesRepository,
@@ -18,18 +18,14 @@ export class DeliveryRetention implements OnApplicationBootstrap, BeforeApplicat
   ) {}
 
   onApplicationBootstrap(): void {
-    const schedule = (delay: number): void => {
-      this.timer = setTimeout(() => {
-        this.running = this.prune().finally(() => schedule(PRUNE_INTERVAL_MS));
-      }, delay);
-    };
-    schedule(FIRST_PRUNE_DELAY_MS);
+    this.pruning = startPeriodic(() => this.prune(), {
+      firstDelayMs: FIRST_PRUNE_DELAY_MS,
+      intervalMs: PRUNE_INTERVAL_MS,
+    });
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    clearTimeout(this.timer);
-    await this.running;
-    clearTimeout(this.timer);
+    await this.pruning?.stop();
   }
 
   /** Idempotent, so several nodes pruning at once only repeat each other's work. */
