@@ -21,6 +21,8 @@ export class SessionLeaseRepository implements OnApplicationShutdown {
   private client: Client | undefined;
   private connecting: Promise<Client> | undefined;
   private readonly lostListeners = new Set<() => void>();
+  /** Leases this process holds: taking one twice must not stack Postgres' re-entrant lock. */
+  private readonly held = new Set<string>();
 
   constructor(private readonly config: AppConfig) {}
 
@@ -33,16 +35,19 @@ export class SessionLeaseRepository implements OnApplicationShutdown {
   /** Takes the session's lease if nobody holds it; true when this process now owns the session. */
   async acquire(sessionId: string): Promise<boolean> {
     const client = await this.connection();
+    if (this.held.has(sessionId)) return true;
     const result = await client.query<{ acquired: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS acquired', [
       LEASE_NAMESPACE,
       leaseKey(sessionId),
     ]);
-    return result.rows[0]?.acquired === true;
+    const acquired = result.rows[0]?.acquired === true;
+    if (acquired) this.held.add(sessionId);
+    return acquired;
   }
 
   async release(sessionId: string): Promise<void> {
     const client = this.client;
-    if (!client) return;
+    if (!client || !this.held.delete(sessionId)) return;
     await client.query('SELECT pg_advisory_unlock($1, $2)', [LEASE_NAMESPACE, leaseKey(sessionId)]);
   }
 
@@ -50,6 +55,7 @@ export class SessionLeaseRepository implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     const client = this.client;
     this.client = undefined;
+    this.held.clear();
     this.lostListeners.clear();
     await client?.end().catch(() => undefined);
   }
@@ -71,6 +77,7 @@ export class SessionLeaseRepository implements OnApplicationShutdown {
     const lost = (error?: Error): void => {
       if (this.client !== client) return;
       this.client = undefined;
+      this.held.clear();
       this.logger.error({ err: error }, 'Lost the session lease connection: this process no longer owns its sessions');
       client.end().catch(() => undefined);
       for (const listener of this.lostListeners) listener();

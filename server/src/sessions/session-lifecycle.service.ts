@@ -234,7 +234,13 @@ export class SessionLifecycleService implements OnApplicationBootstrap, OnModule
   /** Creates the runtime of a session this process just took the lease of, and connects it. */
   private async open(session: SessionEntity, status: SessionStatus, reason: string | null): Promise<Runtime> {
     const runtime = this.createRuntime(session);
-    await this.setStatus(runtime, status, reason);
+    try {
+      await this.setStatus(runtime, status, reason);
+    } catch (error) {
+      this.forget(runtime);
+      await this.releaseLease(session.id);
+      throw error;
+    }
     await this.connect(runtime);
     return runtime;
   }

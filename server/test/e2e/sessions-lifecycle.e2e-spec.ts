@@ -221,6 +221,19 @@ describe('session lifecycle against the simulator', () => {
     expect((await call('GET', `/sessions/${id}`)).status).toBe(404);
   });
 
+  it('documents every lifecycle route in the OpenAPI document', async () => {
+    const document = (await (await fetch(`${wago.server.baseUrl}/api/docs-json`)).json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
+    const session = '/api/v1/sessions/{id}';
+    expect(Object.keys(document.paths[`${session}/start`].post.responses)).toContain('202');
+    expect(Object.keys(document.paths[`${session}/qr`].get.responses)).toEqual(expect.arrayContaining(['200', '409']));
+    expect(Object.keys(document.paths[`${session}/pairing-code`].post.responses)).toContain('200');
+    expect(document.paths[`${session}/stop`].post).toBeDefined();
+    expect(document.paths[`${session}/logout`].post).toBeDefined();
+    expect(Object.keys(document.paths[session].delete.responses)).toContain('204');
+  });
+
   describe('realtime access', () => {
     let bob: SignedIn;
 

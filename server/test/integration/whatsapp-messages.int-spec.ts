@@ -3,6 +3,7 @@ import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import { SimHandle, startSim } from '../../../sim/src/index';
 import { AppConfig, loadAppConfig } from '../../src/core/config/app-config';
+import { MetricsService } from '../../src/health/metrics.service';
 import { AuthStateRepository } from '../../src/whatsapp/baileys/auth-state.repository';
 import { BaileysProvider } from '../../src/whatsapp/baileys/baileys.provider';
 import { MessageAck, MessageReceived, WhatsAppEvents } from '../../src/whatsapp/events';
@@ -33,7 +34,7 @@ describe('WhatsApp messages through the Baileys provider', () => {
   /** A provider as one server process has it; a new one is what a restart gives. */
   function newProvider(): BaileysProvider {
     const logger = { logger: pino({ level: 'silent' }) } as unknown as PinoLogger;
-    return new BaileysProvider(config, new AuthStateRepository(dataSource), events, logger);
+    return new BaileysProvider(config, new AuthStateRepository(dataSource), events, logger, new MetricsService());
   }
 
   async function send(from: string, body: Record<string, unknown>): Promise<string> {

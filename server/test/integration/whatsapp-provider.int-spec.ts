@@ -3,6 +3,7 @@ import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import { SimHandle, startSim } from '../../../sim/src/index';
 import { loadAppConfig } from '../../src/core/config/app-config';
+import { MetricsService } from '../../src/health/metrics.service';
 import { AuthStateRepository } from '../../src/whatsapp/baileys/auth-state.repository';
 import { BaileysProvider } from '../../src/whatsapp/baileys/baileys.provider';
 import { WhatsAppEvents } from '../../src/whatsapp/events';
@@ -30,7 +31,13 @@ describe('Baileys provider against the simulator', () => {
       WA_LOG_LEVEL: 'silent',
     });
     const logger = { logger: pino({ level: 'silent' }) } as unknown as PinoLogger;
-    provider = new BaileysProvider(config, new AuthStateRepository(dataSource), new WhatsAppEvents(), logger);
+    provider = new BaileysProvider(
+      config,
+      new AuthStateRepository(dataSource),
+      new WhatsAppEvents(),
+      logger,
+      new MetricsService(),
+    );
   });
 
   afterAll(async () => {

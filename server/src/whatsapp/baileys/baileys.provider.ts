@@ -3,7 +3,9 @@ import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import type { BinaryNode, ConnectionState, WAMessage, WASocket, WAVersion } from '@whiskeysockets/baileys';
 import { PinoLogger } from 'nestjs-pino';
 import type { Logger as PinoInstance } from 'pino';
+import { Counter, Gauge } from 'prom-client';
 import { AppConfig } from '../../core/config/app-config';
+import { MetricsService } from '../../health/metrics.service';
 import { MessageAck, WhatsAppEvents } from '../events';
 import { SessionNotConnectedError, WhatsAppUnavailableError } from '../whatsapp.errors';
 import { ConnectionListener, OutgoingText, SentMessage, WhatsAppAccount, WhatsAppProvider } from '../whatsapp.provider';
@@ -83,15 +85,35 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
   private readonly baileysLogger: PinoInstance;
   private readonly connections = new Map<string, Connection>();
   private readonly recentIds = new Map<string, RecentIds>();
+  private readonly messagesReceived: Counter<'offline'>;
 
   constructor(
     private readonly config: AppConfig,
     private readonly authState: AuthStateRepository,
     private readonly events: WhatsAppEvents,
     pino: PinoLogger,
+    metrics: MetricsService,
   ) {
     super();
     this.baileysLogger = pino.logger.child({ context: 'Baileys' }, { level: config.whatsapp.logLevel });
+    const connections = this.connections;
+    new Gauge({
+      name: 'wago_whatsapp_connections',
+      help: 'WhatsApp connections of this process, by state (open: logged in; opening: connecting or pairing)',
+      labelNames: ['state'] as const,
+      registers: [metrics.registry],
+      collect() {
+        const open = [...connections.values()].filter((connection) => connection.open).length;
+        this.set({ state: 'open' }, open);
+        this.set({ state: 'opening' }, connections.size - open);
+      },
+    });
+    this.messagesReceived = new Counter({
+      name: 'wago_whatsapp_messages_received_total',
+      help: 'Incoming WhatsApp messages turned into message.received, live or from the offline queue',
+      labelNames: ['offline'] as const,
+      registers: [metrics.registry],
+    });
   }
 
   /** Loads Baileys at boot rather than on the first connect: a broken install fails the start, not a session. */
@@ -374,6 +396,7 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
     for (const message of messages) {
       const received = await normaliseMessage(baileys, message, { sessionId, offline, self, mapping });
       if (!received || (recent && !recent.add(received.messageId))) continue;
+      this.messagesReceived.inc({ offline: String(offline) });
       this.events.emit('message.received', received);
     }
   }
