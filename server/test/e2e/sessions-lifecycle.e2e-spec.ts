@@ -15,8 +15,6 @@ interface Session {
   lastDisconnect: { code: number | null; reason: string; at: string } | null;
 }
 
-jest.setTimeout(60_000);
-
 describe('session lifecycle against the simulator', () => {
   let wago: WagoWithSim;
   let token: string;

@@ -3,8 +3,6 @@ import { eventually, RealtimeWatcher } from '../support/realtime';
 import { ServerProcess, startServerProcess } from '../support/server-process';
 import { startWagoWithSim, WagoWithSim } from '../support/wago-with-sim';
 
-jest.setTimeout(90_000);
-
 describe('two WAGO processes on one database', () => {
   let wago: WagoWithSim;
   let second: ServerProcess | undefined;
