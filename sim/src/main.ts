@@ -1,6 +1,7 @@
 // `npm run sim`: the simulator as a process, for the gateway and the console in development and demos.
 import pino from 'pino';
 import { keyPairFromPrivate, type KeyPair } from './core/crypto';
+import { startAutoLink, type AutoLink } from './auto-link';
 import { startSim } from './index';
 
 function numberFromEnv(name: string): number | undefined {
@@ -38,8 +39,24 @@ async function main(): Promise<void> {
     'WhatsApp simulator listening',
   );
   process.stdout.write(`WhatsApp simulator: give the gateway WA_WS_URL=${sim.wsUrl}\n`);
+  const autoLinkSeconds = numberFromEnv('SIM_AUTO_LINK');
+  let autoLink: AutoLink | undefined;
+  if (autoLinkSeconds !== undefined) {
+    const apiKey = process.env.SIM_AUTO_LINK_API_KEY;
+    if (!apiKey) throw new Error('SIM_AUTO_LINK needs SIM_AUTO_LINK_API_KEY (an admin API key of the gateway)');
+    const gatewayUrl = process.env.SIM_AUTO_LINK_GATEWAY ?? 'http://localhost:3000';
+    autoLink = startAutoLink({
+      delaySeconds: autoLinkSeconds,
+      gatewayUrl,
+      apiKey,
+      scan: (qr) => sim.scan(qr),
+      logger,
+    });
+    logger.info({ gatewayUrl, delaySeconds: autoLinkSeconds }, 'auto-link: scanning every QR the gateway shows');
+  }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
+      autoLink?.stop();
       sim.stop().then(
         () => process.exit(0),
         (error: unknown) => {
