@@ -3,10 +3,11 @@ import { ChangeDetectionStrategy, Component, OnInit, inject, signal } from '@ang
 import { DatePipe } from '@angular/common';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { Api } from '../core/api';
-import type { ApiKey, CreatedApiKey, Page } from '../core/api-types';
+import type { ApiKey, CreatedApiKey } from '../core/api-types';
 import { Confirm } from '../core/confirm';
-import { errorMessage } from '../core/errors';
 import { Notifier } from '../core/notifier';
+import { LoadError } from '../core/load-error';
+import { PagedList } from '../core/paged-list';
 import { Pager } from '../core/pager';
 import { SecretReveal } from '../core/secret-reveal';
 
@@ -15,7 +16,7 @@ const PAGE_SIZE = 50;
 @Component({
   selector: 'wago-api-key-list',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DatePipe, ReactiveFormsModule, Pager, SecretReveal],
+  imports: [DatePipe, ReactiveFormsModule, LoadError, Pager, SecretReveal],
   template: `
     <h1>API keys</h1>
     <p class="muted">
@@ -58,14 +59,11 @@ const PAGE_SIZE = 50;
 
     <section aria-labelledby="keys-title">
       <h2 id="keys-title">Your keys</h2>
-      @if (loading() && !page()) {
+      @if (list.loading() && !list.page()) {
         <p class="loading" role="status">Loading API keys…</p>
-      } @else if (loadError(); as loadError) {
-        <div class="alert alert--error" role="alert">
-          <p>The API keys could not be loaded: {{ loadError }}</p>
-          <button type="button" class="button" (click)="load()">Try again</button>
-        </div>
-      } @else if (page()?.items?.length === 0) {
+      } @else if (list.loadError(); as loadError) {
+        <wago-load-error subject="The API keys" [error]="loadError" (retry)="list.load()" />
+      } @else if (list.page()?.items?.length === 0) {
         <p class="empty">No API keys yet.</p>
       } @else {
         <table class="table table--cards">
@@ -79,7 +77,7 @@ const PAGE_SIZE = 50;
             </tr>
           </thead>
           <tbody>
-            @for (apiKey of page()?.items; track apiKey.id) {
+            @for (apiKey of list.page()?.items; track apiKey.id) {
               <tr>
                 <td data-label="Name">{{ apiKey.name }}</td>
                 <td data-label="Key" class="mono">{{ apiKey.prefix }}…</td>
@@ -94,7 +92,12 @@ const PAGE_SIZE = 50;
             }
           </tbody>
         </table>
-        <wago-pager [total]="page()?.total ?? 0" [limit]="pageSize" [offset]="offset()" (offsetChange)="goTo($event)" />
+        <wago-pager
+          [total]="list.page()?.total ?? 0"
+          [limit]="list.pageSize"
+          [offset]="list.offset()"
+          (offsetChange)="list.goTo($event)"
+        />
       }
     </section>
   `,
@@ -104,35 +107,14 @@ export class ApiKeyList implements OnInit {
   private readonly confirm = inject(Confirm);
   private readonly notifier = inject(Notifier);
 
-  protected readonly pageSize = PAGE_SIZE;
   protected readonly form = inject(NonNullableFormBuilder).group({ name: ['', Validators.required] });
   protected readonly submitted = signal(false);
   protected readonly creating = signal(false);
   protected readonly created = signal<CreatedApiKey | null>(null);
-  protected readonly offset = signal(0);
-  protected readonly page = signal<Page<ApiKey> | null>(null);
-  protected readonly loading = signal(true);
-  protected readonly loadError = signal<string | null>(null);
+  protected readonly list = new PagedList(PAGE_SIZE, (query) => this.api.apiKeys.list(query));
 
   ngOnInit(): void {
-    void this.load();
-  }
-
-  protected async load(): Promise<void> {
-    this.loading.set(true);
-    this.loadError.set(null);
-    try {
-      this.page.set(await this.api.apiKeys.list({ limit: PAGE_SIZE, offset: this.offset() }));
-    } catch (error) {
-      this.loadError.set(errorMessage(error));
-    } finally {
-      this.loading.set(false);
-    }
-  }
-
-  protected async goTo(offset: number): Promise<void> {
-    this.offset.set(offset);
-    await this.load();
+    void this.list.load();
   }
 
   protected async create(): Promise<void> {
@@ -143,7 +125,7 @@ export class ApiKeyList implements OnInit {
       this.created.set(await this.api.apiKeys.create({ name: this.form.getRawValue().name.trim() }));
       this.form.reset();
       this.submitted.set(false);
-      await this.load();
+      await this.list.load();
     } catch {
       // Shown by the error interceptor.
     } finally {
@@ -162,7 +144,7 @@ export class ApiKeyList implements OnInit {
     try {
       await this.api.apiKeys.revoke(apiKey.id);
       this.notifier.success(`API key “${apiKey.name}” revoked.`);
-      await this.load();
+      await this.list.load();
     } catch {
       // Shown by the error interceptor.
     }

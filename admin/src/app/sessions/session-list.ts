@@ -17,11 +17,12 @@ import { DatePipe } from '@angular/common';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { Router, RouterLink } from '@angular/router';
 import { Api } from '../core/api';
-import { SESSION_STATUSES, type Page, type Session, type SessionStatus } from '../core/api-types';
-import { errorMessage } from '../core/errors';
+import { SESSION_STATUSES, type SessionStatus } from '../core/api-types';
 import { formatPhoneNumber } from '../core/format';
 import { focusFirstInvalid } from '../core/forms';
 import { Notifier } from '../core/notifier';
+import { LoadError } from '../core/load-error';
+import { PagedList } from '../core/paged-list';
 import { Pager } from '../core/pager';
 import { Realtime } from '../core/realtime';
 import { SessionStatusBadge } from './session-status-badge';
@@ -32,7 +33,7 @@ const PAGE_SIZE = 50;
 @Component({
   selector: 'wago-session-list',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [ReactiveFormsModule, RouterLink, DatePipe, Pager, SessionStatusBadge],
+  imports: [ReactiveFormsModule, RouterLink, DatePipe, LoadError, Pager, SessionStatusBadge],
   template: `
     <h1>Sessions</h1>
 
@@ -76,13 +77,10 @@ const PAGE_SIZE = 50;
         </div>
       </div>
 
-      @if (loading() && !page()) {
+      @if (list.loading() && !list.page()) {
         <p class="loading" role="status">Loading sessions…</p>
-      } @else if (loadError(); as loadError) {
-        <div class="alert alert--error" role="alert">
-          <p>The sessions could not be loaded: {{ loadError }}</p>
-          <button type="button" class="button" (click)="load()">Try again</button>
-        </div>
+      } @else if (list.loadError(); as loadError) {
+        <wago-load-error subject="The sessions" [error]="loadError" (retry)="list.load()" />
       } @else if (rows().length === 0) {
         <div class="empty">
           @if (statusFilter()) {
@@ -96,7 +94,7 @@ const PAGE_SIZE = 50;
           }
         </div>
       } @else {
-        <table class="table table--cards" [attr.aria-busy]="loading()">
+        <table class="table table--cards" [attr.aria-busy]="list.loading()">
           <thead>
             <tr>
               <th scope="col">Name</th>
@@ -126,7 +124,12 @@ const PAGE_SIZE = 50;
             }
           </tbody>
         </table>
-        <wago-pager [total]="page()?.total ?? 0" [limit]="pageSize" [offset]="offset()" (offsetChange)="goTo($event)" />
+        <wago-pager
+          [total]="list.page()?.total ?? 0"
+          [limit]="list.pageSize"
+          [offset]="list.offset()"
+          (offsetChange)="list.goTo($event)"
+        />
       }
     </section>
   `,
@@ -142,19 +145,19 @@ export class SessionList implements OnInit {
   private readonly reloadedFor = new Map<string, string>();
 
   protected readonly statuses = SESSION_STATUSES;
-  protected readonly pageSize = PAGE_SIZE;
   protected readonly formatPhoneNumber = formatPhoneNumber;
   protected readonly form = inject(NonNullableFormBuilder).group({ name: ['', Validators.required] });
   protected readonly submitted = signal(false);
   protected readonly creating = signal(false);
   protected readonly statusFilter = signal<SessionStatus | ''>('');
-  protected readonly offset = signal(0);
-  protected readonly page = signal<Page<Session> | null>(null);
-  protected readonly loading = signal(true);
-  protected readonly loadError = signal<string | null>(null);
+  protected readonly list = new PagedList(PAGE_SIZE, async (query) => {
+    const page = await this.api.sessions.list({ status: this.statusFilter() || undefined, ...query });
+    for (const session of page.items) this.realtime.follow(session.id);
+    return page;
+  });
   protected readonly rows = computed(() => {
     const live = this.realtime.statuses();
-    return (this.page()?.items ?? []).map((session) => ({
+    return (this.list.page()?.items ?? []).map((session) => ({
       session,
       status: currentStatus(session, live.get(session.id)),
     }));
@@ -164,7 +167,7 @@ export class SessionList implements OnInit {
     effect(() => {
       const live = this.realtime.statuses();
       untracked(() => {
-        for (const session of this.page()?.items ?? []) {
+        for (const session of this.list.page()?.items ?? []) {
           const event = live.get(session.id);
           if (isStale(session, event) && this.reloadedFor.get(session.id) !== event.at) {
             this.reloadedFor.set(session.id, event.at);
@@ -176,36 +179,12 @@ export class SessionList implements OnInit {
   }
 
   ngOnInit(): void {
-    void this.load();
-  }
-
-  protected async load(): Promise<void> {
-    this.loading.set(true);
-    this.loadError.set(null);
-    try {
-      const page = await this.api.sessions.list({
-        status: this.statusFilter() || undefined,
-        limit: PAGE_SIZE,
-        offset: this.offset(),
-      });
-      this.page.set(page);
-      for (const session of page.items) this.realtime.follow(session.id);
-    } catch (error) {
-      this.loadError.set(errorMessage(error));
-    } finally {
-      this.loading.set(false);
-    }
+    void this.list.load();
   }
 
   protected async filterBy(status: string): Promise<void> {
     this.statusFilter.set(SESSION_STATUSES.find((known) => known === status) ?? '');
-    this.offset.set(0);
-    await this.load();
-  }
-
-  protected async goTo(offset: number): Promise<void> {
-    this.offset.set(offset);
-    await this.load();
+    await this.list.goTo(0);
   }
 
   protected async create(): Promise<void> {
@@ -229,7 +208,7 @@ export class SessionList implements OnInit {
   private async reloadOne(sessionId: string): Promise<void> {
     try {
       const fresh = await this.api.sessions.get(sessionId);
-      this.page.update(
+      this.list.page.update(
         (page) => page && { ...page, items: page.items.map((session) => (session.id === sessionId ? fresh : session)) },
       );
     } catch {

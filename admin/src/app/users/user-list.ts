@@ -13,10 +13,9 @@ import {
 import { DatePipe } from '@angular/common';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { Api } from '../core/api';
-import type { Page, Role, User } from '../core/api-types';
+import type { Role, User } from '../core/api-types';
 import { Auth } from '../core/auth';
 import { Confirm } from '../core/confirm';
-import { errorMessage } from '../core/errors';
 import {
   NEW_PIN_MESSAGE,
   NEW_PIN_VALIDATORS,
@@ -25,6 +24,8 @@ import {
   matchingPins,
 } from '../core/forms';
 import { Notifier } from '../core/notifier';
+import { LoadError } from '../core/load-error';
+import { PagedList } from '../core/paged-list';
 import { Pager } from '../core/pager';
 
 const PAGE_SIZE = 50;
@@ -32,7 +33,7 @@ const PAGE_SIZE = 50;
 @Component({
   selector: 'wago-user-list',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DatePipe, ReactiveFormsModule, Pager],
+  imports: [DatePipe, ReactiveFormsModule, LoadError, Pager],
   template: `
     <h1>Users</h1>
 
@@ -113,13 +114,10 @@ const PAGE_SIZE = 50;
 
     <section aria-labelledby="users-title">
       <h2 id="users-title">All users</h2>
-      @if (loading() && !page()) {
+      @if (list.loading() && !list.page()) {
         <p class="loading" role="status">Loading users…</p>
-      } @else if (loadError(); as loadError) {
-        <div class="alert alert--error" role="alert">
-          <p>The users could not be loaded: {{ loadError }}</p>
-          <button type="button" class="button" (click)="load()">Try again</button>
-        </div>
+      } @else if (list.loadError(); as loadError) {
+        <wago-load-error subject="The users" [error]="loadError" (retry)="list.load()" />
       } @else {
         <table class="table table--cards">
           <thead>
@@ -131,7 +129,7 @@ const PAGE_SIZE = 50;
             </tr>
           </thead>
           <tbody>
-            @for (user of page()?.items; track user.id) {
+            @for (user of list.page()?.items; track user.id) {
               <tr>
                 <td data-label="Username">
                   {{ user.username }}
@@ -152,7 +150,12 @@ const PAGE_SIZE = 50;
             }
           </tbody>
         </table>
-        <wago-pager [total]="page()?.total ?? 0" [limit]="pageSize" [offset]="offset()" (offsetChange)="goTo($event)" />
+        <wago-pager
+          [total]="list.page()?.total ?? 0"
+          [limit]="list.pageSize"
+          [offset]="list.offset()"
+          (offsetChange)="list.goTo($event)"
+        />
       }
     </section>
   `,
@@ -165,7 +168,6 @@ export class UserList implements OnInit {
   private readonly formElement = viewChild.required<ElementRef<HTMLFormElement>>('formElement');
   protected readonly auth = inject(Auth);
 
-  protected readonly pageSize = PAGE_SIZE;
   protected readonly newPinMessage = NEW_PIN_MESSAGE;
   protected readonly pinMismatchMessage = PIN_MISMATCH_MESSAGE;
   private readonly formBuilder = inject(NonNullableFormBuilder);
@@ -180,30 +182,10 @@ export class UserList implements OnInit {
   );
   protected readonly submitted = signal(false);
   protected readonly creating = signal(false);
-  protected readonly offset = signal(0);
-  protected readonly page = signal<Page<User> | null>(null);
-  protected readonly loading = signal(true);
-  protected readonly loadError = signal<string | null>(null);
+  protected readonly list = new PagedList(PAGE_SIZE, (query) => this.api.users.list(query));
 
   ngOnInit(): void {
-    void this.load();
-  }
-
-  protected async load(): Promise<void> {
-    this.loading.set(true);
-    this.loadError.set(null);
-    try {
-      this.page.set(await this.api.users.list({ limit: PAGE_SIZE, offset: this.offset() }));
-    } catch (error) {
-      this.loadError.set(errorMessage(error));
-    } finally {
-      this.loading.set(false);
-    }
-  }
-
-  protected async goTo(offset: number): Promise<void> {
-    this.offset.set(offset);
-    await this.load();
+    void this.list.load();
   }
 
   protected async create(): Promise<void> {
@@ -219,7 +201,7 @@ export class UserList implements OnInit {
       this.notifier.success(`User “${user.username}” created.`);
       this.form.reset();
       this.submitted.set(false);
-      await this.load();
+      await this.list.load();
     } catch {
       // Shown by the error interceptor.
     } finally {
@@ -238,7 +220,7 @@ export class UserList implements OnInit {
     try {
       await this.api.users.delete(user.id);
       this.notifier.success(`User “${user.username}” deleted.`);
-      await this.load();
+      await this.list.load();
     } catch {
       // Shown by the error interceptor.
     }

@@ -2,10 +2,11 @@
 import { ChangeDetectionStrategy, Component, effect, inject, input, signal, untracked } from '@angular/core';
 import { DatePipe } from '@angular/common';
 import { Api } from '../core/api';
-import { DELIVERY_STATUSES, type Delivery, type DeliveryStatus, type Page } from '../core/api-types';
+import { DELIVERY_STATUSES, type Delivery, type DeliveryStatus } from '../core/api-types';
 import { Badge } from '../core/badge';
-import { errorMessage } from '../core/errors';
 import { Notifier } from '../core/notifier';
+import { LoadError } from '../core/load-error';
+import { PagedList } from '../core/paged-list';
 import { Pager } from '../core/pager';
 import { DeliveryAttempts } from './delivery-attempts';
 import { DELIVERY_TONES } from './webhook-events';
@@ -15,7 +16,7 @@ const PAGE_SIZE = 25;
 @Component({
   selector: 'wago-delivery-log',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DatePipe, Badge, DeliveryAttempts, Pager],
+  imports: [DatePipe, Badge, DeliveryAttempts, LoadError, Pager],
   template: `
     <section class="card" aria-labelledby="deliveries-title">
       <div class="section-header">
@@ -30,7 +31,7 @@ const PAGE_SIZE = 25;
               }
             </select>
           </div>
-          <button type="button" class="button" [disabled]="loading()" (click)="load()">Refresh</button>
+          <button type="button" class="button" [disabled]="list.loading()" (click)="list.load()">Refresh</button>
         </div>
       </div>
 
@@ -51,14 +52,11 @@ const PAGE_SIZE = 25;
         </button>
       </div>
 
-      @if (loading() && !page()) {
+      @if (list.loading() && !list.page()) {
         <p class="loading" role="status">Loading deliveries…</p>
-      } @else if (loadError(); as loadError) {
-        <div class="alert alert--error" role="alert">
-          <p>The deliveries could not be loaded: {{ loadError }}</p>
-          <button type="button" class="button" (click)="load()">Try again</button>
-        </div>
-      } @else if (page()?.items?.length === 0) {
+      } @else if (list.loadError(); as loadError) {
+        <wago-load-error subject="The deliveries" [error]="loadError" (retry)="list.load()" />
+      } @else if (list.page()?.items?.length === 0) {
         <p class="empty">
           @if (statusFilter()) {
             No {{ statusFilter() }} deliveries.
@@ -67,7 +65,7 @@ const PAGE_SIZE = 25;
           }
         </p>
       } @else {
-        <table class="table table--cards" [attr.aria-busy]="loading()">
+        <table class="table table--cards" [attr.aria-busy]="list.loading()">
           <thead>
             <tr>
               <th scope="col">Event</th>
@@ -80,7 +78,7 @@ const PAGE_SIZE = 25;
             </tr>
           </thead>
           <tbody>
-            @for (delivery of page()?.items; track delivery.id) {
+            @for (delivery of list.page()?.items; track delivery.id) {
               <tr>
                 <td data-label="Event">
                   <code>{{ delivery.eventType }}</code>
@@ -121,7 +119,12 @@ const PAGE_SIZE = 25;
             }
           </tbody>
         </table>
-        <wago-pager [total]="page()?.total ?? 0" [limit]="pageSize" [offset]="offset()" (offsetChange)="goTo($event)" />
+        <wago-pager
+          [total]="list.page()?.total ?? 0"
+          [limit]="list.pageSize"
+          [offset]="list.offset()"
+          (offsetChange)="list.goTo($event)"
+        />
       }
     </section>
   `,
@@ -134,12 +137,10 @@ export class DeliveryLog {
 
   protected readonly statuses = DELIVERY_STATUSES;
   protected readonly tones = DELIVERY_TONES;
-  protected readonly pageSize = PAGE_SIZE;
   protected readonly statusFilter = signal<DeliveryStatus | ''>('');
-  protected readonly offset = signal(0);
-  protected readonly page = signal<Page<Delivery> | null>(null);
-  protected readonly loading = signal(true);
-  protected readonly loadError = signal<string | null>(null);
+  protected readonly list = new PagedList(PAGE_SIZE, (query) =>
+    this.api.webhooks.deliveries(this.webhookId(), { status: this.statusFilter() || undefined, ...query }),
+  );
   protected readonly expanded = signal<string | null>(null);
   protected readonly redelivering = signal<string | null>(null);
   protected readonly redeliveringFailed = signal(false);
@@ -149,37 +150,13 @@ export class DeliveryLog {
   constructor() {
     effect(() => {
       this.webhookId();
-      untracked(() => void this.load());
+      untracked(() => void this.list.load());
     });
-  }
-
-  protected async load(): Promise<void> {
-    this.loading.set(true);
-    this.loadError.set(null);
-    try {
-      this.page.set(
-        await this.api.webhooks.deliveries(this.webhookId(), {
-          status: this.statusFilter() || undefined,
-          limit: PAGE_SIZE,
-          offset: this.offset(),
-        }),
-      );
-    } catch (error) {
-      this.loadError.set(errorMessage(error));
-    } finally {
-      this.loading.set(false);
-    }
   }
 
   protected async filterBy(status: string): Promise<void> {
     this.statusFilter.set(DELIVERY_STATUSES.find((known) => known === status) ?? '');
-    this.offset.set(0);
-    await this.load();
-  }
-
-  protected async goTo(offset: number): Promise<void> {
-    this.offset.set(offset);
-    await this.load();
+    await this.list.goTo(0);
   }
 
   protected toggle(delivery: Delivery): void {
@@ -195,7 +172,7 @@ export class DeliveryLog {
       this.notifier.success(
         count === 0 ? 'No failed delivery to send again.' : `${count} failed deliveries are queued to be sent again.`,
       );
-      await this.load();
+      await this.list.load();
     } catch {
       // Shown by the error interceptor.
     } finally {
@@ -208,7 +185,7 @@ export class DeliveryLog {
     try {
       await this.api.deliveries.redeliver(delivery.id);
       this.notifier.success(`The ${delivery.eventType} event is queued to be delivered again.`);
-      await this.load();
+      await this.list.load();
     } catch {
       // Shown by the error interceptor.
     } finally {

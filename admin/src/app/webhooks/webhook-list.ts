@@ -6,6 +6,7 @@ import type { CreatedWebhook, Session, Webhook, WebhookSettings } from '../core/
 import { Badge } from '../core/badge';
 import { Confirm } from '../core/confirm';
 import { errorMessage } from '../core/errors';
+import { LoadError } from '../core/load-error';
 import { Notifier } from '../core/notifier';
 import { SecretReveal } from '../core/secret-reveal';
 import { GROUP_POLICY_LABELS } from './webhook-events';
@@ -18,7 +19,7 @@ const MAX_WEBHOOKS_SHOWN = 200;
 @Component({
   selector: 'wago-webhook-list',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, Badge, SecretReveal, WebhookForm, WebhookTestButton],
+  imports: [RouterLink, Badge, LoadError, SecretReveal, WebhookForm, WebhookTestButton],
   template: `
     <nav class="breadcrumb" aria-label="Breadcrumb">
       <a routerLink="/sessions">Sessions</a>
@@ -60,10 +61,7 @@ const MAX_WEBHOOKS_SHOWN = 200;
     @if (loading()) {
       <p class="loading" role="status">Loading webhooks…</p>
     } @else if (loadError(); as loadError) {
-      <div class="alert alert--error" role="alert">
-        <p>The webhooks could not be loaded: {{ loadError }}</p>
-        <button type="button" class="button" (click)="load()">Try again</button>
-      </div>
+      <wago-load-error subject="The webhooks" [error]="loadError" (retry)="load()" />
     } @else if (webhooks().length === 0) {
       <div class="empty">
         <p class="empty__title">No webhooks yet</p>
