@@ -1,0 +1,220 @@
+// The console in real Chromium against the real server and the simulator, as a newcomer uses it: one step per test.
+import { Webhook } from 'standardwebhooks';
+import { startSim, type SimHandle } from '../../../sim/src/index';
+import { ApiClient } from '../support/api-client';
+import { checkScreen, openBrowser, type ConsoleBrowser } from '../support/browser';
+import { isSameWindow, markWindow, refreshUntilVisible, signIn, signOut, statusBadge } from '../support/console-pages';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { poll } from '../support/paired-session';
+import { startServerProcess, type ServerProcess } from '../support/server-process';
+import { FAST_WHATSAPP_ENV } from '../support/wago-with-sim';
+import { startWebhookReceiver, type ReceivedRequest, type WebhookReceiver } from '../support/webhook-receiver';
+
+const ADMIN = { username: 'ada', pin: '135792468' };
+const MEMBER = { username: 'max', pin: '246813579' };
+/** The phone the session links to, and a contact who writes to it. */
+const LINE = { phoneNumber: '15550301000', pushName: 'Support line' };
+const ANA = { phoneNumber: '15550301001', pushName: 'Ana' };
+const SESSION_NAME = 'support-line';
+const GREETING = 'Hello from the console tour';
+
+describe('the console, from first run to a delivered webhook', () => {
+  let sim: SimHandle;
+  let database: TestDatabase;
+  let server: ServerProcess;
+  let receiver: WebhookReceiver;
+  let browser: ConsoleBrowser;
+  let sessionId: string;
+  let secret: string;
+
+  const page = () => browser.page;
+  const url = (path: string) => `${server.baseUrl}${path}`;
+
+  beforeAll(async () => {
+    sim = await startSim();
+    database = await createTestDatabase({ migrate: false });
+    server = await startServerProcess({
+      databaseUrl: database.url,
+      env: { ...FAST_WHATSAPP_ENV, WA_WS_URL: sim.wsUrl },
+    });
+    receiver = await startWebhookReceiver();
+    browser = await openBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await receiver?.close();
+    await server?.stop();
+    await sim?.stop();
+    await database?.drop();
+  });
+
+  it('opens the first-run screen on a fresh server and creates the administrator there', async () => {
+    await page().goto(server.baseUrl);
+    await page().waitForURL(url('/setup'));
+    await page().getByRole('heading', { name: 'Set up WAGO' }).waitFor();
+    await page().getByLabel('Username', { exact: true }).waitFor();
+    await checkScreen(browser, 'setup');
+
+    await page().getByLabel('Username', { exact: true }).fill(ADMIN.username);
+    await page().getByLabel('PIN', { exact: true }).fill(ADMIN.pin);
+    await page().getByLabel('Confirm PIN', { exact: true }).fill(ADMIN.pin);
+    await page().getByRole('button', { name: 'Create account' }).click();
+
+    await page().waitForURL(url('/sessions'));
+    await page().getByText('No sessions yet').waitFor();
+    await checkScreen(browser, 'sessions-empty');
+  });
+
+  it('signs out, then signs in again with the PIN', async () => {
+    await signOut(page());
+    await checkScreen(browser, 'login');
+    await signIn(page(), ADMIN.username, ADMIN.pin);
+    expect(new URL(page().url()).pathname).toBe('/sessions');
+    expect(await page().locator('.topbar__name').textContent()).toBe(ADMIN.username);
+  });
+
+  it('creates a session by name and opens it', async () => {
+    await page().getByLabel('Session name', { exact: true }).fill(SESSION_NAME);
+    await page().getByRole('button', { name: 'Create session' }).click();
+
+    await page().waitForURL(/\/sessions\/[0-9a-f-]{36}$/);
+    sessionId = new URL(page().url()).pathname.split('/')[2];
+    await page().getByRole('heading', { name: SESSION_NAME }).waitFor();
+    await statusBadge(page(), 'created').waitFor();
+    await page().getByText(`Session “${SESSION_NAME}” created.`).waitFor();
+    await page().getByRole('button', { name: 'Dismiss' }).click();
+  });
+
+  it('connects and shows the QR code as an image with a countdown', async () => {
+    await markWindow(page());
+    await page().getByRole('button', { name: 'Connect' }).click();
+
+    const qrImage = page().getByRole('img', { name: /^QR code for linking WhatsApp/ });
+    await qrImage.waitFor();
+    expect(await qrImage.getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
+    await statusBadge(page(), 'qr').waitFor();
+    expect(await page().getByRole('timer').textContent()).toMatch(/This code changes in \d+ s\./);
+    await checkScreen(browser, 'session-qr');
+  });
+
+  it('turns connected without a reload once the phone scans the QR code', async () => {
+    const api = new ApiClient(server.baseUrl);
+    const token = (await api.call<{ accessToken: string }>('POST', '/auth/login', { body: ADMIN })).body.accessToken;
+    const qr = await api.call<{ qr: string }>('GET', `/sessions/${sessionId}/qr`, { token });
+    expect(qr.status).toBe(200);
+    sim.createAccount(LINE);
+    await sim.link(LINE.phoneNumber, { qr: qr.body.qr });
+
+    await statusBadge(page(), 'connected').waitFor({ timeout: 30_000 });
+    expect(await isSameWindow(page())).toBe(true);
+    await page()
+      .getByRole('img', { name: /^QR code/ })
+      .waitFor({ state: 'detached' });
+    const details = page().locator('dl.details');
+    await details.getByText(`+${LINE.phoneNumber}`, { exact: true }).waitFor();
+    await details.getByText(LINE.pushName, { exact: true }).waitFor();
+    await details.getByText(`${LINE.phoneNumber}@s.whatsapp.net`).waitFor();
+    await checkScreen(browser, 'session-connected');
+  });
+
+  it('lists the session with its status, phone and push name', async () => {
+    await page().getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sessions' }).click();
+    const row = page()
+      .getByRole('row')
+      .filter({ has: page().getByRole('link', { name: SESSION_NAME }) });
+    await statusBadge(row, 'connected').waitFor();
+    await row.getByText(`+${LINE.phoneNumber}`, { exact: true }).waitFor();
+    await row.getByText(LINE.pushName, { exact: true }).waitFor();
+    await checkScreen(browser, 'sessions');
+  });
+
+  it('adds a webhook for a local receiver, shows its signing secret once and sends it a test', async () => {
+    await page().getByRole('link', { name: SESSION_NAME }).click();
+    await page().getByRole('link', { name: 'Webhooks' }).click();
+    await page().getByText('No webhooks yet').waitFor();
+    await page().getByRole('button', { name: 'Add webhook' }).click();
+    await page().getByLabel('URL', { exact: true }).fill(receiver.url);
+    await page().getByRole('button', { name: 'Add webhook' }).click();
+
+    await page().getByRole('heading', { name: 'Webhook added' }).waitFor();
+    secret = await page().getByLabel('Signing secret').inputValue();
+    expect(secret).toMatch(/^whsec_/);
+    await checkScreen(browser, 'webhook-added');
+    await page().getByRole('button', { name: 'Done' }).click();
+    await page().getByLabel('Signing secret').waitFor({ state: 'detached' });
+
+    const webhook = page().getByRole('listitem').filter({ hasText: receiver.url });
+    await webhook.getByRole('button', { name: 'Send test' }).click();
+    await webhook.getByText('HTTP 200', { exact: false }).waitFor();
+    expect(receiver.requests).toHaveLength(1);
+  });
+
+  it('shows the delivery of a message from a contact in the delivery log, with its attempt', async () => {
+    sim.createAccount(ANA);
+    await sim.sendMessage(ANA.phoneNumber, { to: LINE.phoneNumber, text: GREETING });
+    const request = await poll(
+      async () => receiver.requests.find((received) => received.body.includes(GREETING)),
+      Boolean,
+      'the message at the receiver',
+    );
+    const delivered = request as ReceivedRequest;
+    const eventId = String(delivered.headers['webhook-id']);
+    // The secret the console showed is the one WAGO signs with.
+    expect(new Webhook(secret).verify(delivered.body, delivered.headers as Record<string, string>)).toMatchObject({
+      type: 'message.received',
+      data: { text: GREETING },
+    });
+
+    await page().getByRole('link', { name: 'Edit and deliveries' }).click();
+    await page().getByRole('heading', { name: 'Deliveries' }).waitFor();
+    const row = page().getByRole('row').filter({ hasText: eventId });
+    await refreshUntilVisible(
+      row.filter({ hasText: 'delivered' }),
+      () => page().getByRole('button', { name: 'Refresh' }).click(),
+      `delivery ${eventId} shown as delivered`,
+    );
+    expect(await row.getByRole('cell').first().textContent()).toContain('message.received');
+    await row.getByRole('button', { name: 'Attempts' }).click();
+    await page()
+      .getByText(/Attempt 1 · .* · HTTP 200 · \d+ ms/)
+      .waitFor();
+    await checkScreen(browser, 'webhook-deliveries');
+  });
+
+  it('creates a second user, who sees none of the administrator’s sessions', async () => {
+    const navigation = page().getByRole('navigation', { name: 'Main' });
+    await navigation.getByRole('link', { name: 'Users' }).click();
+    await page().getByLabel('Username', { exact: true }).fill(MEMBER.username);
+    await page().getByLabel('PIN', { exact: true }).fill(MEMBER.pin);
+    await page().getByLabel('Confirm PIN', { exact: true }).fill(MEMBER.pin);
+    await page().getByRole('button', { name: 'Create user' }).click();
+    await page().getByRole('row').filter({ hasText: MEMBER.username }).waitFor();
+    await checkScreen(browser, 'users');
+    await navigation.getByRole('link', { name: 'API keys' }).click();
+    await page().getByRole('heading', { name: 'API keys', exact: true }).waitFor();
+    await checkScreen(browser, 'api-keys');
+    await navigation.getByRole('link', { name: 'Account' }).click();
+    await page().getByRole('heading', { name: 'Account', exact: true }).waitFor();
+    await checkScreen(browser, 'account');
+
+    await signOut(page());
+    await signIn(page(), MEMBER.username, MEMBER.pin);
+    await page().getByText('No sessions yet').waitFor();
+    expect(await page().getByRole('link', { name: SESSION_NAME }).count()).toBe(0);
+    expect(await navigation.getByRole('link', { name: 'Users' }).count()).toBe(0);
+
+    await page().goto(url(`/sessions/${sessionId}`));
+    await page().getByText('This session does not exist (any more).').waitFor();
+    await page().goto(url(`/sessions/${sessionId}/webhooks`));
+    await page().getByRole('alert').filter({ hasText: 'could not be loaded' }).waitFor();
+    expect(await page().getByText(receiver.url).count()).toBe(0);
+  });
+
+  it('signs out, after which the console asks to sign in again', async () => {
+    await signOut(page());
+    await page().goto(url('/sessions'));
+    await page().waitForURL(url('/login?returnUrl=%2Fsessions'));
+    expect(await page().evaluate(() => localStorage.getItem('wago.auth'))).toBeNull();
+  });
+});
