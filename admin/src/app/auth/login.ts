@@ -1,17 +1,5 @@
 // Sign in with username and PIN; after too many failures the server locks the account for a while and says until when.
-import {
-  ChangeDetectionStrategy,
-  Component,
-  ElementRef,
-  Injector,
-  OnInit,
-  afterNextRender,
-  computed,
-  inject,
-  input,
-  signal,
-  viewChild,
-} from '@angular/core';
+import { ChangeDetectionStrategy, Component, OnInit, computed, inject, input, signal } from '@angular/core';
 import { DatePipe } from '@angular/common';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { Router, RouterLink } from '@angular/router';
@@ -19,7 +7,7 @@ import { Api } from '../core/api';
 import { Auth, isReturnUrl } from '../core/auth';
 import { injectNow, secondsUntil } from '../core/clock';
 import { errorMessage, hasStatus, retryAfter } from '../core/errors';
-import { focusFirstInvalid } from '../core/forms';
+import { injectFormSubmission } from '../core/forms';
 import { formatDuration } from '../core/format';
 
 @Component({
@@ -30,7 +18,7 @@ import { formatDuration } from '../core/format';
     <main class="auth-page">
       <div class="card auth-card">
         <h1>Sign in to WAGO</h1>
-        <form #formElement [formGroup]="form" (ngSubmit)="submit()" novalidate>
+        <form [formGroup]="form" (ngSubmit)="submit()" novalidate>
           <div class="field">
             <label class="field__label" for="login-username">Username</label>
             <input
@@ -41,10 +29,10 @@ import { formatDuration } from '../core/format';
               autocapitalize="none"
               spellcheck="false"
               required
-              [attr.aria-invalid]="submitted() && form.controls.username.invalid"
+              [attr.aria-invalid]="submission.submitted() && form.controls.username.invalid"
               aria-describedby="login-username-error"
             />
-            @if (submitted() && form.controls.username.invalid) {
+            @if (submission.submitted() && form.controls.username.invalid) {
               <p id="login-username-error" class="field__error">Enter your username.</p>
             }
           </div>
@@ -58,10 +46,10 @@ import { formatDuration } from '../core/format';
               autocomplete="current-password"
               formControlName="pin"
               required
-              [attr.aria-invalid]="submitted() && form.controls.pin.invalid"
+              [attr.aria-invalid]="submission.submitted() && form.controls.pin.invalid"
               aria-describedby="login-pin-error"
             />
-            @if (submitted() && form.controls.pin.invalid) {
+            @if (submission.submitted() && form.controls.pin.invalid) {
               <p id="login-pin-error" class="field__error">Enter your PIN.</p>
             }
           </div>
@@ -96,9 +84,7 @@ export class Login implements OnInit {
   private readonly api = inject(Api);
   private readonly auth = inject(Auth);
   private readonly router = inject(Router);
-  private readonly injector = inject(Injector);
   private readonly now = injectNow();
-  private readonly formElement = viewChild.required<ElementRef<HTMLFormElement>>('formElement');
 
   /** Where to go after signing in (a query parameter set when a page needed a sign-in). */
   readonly returnUrl = input<string>();
@@ -107,7 +93,7 @@ export class Login implements OnInit {
     username: ['', Validators.required],
     pin: ['', Validators.required],
   });
-  protected readonly submitted = signal(false);
+  protected readonly submission = injectFormSubmission(this.form);
   protected readonly busy = signal(false);
   protected readonly error = signal<string | null>(null);
   protected readonly lockedUntil = signal<Date | null>(null);
@@ -133,11 +119,7 @@ export class Login implements OnInit {
   }
 
   protected async submit(): Promise<void> {
-    this.submitted.set(true);
-    if (this.form.invalid) {
-      afterNextRender(() => focusFirstInvalid(this.formElement().nativeElement), { injector: this.injector });
-      return;
-    }
+    if (!this.submission.accept()) return;
     this.busy.set(true);
     this.error.set(null);
     this.lockedUntil.set(null);

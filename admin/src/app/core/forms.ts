@@ -1,4 +1,5 @@
-// What the console's forms share: the PIN confirmation rule and moving focus to the first field to fix.
+// What the console's forms share: the PIN rules, and the submit step that shows errors and focuses the first to fix.
+import { ElementRef, Injector, afterNextRender, inject, signal } from '@angular/core';
 import { AbstractControl, ValidationErrors, ValidatorFn, Validators } from '@angular/forms';
 
 /** The server's rule for a PIN (its RegisterDto pattern), checked here too so a typo is caught before sending. */
@@ -16,6 +17,39 @@ export function matchingPins(pinField: string, confirmField: string): ValidatorF
 }
 
 /** After a rejected submit, take keyboard and screen-reader users to the first field that needs fixing. */
-export function focusFirstInvalid(form: HTMLFormElement): void {
+export function focusFirstInvalid(form: HTMLElement): void {
   form.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+}
+
+/**
+ * The submit step of a component's form: field errors show once a submit was tried (`submitted`), and a rejected
+ * submit moves focus to the first field the component marks `aria-invalid`.
+ */
+export class FormSubmission {
+  readonly submitted = signal(false);
+
+  constructor(
+    private readonly form: AbstractControl,
+    private readonly host: HTMLElement,
+    private readonly injector: Injector,
+  ) {}
+
+  /** Marks the form submitted and answers whether it may be sent; when not, focus goes where the errors render. */
+  accept(): boolean {
+    this.submitted.set(true);
+    if (!this.form.invalid) return true;
+    afterNextRender(() => focusFirstInvalid(this.host), { injector: this.injector });
+    return false;
+  }
+
+  /** After a successful submit: the fields empty, and no errors shown until the next submit. */
+  reset(): void {
+    this.form.reset();
+    this.submitted.set(false);
+  }
+}
+
+/** For a component field initializer: the submit step of `form`, focusing within this component. */
+export function injectFormSubmission(form: AbstractControl): FormSubmission {
+  return new FormSubmission(form, inject<ElementRef<HTMLElement>>(ElementRef).nativeElement, inject(Injector));
 }

@@ -1,25 +1,12 @@
 // All sessions with their live status, and the form that creates one.
-import {
-  ChangeDetectionStrategy,
-  Component,
-  ElementRef,
-  Injector,
-  OnInit,
-  afterNextRender,
-  computed,
-  effect,
-  inject,
-  signal,
-  untracked,
-  viewChild,
-} from '@angular/core';
+import { ChangeDetectionStrategy, Component, OnInit, computed, effect, inject, signal, untracked } from '@angular/core';
 import { DatePipe } from '@angular/common';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { Router, RouterLink } from '@angular/router';
 import { Api } from '../core/api';
 import { SESSION_STATUSES, type SessionStatus } from '../core/api-types';
 import { formatPhoneNumber } from '../core/format';
-import { focusFirstInvalid } from '../core/forms';
+import { injectFormSubmission } from '../core/forms';
 import { Notifier } from '../core/notifier';
 import { LoadError } from '../core/load-error';
 import { PagedList } from '../core/paged-list';
@@ -39,7 +26,7 @@ const PAGE_SIZE = 50;
 
     <section class="card" aria-labelledby="create-session-title">
       <h2 id="create-session-title">Create a session</h2>
-      <form #formElement class="inline-form" [formGroup]="form" (ngSubmit)="create()" novalidate>
+      <form class="inline-form" [formGroup]="form" (ngSubmit)="create()" novalidate>
         <div class="field">
           <label class="field__label" for="session-name">Session name</label>
           <input
@@ -49,11 +36,11 @@ const PAGE_SIZE = 50;
             required
             maxlength="100"
             placeholder="support-line"
-            [attr.aria-invalid]="submitted() && form.controls.name.invalid"
+            [attr.aria-invalid]="submission.submitted() && form.controls.name.invalid"
             aria-describedby="session-name-hint session-name-error"
           />
           <p id="session-name-hint" class="field__hint">A name for you to recognise it, such as the team or number.</p>
-          @if (submitted() && form.controls.name.invalid) {
+          @if (submission.submitted() && form.controls.name.invalid) {
             <p id="session-name-error" class="field__error">Enter a session name.</p>
           }
         </div>
@@ -139,15 +126,13 @@ export class SessionList implements OnInit {
   private readonly realtime = inject(Realtime);
   private readonly notifier = inject(Notifier);
   private readonly router = inject(Router);
-  private readonly injector = inject(Injector);
-  private readonly formElement = viewChild.required<ElementRef<HTMLFormElement>>('formElement');
   /** The live event each session was last reloaded for, so one event causes one reload. */
   private readonly reloadedFor = new Map<string, string>();
 
   protected readonly statuses = SESSION_STATUSES;
   protected readonly formatPhoneNumber = formatPhoneNumber;
   protected readonly form = inject(NonNullableFormBuilder).group({ name: ['', Validators.required] });
-  protected readonly submitted = signal(false);
+  protected readonly submission = injectFormSubmission(this.form);
   protected readonly creating = signal(false);
   protected readonly statusFilter = signal<SessionStatus | ''>('');
   protected readonly list = new PagedList(PAGE_SIZE, async (query) => {
@@ -188,11 +173,7 @@ export class SessionList implements OnInit {
   }
 
   protected async create(): Promise<void> {
-    this.submitted.set(true);
-    if (this.form.invalid) {
-      afterNextRender(() => focusFirstInvalid(this.formElement().nativeElement), { injector: this.injector });
-      return;
-    }
+    if (!this.submission.accept()) return;
     this.creating.set(true);
     try {
       const session = await this.api.sessions.create({ name: this.form.getRawValue().name.trim() });

@@ -1,30 +1,15 @@
 // Administrators manage who can sign in: list, create with a first PIN, delete.
-import {
-  ChangeDetectionStrategy,
-  Component,
-  ElementRef,
-  Injector,
-  OnInit,
-  afterNextRender,
-  inject,
-  signal,
-  viewChild,
-} from '@angular/core';
+import { ChangeDetectionStrategy, Component, OnInit, inject, signal } from '@angular/core';
 import { DatePipe } from '@angular/common';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { Api } from '../core/api';
 import type { Role, User } from '../core/api-types';
 import { Auth } from '../core/auth';
 import { Confirm } from '../core/confirm';
-import {
-  NEW_PIN_MESSAGE,
-  NEW_PIN_VALIDATORS,
-  PIN_MISMATCH_MESSAGE,
-  focusFirstInvalid,
-  matchingPins,
-} from '../core/forms';
+import { NEW_PIN_VALIDATORS, injectFormSubmission, matchingPins } from '../core/forms';
 import { Notifier } from '../core/notifier';
 import { LoadError } from '../core/load-error';
+import { NewPinFields } from '../core/new-pin-fields';
 import { PagedList } from '../core/paged-list';
 import { Pager } from '../core/pager';
 
@@ -33,13 +18,13 @@ const PAGE_SIZE = 50;
 @Component({
   selector: 'wago-user-list',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DatePipe, ReactiveFormsModule, LoadError, Pager],
+  imports: [DatePipe, ReactiveFormsModule, LoadError, NewPinFields, Pager],
   template: `
     <h1>Users</h1>
 
     <section class="card" aria-labelledby="create-user-title">
       <h2 id="create-user-title">Create a user</h2>
-      <form #formElement class="form-grid" [formGroup]="form" (ngSubmit)="create()" novalidate>
+      <form class="form-grid" [formGroup]="form" (ngSubmit)="create()" novalidate>
         <div class="field">
           <label class="field__label" for="user-username">Username</label>
           <input
@@ -50,52 +35,19 @@ const PAGE_SIZE = 50;
             autocapitalize="none"
             spellcheck="false"
             required
-            [attr.aria-invalid]="submitted() && form.controls.username.invalid"
+            [attr.aria-invalid]="submission.submitted() && form.controls.username.invalid"
             aria-describedby="user-username-error"
           />
-          @if (submitted() && form.controls.username.invalid) {
+          @if (submission.submitted() && form.controls.username.invalid) {
             <p id="user-username-error" class="field__error">Enter a username.</p>
           }
         </div>
-        <div class="field">
-          <label class="field__label" for="user-pin">PIN</label>
-          <input
-            id="user-pin"
-            class="input"
-            type="password"
-            inputmode="numeric"
-            autocomplete="new-password"
-            formControlName="pin"
-            required
-            [attr.aria-invalid]="submitted() && form.controls.pin.invalid"
-            aria-describedby="user-pin-hint user-pin-error"
-          />
-          <p id="user-pin-hint" class="field__hint">
-            6 to 12 digits. Tell it to the user: they can change it under Account.
-          </p>
-          @if (submitted() && form.controls.pin.invalid) {
-            <p id="user-pin-error" class="field__error">{{ newPinMessage }}</p>
-          }
-        </div>
-        <div class="field">
-          <label class="field__label" for="user-confirm-pin">Confirm PIN</label>
-          <input
-            id="user-confirm-pin"
-            class="input"
-            type="password"
-            inputmode="numeric"
-            autocomplete="new-password"
-            formControlName="confirmPin"
-            required
-            [attr.aria-invalid]="submitted() && (form.controls.confirmPin.invalid || form.hasError('pinMismatch'))"
-            aria-describedby="user-confirm-pin-error"
-          />
-          @if (submitted() && form.controls.confirmPin.invalid) {
-            <p id="user-confirm-pin-error" class="field__error">Enter the PIN again.</p>
-          } @else if (submitted() && form.hasError('pinMismatch')) {
-            <p id="user-confirm-pin-error" class="field__error">{{ pinMismatchMessage }}</p>
-          }
-        </div>
+        <wago-new-pin-fields
+          pinId="user-pin"
+          confirmId="user-confirm-pin"
+          hint="6 to 12 digits. Tell it to the user: they can change it under Account."
+          [submitted]="submission.submitted()"
+        />
         <div class="field">
           <label class="field__label" for="user-role">Role</label>
           <select id="user-role" class="input" formControlName="role" aria-describedby="user-role-hint">
@@ -164,12 +116,8 @@ export class UserList implements OnInit {
   private readonly api = inject(Api);
   private readonly confirm = inject(Confirm);
   private readonly notifier = inject(Notifier);
-  private readonly injector = inject(Injector);
-  private readonly formElement = viewChild.required<ElementRef<HTMLFormElement>>('formElement');
   protected readonly auth = inject(Auth);
 
-  protected readonly newPinMessage = NEW_PIN_MESSAGE;
-  protected readonly pinMismatchMessage = PIN_MISMATCH_MESSAGE;
   private readonly formBuilder = inject(NonNullableFormBuilder);
   protected readonly form = this.formBuilder.group(
     {
@@ -180,7 +128,7 @@ export class UserList implements OnInit {
     },
     { validators: matchingPins('pin', 'confirmPin') },
   );
-  protected readonly submitted = signal(false);
+  protected readonly submission = injectFormSubmission(this.form);
   protected readonly creating = signal(false);
   protected readonly list = new PagedList(PAGE_SIZE, (query) => this.api.users.list(query));
 
@@ -189,18 +137,13 @@ export class UserList implements OnInit {
   }
 
   protected async create(): Promise<void> {
-    this.submitted.set(true);
-    if (this.form.invalid) {
-      afterNextRender(() => focusFirstInvalid(this.formElement().nativeElement), { injector: this.injector });
-      return;
-    }
+    if (!this.submission.accept()) return;
     const { username, pin, role } = this.form.getRawValue();
     this.creating.set(true);
     try {
       const { user } = await this.api.users.create({ username: username.trim(), pin, role });
       this.notifier.success(`User “${user.username}” created.`);
-      this.form.reset();
-      this.submitted.set(false);
+      this.submission.reset();
       await this.list.load();
     } catch {
       // Shown by the error interceptor.

@@ -1,18 +1,5 @@
 // The settings of a webhook, to create one or edit one: URL, events, group messages, enabled.
-import {
-  ChangeDetectionStrategy,
-  Component,
-  ElementRef,
-  Injector,
-  afterNextRender,
-  effect,
-  inject,
-  input,
-  output,
-  signal,
-  untracked,
-  viewChild,
-} from '@angular/core';
+import { ChangeDetectionStrategy, Component, effect, inject, input, output, untracked } from '@angular/core';
 import {
   AbstractControl,
   NonNullableFormBuilder,
@@ -21,7 +8,7 @@ import {
   Validators,
 } from '@angular/forms';
 import { GROUP_POLICIES, WEBHOOK_EVENTS, type WebhookSettings } from '../core/api-types';
-import { focusFirstInvalid } from '../core/forms';
+import { injectFormSubmission } from '../core/forms';
 import { EVENT_DESCRIPTIONS, GROUP_POLICY_LABELS } from './webhook-events';
 
 let nextId = 0;
@@ -34,7 +21,7 @@ const atLeastOneEvent = (events: AbstractControl<boolean[]>): ValidationErrors |
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [ReactiveFormsModule],
   template: `
-    <form #formElement [formGroup]="form" (ngSubmit)="submit()" novalidate>
+    <form [formGroup]="form" (ngSubmit)="submit()" novalidate>
       <div class="field">
         <label class="field__label" [for]="id + '-url'">URL</label>
         <input
@@ -45,11 +32,11 @@ const atLeastOneEvent = (events: AbstractControl<boolean[]>): ValidationErrors |
           formControlName="url"
           placeholder="https://example.com/wago"
           required
-          [attr.aria-invalid]="submitted() && form.controls.url.invalid"
+          [attr.aria-invalid]="submission.submitted() && form.controls.url.invalid"
           [attr.aria-describedby]="id + '-url-hint ' + id + '-url-error'"
         />
         <p class="field__hint" [id]="id + '-url-hint'">WAGO POSTs each event there as JSON, signed with the secret.</p>
-        @if (submitted() && form.controls.url.invalid) {
+        @if (submission.submitted() && form.controls.url.invalid) {
           <p class="field__error" [id]="id + '-url-error'">Enter a URL starting with https:// or http://.</p>
         }
       </div>
@@ -64,7 +51,7 @@ const atLeastOneEvent = (events: AbstractControl<boolean[]>): ValidationErrors |
             >
           </label>
         }
-        @if (submitted() && form.controls.events.invalid) {
+        @if (submission.submitted() && form.controls.events.invalid) {
           <p class="field__error" role="alert">Choose at least one event.</p>
         }
       </fieldset>
@@ -91,9 +78,6 @@ const atLeastOneEvent = (events: AbstractControl<boolean[]>): ValidationErrors |
   `,
 })
 export class WebhookForm {
-  private readonly injector = inject(Injector);
-  private readonly formElement = viewChild.required<ElementRef<HTMLFormElement>>('formElement');
-
   /** The settings to edit; a new webhook starts from sensible defaults. */
   readonly initial = input<WebhookSettings>();
   readonly submitLabel = input('Save');
@@ -106,7 +90,6 @@ export class WebhookForm {
   protected readonly eventDescriptions = EVENT_DESCRIPTIONS;
   protected readonly groupPolicies = GROUP_POLICIES;
   protected readonly groupPolicyLabels = GROUP_POLICY_LABELS;
-  protected readonly submitted = signal(false);
 
   private readonly formBuilder = inject(NonNullableFormBuilder);
   protected readonly form = this.formBuilder.group({
@@ -119,6 +102,7 @@ export class WebhookForm {
     groupPolicy: this.formBuilder.control<WebhookSettings['groupPolicy']>('mentions'),
     enabled: [true],
   });
+  protected readonly submission = injectFormSubmission(this.form);
 
   constructor() {
     effect(() => {
@@ -130,16 +114,12 @@ export class WebhookForm {
   /** Cancel puts back the saved settings (editing) and tells the page (adding closes the form). */
   protected discard(): void {
     this.fill(this.initial());
-    this.submitted.set(false);
+    this.submission.submitted.set(false);
     this.cancel.emit();
   }
 
   protected submit(): void {
-    this.submitted.set(true);
-    if (this.form.invalid) {
-      afterNextRender(() => focusFirstInvalid(this.formElement().nativeElement), { injector: this.injector });
-      return;
-    }
+    if (!this.submission.accept()) return;
     const { url, events, groupPolicy, enabled } = this.form.getRawValue();
     this.save.emit({
       url: url.trim(),
