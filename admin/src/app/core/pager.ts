@@ -1,5 +1,6 @@
-// Previous/next through a list answered as {items, total}.
-import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
+// Previous/next through a PagedList.
+import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
+import type { PagedList } from './paged-list';
 
 @Component({
   selector: 'wago-pager',
@@ -19,15 +20,15 @@ import { ChangeDetectionStrategy, Component, computed, input, output } from '@an
   `,
 })
 export class Pager {
-  readonly total = input.required<number>();
-  readonly limit = input.required<number>();
-  readonly offset = input.required<number>();
-  readonly offsetChange = output<number>();
+  readonly list = input.required<PagedList<unknown>>();
 
+  protected readonly total = computed(() => this.list().page()?.total ?? 0);
+  protected readonly limit = computed(() => this.list().pageSize);
+  protected readonly offset = computed(() => this.list().offset());
   protected readonly first = computed(() => Math.min(this.offset() + 1, this.total()));
   protected readonly last = computed(() => Math.min(this.offset() + this.limit(), this.total()));
 
   protected go(offset: number): void {
-    this.offsetChange.emit(Math.max(0, offset));
+    void this.list().goTo(Math.max(0, offset));
   }
 }

@@ -111,12 +111,7 @@ const PAGE_SIZE = 50;
             }
           </tbody>
         </table>
-        <wago-pager
-          [total]="list.page()?.total ?? 0"
-          [limit]="list.pageSize"
-          [offset]="list.offset()"
-          (offsetChange)="list.goTo($event)"
-        />
+        <wago-pager [list]="list" />
       }
     </section>
   `,
