@@ -9,6 +9,7 @@ import { errorMessage, hasStatus } from '../core/errors';
 import { Notifier } from '../core/notifier';
 import { SecretReveal } from '../core/secret-reveal';
 import { DeliveryLog } from './delivery-log';
+import { WebhookDeletion } from './webhook-deletion';
 import { WebhookForm } from './webhook-form';
 import { WebhookTestButton } from './webhook-test-button';
 
@@ -80,6 +81,7 @@ export class WebhookDetail {
   private readonly confirm = inject(Confirm);
   private readonly notifier = inject(Notifier);
   private readonly router = inject(Router);
+  private readonly deletion = inject(WebhookDeletion);
 
   readonly sessionId = input.required<string>();
   readonly webhookId = input.required<string>();
@@ -132,20 +134,7 @@ export class WebhookDetail {
   }
 
   protected async delete(webhook: Webhook): Promise<void> {
-    const confirmed = await this.confirm.ask({
-      title: 'Delete this webhook?',
-      message: `Events stop going to ${webhook.url}, and its delivery history is deleted. This cannot be undone.`,
-      confirmLabel: 'Delete webhook',
-      destructive: true,
-    });
-    if (!confirmed) return;
-    try {
-      await this.api.webhooks.delete(webhook.id);
-      this.notifier.success('Webhook deleted.');
-      await this.router.navigate(['/sessions', this.sessionId(), 'webhooks']);
-    } catch {
-      // Shown by the error interceptor.
-    }
+    if (await this.deletion.delete(webhook)) await this.router.navigate(['/sessions', this.sessionId(), 'webhooks']);
   }
 
   private async load(sessionId: string, webhookId: string): Promise<void> {

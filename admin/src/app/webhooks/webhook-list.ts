@@ -4,11 +4,11 @@ import { RouterLink } from '@angular/router';
 import { Api } from '../core/api';
 import type { CreatedWebhook, Session, Webhook, WebhookSettings } from '../core/api-types';
 import { Badge } from '../core/badge';
-import { Confirm } from '../core/confirm';
 import { errorMessage } from '../core/errors';
 import { LoadError } from '../core/load-error';
 import { Notifier } from '../core/notifier';
 import { SecretReveal } from '../core/secret-reveal';
+import { WebhookDeletion } from './webhook-deletion';
 import { GROUP_POLICY_LABELS } from './webhook-events';
 import { WebhookForm } from './webhook-form';
 import { WebhookTestButton } from './webhook-test-button';
@@ -100,7 +100,7 @@ const MAX_WEBHOOKS_SHOWN = 200;
 })
 export class WebhookList {
   private readonly api = inject(Api);
-  private readonly confirm = inject(Confirm);
+  private readonly deletion = inject(WebhookDeletion);
   private readonly notifier = inject(Notifier);
 
   readonly sessionId = input.required<string>();
@@ -168,19 +168,8 @@ export class WebhookList {
   }
 
   protected async delete(webhook: Webhook): Promise<void> {
-    const confirmed = await this.confirm.ask({
-      title: 'Delete this webhook?',
-      message: `Events stop going to ${webhook.url}, and its delivery history is deleted. This cannot be undone.`,
-      confirmLabel: 'Delete webhook',
-      destructive: true,
-    });
-    if (!confirmed) return;
-    try {
-      await this.api.webhooks.delete(webhook.id);
+    if (await this.deletion.delete(webhook)) {
       this.webhooks.update((webhooks) => webhooks.filter((item) => item.id !== webhook.id));
-      this.notifier.success('Webhook deleted.');
-    } catch {
-      // Shown by the error interceptor.
     }
   }
 }
