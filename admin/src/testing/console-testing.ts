@@ -23,6 +23,20 @@ export function provideConsoleTesting(): (Provider | EnvironmentProviders)[] {
 }
 
 /**
+ * For beforeEach: a fresh console (empty storage, the testing providers plus `providers`), signed in as `signedInAs`
+ * (`null`: signed out). Answers the HTTP testing controller the test plays the server with.
+ */
+export function setUpConsole(
+  options: { signedInAs?: Role | null; providers?: (Provider | EnvironmentProviders)[] } = {},
+): HttpTestingController {
+  localStorage.clear();
+  TestBed.configureTestingModule({ providers: [...provideConsoleTesting(), ...(options.providers ?? [])] });
+  const role = options.signedInAs === undefined ? 'admin' : options.signedInAs;
+  if (role) signInAs(role);
+  return TestBed.inject(HttpTestingController);
+}
+
+/**
  * For afterEach: no request may be left unanswered. The testing module is reset even when that check fails, so one
  * failing test does not make the next ones fail too.
  */
@@ -156,5 +170,14 @@ export function type(fixture: ComponentFixture<unknown>, label: string, value: s
 export function submitButton(fixture: ComponentFixture<unknown>): HTMLButtonElement {
   const button = element(fixture).querySelector<HTMLButtonElement>('button[type="submit"]');
   if (!button) throw new Error('No submit button');
+  return button;
+}
+
+/** The button whose text reads exactly `name`, as a person finds it. */
+export function buttonNamed(fixture: ComponentFixture<unknown>, name: string): HTMLButtonElement {
+  const button = Array.from(element(fixture).querySelectorAll('button')).find(
+    (candidate) => candidate.textContent?.trim() === name,
+  );
+  if (!button) throw new Error(`No button “${name}”`);
   return button;
 }

@@ -4,9 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   element,
   fieldLabelled,
-  provideConsoleTesting,
+  setUpConsole,
   settle,
-  signInAs,
   submitButton,
   type,
   verifyNoPendingRequests,
@@ -28,10 +27,7 @@ describe('ApiKeyList', () => {
   let http: HttpTestingController;
 
   beforeEach(() => {
-    localStorage.clear();
-    TestBed.configureTestingModule({ providers: provideConsoleTesting() });
-    signInAs();
-    http = TestBed.inject(HttpTestingController);
+    http = setUpConsole();
   });
 
   afterEach(verifyNoPendingRequests);

@@ -4,9 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   element,
   fieldLabelled,
-  provideConsoleTesting,
+  setUpConsole,
   settle,
-  signInAs,
   submitButton,
   type,
   verifyNoPendingRequests,
@@ -18,10 +17,7 @@ describe('Account', () => {
   let http: HttpTestingController;
 
   beforeEach(() => {
-    localStorage.clear();
-    TestBed.configureTestingModule({ providers: provideConsoleTesting() });
-    signInAs();
-    http = TestBed.inject(HttpTestingController);
+    http = setUpConsole();
   });
 
   afterEach(verifyNoPendingRequests);

@@ -4,7 +4,7 @@ import { Router } from '@angular/router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   element,
-  provideConsoleTesting,
+  setUpConsole,
   settle,
   submitButton,
   type,
@@ -17,10 +17,8 @@ describe('Login', () => {
   let http: HttpTestingController;
 
   beforeEach(() => {
-    localStorage.clear();
     vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'], now: new Date('2026-01-01T10:00:00.000Z') });
-    TestBed.configureTestingModule({ providers: provideConsoleTesting() });
-    http = TestBed.inject(HttpTestingController);
+    http = setUpConsole({ signedInAs: null });
   });
 
   afterEach(() => {

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   element,
   fieldLabelled,
-  provideConsoleTesting,
+  setUpConsole,
   settle,
   submitButton,
   type,
@@ -18,9 +18,7 @@ describe('Setup', () => {
   let http: HttpTestingController;
 
   beforeEach(() => {
-    localStorage.clear();
-    TestBed.configureTestingModule({ providers: provideConsoleTesting() });
-    http = TestBed.inject(HttpTestingController);
+    http = setUpConsole({ signedInAs: null });
   });
 
   afterEach(verifyNoPendingRequests);

@@ -1,7 +1,7 @@
 import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { aSession, provideConsoleTesting, signInAs, verifyNoPendingRequests } from '../../testing/console-testing';
+import { aSession, setUpConsole, signInAs, verifyNoPendingRequests } from '../../testing/console-testing';
 import { Api } from './api';
 
 describe('Api', () => {
@@ -10,10 +10,8 @@ describe('Api', () => {
   const session = aSession();
 
   beforeEach(() => {
-    localStorage.clear();
-    TestBed.configureTestingModule({ providers: provideConsoleTesting() });
+    http = setUpConsole({ signedInAs: null });
     api = TestBed.inject(Api);
-    http = TestBed.inject(HttpTestingController);
   });
 
   afterEach(verifyNoPendingRequests);

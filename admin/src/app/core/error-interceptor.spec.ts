@@ -2,7 +2,7 @@ import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { Router } from '@angular/router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { provideConsoleTesting, signInAs, verifyNoPendingRequests } from '../../testing/console-testing';
+import { setUpConsole, signInAs, verifyNoPendingRequests } from '../../testing/console-testing';
 import { Api } from './api';
 import { Auth } from './auth';
 import { Notifier } from './notifier';
@@ -13,10 +13,8 @@ describe('errorInterceptor', () => {
   let notifier: Notifier;
 
   beforeEach(() => {
-    localStorage.clear();
-    TestBed.configureTestingModule({ providers: provideConsoleTesting() });
+    http = setUpConsole({ signedInAs: null });
     api = TestBed.inject(Api);
-    http = TestBed.inject(HttpTestingController);
     notifier = TestBed.inject(Notifier);
   });
 

@@ -1,6 +1,6 @@
 import { TestBed } from '@angular/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { element, settle } from '../../testing/console-testing';
+import { buttonNamed, element, settle } from '../../testing/console-testing';
 import type { PageQuery } from './api-types';
 import { PagedList } from './paged-list';
 import { Pager } from './pager';
@@ -18,11 +18,7 @@ describe('Pager', () => {
     const fixture = TestBed.createComponent(Pager);
     fixture.componentRef.setInput('list', list);
     await fixture.whenStable();
-    const button = (name: string) =>
-      Array.from(element(fixture).querySelectorAll('button')).find(
-        (candidate) => candidate.textContent?.trim() === name,
-      );
-    return { fixture, offsets, button };
+    return { fixture, offsets };
   }
 
   it('shows nothing while one page holds the whole list', async () => {
@@ -31,20 +27,20 @@ describe('Pager', () => {
   });
 
   it('says which items are shown and loads the next page, then the previous one', async () => {
-    const { fixture, offsets, button } = await render(120);
+    const { fixture, offsets } = await render(120);
     expect(element(fixture).querySelector('nav span')?.textContent).toBe('1–50 of 120');
-    expect(button('Previous')?.disabled).toBe(true);
+    expect(buttonNamed(fixture, 'Previous').disabled).toBe(true);
 
-    button('Next')?.click();
+    buttonNamed(fixture, 'Next').click();
     await settle(fixture);
     expect(element(fixture).querySelector('nav span')?.textContent).toBe('51–100 of 120');
 
-    button('Next')?.click();
+    buttonNamed(fixture, 'Next').click();
     await settle(fixture);
     expect(element(fixture).querySelector('nav span')?.textContent).toBe('101–120 of 120');
-    expect(button('Next')?.disabled).toBe(true);
+    expect(buttonNamed(fixture, 'Next').disabled).toBe(true);
 
-    button('Previous')?.click();
+    buttonNamed(fixture, 'Previous').click();
     await settle(fixture);
     expect(offsets).toEqual([0, 50, 100, 50]);
   });

@@ -1,15 +1,15 @@
 import { HttpTestingController } from '@angular/common/http/testing';
-import { ComponentFixture, TestBed } from '@angular/core/testing';
+import { TestBed } from '@angular/core/testing';
 import { Router } from '@angular/router';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   FakeSocket,
   aSession,
+  buttonNamed,
   element,
-  provideConsoleTesting,
   provideFakeSockets,
+  setUpConsole,
   settle,
-  signInAs,
   type,
   verifyNoPendingRequests,
 } from '../../testing/console-testing';
@@ -22,12 +22,9 @@ describe('SessionDetail', () => {
   let sockets: FakeSocket[];
 
   beforeEach(() => {
-    localStorage.clear();
     const fakes = provideFakeSockets();
     sockets = fakes.sockets;
-    TestBed.configureTestingModule({ providers: [...provideConsoleTesting(), fakes.provider] });
-    signInAs();
-    http = TestBed.inject(HttpTestingController);
+    http = setUpConsole({ providers: [fakes.provider] });
   });
 
   afterEach(verifyNoPendingRequests);
@@ -41,14 +38,6 @@ describe('SessionDetail', () => {
     sockets[0].receive('connect');
     return fixture;
   }
-
-  const button = (fixture: ComponentFixture<unknown>, text: string) => {
-    const found = Array.from(element(fixture).querySelectorAll('button')).find(
-      (candidate) => candidate.textContent?.trim() === text,
-    );
-    if (!found) throw new Error(`No button “${text}”`);
-    return found;
-  };
 
   it('shows the QR code the socket sends while the session waits for a scan', async () => {
     const fixture = await render(aSession({ status: 'qr' }));
@@ -85,12 +74,12 @@ describe('SessionDetail', () => {
     const text = element(fixture).textContent ?? '';
     expect(text).toContain('Nobody scanned the QR code in time');
     expect(element(fixture).querySelector('wago-session-qr')).toBeNull();
-    expect(button(fixture, 'Connect')).toBeDefined();
+    expect(buttonNamed(fixture, 'Connect')).toBeDefined();
   });
 
   it('starts the session on Connect', async () => {
     const fixture = await render(aSession({ status: 'created' }));
-    button(fixture, 'Connect').click();
+    buttonNamed(fixture, 'Connect').click();
     http.expectOne({ method: 'POST', url: '/api/v1/sessions/s-1/start' }).flush(aSession({ status: 'starting' }), {
       status: 202,
       statusText: 'Accepted',
@@ -102,7 +91,7 @@ describe('SessionDetail', () => {
   it('asks for a pairing code with the digits of the phone number and shows the code', async () => {
     const fixture = await render(aSession({ status: 'created' }));
     type(fixture, 'Phone number', '+1 555 123-4567');
-    button(fixture, 'Get pairing code').click();
+    buttonNamed(fixture, 'Get pairing code').click();
     const request = http.expectOne({ method: 'POST', url: '/api/v1/sessions/s-1/pairing-code' });
     expect(request.request.body).toEqual({ phoneNumber: '15551234567' });
     request.flush({ code: 'ABCD1234' });
@@ -113,13 +102,13 @@ describe('SessionDetail', () => {
   it('stops only after the user confirms what stopping does', async () => {
     const fixture = await render(aSession({ status: 'connected', jid: '15551234567@s.whatsapp.net' }));
     const confirm = TestBed.inject(Confirm);
-    button(fixture, 'Stop').click();
+    buttonNamed(fixture, 'Stop').click();
     expect(confirm.pending()?.message).toContain('The account stays linked');
     confirm.pending()?.answer(false);
     await settle(fixture);
     http.expectNone('/api/v1/sessions/s-1/stop');
 
-    button(fixture, 'Stop').click();
+    buttonNamed(fixture, 'Stop').click();
     confirm.pending()?.answer(true);
     await settle(fixture);
     http.expectOne({ method: 'POST', url: '/api/v1/sessions/s-1/stop' }).flush(aSession({ status: 'stopped' }));
@@ -129,7 +118,7 @@ describe('SessionDetail', () => {
 
   it('says that logging out needs a new QR code to connect again', async () => {
     const fixture = await render(aSession({ status: 'connected', jid: '15551234567@s.whatsapp.net' }));
-    button(fixture, 'Log out').click();
+    buttonNamed(fixture, 'Log out').click();
     const pending = TestBed.inject(Confirm).pending();
     expect(pending?.message).toContain('needs a new QR code or pairing code');
     pending?.answer(true);
@@ -140,7 +129,7 @@ describe('SessionDetail', () => {
 
   it('deletes after confirmation and returns to the list', async () => {
     const fixture = await render(aSession({ status: 'stopped' }));
-    button(fixture, 'Delete').click();
+    buttonNamed(fixture, 'Delete').click();
     const pending = TestBed.inject(Confirm).pending();
     expect(pending?.message).toContain('cannot be undone');
     pending?.answer(true);

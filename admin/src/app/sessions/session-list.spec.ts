@@ -6,10 +6,9 @@ import {
   FakeSocket,
   aSession,
   element,
-  provideConsoleTesting,
   provideFakeSockets,
+  setUpConsole,
   settle,
-  signInAs,
   submitButton,
   type,
   verifyNoPendingRequests,
@@ -22,12 +21,9 @@ describe('SessionList', () => {
   let sockets: FakeSocket[];
 
   beforeEach(() => {
-    localStorage.clear();
     const fakes = provideFakeSockets();
     sockets = fakes.sockets;
-    TestBed.configureTestingModule({ providers: [...provideConsoleTesting(), fakes.provider] });
-    signInAs();
-    http = TestBed.inject(HttpTestingController);
+    http = setUpConsole({ providers: [fakes.provider] });
   });
 
   afterEach(verifyNoPendingRequests);

@@ -4,9 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   element,
   fieldLabelled,
-  provideConsoleTesting,
+  setUpConsole,
   settle,
-  signInAs,
   submitButton,
   type,
   verifyNoPendingRequests,
@@ -27,10 +26,7 @@ describe('UserList', () => {
   let http: HttpTestingController;
 
   beforeEach(() => {
-    localStorage.clear();
-    TestBed.configureTestingModule({ providers: provideConsoleTesting() });
-    signInAs('admin');
-    http = TestBed.inject(HttpTestingController);
+    http = setUpConsole({ signedInAs: 'admin' });
   });
 
   afterEach(verifyNoPendingRequests);

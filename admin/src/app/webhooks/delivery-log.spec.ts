@@ -1,12 +1,12 @@
 import { HttpTestingController } from '@angular/common/http/testing';
-import { ComponentFixture, TestBed } from '@angular/core/testing';
+import { TestBed } from '@angular/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  buttonNamed,
   element,
   fieldLabelled,
-  provideConsoleTesting,
+  setUpConsole,
   settle,
-  signInAs,
   verifyNoPendingRequests,
 } from '../../testing/console-testing';
 import type { Delivery } from '../core/api-types';
@@ -29,10 +29,7 @@ describe('DeliveryLog', () => {
   let http: HttpTestingController;
 
   beforeEach(() => {
-    localStorage.clear();
-    TestBed.configureTestingModule({ providers: provideConsoleTesting() });
-    signInAs();
-    http = TestBed.inject(HttpTestingController);
+    http = setUpConsole();
   });
 
   afterEach(verifyNoPendingRequests);
@@ -52,14 +49,6 @@ describe('DeliveryLog', () => {
     return fixture;
   }
 
-  const button = (fixture: ComponentFixture<unknown>, text: string) => {
-    const found = Array.from(element(fixture).querySelectorAll('button')).find(
-      (candidate) => candidate.textContent?.trim() === text,
-    );
-    if (!found) throw new Error(`No button “${text}”`);
-    return found;
-  };
-
   it('lists deliveries with their status and asks the server again for one status only', async () => {
     const fixture = await render([aDelivery(), aDelivery({ id: 'd-2', status: 'delivered', attemptCount: 1 })]);
     const statuses = Array.from(element(fixture).querySelectorAll('tbody .badge')).map((badge) =>
@@ -77,7 +66,7 @@ describe('DeliveryLog', () => {
 
   it('shows a delivery’s attempts with what the receiver answered', async () => {
     const fixture = await render([aDelivery()]);
-    const toggle = button(fixture, 'Attempts');
+    const toggle = buttonNamed(fixture, 'Attempts');
     toggle.click();
     await settle(fixture);
     expect(toggle.getAttribute('aria-expanded')).toBe('true');
@@ -118,7 +107,7 @@ describe('DeliveryLog', () => {
 
   it('queues a delivery again and reloads the log', async () => {
     const fixture = await render([aDelivery()]);
-    button(fixture, 'Redeliver').click();
+    buttonNamed(fixture, 'Redeliver').click();
     http
       .expectOne({ method: 'POST', url: '/api/v1/deliveries/d-1/redeliver' })
       .flush(
@@ -142,7 +131,7 @@ describe('DeliveryLog', () => {
     since.value = '2026-01-01T09:30';
     since.dispatchEvent(new Event('input'));
     await settle(fixture);
-    button(fixture, 'Redeliver failed').click();
+    buttonNamed(fixture, 'Redeliver failed').click();
     const request = http.expectOne({ method: 'POST', url: '/api/v1/webhooks/w-1/deliveries/redeliver' });
     expect(request.request.body).toEqual({ since: new Date('2026-01-01T09:30').toISOString() });
     request.flush({ count: 3 }, { status: 202, statusText: 'Accepted' });

@@ -1,13 +1,13 @@
 import { HttpTestingController } from '@angular/common/http/testing';
-import { ComponentFixture, TestBed } from '@angular/core/testing';
+import { TestBed } from '@angular/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   aSession,
+  buttonNamed,
   element,
   fieldLabelled,
-  provideConsoleTesting,
+  setUpConsole,
   settle,
-  signInAs,
   type,
   verifyNoPendingRequests,
 } from '../../testing/console-testing';
@@ -32,10 +32,7 @@ describe('WebhookList', () => {
   let http: HttpTestingController;
 
   beforeEach(() => {
-    localStorage.clear();
-    TestBed.configureTestingModule({ providers: provideConsoleTesting() });
-    signInAs();
-    http = TestBed.inject(HttpTestingController);
+    http = setUpConsole();
   });
 
   afterEach(verifyNoPendingRequests);
@@ -52,18 +49,10 @@ describe('WebhookList', () => {
     return fixture;
   }
 
-  const button = (fixture: ComponentFixture<unknown>, text: string) => {
-    const found = Array.from(element(fixture).querySelectorAll('button')).find(
-      (candidate) => candidate.textContent?.trim() === text,
-    );
-    if (!found) throw new Error(`No button “${text}”`);
-    return found;
-  };
-
   it('adds a webhook and shows its signing secret once, with a copy button', async () => {
     const fixture = await render([]);
     expect(element(fixture).textContent).toContain('No webhooks yet');
-    button(fixture, 'Add webhook').click();
+    buttonNamed(fixture, 'Add webhook').click();
     await settle(fixture);
     type(fixture, 'URL', 'https://bots.example.com/wago');
     const groupPolicy = fieldLabelled<HTMLSelectElement>(fixture, 'Group messages');
@@ -81,10 +70,10 @@ describe('WebhookList', () => {
     request.flush({ ...aWebhook({ events: ['*'], groupPolicy: 'all' }), secret: 'whsec_abc123' });
     await settle(fixture);
     expect(fieldLabelled(fixture, 'Signing secret').value).toBe('whsec_abc123');
-    expect(button(fixture, 'Copy')).toBeDefined();
+    expect(buttonNamed(fixture, 'Copy')).toBeDefined();
     expect(element(fixture).textContent).toContain('It is shown only now');
 
-    button(fixture, 'Done').click();
+    buttonNamed(fixture, 'Done').click();
     await settle(fixture);
     expect(element(fixture).textContent).not.toContain('whsec_abc123');
     expect(element(fixture).querySelector('.webhook__url')?.textContent?.trim()).toBe('https://bots.example.com/wago');
@@ -92,7 +81,7 @@ describe('WebhookList', () => {
 
   it('will not add a webhook without an event', async () => {
     const fixture = await render([]);
-    button(fixture, 'Add webhook').click();
+    buttonNamed(fixture, 'Add webhook').click();
     await settle(fixture);
     type(fixture, 'URL', 'https://bots.example.com/wago');
     const everyEvent = Array.from(element(fixture).querySelectorAll<HTMLInputElement>('input[type="checkbox"]')).find(
@@ -107,13 +96,13 @@ describe('WebhookList', () => {
 
   it('disables and enables a webhook', async () => {
     const fixture = await render([aWebhook()]);
-    button(fixture, 'Disable').click();
+    buttonNamed(fixture, 'Disable').click();
     const request = http.expectOne({ method: 'PATCH', url: '/api/v1/webhooks/w-1' });
     expect(request.request.body).toEqual({ enabled: false });
     request.flush(aWebhook({ enabled: false }));
     await settle(fixture);
     expect(element(fixture).querySelector('.badge')?.textContent?.trim()).toBe('disabled');
-    expect(button(fixture, 'Enable')).toBeDefined();
+    expect(buttonNamed(fixture, 'Enable')).toBeDefined();
   });
 
   it('says why WAGO disabled a webhook', async () => {
@@ -123,7 +112,7 @@ describe('WebhookList', () => {
 
   it('reports what the receiver answered to a test ping', async () => {
     const fixture = await render([aWebhook()]);
-    button(fixture, 'Send test').click();
+    buttonNamed(fixture, 'Send test').click();
     http
       .expectOne({ method: 'POST', url: '/api/v1/webhooks/w-1/test' })
       .flush({ ok: false, statusCode: 503, durationMs: 41, error: 'HTTP 503' });
@@ -133,7 +122,7 @@ describe('WebhookList', () => {
 
   it('deletes a webhook only after confirmation', async () => {
     const fixture = await render([aWebhook()]);
-    button(fixture, 'Delete').click();
+    buttonNamed(fixture, 'Delete').click();
     const pending = TestBed.inject(Confirm).pending();
     expect(pending?.message).toContain('https://bots.example.com/wago');
     pending?.answer(true);
