@@ -118,6 +118,17 @@ describe('the console, from first run to a delivered webhook', () => {
     await checkScreen(browser, 'session-connected');
   });
 
+  it('asks before logging the session out, saying what it does', async () => {
+    await page().getByRole('button', { name: 'Log out' }).click();
+    const dialog = page().getByRole('dialog', { name: `Log out “${SESSION_NAME}”?` });
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('unlinks WAGO from this WhatsApp account');
+    await checkScreen(browser, 'confirm-logout');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await statusBadge(page(), 'connected').waitFor();
+  });
+
   it('lists the session with its status, phone and push name', async () => {
     await page().getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sessions' }).click();
     const row = page()
@@ -133,6 +144,7 @@ describe('the console, from first run to a delivered webhook', () => {
     await page().getByRole('link', { name: SESSION_NAME }).click();
     await page().getByRole('link', { name: 'Webhooks' }).click();
     await page().getByText('No webhooks yet').waitFor();
+    await checkScreen(browser, 'webhooks-empty');
     await page().getByRole('button', { name: 'Add webhook' }).click();
     await page().getByLabel('URL', { exact: true }).fill(receiver.url);
     await page().getByRole('button', { name: 'Add webhook' }).click();
@@ -192,7 +204,11 @@ describe('the console, from first run to a delivered webhook', () => {
     await page().getByRole('row').filter({ hasText: MEMBER.username }).waitFor();
     await checkScreen(browser, 'users');
     await navigation.getByRole('link', { name: 'API keys' }).click();
-    await page().getByRole('heading', { name: 'API keys', exact: true }).waitFor();
+    await page().getByLabel('Key name').fill('billing-service');
+    await page().getByRole('button', { name: 'Create key' }).click();
+    const apiKey = await page().getByLabel('API key', { exact: true }).inputValue();
+    const withKey = await new ApiClient(server.baseUrl).call<{ total: number }>('GET', '/sessions', { apiKey });
+    expect(withKey).toMatchObject({ status: 200, body: { total: 1 } });
     await checkScreen(browser, 'api-keys');
     await navigation.getByRole('link', { name: 'Account' }).click();
     await page().getByRole('heading', { name: 'Account', exact: true }).waitFor();
