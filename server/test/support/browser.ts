@@ -35,7 +35,7 @@ export function ensureChromium(): void {
     throw new Error(`Chromium is missing at ${CHROMIUM_PATH}: install Debian's chromium (apt-get install chromium)`);
   }
   const wait = '-o DPkg::Lock::Timeout=600';
-  execFileSync('sh', ['-c', `apt-get update ${wait} && apt-get install -y --no-install-recommends ${wait} chromium`], {
+  execFileSync('sh', ['-c', `apt-get update ${wait} && apt-get install -y ${wait} chromium`], {
     stdio: 'inherit',
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });
