@@ -1,7 +1,7 @@
 // Builds the server and the console only when their sources changed since the last build; `npm start` and the
 // end-to-end tests' global setup share it. As a script: `node scripts/build.mjs server console`.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,9 +29,6 @@ export const BUILDS = {
     args: [path.join(nodeModules, '@angular/cli/bin/ng.js'), 'build'],
   },
 };
-
-/** A lock older than this was left by a build that died. */
-const STALE_LOCK_MS = 10 * 60 * 1000;
 
 /** Directories count too, so a deleted source file makes the build stale. */
 function newestMtime(entries) {
@@ -61,25 +58,48 @@ function sleep(ms) {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
+/** Whether the process that took a lock still runs; a build that was killed leaves its lock behind. */
+function isRunning(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
 /** One build of a kind at a time in this tree: engineers and test runs share it, and two builds would mix outputs. */
 function withLock(name, run) {
   const lock = path.join(root, `dist/.${name}-build.lock`);
   mkdirSync(path.dirname(lock), { recursive: true });
+  let announced = false;
   for (;;) {
     try {
-      mkdirSync(lock);
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
       break;
     } catch (error) {
       if (error.code !== 'EEXIST') throw error;
-      const lockedAt = statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
-      if (Date.now() - lockedAt > STALE_LOCK_MS) rmSync(lock, { recursive: true, force: true });
-      else sleep(200);
+      let owner;
+      try {
+        // Empty (0) for the moment between the owner creating the lock and writing its id.
+        owner = Number(readFileSync(lock, 'utf8'));
+      } catch (readError) {
+        if (readError.code === 'ENOENT') continue;
+        throw readError;
+      }
+      if (owner > 0 && !isRunning(owner)) {
+        rmSync(lock, { force: true });
+        continue;
+      }
+      if (!announced) console.log(`Waiting for another build of the ${name} (process ${owner})...`);
+      announced = true;
+      sleep(200);
     }
   }
   try {
     run();
   } finally {
-    rmSync(lock, { recursive: true, force: true });
+    rmSync(lock, { force: true });
   }
 }
 
