@@ -278,15 +278,6 @@ describe('webhook outbox (Postgres, pg-boss, real HTTP receivers)', () => {
       () => outbox.deliveries.list({ webhookId: webhook.id, status: 'delivered', limit: 1, offset: 0 }),
       (result) => result.total === 2,
     );
-    console.log(
-      JSON.stringify(
-        await dataSource.query(`SELECT event_id, created_at::text FROM webhook_deliveries WHERE webhook_id = $1`, [
-          webhook.id,
-        ]),
-      ),
-      first.id,
-      second.id,
-    );
     expect(page.items.map((item) => [item.eventId, item.eventType])).toEqual([[second.id, 'message.received']]);
     const future = await outbox.deliveries.list({
       webhookId: webhook.id,
