@@ -4,6 +4,7 @@ import { Router } from '@angular/router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   element,
+  fieldLabelled,
   setUpConsole,
   settle,
   submitButton,
@@ -72,7 +73,25 @@ describe('Login', () => {
     expect(submitButton(fixture).disabled).toBe(false);
   });
 
-  it('shows the server’s answer to a wrong PIN in the form', async () => {
+  it('counts a 60 s lock down from 1 min, even when it starts between two ticks of the clock', async () => {
+    const fixture = await render();
+    await signIn(fixture);
+    vi.advanceTimersByTime(400);
+    http
+      .expectOne('/api/v1/auth/login')
+      .flush(
+        { statusCode: 429, error: 'Too Many Requests', message: 'Too many failed logins: try again in 60 seconds' },
+        { status: 429, statusText: 'Too Many Requests', headers: { 'Retry-After': '60' } },
+      );
+    await settle(fixture);
+    expect(text(fixture)).toContain('(in 1 min)');
+
+    vi.advanceTimersByTime(1600);
+    await settle(fixture);
+    expect(text(fixture)).toContain('(in 59 s)');
+  });
+
+  it('shows only the server’s answer to a wrong PIN, with the PIN emptied for another try', async () => {
     const fixture = await render();
     await signIn(fixture);
     http
@@ -83,6 +102,14 @@ describe('Login', () => {
       );
     await settle(fixture);
     expect(element(fixture).querySelector('[role="alert"]')?.textContent).toContain('Wrong username or PIN');
+    const pin = fieldLabelled<HTMLInputElement>(fixture, 'PIN');
+    expect(pin.value).toBe('');
+    expect(pin.getAttribute('aria-invalid')).toBe('false');
+    expect(text(fixture)).not.toContain('Enter your PIN.');
+
+    submitButton(fixture).click();
+    await settle(fixture);
+    expect(text(fixture)).toContain('Enter your PIN.');
   });
 
   it('goes back to the page that needed the sign-in', async () => {

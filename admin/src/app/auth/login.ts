@@ -129,8 +129,12 @@ export class Login implements OnInit {
       await this.router.navigateByUrl(isReturnUrl(returnUrl) ? returnUrl : '/sessions');
     } catch (error) {
       this.error.set(errorMessage(error));
-      if (hasStatus(error, 429)) this.lockedUntil.set(retryAfter(error));
-      this.form.controls.pin.reset();
+      if (hasStatus(error, 429)) {
+        // The countdown and the deadline from the same instant, so a 60 s lock reads 1 min, not 1 min 1 s.
+        this.now.refresh();
+        this.lockedUntil.set(retryAfter(error, this.now()));
+      }
+      this.submission.refused(this.form.controls.pin);
     } finally {
       this.busy.set(false);
     }

@@ -47,6 +47,15 @@ export class FormSubmission {
     this.form.reset();
     this.submitted.set(false);
   }
+
+  /**
+   * After the server refused a submit: `fields` empty for another try, and no field errors shown until the next
+   * submit, since the server's message says what went wrong and the user has not touched the fields since.
+   */
+  refused(...fields: AbstractControl[]): void {
+    for (const field of fields) field.reset();
+    this.submitted.set(false);
+  }
 }
 
 /** For a component field initializer: the submit step of `form`, focusing within this component. */
