@@ -49,3 +49,15 @@ export async function refreshUntilVisible(
     }
   }
 }
+
+/**
+ * How far `locator` reaches past the right edge of the card it sits in, in CSS pixels: 0 or less when it fits. A
+ * card that scrolls or clips its content still counts what is out of sight.
+ */
+export async function overhangPastCard(locator: Locator): Promise<number> {
+  return locator.evaluate((element) => {
+    const card = element.closest('.card');
+    if (!card) throw new Error('The element is not inside a card');
+    return element.getBoundingClientRect().right - card.getBoundingClientRect().right;
+  });
+}

@@ -65,60 +65,66 @@ const PAGE_SIZE = 25;
           }
         </p>
       } @else {
-        <table class="table table--cards" [attr.aria-busy]="list.loading()">
-          <thead>
-            <tr>
-              <th scope="col">Event</th>
-              <th scope="col">Status</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last attempt</th>
-              <th scope="col">Next attempt</th>
-              <th scope="col"><span class="visually-hidden">Actions</span></th>
-            </tr>
-          </thead>
-          <tbody>
-            @for (delivery of list.page()?.items; track delivery.id) {
+        <div class="table-scroll">
+          <table class="table table--cards" [attr.aria-busy]="list.loading()">
+            <thead>
               <tr>
-                <td data-label="Event">
-                  <code>{{ delivery.eventType }}</code>
-                  <span class="muted mono small">{{ delivery.eventId }}</span>
-                </td>
-                <td data-label="Status"><wago-badge [label]="delivery.status" [tone]="tones[delivery.status]" /></td>
-                <td data-label="Attempts">{{ delivery.attemptCount }}</td>
-                <td data-label="Created">{{ delivery.createdAt | date: 'medium' }}</td>
-                <td data-label="Last attempt">{{ (delivery.lastAttemptAt | date: 'medium') ?? '—' }}</td>
-                <td data-label="Next attempt">{{ (delivery.nextAttemptAt | date: 'medium') ?? '—' }}</td>
-                <td data-label="Actions" class="table__actions">
-                  <button
-                    type="button"
-                    class="button button--small"
-                    [attr.aria-expanded]="expanded() === delivery.id"
-                    [attr.aria-controls]="'attempts-' + delivery.id"
-                    (click)="toggle(delivery)"
-                  >
-                    {{ expanded() === delivery.id ? 'Hide attempts' : 'Attempts' }}
-                  </button>
-                  <button
-                    type="button"
-                    class="button button--small"
-                    [disabled]="redelivering() === delivery.id"
-                    (click)="redeliver(delivery)"
-                  >
-                    {{ redelivering() === delivery.id ? 'Queuing…' : 'Redeliver' }}
-                  </button>
-                </td>
+                <th scope="col">Event</th>
+                <th scope="col">Status</th>
+                <th scope="col">Attempts</th>
+                <th scope="col">Created</th>
+                <th scope="col">Last attempt</th>
+                <th scope="col">Next attempt</th>
+                <th scope="col"><span class="visually-hidden">Actions</span></th>
               </tr>
-              @if (expanded() === delivery.id) {
-                <tr class="table__expanded">
-                  <td colspan="7" [id]="'attempts-' + delivery.id">
-                    <wago-delivery-attempts [deliveryId]="delivery.id" />
+            </thead>
+            <tbody>
+              @for (delivery of list.page()?.items; track delivery.id) {
+                <tr>
+                  <td data-label="Event">
+                    <span class="event-ref">
+                      <code>{{ delivery.eventType }}</code>
+                      <span class="event-ref__id muted mono small">{{ delivery.eventId }}</span>
+                    </span>
+                  </td>
+                  <td data-label="Status"><wago-badge [label]="delivery.status" [tone]="tones[delivery.status]" /></td>
+                  <td data-label="Attempts">{{ delivery.attemptCount }}</td>
+                  <td data-label="Created">{{ delivery.createdAt | date: 'medium' }}</td>
+                  <td data-label="Last attempt">{{ (delivery.lastAttemptAt | date: 'medium') ?? '—' }}</td>
+                  <td data-label="Next attempt">{{ (delivery.nextAttemptAt | date: 'medium') ?? '—' }}</td>
+                  <td data-label="Actions" class="table__actions">
+                    <div class="button-stack">
+                      <button
+                        type="button"
+                        class="button button--small"
+                        [attr.aria-expanded]="expanded() === delivery.id"
+                        [attr.aria-controls]="'attempts-' + delivery.id"
+                        (click)="toggle(delivery)"
+                      >
+                        {{ expanded() === delivery.id ? 'Hide attempts' : 'Attempts' }}
+                      </button>
+                      <button
+                        type="button"
+                        class="button button--small"
+                        [disabled]="redelivering() === delivery.id"
+                        (click)="redeliver(delivery)"
+                      >
+                        {{ redelivering() === delivery.id ? 'Queuing…' : 'Redeliver' }}
+                      </button>
+                    </div>
                   </td>
                 </tr>
+                @if (expanded() === delivery.id) {
+                  <tr class="table__expanded">
+                    <td colspan="7" [id]="'attempts-' + delivery.id">
+                      <wago-delivery-attempts [deliveryId]="delivery.id" />
+                    </td>
+                  </tr>
+                }
               }
-            }
-          </tbody>
-        </table>
+            </tbody>
+          </table>
+        </div>
         <wago-pager [list]="list" />
       }
     </section>
