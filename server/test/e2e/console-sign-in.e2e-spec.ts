@@ -65,13 +65,21 @@ describe('signing in to the console when it does not simply work', () => {
   it('shows a locked account when it can try again, and keeps the form from being sent until then', async () => {
     // The fifth failure in a row locks the account (429); a locked form's button is disabled, so stop there.
     let status = 0;
+    let retryAfterSeconds = NaN;
     for (let attempt = 1; attempt <= 6 && status !== 429; attempt++) {
       await page().getByLabel('Username', { exact: true }).fill(MEMBER.username);
       await page().getByLabel('PIN', { exact: true }).fill('000000');
       const answered = page().waitForResponse((response) => response.url().endsWith('/api/v1/auth/login'));
       await page().getByRole('button', { name: 'Sign in' }).click();
-      status = (await answered).status();
+      const response = await answered;
+      status = response.status();
+      retryAfterSeconds = Number(response.headers()['retry-after']);
       expect([401, 429]).toContain(status);
+      if (status === 401) {
+        // Only the server's answer: no "Enter your PIN." for the field emptied for the next try.
+        await page().getByRole('alert').filter({ hasText: 'Invalid username or PIN' }).waitFor();
+        expect(await page().getByText('Enter your PIN.').count()).toBe(0);
+      }
     }
     expect(status).toBe(429);
 
@@ -81,7 +89,12 @@ describe('signing in to the console when it does not simply work', () => {
     const retryAt = Date.parse((await locked.locator('time').getAttribute('datetime')) ?? '');
     expect(retryAt - Date.now()).toBeGreaterThan(30_000);
     expect(retryAt - Date.now()).toBeLessThanOrEqual(61_000);
-    expect(await locked.textContent()).toMatch(/\(in (\d+ s|1 min( \d+ s)?)\)/);
+    // The countdown never promises a longer wait than the server said.
+    const wait = /\(in (?:(\d+) min)? ?(?:(\d+) s)?\)/.exec((await locked.textContent()) ?? '');
+    expect(wait).not.toBeNull();
+    const waitSeconds = Number(wait?.[1] ?? 0) * 60 + Number(wait?.[2] ?? 0);
+    expect(waitSeconds).toBeGreaterThan(0);
+    expect(waitSeconds).toBeLessThanOrEqual(retryAfterSeconds);
     expect(await page().getByRole('button', { name: 'Sign in' }).isDisabled()).toBe(true);
     await checkScreen(browser, 'login-locked');
   });
