@@ -13,6 +13,7 @@ import { HttpExceptionFilter } from './core/errors/http-exception.filter';
 import { GatewayIoAdapter } from './gateway/io-adapter';
 import { serveConsole } from './core/http/console';
 import { setupSwagger } from './core/http/swagger';
+import { assignCorrelationId } from './core/logging/correlation-id';
 
 export const API_PREFIX = 'api/v1';
 const BODY_LIMIT = '1mb';
@@ -26,6 +27,8 @@ export interface RunningServer {
 /** Everything an HTTP app needs, shared by the real process and tests that build the app in-process. */
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
   app.useLogger(app.get(Logger));
+  app.use(assignCorrelationId);
+  if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.use(translateBodyParserErrors);

@@ -138,7 +138,8 @@ describe('sessions API over HTTP', () => {
 
     it('explains malformed JSON in words rather than a parser message', async () => {
       const answer = await api.call('POST', '/sessions', { token: alice.accessToken, raw: '{"name": ' });
-      expect(answer.body).toMatchObject({ message: 'Malformed JSON body' });
+      expect(answer.body).toMatchObject({ message: 'Malformed JSON body', correlationId: expect.any(String) });
+      expect(answer.headers.get('x-request-id')).toBe((answer.body as { correlationId: string }).correlationId);
     });
 
     it('lists every invalid field at once', async () => {

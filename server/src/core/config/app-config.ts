@@ -60,6 +60,8 @@ export class AppConfig {
   readonly dataDir: string;
   readonly registrationOpen: boolean;
   readonly rateLimitPerMinute: number;
+  /** Express' `trust proxy`, so per-client limits and logs see the client's address behind a reverse proxy. */
+  readonly trustProxy: boolean | number | string | undefined;
   /** Login and register attempts per client IP and minute. */
   readonly authRateLimitPerMinute: number;
   readonly webhooks: WebhookSettings;
@@ -81,6 +83,7 @@ export class AppConfig {
     this.dataDir = path.resolve(env.DATA_DIR ?? './data');
     this.registrationOpen = env.REGISTRATION_OPEN ?? false;
     this.rateLimitPerMinute = env.RATE_LIMIT_PER_MINUTE ?? 1000;
+    this.trustProxy = parseTrustProxy(env.TRUST_PROXY);
     this.authRateLimitPerMinute = env.AUTH_RATE_LIMIT_PER_MINUTE ?? 20;
     this.webhooks = {
       retryScheduleSeconds: (env.WEBHOOK_RETRY_SCHEDULE ?? DEFAULT_WEBHOOK_RETRY_SCHEDULE).split(',').map(Number),
@@ -112,6 +115,12 @@ export class AppConfig {
   withDatabaseUrl(databaseUrl: string): AppConfig {
     return Object.assign(Object.create(AppConfig.prototype) as AppConfig, this, { databaseUrl });
   }
+}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 export function parseDuration(value: string): number {

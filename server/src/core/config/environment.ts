@@ -55,6 +55,11 @@ export class EnvironmentVariables {
   @IsString()
   DATA_DIR?: string;
 
+  /** Express' `trust proxy`: `true`, a hop count, or addresses/subnets (comma-separated) of the proxies in front. */
+  @IsOptional()
+  @Matches(/^(true|false|\d+|[\w.:/,\s-]+)$/, { message: 'TRUST_PROXY must be true, false, a hop count or addresses' })
+  TRUST_PROXY?: string;
+
   @IsOptional()
   @Transform(toBoolean)
   @IsBoolean()

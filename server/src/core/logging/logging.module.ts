@@ -1,18 +1,9 @@
 // One structured logger (pino) for the whole process, with a correlation id per HTTP request.
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
-
-const CORRELATION_HEADER = 'x-request-id';
-
-function correlationId(request: IncomingMessage, response: ServerResponse): string {
-  const incoming = request.headers[CORRELATION_HEADER];
-  const id = typeof incoming === 'string' && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
-  response.setHeader('X-Request-Id', id);
-  return id;
-}
+import { correlationId } from './correlation-id';
 
 @Module({
   imports: [

@@ -1,0 +1,66 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadAppConfig, parseDuration } from './app-config';
+import { ConfigError } from './environment';
+
+describe('loadAppConfig', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'wago-config-'));
+  const base = { DATA_DIR: dataDir, JWT_SECRET: 'x'.repeat(40) };
+
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('applies the documented defaults', () => {
+    const config = loadAppConfig(base);
+    expect(config).toMatchObject({
+      port: 3000,
+      databaseUrl: undefined,
+      jwtTtlSeconds: 12 * 3600,
+      logLevel: 'info',
+      corsOrigins: [],
+      registrationOpen: false,
+      rateLimitPerMinute: 1000,
+      trustProxy: undefined,
+    });
+  });
+
+  it.each([
+    ['APP_PORT', 'eighty'],
+    ['APP_PORT', '70000'],
+    ['DATABASE_URL', 'mysql://somewhere'],
+    ['JWT_SECRET', 'short'],
+    ['JWT_TTL', 'forever'],
+    ['LOG_LEVEL', 'loud'],
+    ['REGISTRATION_OPEN', 'maybe'],
+    ['TRUST_PROXY', 'a proxy; rm -rf'],
+  ])('stops the boot with a message naming %s when it is %p', (variable, value) => {
+    const load = (): unknown => loadAppConfig({ ...base, [variable]: value });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(variable);
+  });
+
+  it('requires JWT_SECRET in production', () => {
+    expect(() => loadAppConfig({ DATA_DIR: dataDir, NODE_ENV: 'production' })).toThrow(/JWT_SECRET is required/);
+  });
+
+  it('outside production generates one JWT secret and keeps it in DATA_DIR', () => {
+    const first = loadAppConfig({ DATA_DIR: dataDir });
+    const second = loadAppConfig({ DATA_DIR: dataDir });
+    expect(first.jwtSecret.length).toBeGreaterThanOrEqual(32);
+    expect(second.jwtSecret).toBe(first.jwtSecret);
+    expect(readFileSync(path.join(dataDir, 'jwt-secret'), 'utf8')).toBe(first.jwtSecret);
+    expect(first.jwtSecretFile).toBe(path.join(dataDir, 'jwt-secret'));
+  });
+
+  it('reads TRUST_PROXY as a boolean, a hop count or a list of addresses', () => {
+    expect(loadAppConfig({ ...base, TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadAppConfig({ ...base, TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadAppConfig({ ...base, TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
+  });
+
+  it('reads durations in seconds, minutes, hours and days', () => {
+    expect([parseDuration('90'), parseDuration('15m'), parseDuration('12h'), parseDuration('7d')]).toEqual([
+      90, 900, 43200, 604800,
+    ]);
+  });
+});
