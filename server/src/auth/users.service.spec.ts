@@ -4,6 +4,7 @@ import { BadRequestError, NotFoundError } from '../core/errors/domain-errors';
 import type { AuthUser } from './auth-user';
 import type { UserEntity } from './user.entity';
 import type { UsersRepository } from './users.repository';
+import type { SessionLifecycleService } from '../sessions/session-lifecycle.service';
 import { UsersService } from './users.service';
 
 function user(username: string, role: UserEntity['role']): UserEntity {
@@ -26,27 +27,41 @@ function setup() {
   };
   const [root, bob] = rows;
   const admin: AuthUser = { id: root.id, username: root.username, role: 'admin', via: 'jwt' };
-  return { service: new UsersService(repository as unknown as UsersRepository), rows, admin, bob };
+  /** Owners whose sessions were removed, in order. */
+  const sessionsRemovedFor: string[] = [];
+  const sessions = {
+    deleteAllOwnedBy: async (ownerId: string) => {
+      sessionsRemovedFor.push(ownerId);
+    },
+  };
+  const service = new UsersService(
+    repository as unknown as UsersRepository,
+    sessions as unknown as SessionLifecycleService,
+  );
+  return { service, rows, admin, bob, sessionsRemovedFor };
 }
 
 describe('UsersService', () => {
   beforeAll(() => Logger.overrideLogger(false));
 
-  it('deletes another user', async () => {
-    const { service, rows, admin, bob } = setup();
+  it('deletes another user, logging out and removing their sessions first', async () => {
+    const { service, rows, admin, bob, sessionsRemovedFor } = setup();
     await service.delete(admin, bob.id);
     expect(rows.map((row) => row.username)).toEqual(['root']);
+    expect(sessionsRemovedFor).toEqual([bob.id]);
   });
 
   it('refuses to let an admin delete themselves, so an admin always remains', async () => {
-    const { service, rows, admin } = setup();
+    const { service, rows, admin, sessionsRemovedFor } = setup();
     await expect(service.delete(admin, admin.id)).rejects.toThrow(BadRequestError);
     expect(rows).toHaveLength(2);
+    expect(sessionsRemovedFor).toEqual([]);
   });
 
   it('answers "not found" for a user who does not exist', async () => {
-    const { service, admin } = setup();
+    const { service, admin, sessionsRemovedFor } = setup();
     await expect(service.delete(admin, randomUUID())).rejects.toThrow(NotFoundError);
+    expect(sessionsRemovedFor).toEqual([]);
   });
 
   it('lists a page of users with the total', async () => {

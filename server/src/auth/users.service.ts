@@ -4,13 +4,17 @@ import type { Page } from '../core/http/pagination';
 import type { AuthUser } from './auth-user';
 import type { UserEntity } from './user.entity';
 import { UsersRepository } from './users.repository';
+import { SessionLifecycleService } from '../sessions/session-lifecycle.service';
 
 /** User administration (the routes are admin-only). */
 @Injectable()
 export class UsersService {
   private readonly logger = new Logger(UsersService.name);
 
-  constructor(private readonly users: UsersRepository) {}
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly sessions: SessionLifecycleService,
+  ) {}
 
   list(page: { limit: number; offset: number }): Promise<Page<UserEntity>> {
     return this.users.list(page);
@@ -21,7 +25,9 @@ export class UsersService {
     // Also guarantees an admin remains: the caller is one.
     if (id === caller.id) throw new BadRequestError('You cannot delete your own account');
     const user = await this.users.findById(id);
-    if (!user || !(await this.users.delete(id))) throw new NotFoundError(`User ${id} not found`);
+    if (!user) throw new NotFoundError(`User ${id} not found`);
+    await this.sessions.deleteAllOwnedBy(id);
+    if (!(await this.users.delete(id))) throw new NotFoundError(`User ${id} not found`);
     this.logger.log(`User deleted: ${user.username} by ${caller.username}`);
   }
 }

@@ -208,6 +208,24 @@ export class SessionLifecycleService implements OnApplicationBootstrap, OnModule
   }
 
   /**
+   * Before a user is deleted: logs out and deletes each of their sessions, so no phone keeps a linked device that
+   * nobody can see. Best effort per session: one owned by another node is deleted anyway, and that node's owner scan
+   * closes its connection.
+   */
+  async deleteAllOwnedBy(ownerId: string): Promise<void> {
+    for (const sessionId of await this.repository.findIdsOwnedBy(ownerId)) {
+      await this.exclusive(sessionId, async () => {
+        const session = await this.repository.findById(sessionId);
+        if (!session) return;
+        await this.logOutDevice(session).catch((error: unknown) =>
+          this.logger.warn({ err: error, sessionId }, 'Could not log out the session of a deleted user'),
+        );
+        await this.repository.delete(sessionId);
+      });
+    }
+  }
+
+  /**
    * Logs the device out wherever this process can: its own connection, or a brief one from stored credentials when
    * the session is not running anywhere. False when there was nothing to log out.
    */

@@ -28,6 +28,11 @@ export class SessionsRepository {
     }
   }
 
+  async findIdsOwnedBy(ownerId: string): Promise<string[]> {
+    const rows = await this.sessions.find({ where: { ownerId }, select: { id: true } });
+    return rows.map((row) => row.id);
+  }
+
   findById(id: string): Promise<SessionEntity | null> {
     return this.sessions.findOneBy({ id });
   }

@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { startAutoLink } from '../../../sim/src/auto-link';
+import { waitForStatus } from '../support/paired-session';
 import { startWagoWithSim, WagoWithSim } from '../support/wago-with-sim';
 
 // SIM_AUTO_LINK as `npm run sim` runs it: the simulator reads QRs from WAGO's API and a fresh phone scans each one.
@@ -36,12 +37,7 @@ describe('the simulator’s auto-link against a running gateway', () => {
       expect((await api.call('POST', `/sessions/${session.body.id}/start`, { token: admin.accessToken })).status).toBe(
         202,
       );
-      let current = { status: '', pushName: null as string | null };
-      for (let waited = 0; current.status !== 'connected' && waited < 20_000; waited += 200) {
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        current = (await api.call<typeof current>('GET', `/sessions/${session.body.id}`, { token: admin.accessToken }))
-          .body;
-      }
+      const current = await waitForStatus(api, admin.accessToken, session.body.id, 'connected');
       expect(current).toMatchObject({ status: 'connected', pushName: 'Auto Phone' });
     } finally {
       autoLink.stop();
