@@ -58,4 +58,13 @@ describe('SessionQr', () => {
     expect(image()).toMatch(/^data:image\/svg\+xml/);
     expect(image()).not.toBe(firstImage);
   });
+
+  it('never shows more seconds than a new code has left when it arrives between clock ticks', async () => {
+    const fixture = await render('2@first', 20);
+    vi.advanceTimersByTime(1500);
+    fixture.componentRef.setInput('qr', '2@second');
+    fixture.componentRef.setInput('expiresAt', new Date(Date.now() + 20_000).toISOString());
+    await settle(fixture);
+    expect(countdown(fixture)).toBe('This code changes in 20 s.');
+  });
 });

@@ -45,6 +45,11 @@ export class SessionQr {
   protected readonly renderFailed = signal(false);
 
   constructor() {
+    // A new code can arrive between clock ticks; counting from the last tick would show a second more than it has.
+    effect(() => {
+      this.expiresAt();
+      this.now.refresh();
+    });
     effect(() => {
       const qr = this.qr();
       this.renderFailed.set(false);
