@@ -5,7 +5,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 const CORRELATION_HEADER = 'x-request-id';
 
-
 export function correlationId(request: IncomingMessage, response: ServerResponse): string {
   if (request.id !== undefined) return String(request.id);
   const incoming = request.headers[CORRELATION_HEADER];
