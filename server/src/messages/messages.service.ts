@@ -8,7 +8,7 @@ import { SessionNotConnectedError } from '../whatsapp/whatsapp.errors';
 import { WhatsAppProvider } from '../whatsapp/whatsapp.provider';
 import { OutgoingMessageEntity } from './outgoing-message.entity';
 import { OutgoingMessagesRepository } from './outgoing-messages.repository';
-import { newMessageId, parseMentions, parseRecipient } from './recipient';
+import { newMessageId, parseMentions, parseRecipient, WHATSAPP_MESSAGE_ID } from './recipient';
 import { IdempotencyKeyReusedError, SendFailedError, UnknownRecipientError } from './messages.errors';
 import { SendQueue } from './send-queue';
 
@@ -95,7 +95,10 @@ export class MessagesService {
   /** One message the user may see, by its WhatsApp id. */
   async get(user: AuthUser, sessionId: string, messageId: string): Promise<OutgoingMessageEntity> {
     const session = await this.sessions.get(user, sessionId);
-    const message = await this.messages.findByMessageId(session.id, messageId);
+    // No message has any other shape; asking Postgres could only fail (a NUL is a 500 there).
+    const message = WHATSAPP_MESSAGE_ID.test(messageId)
+      ? await this.messages.findByMessageId(session.id, messageId)
+      : null;
     if (!message) throw new NotFoundError(`Message ${messageId} not found`);
     return message;
   }

@@ -40,6 +40,9 @@ export function parseMentions(mentions: string[]): string[] {
   });
 }
 
+/** The shape of a WhatsApp message id. */
+export const WHATSAPP_MESSAGE_ID = /^[A-Za-z0-9]{1,64}$/;
+
 /** A WhatsApp message id chosen before sending (the shape WhatsApp Web uses), so a queued message has its id. */
 export function newMessageId(): string {
   return `3EB0${randomBytes(9).toString('hex').toUpperCase()}`;

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
 import { PageDto } from '../../core/http/pagination';
 import type { ApiKeyEntity } from '../api-key.entity';
 import type { CreatedApiKey } from '../api-keys.service';
@@ -11,6 +11,7 @@ export class CreateApiKeyDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
+  @Matches(/^\P{Cc}+$/u, { message: 'name must not contain control characters' })
   name!: string;
 }
 

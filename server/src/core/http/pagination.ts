@@ -6,6 +6,8 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export const DEFAULT_PAGE_LIMIT = 50;
 export const MAX_PAGE_LIMIT = 200;
+/** Larger offsets overflow Postgres' bigint OFFSET (a 500); nothing has that many rows anyway. */
+export const MAX_PAGE_OFFSET = Number.MAX_SAFE_INTEGER;
 
 /** Query parameters of a list endpoint; feature queries extend this class to add their own filters. */
 export class PaginationQueryDto {
@@ -23,11 +25,18 @@ export class PaginationQueryDto {
   @Max(MAX_PAGE_LIMIT)
   limit: number = DEFAULT_PAGE_LIMIT;
 
-  @ApiPropertyOptional({ type: 'integer', description: 'How many items to skip', minimum: 0, default: 0 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'How many items to skip',
+    minimum: 0,
+    maximum: MAX_PAGE_OFFSET,
+    default: 0,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(MAX_PAGE_OFFSET)
   offset: number = 0;
 }
 

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, Length, Matches, MaxLength, NotContains } from 'class-validator';
 import type { OutgoingMessageEntity } from '../outgoing-message.entity';
+import { WHATSAPP_MESSAGE_ID } from '../recipient';
 
 /** WhatsApp's own limit on a text message. */
 const MAX_TEXT_LENGTH = 65536;
@@ -18,12 +19,14 @@ export class SendMessageDto {
   @ApiProperty({ example: 'Hello from WAGO', maxLength: MAX_TEXT_LENGTH })
   @IsString()
   @Length(1, MAX_TEXT_LENGTH)
+  // Line breaks and tabs are text; a NUL is something Postgres cannot store.
+  @NotContains('\u0000', { message: 'text must not contain NUL characters' })
   text!: string;
 
   @ApiProperty({ required: false, example: '3EB0A1B2C3D4E5F60718', description: 'Quote this message of the same chat' })
   @IsOptional()
   @IsString()
-  @Matches(/^[A-Za-z0-9]{1,64}$/, { message: 'replyTo must be a WhatsApp message id' })
+  @Matches(WHATSAPP_MESSAGE_ID, { message: 'replyTo must be a WhatsApp message id' })
   replyTo?: string;
 
   @ApiProperty({

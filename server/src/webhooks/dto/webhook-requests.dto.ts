@@ -9,12 +9,19 @@ import {
   IsIn,
   IsOptional,
   IsString,
+  Matches,
   MaxLength,
+  MinDate,
 } from 'class-validator';
 import { PaginationQueryDto } from '../../core/http/pagination';
 import { EVENT_SELECTORS, EventSelector } from '../envelope';
 import { GROUP_POLICIES, GroupPolicy } from '../mention-policy';
 import { DELIVERY_STATUSES, DeliveryStatus } from '../webhook-delivery.entity';
+
+/** JavaScript dates reach back 270,000 years, Postgres timestamps only to 4713 BC: older ones would be a 500. */
+const EARLIEST_DATE = new Date('0001-01-01T00:00:00Z');
+const IsStorableDate = (property: string): PropertyDecorator =>
+  MinDate(EARLIEST_DATE, { message: `${property} must not be before year 1` });
 
 const URL_RULES =
   'http(s), no credentials; link-local and cloud metadata addresses are refused, private ones too with WEBHOOK_DENY_PRIVATE=true';
@@ -23,6 +30,7 @@ export class CreateWebhookDto {
   @ApiProperty({ example: 'https://bots.example.com/wago', maxLength: 2048, description: URL_RULES })
   @IsString()
   @MaxLength(2048)
+  @Matches(/^\P{Cc}+$/u, { message: 'url must not contain control characters' })
   url!: string;
 
   @ApiPropertyOptional({ enum: EVENT_SELECTORS, isArray: true, default: ['*'], example: ['message.received'] })
@@ -60,12 +68,14 @@ export class ListDeliveriesQueryDto extends PaginationQueryDto {
   @IsOptional()
   @Type(() => Date)
   @IsDate({ message: 'since must be an ISO 8601 date-time' })
+  @IsStorableDate('since')
   since?: Date;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Created before' })
   @IsOptional()
   @Type(() => Date)
   @IsDate({ message: 'until must be an ISO 8601 date-time' })
+  @IsStorableDate('until')
   until?: Date;
 }
 
@@ -73,5 +83,6 @@ export class RedeliverFailedDto {
   @ApiProperty({ type: String, format: 'date-time', description: 'Redeliver failed deliveries created since then' })
   @Type(() => Date)
   @IsDate({ message: 'since must be an ISO 8601 date-time' })
+  @IsStorableDate('since')
   since!: Date;
 }
