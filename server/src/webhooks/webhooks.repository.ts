@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { NotFoundError } from '../core/errors/domain-errors';
 import { Repository } from 'typeorm';
 import { WebhookEntity } from './webhook.entity';
 
@@ -49,9 +50,12 @@ export class WebhooksRepository {
     return this.webhooks.findBy({ sessionId, enabled: true });
   }
 
+  /** A webhook deleted meanwhile (another request, a session deletion) is a 404, not a failed read. */
   async update(id: string, changes: WebhookChanges): Promise<WebhookEntity> {
     await this.webhooks.update({ id }, changes);
-    return this.webhooks.findOneByOrFail({ id });
+    const updated = await this.webhooks.findOneBy({ id });
+    if (!updated) throw new NotFoundError(`Webhook ${id} not found`);
+    return updated;
   }
 
   async delete(id: string): Promise<void> {
