@@ -14,6 +14,7 @@ import { GatewayIoAdapter } from './gateway/io-adapter';
 import { serveConsole } from './core/http/console';
 import { setupSwagger } from './core/http/swagger';
 import { assignCorrelationId } from './core/logging/correlation-id';
+import { redactingLoggerOptions } from './core/logging/redaction';
 
 export const API_PREFIX = 'api/v1';
 const BODY_LIMIT = '1mb';
@@ -51,7 +52,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
 
 export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
   let config = loadAppConfig(env);
-  const bootLogger = pino({ level: config.logLevel });
+  const bootLogger = pino({ ...redactingLoggerOptions(), level: config.logLevel });
   if (config.jwtSecretFile) {
     bootLogger.warn(`JWT_SECRET is not set: using the generated secret kept in ${config.jwtSecretFile}`);
   }
