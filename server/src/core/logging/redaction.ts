@@ -28,7 +28,7 @@ const ERROR_DIAGNOSTICS = ['code', 'errno', 'syscall', 'constraint', 'table', 'c
 /** Credentials WAGO issues (API keys, webhook signing secrets) and JWTs, wherever they appear in a text. */
 const SECRET_PATTERNS: readonly RegExp[] = [
   /\b(wago_)[A-Za-z0-9_-]{16,}/g,
-  /\b(whsec_)[A-Za-z0-9_-]{8,}/g,
+  /\b(whsec_)[A-Za-z0-9+/=_-]{8,}/g,
   /\b()eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g,
 ];
 
