@@ -19,7 +19,10 @@ const config: Config = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/{server,sim}/test/integration/**/*.int-spec.ts'],
-      setupFilesAfterEnv: ['<rootDir>/server/test/support/timeouts-integration.ts'],
+      setupFilesAfterEnv: [
+        '<rootDir>/server/test/support/timeouts-integration.ts',
+        '<rootDir>/server/test/support/quiet-libsignal.ts',
+      ],
       globalSetup: '<rootDir>/server/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/server/test/support/global-teardown.ts',
     },
@@ -27,7 +30,10 @@ const config: Config = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/server/test/e2e/**/*.e2e-spec.ts'],
-      setupFilesAfterEnv: ['<rootDir>/server/test/support/timeouts-e2e.ts'],
+      setupFilesAfterEnv: [
+        '<rootDir>/server/test/support/timeouts-e2e.ts',
+        '<rootDir>/server/test/support/quiet-libsignal.ts',
+      ],
       globalSetup: '<rootDir>/server/test/support/global-setup-e2e.ts',
       globalTeardown: '<rootDir>/server/test/support/global-teardown.ts',
     },

@@ -1,5 +1,6 @@
 // `npm run sim`: the simulator as a process, for the gateway and the console in development and demos.
 import pino from 'pino';
+import { quietLibsignal } from '../../server/src/whatsapp/baileys/quiet-libsignal';
 import { keyPairFromPrivate, type KeyPair } from './core/crypto';
 import { startAutoLink, type AutoLink } from './auto-link';
 import { startSim } from './index';
@@ -22,6 +23,8 @@ function rootKeyFromEnv(): KeyPair | undefined {
 }
 
 async function main(): Promise<void> {
+  // The simulated phones' libsignal prints their session records, private keys included, as WAGO's does.
+  quietLibsignal();
   const logger = pino({ level: process.env.SIM_LOG_LEVEL ?? 'info' });
   const sim = await startSim({
     port: numberFromEnv('SIM_PORT') ?? 8090,
