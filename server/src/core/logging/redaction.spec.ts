@@ -6,7 +6,7 @@ import { redactingLoggerOptions, redactValue, scrubText } from './redaction';
 
 const PRIVATE_KEY = Buffer.from('c29tZSBwcml2YXRlIGtleSBtYXRlcmlhbCAzMiBieXRlcyE=', 'base64');
 const API_KEY = 'wago_3xK9q2mZr0Vb1yT7nW4eLcJ8aHs5dGfQpUoIiEkMxN';
-const WEBHOOK_SECRET = 'whsec_Qm9vbVNlY3JldFZhbHVlMTIzNDU2';
+const WEBHOOK_SECRET = 'whsec_/dxDKAq7d80Lw2QPKkpH8h4M5UY0guJk/xSpxhFC2U4=';
 /** The ways a key can be printed: base64, hex, and a JSON-serialised Buffer's byte list. */
 const KEY_FORMS = [PRIVATE_KEY.toString('base64'), PRIVATE_KEY.toString('hex'), PRIVATE_KEY.toJSON().data.join(',')];
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJlLXBhcnQ';
@@ -116,7 +116,7 @@ describe('log redaction', () => {
     const { logger, output } = capturingLogger();
     logger.info({ url: `https://example.test/?secret=${WEBHOOK_SECRET}`, header: `Bearer ${JWT}` }, `key ${API_KEY}`);
     logger.info({ webhook: { secret: 'plain-secret-value', url: 'https://example.test' } }, 'Webhook saved');
-    expect(output()).not.toMatch(/3xK9q2mZr0Vb|Qm9vbVNlY3JldFZhbHVl|eyJhbGciOiJIUzI1NiJ9|plain-secret-value/);
+    expect(output()).not.toMatch(/3xK9q2mZr0Vb|dxDKAq7d80Lw2QPK|eyJhbGciOiJIUzI1NiJ9|plain-secret-value/);
     expect(output()).toContain('https://example.test');
   });
 
