@@ -95,6 +95,7 @@ describe('log redaction', () => {
     };
     baileys.error({ node, creds, session: { privKey: PRIVATE_KEY.toString('base64') } }, 'failed');
     baileys.warn({ err: Object.assign(new Error('bad node'), { data: node, output: { statusCode: 400 } }) }, 'failed');
+    baileys.warn({ node: `<enc v='2'>${PRIVATE_KEY.toString('hex')}</enc>` }, 'a node Baileys printed itself');
     for (const form of KEY_FORMS) expect(output()).not.toContain(form);
     const [first, second] = output()
       .trim()

@@ -13,7 +13,7 @@ const MAX_DEPTH = 6;
  * libsignal's session records), WAGO's own credentials, and anything named like one.
  */
 const SECRET_FIELD =
-  /^(priv(ate)?(key)?|keypair|.*keypair|noisekey|signedidentitykey|signedprekey|advsecretkey|.*secret.*|.*password.*|pin|.*token|apikey|authorization|cookie|jwt|creds|enckey|mackey|mediakey|rootkey|chainkey)$/i;
+  /^(priv(ate)?(key)?|.*keypair|noisekey|signedidentitykey|signedprekey|.*secret.*|.*password.*|pin|.*token|apikey|authorization|cookie|jwt|creds|enckey|mackey|mediakey|rootkey|chainkey)$/i;
 
 /** Fields that carry what people wrote: a WhatsApp message's content and its text, wherever it is nested. */
 const CONTENT_FIELD = /^(conversation|text|caption|body)$/i;
@@ -52,7 +52,7 @@ export function scrubSecrets(text: string): string {
   return SECRET_PATTERNS.reduce((scrubbed, pattern) => scrubbed.replace(pattern, `$1${REDACTED}`), text);
 }
 
-/** Removes credentials and anything shaped like key material from a diagnostic text (an error message). */
+/** Removes credentials and anything shaped like key material (a hex dump of a node included) from a text. */
 export function scrubText(text: string): string {
   return scrubSecrets(text).replace(KEY_LIKE, (run) => (isKeyLike(run) ? REDACTED : run));
 }
@@ -97,10 +97,10 @@ function statusCodeOf(fields: Record<string, unknown>): number | undefined {
 
 /**
  * Any value as a log may show it: errors redacted, binary data (Buffers, typed arrays, Baileys' `{type: 'Buffer'}`
- * JSON) reduced to its length, secret and content fields replaced, strings cleared of credentials.
+ * JSON) reduced to its length, secret and content fields replaced, strings cleared of credentials and key-like runs.
  */
 export function redactValue(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
-  if (typeof value === 'string') return scrubSecrets(value);
+  if (typeof value === 'string') return scrubText(value);
   if (typeof value !== 'object' || value === null) return value;
   if (redactedErrors.has(value)) return value;
   if (value instanceof Error) return redactError(value, depth);
