@@ -1,5 +1,5 @@
-// Issue 10 §2: every write that can fail with secrets or content in its parameters fails for real (a Postgres
-// constraint refuses it), and the real server's output still holds no key material, credential, JWT or message text.
+// Issue 10 §2: each write that carries secrets or content in its parameters fails for real (a Postgres constraint
+// refuses it), and the real server's output still holds no key material, credential, JWT or message text.
 import type { DataSource } from 'typeorm';
 import { pairSession, PairedSession, poll } from '../support/paired-session';
 import { startWagoWithSim, WagoWithSim } from '../support/wago-with-sim';
@@ -10,6 +10,7 @@ jest.setTimeout(120_000);
 const ANA = { phoneNumber: '15550401001', pushName: 'Ana' };
 const OUTBOX_TEXT = 'outbox text that is nobody else’s business';
 const KEYS_TEXT = 'signal keys text that is nobody else’s business';
+const SEND_TEXT = 'outgoing text that is nobody else’s business';
 
 /** Fields of Baileys' creds and Signal records that hold a private key or a secret. */
 const PRIVATE_FIELDS = new Set(['private', 'privKey', 'advSecretKey', 'rootKey', 'chainKey', 'seed']);
@@ -100,6 +101,17 @@ describe('logs keep secrets out when writes fail', () => {
     await wago.server.waitForOutput(/Unhandled error[\s\S]*Unhandled error/);
   });
 
+  it('logs a failed send as a 500 without the message text', async () => {
+    await refuseWrites('outgoing_messages');
+    const sent = await wago.api.call('POST', `/sessions/${bot.id}/messages`, {
+      apiKey,
+      body: { to: ANA.phoneNumber, text: SEND_TEXT },
+    });
+    await allowWrites('outgoing_messages');
+    expect(sent.status).toBe(500);
+    await wago.server.waitForOutput(/"table":"outgoing_messages"/);
+  });
+
   it('logs failed Signal key writes without the keys or the message text', async () => {
     await refuseWrites('whatsapp_auth_keys');
     await wago.sim.sendMessage(ANA.phoneNumber, { to: bot.phoneNumber, text: KEYS_TEXT });
@@ -139,6 +151,7 @@ describe('logs keep secrets out when writes fail', () => {
     it('holds no message text', () => {
       expect(output()).not.toContain(OUTBOX_TEXT);
       expect(output()).not.toContain(KEYS_TEXT);
+      expect(output()).not.toContain(SEND_TEXT);
     });
   });
 });
