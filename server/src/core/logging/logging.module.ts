@@ -20,8 +20,6 @@ import { redactingLoggerOptions } from './redaction';
             level: config.logLevel,
             genReqId: correlationId,
             customProps: (request: IncomingMessage & { id?: unknown }) => ({ correlationId: request.id }),
-            // API keys and tokens never reach the log.
-            redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', 'req.query.token'],
             autoLogging: {
               ignore: (request: IncomingMessage) => request.url === '/health' || request.url === '/metrics',
             },

@@ -121,6 +121,14 @@ describe('log redaction', () => {
     expect(output()).toContain('https://example.test');
   });
 
+  it('never writes a request’s credential headers or token parameter', () => {
+    const { logger, output } = capturingLogger();
+    const headers = { authorization: 'Basic YWRtaW46cGlu', 'x-api-key': 'short-key', cookie: 'sid=abc', accept: '*/*' };
+    logger.info({ req: { method: 'GET', url: '/ws', headers, query: { token: 'short-token' } } }, 'request');
+    expect(output()).not.toMatch(/YWRtaW46cGlu|short-key|sid=abc|short-token/);
+    expect(output()).toContain('"accept":"*/*"');
+  });
+
   it('leaves ordinary diagnostics alone', () => {
     expect(scrubText('connect ECONNREFUSED 127.0.0.1:5432')).toBe('connect ECONNREFUSED 127.0.0.1:5432');
     expect(scrubText('/work/wagoserver/distributionfolder/sourcefiles/compiled')).toBe(

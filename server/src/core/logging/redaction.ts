@@ -153,8 +153,10 @@ export function serialiseError(value: unknown): unknown {
 }
 
 /** The logger options every pino logger of the process starts from (the server's, the boot logger, Baileys' child). */
-export function redactingLoggerOptions(): Pick<LoggerOptions, 'formatters' | 'serializers' | 'hooks'> {
+export function redactingLoggerOptions(): Pick<LoggerOptions, 'formatters' | 'serializers' | 'hooks' | 'redact'> {
   return {
+    // The credentials of a request never reach the log, whichever serialiser writes the request out.
+    redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', 'req.query.token'],
     formatters: { log: redactLogFields },
     serializers: { err: serialiseError, error: serialiseError },
     hooks: {
