@@ -145,7 +145,7 @@ describe('logs keep secrets out when writes fail', () => {
       expect(output()).not.toContain(apiKey);
       expect(output()).not.toContain(webhookSecret);
       expect(output()).not.toContain(token);
-      expect(output()).not.toMatch(/wago_[A-Za-z0-9_-]{16,}|whsec_[A-Za-z0-9+/=_-]{8,}|eyJ[A-Za-z0-9_-]+\./);
+      expect(output()).not.toMatch(/wago_[A-Za-z0-9_-]{16,}|whsec_[A-Za-z0-9+/=_-]{8,}|eyJ/);
     });
 
     it('holds no message text', () => {
