@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import type { MessageEvents } from '../messages/message-events';
 import type { SessionEntity } from '../sessions/session.entity';
 import type { SessionsRepository } from '../sessions/sessions.repository';
@@ -37,7 +38,7 @@ function incoming(overrides: Partial<MessageReceived> = {}): MessageReceived {
 }
 
 function harness(webhooks: WebhookEntity[]) {
-  const published: { event: WebhookEnvelope; webhookIds: string[] }[] = [];
+  const published: { event: WebhookEnvelope; webhookIds: string[]; transaction?: EntityManager }[] = [];
   let wakes = 0;
   const publisher = new WebhookPublisher(
     {} as WhatsAppEvents,
@@ -45,8 +46,8 @@ function harness(webhooks: WebhookEntity[]) {
     { findEnabledBySession: async () => webhooks } as unknown as WebhooksRepository,
     { findById: async () => session } as unknown as SessionsRepository,
     {
-      enqueue: async (event: WebhookEnvelope, webhookIds: string[]) => {
-        published.push({ event, webhookIds });
+      enqueue: async (event: WebhookEnvelope, webhookIds: string[], transaction?: EntityManager) => {
+        published.push({ event, webhookIds, transaction });
       },
     } as unknown as DeliveriesRepository,
     { wake: () => wakes++ } as unknown as DeliveryWorker,
@@ -136,8 +137,9 @@ describe('WebhookPublisher', () => {
     });
   });
 
-  it('publishes receipts as message.ack and sends as message.sent', async () => {
+  it('publishes receipts as message.ack and sends as message.sent, in the transaction that marks them sent', async () => {
     const { publisher, published } = harness([webhook('everything', 'all')]);
+    const statusTransaction = {} as EntityManager;
     await publisher.messageAck({
       sessionId: 's1',
       messageId: 'SENT1',
@@ -147,16 +149,20 @@ describe('WebhookPublisher', () => {
       status: 'read',
       at: '2025-01-01T10:00:05.000Z',
     });
-    await publisher.messageSent({
-      sessionId: 's1',
-      messageId: 'SENT1',
-      chatJid: '15550002222@s.whatsapp.net',
-      chatType: 'direct',
-      text: 'hi',
-      mentions: [],
-      replyTo: null,
-      timestamp: '2025-01-01T10:00:00.000Z',
-    });
+    await publisher.messageSent(
+      {
+        sessionId: 's1',
+        messageId: 'SENT1',
+        chatJid: '15550002222@s.whatsapp.net',
+        chatType: 'direct',
+        text: 'hi',
+        mentions: [],
+        replyTo: null,
+        timestamp: '2025-01-01T10:00:00.000Z',
+      },
+      statusTransaction,
+    );
+    expect(published[1].transaction).toBe(statusTransaction);
     expect(published.map((entry) => [entry.event.type, entry.event.data])).toEqual([
       [
         'message.ack',
