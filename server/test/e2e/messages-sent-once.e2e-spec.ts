@@ -51,14 +51,26 @@ describe('a sent message whose status write fails', () => {
       .events<{ type: string; data: { id: string } }>()
       .filter((event) => event.type === 'message.sent' && event.data.id === messageId).length;
 
-  /** Postgres refuses to mark any message sent until `allowSentStatus`. */
-  async function refuseSentStatus(): Promise<void> {
+  /**
+   * Until `allowSentStatus`, Postgres refuses to mark any message sent, and with `sentAt` even to note when
+   * WhatsApp took one.
+   */
+  async function refuseSentStatus(options: { sentAt?: boolean } = {}): Promise<void> {
     await dataSource.query(`
       CREATE OR REPLACE FUNCTION refuse_sent_status() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN RAISE EXCEPTION 'the sent status cannot be written now'; END $$`);
+    const refused = options.sentAt ? `NEW.sent_at IS NOT NULL` : `NEW.status = 'sent'`;
     await dataSource.query(`
       CREATE TRIGGER refuse_sent_status BEFORE UPDATE ON outgoing_messages
-      FOR EACH ROW WHEN (NEW.status = 'sent') EXECUTE FUNCTION refuse_sent_status()`);
+      FOR EACH ROW WHEN (${refused}) EXECUTE FUNCTION refuse_sent_status()`);
+  }
+
+  async function sentAtOf(messageId: string): Promise<Date | null> {
+    const [row]: { sent_at: Date | null }[] = await dataSource.query(
+      `SELECT sent_at FROM outgoing_messages WHERE message_id = $1`,
+      [messageId],
+    );
+    return row.sent_at;
   }
 
   async function allowSentStatus(): Promise<void> {
@@ -127,6 +139,39 @@ describe('a sent message whose status write fails', () => {
     expect(copiesInInbox(text)).toBe(1);
     expect(await sentEventsInOutbox(first.body.id)).toBe(1);
     expect(sentEventsReceived(first.body.id)).toBe(1);
+  });
+
+  it('records a message whose every write failed once Postgres takes writes again, sending it once', async () => {
+    const text = 'your table is booked';
+    await refuseSentStatus({ sentAt: true });
+    const first = await send(text, 'table-booked');
+    expect([201, 202]).toContain(first.status);
+    await wago.server.waitForOutput(new RegExp(`Message sent, its status not recorded yet: ${first.body.id}`));
+    // Not even noted in Postgres: only the process remembers that WhatsApp took it.
+    expect(await sentAtOf(first.body.id)).toBeNull();
+    const retried = await send(text, 'table-booked');
+    expect([201, 202]).toContain(retried.status);
+    expect(retried.body.id).toBe(first.body.id);
+    await allowSentStatus();
+
+    await poll(
+      () => status(first.body.id),
+      (current) => ['sent', 'delivered', 'read'].includes(current),
+      'the message marked sent by the sweep',
+    );
+    await poll(
+      async () => sentEventsReceived(first.body.id),
+      (count) => count > 0,
+      'message.sent delivered',
+    );
+    await send('after the outage', 'after-outage');
+    await poll(
+      async () => copiesInInbox('after the outage'),
+      (copies) => copies > 0,
+      'the later message',
+    );
+    expect(copiesInInbox(text)).toBe(1);
+    expect(await sentEventsInOutbox(first.body.id)).toBe(1);
   });
 
   it('completes as sent after a crash and restart a message whose status write kept failing, sending it once', async () => {
