@@ -40,10 +40,16 @@ function incoming(overrides: Partial<MessageReceived> = {}): MessageReceived {
 function harness(webhooks: WebhookEntity[]) {
   const published: { event: WebhookEnvelope; webhookIds: string[]; transaction?: EntityManager }[] = [];
   let wakes = 0;
+  const subscriptionReads: (EntityManager | undefined)[] = [];
   const publisher = new WebhookPublisher(
     {} as WhatsAppEvents,
     {} as MessageEvents,
-    { findEnabledBySession: async () => webhooks } as unknown as WebhooksRepository,
+    {
+      findEnabledBySession: async (_sessionId: string, transaction?: EntityManager) => {
+        subscriptionReads.push(transaction);
+        return webhooks;
+      },
+    } as unknown as WebhooksRepository,
     { findById: async () => session } as unknown as SessionsRepository,
     {
       enqueue: async (event: WebhookEnvelope, webhookIds: string[], transaction?: EntityManager) => {
@@ -52,7 +58,7 @@ function harness(webhooks: WebhookEntity[]) {
     } as unknown as DeliveriesRepository,
     { wake: () => wakes++ } as unknown as DeliveryWorker,
   );
-  return { publisher, published, wakes: () => wakes };
+  return { publisher, published, subscriptionReads, wakes: () => wakes };
 }
 
 const subscriptions = [webhook('mentions', 'mentions'), webhook('all', 'all'), webhook('none', 'none')];
@@ -138,7 +144,7 @@ describe('WebhookPublisher', () => {
   });
 
   it('publishes receipts as message.ack and sends as message.sent, in the transaction that marks them sent', async () => {
-    const { publisher, published } = harness([webhook('everything', 'all')]);
+    const { publisher, published, subscriptionReads } = harness([webhook('everything', 'all')]);
     const statusTransaction = {} as EntityManager;
     await publisher.messageAck({
       sessionId: 's1',
@@ -162,6 +168,8 @@ describe('WebhookPublisher', () => {
       },
       statusTransaction,
     );
+    // Read and written on the status transaction's own connection, never waiting for a second one.
+    expect(subscriptionReads[1]).toBe(statusTransaction);
     expect(published[1].transaction).toBe(statusTransaction);
     expect(published.map((entry) => [entry.event.type, entry.event.data])).toEqual([
       [

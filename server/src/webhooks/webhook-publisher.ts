@@ -73,7 +73,7 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
 
   /** Inside the transaction that marks the message sent (the sender wakes the worker once it committed). */
   async messageSent(message: MessageSent, transaction: EntityManager): Promise<void> {
-    const targets = await this.subscribed(message.sessionId, 'message.sent');
+    const targets = await this.subscribed(message.sessionId, 'message.sent', transaction);
     if (targets.length === 0) return;
     await this.deliveries.enqueue(
       envelope('message.sent', message.sessionId, message.timestamp, {
@@ -112,8 +112,12 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
     );
   }
 
-  private async subscribed(sessionId: string, type: WebhookEventType): Promise<WebhookEntity[]> {
-    const webhooks = await this.webhooks.findEnabledBySession(sessionId);
+  private async subscribed(
+    sessionId: string,
+    type: WebhookEventType,
+    transaction?: EntityManager,
+  ): Promise<WebhookEntity[]> {
+    const webhooks = await this.webhooks.findEnabledBySession(sessionId, transaction);
     return webhooks.filter((webhook) => selects(webhook.events, type));
   }
 
