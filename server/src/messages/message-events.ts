@@ -1,6 +1,7 @@
-// In-process notifications of the messages module (the webhooks module turns them into `message.sent` and
-// `message.ack` events for subscribers).
-import { Injectable, Logger } from '@nestjs/common';
+// The messages module's seam to the webhook outbox: what follows a sent message (its `message.sent` events) is
+// written in the transaction that marks it sent, so the event exists exactly when the status does.
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 
 export interface MessageSent {
   sessionId: string;
@@ -14,31 +15,31 @@ export interface MessageSent {
   timestamp: string;
 }
 
-type Listener = (event: MessageSent) => void | Promise<void>;
+/** Where a sent message's events go: written inside the status transaction, delivered once it committed. */
+export interface SentMessageOutbox {
+  /** Runs inside the transaction that marks the message sent; a failure rolls the status change back too. */
+  write(event: MessageSent, transaction: EntityManager): Promise<void>;
+  /** The transaction committed: what `write` wrote may be delivered now. */
+  committed(): void;
+}
 
 @Injectable()
 export class MessageEvents {
-  private readonly logger = new Logger(MessageEvents.name);
-  private readonly listeners = new Set<Listener>();
+  private outbox: SentMessageOutbox | undefined;
 
-  /** Returns the unsubscribe function. */
-  onSent(listener: Listener): () => void {
-    this.listeners.add(listener);
+  /** The webhooks module plugs its outbox in at start (it depends on this module, not the other way round). */
+  useOutbox(outbox: SentMessageOutbox): () => void {
+    this.outbox = outbox;
     return () => {
-      this.listeners.delete(listener);
+      if (this.outbox === outbox) this.outbox = undefined;
     };
   }
 
-  /** Resolves once every listener has handled the event (a failing listener is logged, not thrown). */
-  async emitSent(event: MessageSent): Promise<void> {
-    await Promise.all(
-      [...this.listeners].map(async (listener) => {
-        try {
-          await listener(event);
-        } catch (error) {
-          this.logger.error({ err: error, sessionId: event.sessionId }, 'A message.sent listener failed');
-        }
-      }),
-    );
+  async writeSent(event: MessageSent, transaction: EntityManager): Promise<void> {
+    await this.outbox?.write(event, transaction);
+  }
+
+  sentCommitted(): void {
+    this.outbox?.committed();
   }
 }

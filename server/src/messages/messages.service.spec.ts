@@ -13,8 +13,11 @@ import type { SendQueue } from './send-queue';
 
 const alice: AuthUser = { id: 'alice', username: 'alice', role: 'user', via: 'api-key' };
 
-/** What the fake queue does with a message when woken: send it now, hold it, or fail it. */
-type QueueBehaviour = 'send' | 'hold' | 'fail';
+/**
+ * What the fake queue does with a message when woken: send it now, hold it, fail it, or send it without managing to
+ * write its `sent` status (WhatsApp took it, only its sent time is noted).
+ */
+type QueueBehaviour = 'send' | 'hold' | 'fail' | 'accept';
 
 function harness(options: { status?: string; knownRecipient?: boolean; queue?: QueueBehaviour } = {}) {
   const rows: OutgoingMessageEntity[] = [];
@@ -60,11 +63,12 @@ function harness(options: { status?: string; knownRecipient?: boolean; queue?: Q
       for (const row of rows.filter((candidate) => candidate.status === 'queued')) {
         if (behaviour === 'send') Object.assign(row, { status: 'sent', sentAt: new Date('2025-01-01T00:00:00Z') });
         if (behaviour === 'fail') Object.assign(row, { status: 'failed', error: 'stream errored' });
+        if (behaviour === 'accept') Object.assign(row, { status: 'sending', sentAt: new Date('2025-01-01T00:00:00Z') });
       }
     },
     waitFor: async (id: string) => {
       const row = rows.find((candidate) => candidate.id === id) as OutgoingMessageEntity;
-      return { settled: row.status !== 'queued' };
+      return { settled: !['queued', 'sending'].includes(row.status) };
     },
   } as unknown as SendQueue;
   const whatsapp = {
@@ -100,6 +104,23 @@ describe('MessagesService', () => {
     const result = await service.send(alice, 's1', hello);
     expect(result.queued).toBe(true);
     expect(result.message.status).toBe('queued');
+  });
+
+  it('answers sent, not queued, when WhatsApp took the message but its status is still being written', async () => {
+    const { service } = harness({ queue: 'accept' });
+    const result = await service.send(alice, 's1', hello);
+    expect(result.queued).toBe(false);
+    expect(result.message.sentAt).toEqual(new Date('2025-01-01T00:00:00Z'));
+  });
+
+  it('never queues again a message WhatsApp took when the request is retried with the same Idempotency-Key', async () => {
+    const { service, rows, wakes } = harness({ queue: 'accept' });
+    const first = await service.send(alice, 's1', hello, 'order-45');
+    const retried = await service.send(alice, 's1', hello, 'order-45');
+    expect(retried.message.messageId).toBe(first.message.messageId);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].status).toBe('sending');
+    expect(wakes).toEqual(['s1']);
   });
 
   it('refuses to send from a session that is not connected', async () => {

@@ -134,7 +134,8 @@ export class MessagesService {
   private async outcome(message: OutgoingMessageEntity): Promise<SendResult> {
     const { settled, error } = await this.queue.waitFor(message.id, this.config.messaging.waitForSendMs);
     const current = (await this.messages.findById(message.id)) ?? message;
-    if (!settled) return { message: current, queued: true };
+    // WhatsApp took it even if its `sent` status is still being written (`sentAt` is noted first).
+    if (!settled) return { message: current, queued: current.sentAt === null };
     if (current.status === 'failed') {
       if (error instanceof DomainError) throw error;
       throw new SendFailedError(`WhatsApp did not take the message: ${current.error ?? 'unknown error'}`);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, LessThan, Repository } from 'typeorm';
+import { EntityManager, In, IsNull, LessThan, Not, Repository } from 'typeorm';
 import { OutgoingMessageEntity, OutgoingStatus } from './outgoing-message.entity';
 
 export type NewOutgoingMessage = Pick<
@@ -15,6 +15,12 @@ export type NewOutgoingMessage = Pick<
   | 'idempotencyKey'
   | 'requestHash'
 >;
+
+/** What WhatsApp answered when it took a message. */
+export interface AcceptedMessage {
+  messageId: string;
+  sentAt: Date;
+}
 
 /** Receipts only move a message forward: a late `delivered` never undoes `read`. */
 const ACK_ORDER: OutgoingStatus[] = ['sent', 'delivered', 'read'];
@@ -71,8 +77,43 @@ export class OutgoingMessagesRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  async markSent(id: string, messageId: string, sentAt: Date): Promise<void> {
-    await this.messages.update({ id }, { status: 'sent', messageId, sentAt, error: null });
+  /**
+   * Marks a message WhatsApp took as sent and runs `follow` (its `message.sent` events) in the same transaction.
+   * False, writing nothing, when it is no longer `sending`: another node's sweep recorded it first.
+   */
+  async markSent(
+    id: string,
+    accepted: AcceptedMessage,
+    follow: (message: OutgoingMessageEntity, transaction: EntityManager) => Promise<void>,
+  ): Promise<boolean> {
+    return this.messages.manager.transaction(async (transaction) => {
+      const result = await transaction.update(
+        OutgoingMessageEntity,
+        { id, status: 'sending' },
+        { status: 'sent', messageId: accepted.messageId, sentAt: accepted.sentAt, error: null },
+      );
+      if ((result.affected ?? 0) === 0) return false;
+      await follow(await transaction.findOneByOrFail(OutgoingMessageEntity, { id }), transaction);
+      return true;
+    });
+  }
+
+  /**
+   * Notes that WhatsApp took a message whose `sent` status could not be written: it stays `sending` but is never
+   * sent again, and the sweep marks it sent (here or on any node, after a restart too).
+   */
+  async markAccepted(id: string, accepted: AcceptedMessage): Promise<void> {
+    await this.messages.update({ id, status: 'sending' }, { messageId: accepted.messageId, sentAt: accepted.sentAt });
+  }
+
+  /** Messages WhatsApp took whose `sent` status is still to be written, oldest first. */
+  async findAccepted(limit: number): Promise<{ id: string; accepted: AcceptedMessage }[]> {
+    const rows = await this.messages.find({
+      where: { status: 'sending', sentAt: Not(IsNull()) },
+      order: { createdAt: 'ASC', id: 'ASC' },
+      take: limit,
+    });
+    return rows.flatMap(({ id, messageId, sentAt }) => (sentAt ? [{ id, accepted: { messageId, sentAt } }] : []));
   }
 
   async markFailed(id: string, error: string): Promise<void> {
@@ -84,9 +125,20 @@ export class OutgoingMessagesRepository {
     await this.messages.update({ id }, { status: 'queued', error: null });
   }
 
-  /** Messages a crashed process was sending go back to the queue (WhatsApp drops a repeated message id). */
-  async requeueStuckSending(before: Date): Promise<number> {
-    const result = await this.messages.update({ status: 'sending', updatedAt: LessThan(before) }, { status: 'queued' });
+  /**
+   * Messages a crashed process was sending, with no sign that WhatsApp took them, go back to the queue (WhatsApp
+   * drops a repeated message id). `except`: messages WhatsApp took that this process could not note yet.
+   */
+  async requeueStuckSending(before: Date, except: string[] = []): Promise<number> {
+    const result = await this.messages.update(
+      {
+        status: 'sending',
+        sentAt: IsNull(),
+        updatedAt: LessThan(before),
+        ...(except.length > 0 ? { id: Not(In(except)) } : {}),
+      },
+      { status: 'queued' },
+    );
     return result.affected ?? 0;
   }
 

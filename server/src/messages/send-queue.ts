@@ -2,12 +2,13 @@
 // session's connection. The rows are in Postgres, so a burst survives a restart and any node can accept a send.
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../core/config/app-config';
+import { databaseErrorCode } from '../core/database/database-errors';
 import { WhatsAppEvents } from '../whatsapp/events';
 import { SessionNotConnectedError } from '../whatsapp/whatsapp.errors';
-import { WhatsAppProvider } from '../whatsapp/whatsapp.provider';
-import { MessageEvents } from './message-events';
+import { SentMessage, WhatsAppProvider } from '../whatsapp/whatsapp.provider';
+import { MessageEvents, MessageSent } from './message-events';
 import { OutgoingMessageEntity } from './outgoing-message.entity';
-import { OutgoingMessagesRepository } from './outgoing-messages.repository';
+import { AcceptedMessage, OutgoingMessagesRepository } from './outgoing-messages.repository';
 import { SessionPacing } from './pacing';
 
 /** Queued messages another node accepted, or left by a restart, are found this often. */
@@ -17,6 +18,8 @@ const LOOKAHEAD = 50;
 const STUCK_SENDING_MS = 2 * 60_000;
 const OUTCOME_POLL_MS = 250;
 const SHUTDOWN_GRACE_MS = 5000;
+/** Pauses between tries of writing a sent message's status; after the last, the sweep takes over. */
+const STATUS_WRITE_RETRY_MS = [100, 200, 400, 800, 1600];
 
 const FINISHED = new Set(['sent', 'delivered', 'read', 'failed']);
 
@@ -30,6 +33,8 @@ export class SendQueue implements OnApplicationBootstrap, BeforeApplicationShutd
   /** Local failures by message row, so the request that queued it can answer with the real error. */
   private readonly failures = new Map<string, Error>();
   private readonly settledListeners = new Map<string, Set<() => void>>();
+  /** Messages WhatsApp took whose status Postgres refused even to note: the sweep records them. */
+  private readonly unrecorded = new Map<string, AcceptedMessage>();
   private running = false;
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
@@ -61,6 +66,11 @@ export class SendQueue implements OnApplicationBootstrap, BeforeApplicationShutd
     this.sleepers.forEach((wake) => wake());
     const pending = Promise.all([...this.drains.values(), this.sweeping]);
     await Promise.race([pending, new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS))]);
+    // The rows that note a taken message wait for the next start; what only this process knows is its last chance.
+    await this.recordRemembered();
+    for (const accepted of this.unrecorded.values()) {
+      this.logger.error(`Message sent, its status lost at shutdown: ${accepted.messageId}`);
+    }
   }
 
   /** Sends what the session has queued, at the paced rate, if this process holds its connection. */
@@ -153,8 +163,9 @@ export class SendQueue implements OnApplicationBootstrap, BeforeApplicationShutd
 
   /** Sends one claimed message; false when the session turned out not to be connected (it stays queued). */
   private async send(message: OutgoingMessageEntity): Promise<boolean> {
+    let sent: SentMessage;
     try {
-      const sent = await this.whatsapp.sendText(message.sessionId, {
+      sent = await this.whatsapp.sendText(message.sessionId, {
         to: message.chatJid,
         text: message.text,
         mentions: message.mentions.length > 0 ? message.mentions : undefined,
@@ -163,19 +174,6 @@ export class SendQueue implements OnApplicationBootstrap, BeforeApplicationShutd
           : undefined,
         messageId: message.messageId,
       });
-      await this.messages.markSent(message.id, sent.messageId, new Date(sent.timestamp));
-      this.settled(message.id);
-      await this.events.emitSent({
-        sessionId: message.sessionId,
-        messageId: sent.messageId,
-        chatJid: sent.chatJid,
-        chatType: sent.chatJid.endsWith('@g.us') ? 'group' : 'direct',
-        text: message.text,
-        mentions: message.mentions,
-        replyTo: message.replyTo,
-        timestamp: sent.timestamp,
-      });
-      return true;
     } catch (error) {
       if (error instanceof SessionNotConnectedError) {
         await this.messages.requeue(message.id);
@@ -186,6 +184,73 @@ export class SendQueue implements OnApplicationBootstrap, BeforeApplicationShutd
       await this.messages.markFailed(message.id, failure.message);
       this.settled(message.id, failure);
       return true;
+    }
+    // WhatsApp took it: from here on the message is sent, whatever Postgres answers, and never sent again.
+    await this.recordSent(message, { messageId: sent.messageId, sentAt: new Date(sent.timestamp) });
+    return true;
+  }
+
+  /**
+   * Writes the `sent` status with its `message.sent` events, retrying with backoff. If Postgres keeps refusing, the
+   * row notes that WhatsApp took the message (or this process remembers it), and the sweep finishes the job.
+   */
+  private async recordSent(message: OutgoingMessageEntity, accepted: AcceptedMessage): Promise<void> {
+    for (const pause of [...STATUS_WRITE_RETRY_MS, undefined]) {
+      try {
+        await this.completeSent(message.id, accepted);
+        return;
+      } catch (error) {
+        if (pause === undefined) {
+          this.logger.warn(
+            { sessionId: message.sessionId, code: databaseErrorCode(error) },
+            `Message sent, its status not recorded yet: ${accepted.messageId}`,
+          );
+        } else {
+          await this.sleep(pause);
+        }
+      }
+    }
+    try {
+      await this.messages.markAccepted(message.id, accepted);
+    } catch {
+      this.unrecorded.set(message.id, accepted);
+    }
+  }
+
+  /** Marks the message sent and commits its events; a message another node recorded first is left as it is. */
+  private async completeSent(messageRowId: string, accepted: AcceptedMessage): Promise<void> {
+    const marked = await this.messages.markSent(messageRowId, accepted, (message, transaction) =>
+      this.events.writeSent(sentEvent(message, accepted), transaction),
+    );
+    this.unrecorded.delete(messageRowId);
+    if (marked) this.events.sentCommitted();
+    this.settled(messageRowId);
+  }
+
+  /** Records what WhatsApp took but Postgres refused: first what only this process knows, then what the rows note. */
+  private async recordUnrecorded(): Promise<void> {
+    await this.recordRemembered();
+    // Postgres refusing even these means it is still away: the rows can wait for the next sweep.
+    if (this.unrecorded.size > 0) return;
+    for (const { id, accepted } of await this.messages.findAccepted(LOOKAHEAD)) {
+      await this.tryCompleteSent(id, accepted);
+    }
+  }
+
+  private async recordRemembered(): Promise<void> {
+    for (const [messageRowId, accepted] of [...this.unrecorded]) {
+      await this.tryCompleteSent(messageRowId, accepted);
+    }
+  }
+
+  private async tryCompleteSent(messageRowId: string, accepted: AcceptedMessage): Promise<void> {
+    try {
+      await this.completeSent(messageRowId, accepted);
+    } catch (error) {
+      this.logger.warn(
+        { code: databaseErrorCode(error) },
+        `Message sent, its status not recorded yet: ${accepted.messageId}`,
+      );
     }
   }
 
@@ -203,7 +268,8 @@ export class SendQueue implements OnApplicationBootstrap, BeforeApplicationShutd
 
   private async sweep(): Promise<void> {
     try {
-      await this.messages.requeueStuckSending(new Date(Date.now() - STUCK_SENDING_MS));
+      await this.recordUnrecorded();
+      await this.messages.requeueStuckSending(new Date(Date.now() - STUCK_SENDING_MS), [...this.unrecorded.keys()]);
       for (const sessionId of await this.messages.sessionsWithQueued()) {
         if (this.whatsapp.isConnected(sessionId)) this.wake(sessionId);
       }
@@ -211,4 +277,17 @@ export class SendQueue implements OnApplicationBootstrap, BeforeApplicationShutd
       this.logger.error({ err: error }, 'Send queue sweep failed');
     }
   }
+}
+
+function sentEvent(message: OutgoingMessageEntity, accepted: AcceptedMessage): MessageSent {
+  return {
+    sessionId: message.sessionId,
+    messageId: accepted.messageId,
+    chatJid: message.chatJid,
+    chatType: message.chatJid.endsWith('@g.us') ? 'group' : 'direct',
+    text: message.text,
+    mentions: message.mentions,
+    replyTo: message.replyTo,
+    timestamp: accepted.sentAt.toISOString(),
+  };
 }

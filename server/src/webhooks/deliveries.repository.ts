@@ -30,6 +30,8 @@ export interface AttemptRecord {
   durationMs: number;
   error: string | null;
   responseBody: string | null;
+  /** Why the bot reply of a 2xx answer was not queued; null when there was none or it was queued. */
+  replyError: string | null;
   at: Date;
 }
 
@@ -90,19 +92,25 @@ export class DeliveriesRepository {
     private readonly queue: DeliveryQueue,
   ) {}
 
-  /** Commits the event, one pending delivery per webhook, and a job due at once for each, in one transaction. */
-  async enqueue(event: WebhookEnvelope, webhookIds: string[]): Promise<void> {
-    await this.enqueueAll([{ event, webhookIds }]);
+  /**
+   * Commits the event, one pending delivery per webhook, and a job due at once for each, in one transaction: its own,
+   * or the caller's `transaction` (what caused the event is written in it too).
+   */
+  async enqueue(event: WebhookEnvelope, webhookIds: string[], transaction?: EntityManager): Promise<void> {
+    await this.enqueueAll([{ event, webhookIds }], transaction);
   }
 
   /** Several events in one transaction (a burst committed at once). */
-  async enqueueAll(entries: { event: WebhookEnvelope; webhookIds: string[] }[]): Promise<void> {
+  async enqueueAll(
+    entries: { event: WebhookEnvelope; webhookIds: string[] }[],
+    transaction?: EntityManager,
+  ): Promise<void> {
     const wanted = entries.filter((entry) => entry.webhookIds.length > 0);
     if (wanted.length === 0) return;
     const deliveries = wanted.flatMap(({ event, webhookIds }) =>
       webhookIds.map((webhookId) => ({ id: randomUUID(), webhookId, eventId: event.id, jobId: newJobId() })),
     );
-    await this.dataSource.transaction(async (manager) => {
+    const write = async (manager: EntityManager): Promise<void> => {
       await manager.query(
         `INSERT INTO webhook_events (id, session_id, type, payload)
          SELECT * FROM unnest($1::varchar[], $2::uuid[], $3::varchar[], $4::jsonb[])`,
@@ -133,7 +141,8 @@ export class DeliveriesRepository {
           delayMs: 0,
         })),
       );
-    });
+    };
+    await (transaction ? write(transaction) : this.dataSource.transaction(write));
   }
 
   /** What the attempts of these deliveries need, in one query; deliveries that are gone are missing from the map. */
@@ -175,8 +184,8 @@ export class DeliveriesRepository {
     if (entries.length === 0) return;
     await this.dataSource.query(
       `WITH outcome AS (
-         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::int[], $5::int[], $6::text[])
-             AS o(delivery_id, job_id, at, status_code, duration_ms, response_body)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::int[], $5::int[], $6::text[], $7::text[])
+             AS o(delivery_id, job_id, at, status_code, duration_ms, response_body, reply_error)
        ), delivery AS (
          UPDATE webhook_deliveries d
             SET status = 'delivered', attempt_count = d.attempt_count + 1, last_attempt_at = o.at,
@@ -185,8 +194,8 @@ export class DeliveriesRepository {
            FROM outcome o
           WHERE d.id = o.delivery_id
           RETURNING d.id, d.attempt_count)
-       INSERT INTO webhook_attempts (delivery_id, attempt, status_code, duration_ms, error, response_body, at)
-       SELECT d.id, d.attempt_count, o.status_code, o.duration_ms, NULL, o.response_body, o.at
+       INSERT INTO webhook_attempts (delivery_id, attempt, status_code, duration_ms, error, response_body, reply_error, at)
+       SELECT d.id, d.attempt_count, o.status_code, o.duration_ms, NULL, o.response_body, o.reply_error, o.at
          FROM delivery d JOIN outcome o ON o.delivery_id = d.id`,
       [
         entries.map((entry) => entry.deliveryId),
@@ -195,6 +204,7 @@ export class DeliveriesRepository {
         entries.map((entry) => entry.attempt.statusCode),
         entries.map((entry) => entry.attempt.durationMs),
         entries.map((entry) => entry.attempt.responseBody),
+        entries.map((entry) => entry.attempt.replyError),
       ],
     );
   }

@@ -3,7 +3,7 @@ import type { AppConfig } from '../core/config/app-config';
 import { MetricsService } from '../health/metrics.service';
 import type { BotReply, MessagesService } from '../messages/messages.service';
 import type { AfterFailure, AttemptContext, AttemptRecord, DeliveriesRepository } from './deliveries.repository';
-import { botReplyText, DeliveryService } from './delivery.service';
+import { botReplyOf, DeliveryService } from './delivery.service';
 import type { MessageReceivedData, WebhookEnvelope } from './envelope';
 import { generateSecret } from './signature';
 import type { WebhookHttpClient, WebhookRequest, WebhookResponse } from './webhook-http.client';
@@ -52,7 +52,7 @@ function answer(statusCode: number | null, extra: Partial<WebhookResponse> = {})
   return { statusCode, durationMs: 3, error: null, body: '', retryAfter: undefined, ...extra };
 }
 
-function harness(state: AttemptContext | null, response: WebhookResponse) {
+function harness(state: AttemptContext | null, response: WebhookResponse, options: { replyFails?: Error } = {}) {
   const calls: string[] = [];
   const delivered: AttemptRecord[] = [];
   const failed: { record: AttemptRecord; after: AfterFailure }[] = [];
@@ -81,6 +81,7 @@ function harness(state: AttemptContext | null, response: WebhookResponse) {
   const messages = {
     queueReply: async (reply: BotReply) => {
       calls.push('reply');
+      if (options.replyFails) throw options.replyFails;
       replies.push(reply);
     },
   } as unknown as MessagesService;
@@ -207,11 +208,52 @@ describe('DeliveryService', () => {
     expect(replies).toEqual([]);
   });
 
+  it('marks the delivery delivered, noting why, when the reply holds a NUL, without trying to queue it', async () => {
+    const { service, calls, delivered } = harness(context(), answer(200, { body: '{"reply":{"text":"po\\u0000ng"}}' }));
+    await attempt(service);
+    expect(calls).toEqual(['delivered']);
+    expect(delivered[0]).toMatchObject({ statusCode: 200, replyError: 'reply.text must not contain NUL characters' });
+  });
+
+  it('marks the delivery delivered, noting why, when the reply cannot be queued', async () => {
+    const { service, calls, delivered, failed } = harness(
+      context(),
+      answer(200, { body: '{"reply":{"text":"pong"}}' }),
+      { replyFails: new Error('connection terminated') },
+    );
+    await attempt(service);
+    expect(calls).toEqual(['reply', 'delivered']);
+    expect(failed).toEqual([]);
+    expect(delivered[0].replyError).toBe('the reply could not be queued');
+  });
+
+  it('notes no reply error when there is no reply or it was queued', async () => {
+    const { service, delivered } = harness(context(), answer(200, { body: 'ok' }));
+    await attempt(service);
+    expect(delivered[0].replyError).toBeNull();
+  });
+
   it('reads a bot reply only from {"reply": {"text": "..."}}', () => {
-    expect(botReplyText('{"reply":{"text":"hi"}}')).toBe('hi');
-    expect(botReplyText('{"reply":{"text":"  "}}')).toBeNull();
-    expect(botReplyText('{"reply":"hi"}')).toBeNull();
-    expect(botReplyText('ok')).toBeNull();
-    expect(botReplyText(null)).toBeNull();
+    expect(botReplyOf('{"reply":{"text":"hi"}}')).toEqual({ text: 'hi' });
+    expect(botReplyOf('{"reply":{"text":"  "}}')).toBeNull();
+    expect(botReplyOf('{"reply":null}')).toBeNull();
+    expect(botReplyOf('{"ok":true}')).toBeNull();
+    expect(botReplyOf('ok')).toBeNull();
+    expect(botReplyOf(null)).toBeNull();
+  });
+
+  it('refuses a reply of another shape, with a NUL, or longer than 4096 characters', () => {
+    const shape = { error: 'reply must be {"text": "..."} with a string text' };
+    expect(botReplyOf('{"reply":"hi"}')).toEqual(shape);
+    expect(botReplyOf('{"reply":{"text":42}}')).toEqual(shape);
+    expect(botReplyOf('{"reply":{"message":"hi"}}')).toEqual(shape);
+    expect(botReplyOf('{"reply":{"text":"a\\u0000b"}}')).toEqual({
+      error: 'reply.text must not contain NUL characters',
+    });
+    expect(botReplyOf(JSON.stringify({ reply: { text: 'x'.repeat(4097) } }))).toEqual({
+      error: 'reply.text is longer than 4096 characters',
+    });
+    // Characters, not UTF-16 units: 4096 emoji are a valid reply.
+    expect(botReplyOf(JSON.stringify({ reply: { text: '👍'.repeat(4096) } }))).toEqual({ text: '👍'.repeat(4096) });
   });
 });

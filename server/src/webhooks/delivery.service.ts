@@ -3,6 +3,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
 import { AppConfig } from '../core/config/app-config';
+import { databaseErrorCode } from '../core/database/database-errors';
 import { MetricsService } from '../health/metrics.service';
 import { MessagesService } from '../messages/messages.service';
 import { AfterFailure, AttemptContext, AttemptRecord, DeliveriesRepository } from './deliveries.repository';
@@ -29,16 +30,34 @@ export function isSuccess(statusCode: number | null): boolean {
   return statusCode !== null && statusCode >= 200 && statusCode < 300;
 }
 
-/** The text of `{"reply": {"text": "..."}}`, or null for any other answer. */
-export function botReplyText(body: string | null): string | null {
+/** A bot reply is a chat answer: anything longer is a receiver's bug, not a message worth sending. */
+export const MAX_BOT_REPLY_LENGTH = 4096;
+
+/** What a receiver's answer asks WAGO to send back: nothing, a text, or a reply it cannot send (and why). */
+export type BotReplyRequest = { text: string } | { error: string } | null;
+
+/**
+ * The bot reply in `{"reply": {"text": "..."}}`. Any other answer asks for nothing (null, as a blank text does);
+ * a `reply` that is malformed, holds a NUL or is too long is an error to log, never something to send.
+ */
+export function botReplyOf(body: string | null): BotReplyRequest {
   if (!body) return null;
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(body) as { reply?: { text?: unknown } } | null;
-    const text = parsed?.reply?.text;
-    return typeof text === 'string' && text.trim().length > 0 ? text : null;
+    parsed = JSON.parse(body);
   } catch {
     return null;
   }
+  if (typeof parsed !== 'object' || parsed === null || !('reply' in parsed) || parsed.reply === null) return null;
+  const reply = parsed.reply;
+  const text = typeof reply === 'object' && 'text' in reply ? reply.text : undefined;
+  if (typeof text !== 'string') return { error: 'reply must be {"text": "..."} with a string text' };
+  if (text.trim().length === 0) return null;
+  if (text.includes('\u0000')) return { error: 'reply.text must not contain NUL characters' };
+  if ([...text].length > MAX_BOT_REPLY_LENGTH) {
+    return { error: `reply.text is longer than ${MAX_BOT_REPLY_LENGTH} characters` };
+  }
+  return { text };
 }
 
 function firstBytes(text: string | null, bytes: number): string | null {
@@ -146,7 +165,10 @@ export class DeliveryService {
     return { ...attempt, at, response };
   }
 
-  /** Records what the answer means: delivered (after queueing any bot reply), a retry, failed, or the webhook gone. */
+  /**
+   * Records what the answer means: delivered (after queueing any bot reply, or noting why it could not be), a retry,
+   * failed, or the webhook gone.
+   */
   async finish(sent: SentAttempt): Promise<void> {
     const { job, context, response, at } = sent;
     const record: AttemptRecord = {
@@ -154,13 +176,14 @@ export class DeliveryService {
       durationMs: response.durationMs,
       error: describe(response),
       responseBody: firstBytes(response.body, LOGGED_BODY_BYTES),
+      replyError: null,
       at,
     };
     if (isSuccess(response.statusCode)) {
       // Queued before the delivery is marked delivered: a crash in between redelivers, and the reply's
-      // idempotency key keeps it single.
-      await this.queueBotReply(context, response.body);
-      await this.recordDelivered(context.deliveryId, job.id, record);
+      // idempotency key keeps it single. A reply that cannot be queued is the attempt's note, never a retry.
+      const replyError = await this.queueBotReply(context, response.body);
+      await this.recordDelivered(context.deliveryId, job.id, { ...record, replyError });
       this.attempts.inc({ outcome: 'delivered' });
       return;
     }
@@ -216,17 +239,34 @@ export class DeliveryService {
     return delay === null ? { failed: true } : { retryInMs: delay };
   }
 
-  private async queueBotReply(context: AttemptContext, body: string | null): Promise<void> {
-    if (context.event.type !== 'message.received') return;
+  /** Queues the reply the receiver answered with, if any; returns why it was not queued, if it was not. */
+  private async queueBotReply(context: AttemptContext, body: string | null): Promise<string | null> {
+    if (context.event.type !== 'message.received') return null;
     const message = context.event.data as MessageReceivedData;
-    const text = message.fromMe ? null : botReplyText(body);
-    if (!text) return;
-    await this.messages.queueReply({
-      sessionId: context.sessionId,
-      chatJid: message.chat.jid,
-      text,
-      quoted: { messageId: message.id, sender: message.sender.pn ?? message.sender.lid },
-      idempotencyKey: `webhook-reply:${context.deliveryId}`,
-    });
+    const reply = message.fromMe ? null : botReplyOf(body);
+    if (!reply) return null;
+    if ('error' in reply) return this.replyNotQueued(context, reply.error);
+    try {
+      await this.messages.queueReply({
+        sessionId: context.sessionId,
+        chatJid: message.chat.jid,
+        text: reply.text,
+        quoted: { messageId: message.id, sender: message.sender.pn ?? message.sender.lid },
+        idempotencyKey: `webhook-reply:${context.deliveryId}`,
+      });
+      return null;
+    } catch (error) {
+      // Posting the event again would not make the reply any more sendable: the delivery succeeded.
+      const code = databaseErrorCode(error);
+      return this.replyNotQueued(context, `the reply could not be queued${code ? ` (database error ${code})` : ''}`);
+    }
+  }
+
+  private replyNotQueued(context: AttemptContext, reason: string): string {
+    this.logger.warn(
+      { sessionId: context.sessionId, webhookId: context.webhookId, deliveryId: context.deliveryId },
+      `Bot reply not sent: ${context.deliveryId} (${reason})`,
+    );
+    return reason.slice(0, MAX_ERROR_LENGTH);
   }
 }

@@ -33,6 +33,10 @@ export class WebhookAttemptEntity {
   @Column({ name: 'response_body', type: 'text', nullable: true })
   responseBody!: string | null;
 
+  /** Why the bot reply the receiver answered with was not queued (the delivery itself succeeded). */
+  @Column({ name: 'reply_error', type: 'varchar', length: 500, nullable: true })
+  replyError!: string | null;
+
   @Column({ type: 'timestamptz' })
   at!: Date;
 }

@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import type { MessageEvents } from '../messages/message-events';
 import type { SessionEntity } from '../sessions/session.entity';
 import type { SessionsRepository } from '../sessions/sessions.repository';
@@ -37,21 +38,27 @@ function incoming(overrides: Partial<MessageReceived> = {}): MessageReceived {
 }
 
 function harness(webhooks: WebhookEntity[]) {
-  const published: { event: WebhookEnvelope; webhookIds: string[] }[] = [];
+  const published: { event: WebhookEnvelope; webhookIds: string[]; transaction?: EntityManager }[] = [];
   let wakes = 0;
+  const subscriptionReads: (EntityManager | undefined)[] = [];
   const publisher = new WebhookPublisher(
     {} as WhatsAppEvents,
     {} as MessageEvents,
-    { findEnabledBySession: async () => webhooks } as unknown as WebhooksRepository,
+    {
+      findEnabledBySession: async (_sessionId: string, transaction?: EntityManager) => {
+        subscriptionReads.push(transaction);
+        return webhooks;
+      },
+    } as unknown as WebhooksRepository,
     { findById: async () => session } as unknown as SessionsRepository,
     {
-      enqueue: async (event: WebhookEnvelope, webhookIds: string[]) => {
-        published.push({ event, webhookIds });
+      enqueue: async (event: WebhookEnvelope, webhookIds: string[], transaction?: EntityManager) => {
+        published.push({ event, webhookIds, transaction });
       },
     } as unknown as DeliveriesRepository,
     { wake: () => wakes++ } as unknown as DeliveryWorker,
   );
-  return { publisher, published, wakes: () => wakes };
+  return { publisher, published, subscriptionReads, wakes: () => wakes };
 }
 
 const subscriptions = [webhook('mentions', 'mentions'), webhook('all', 'all'), webhook('none', 'none')];
@@ -136,8 +143,9 @@ describe('WebhookPublisher', () => {
     });
   });
 
-  it('publishes receipts as message.ack and sends as message.sent', async () => {
-    const { publisher, published } = harness([webhook('everything', 'all')]);
+  it('publishes receipts as message.ack and sends as message.sent, in the transaction that marks them sent', async () => {
+    const { publisher, published, subscriptionReads } = harness([webhook('everything', 'all')]);
+    const statusTransaction = {} as EntityManager;
     await publisher.messageAck({
       sessionId: 's1',
       messageId: 'SENT1',
@@ -147,16 +155,22 @@ describe('WebhookPublisher', () => {
       status: 'read',
       at: '2025-01-01T10:00:05.000Z',
     });
-    await publisher.messageSent({
-      sessionId: 's1',
-      messageId: 'SENT1',
-      chatJid: '15550002222@s.whatsapp.net',
-      chatType: 'direct',
-      text: 'hi',
-      mentions: [],
-      replyTo: null,
-      timestamp: '2025-01-01T10:00:00.000Z',
-    });
+    await publisher.messageSent(
+      {
+        sessionId: 's1',
+        messageId: 'SENT1',
+        chatJid: '15550002222@s.whatsapp.net',
+        chatType: 'direct',
+        text: 'hi',
+        mentions: [],
+        replyTo: null,
+        timestamp: '2025-01-01T10:00:00.000Z',
+      },
+      statusTransaction,
+    );
+    // Read and written on the status transaction's own connection, never waiting for a second one.
+    expect(subscriptionReads[1]).toBe(statusTransaction);
+    expect(published[1].transaction).toBe(statusTransaction);
     expect(published.map((entry) => [entry.event.type, entry.event.data])).toEqual([
       [
         'message.ack',

@@ -1,6 +1,7 @@
 // Turns what happens (messages in and out, receipts, session statuses) into events committed to the outbox for each
 // subscription that wants them; the worker delivers them from there.
 import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { MessageEvents, MessageSent } from '../messages/message-events';
 import { SessionsRepository } from '../sessions/sessions.repository';
 import { MessageAck, MessageReceived, SessionStatusChanged, WhatsAppEvents } from '../whatsapp/events';
@@ -31,7 +32,10 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
       this.whatsappEvents.on('message.received', (message) => this.track(this.messageReceived(message))),
       this.whatsappEvents.on('session.status', (change) => this.track(this.sessionStatus(change))),
       this.whatsappEvents.on('message.ack', (ack) => this.track(this.messageAck(ack))),
-      this.messageEvents.onSent((message) => this.track(this.messageSent(message))),
+      this.messageEvents.useOutbox({
+        write: (message, transaction) => this.messageSent(message, transaction),
+        committed: () => this.worker.wake(),
+      }),
     );
   }
 
@@ -67,8 +71,11 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
     );
   }
 
-  async messageSent(message: MessageSent): Promise<void> {
-    await this.publish(
+  /** Inside the transaction that marks the message sent (the sender wakes the worker once it committed). */
+  async messageSent(message: MessageSent, transaction: EntityManager): Promise<void> {
+    const targets = await this.subscribed(message.sessionId, 'message.sent', transaction);
+    if (targets.length === 0) return;
+    await this.deliveries.enqueue(
       envelope('message.sent', message.sessionId, message.timestamp, {
         id: message.messageId,
         chat: { jid: message.chatJid, type: message.chatType },
@@ -76,7 +83,8 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
         mentions: message.mentions,
         replyTo: message.replyTo,
       }),
-      await this.subscribed(message.sessionId, 'message.sent'),
+      targets.map((webhook) => webhook.id),
+      transaction,
     );
   }
 
@@ -104,8 +112,12 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
     );
   }
 
-  private async subscribed(sessionId: string, type: WebhookEventType): Promise<WebhookEntity[]> {
-    const webhooks = await this.webhooks.findEnabledBySession(sessionId);
+  private async subscribed(
+    sessionId: string,
+    type: WebhookEventType,
+    transaction?: EntityManager,
+  ): Promise<WebhookEntity[]> {
+    const webhooks = await this.webhooks.findEnabledBySession(sessionId, transaction);
     return webhooks.filter((webhook) => selects(webhook.events, type));
   }
 

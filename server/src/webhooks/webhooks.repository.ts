@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { NotFoundError } from '../core/errors/domain-errors';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { WebhookEntity } from './webhook.entity';
 
 export type NewWebhook = Pick<WebhookEntity, 'sessionId' | 'url' | 'events' | 'groupPolicy' | 'enabled' | 'secret'>;
@@ -46,8 +46,10 @@ export class WebhooksRepository {
   }
 
   /** The session's enabled subscriptions: where its events go. */
-  findEnabledBySession(sessionId: string): Promise<WebhookEntity[]> {
-    return this.webhooks.findBy({ sessionId, enabled: true });
+  /** Within `transaction` when given: a writer holding one connection never waits for a second from the pool. */
+  findEnabledBySession(sessionId: string, transaction?: EntityManager): Promise<WebhookEntity[]> {
+    const webhooks = transaction ? transaction.getRepository(WebhookEntity) : this.webhooks;
+    return webhooks.findBy({ sessionId, enabled: true });
   }
 
   /** A webhook deleted meanwhile (another request, a session deletion) is a 404, not a failed read. */

@@ -222,6 +222,8 @@ export interface DeliveryAttempt {
   durationMs: number;
   error: string | null;
   responseBody: string | null;
+  /** Why the bot reply of a 2xx answer was not sent (the delivery succeeded and is not retried). */
+  replyError: string | null;
   at: string;
 }
 

@@ -36,6 +36,9 @@ import { errorMessage } from '../core/errors';
               @if (attempt.error) {
                 <p class="text-danger">{{ attempt.error }}</p>
               }
+              @if (attempt.replyError) {
+                <p class="text-danger">Bot reply not sent: {{ attempt.replyError }}</p>
+              }
               @if (attempt.responseBody) {
                 <pre class="attempt__body" tabindex="0" aria-label="Response body">{{ attempt.responseBody }}</pre>
               }

@@ -81,6 +81,7 @@ describe('DeliveryLog', () => {
           durationMs: 5000,
           error: 'Timed out',
           responseBody: null,
+          replyError: null,
           at: '2026-01-01T10:00:05.000Z',
         },
         {
@@ -89,6 +90,7 @@ describe('DeliveryLog', () => {
           durationMs: 35,
           error: 'HTTP 500',
           responseBody: 'oops',
+          replyError: null,
           at: '2026-01-01T10:01:00.000Z',
         },
       ],

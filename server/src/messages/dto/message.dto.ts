@@ -63,7 +63,9 @@ export class MessageDto {
   timestamp!: string | null;
 
   static from(message: OutgoingMessageEntity): MessageDto {
-    const status: MessageStatus = message.status === 'sending' ? 'queued' : message.status;
+    // A message still `sending` whose sent time is known was taken by WhatsApp: only its record is pending.
+    const pending: MessageStatus = message.sentAt ? 'sent' : 'queued';
+    const status: MessageStatus = message.status === 'sending' ? pending : message.status;
     return { id: message.messageId, status, timestamp: message.sentAt?.toISOString() ?? null };
   }
 }

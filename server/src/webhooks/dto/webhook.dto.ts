@@ -149,6 +149,14 @@ export class DeliveryAttemptDto {
   @ApiProperty({ nullable: true, type: String, description: 'The first 1 KB of the answer' })
   responseBody!: string | null;
 
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'reply.text must not contain NUL characters',
+    description: 'Why the bot reply of a 2xx answer was not sent (the delivery itself succeeded and is not retried)',
+  })
+  replyError!: string | null;
+
   @ApiProperty({ format: 'date-time' })
   at!: string;
 
@@ -159,6 +167,7 @@ export class DeliveryAttemptDto {
       durationMs: attempt.durationMs,
       error: attempt.error,
       responseBody: attempt.responseBody,
+      replyError: attempt.replyError,
       at: attempt.at.toISOString(),
     };
   }
