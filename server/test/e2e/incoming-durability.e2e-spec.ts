@@ -163,7 +163,17 @@ describe('incoming messages while Postgres is away', () => {
       await send('before the outage');
       await waitForTexts(receiver, ['before the outage']);
 
+      // Postgres goes away in the middle of a burst: some messages are on their way through the gateway then.
+      const burst = Array.from({ length: 10 }, (_, index) => `burst ${index + 1}`);
+      const sending = (async () => {
+        for (const text of burst) {
+          await send(text);
+          await new Promise((resolve) => setTimeout(resolve, 30));
+        }
+      })();
+      await waitForTexts(receiver, ['burst 1']);
       postgres.stop();
+      await sending;
       const health = await poll(
         () => fetch(`${server?.baseUrl}/health`).then((response) => response.status),
         (status) => status === 503,
@@ -175,8 +185,8 @@ describe('incoming messages while Postgres is away', () => {
       await new Promise((resolve) => setTimeout(resolve, 3_000));
       postgres.start();
 
-      await waitForTexts(receiver, during, 90_000);
-      expectEachOnceUnderOneEventId(receiver, ['before the outage', ...during]);
+      await waitForTexts(receiver, [...burst, ...during], 90_000);
+      expectEachOnceUnderOneEventId(receiver, ['before the outage', ...burst, ...during]);
       expect(await fetch(`${server.baseUrl}/health`).then((response) => response.status)).toBe(200);
     } finally {
       await server?.stop();
