@@ -115,11 +115,13 @@ describe('incoming messages across failures', () => {
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE webhook_events IN ACCESS EXCLUSIVE MODE');
       await send('in flight');
+      const observer = await wago.database.dataSource();
       await poll(
         async () => {
-          const { rows } = await locker.query<{ count: number }>(
+          // Asked outside the locking transaction, whose view of pg_stat_activity is a snapshot taken once.
+          const rows: { count: number }[] = await observer.query(
             `SELECT count(*)::int AS count FROM pg_stat_activity
-             WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO webhook_events%'`,
+             WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO webhook_events%'`,
           );
           return rows[0].count;
         },
