@@ -342,8 +342,10 @@ export class SessionLifecycleService implements OnApplicationBootstrap, OnModule
       `Session ${runtime.sessionId} disconnected: ${disconnect.reason}${finalStatus ? '' : ', reconnecting'}`,
     );
     if (!finalStatus) {
-      await this.setStatus(runtime, 'reconnecting', disconnect.reason, { lastDisconnect });
+      // Scheduled first: when the database is what failed, the status write below fails too, and the session must
+      // still come back once it recovers.
       this.scheduleReconnect(runtime);
+      await this.setStatus(runtime, 'reconnecting', disconnect.reason, { lastDisconnect });
       return;
     }
     this.forget(runtime);

@@ -100,7 +100,10 @@ export class DeliveriesRepository {
     await this.enqueueAll([{ event, webhookIds }], transaction);
   }
 
-  /** Several events in one transaction (a burst committed at once). */
+  /**
+   * Several events in one transaction (a burst committed at once). An event or delivery already in the outbox (the
+   * same message delivered again by WhatsApp) is left as it is: each event is published once.
+   */
   async enqueueAll(
     entries: { event: WebhookEnvelope; webhookIds: string[] }[],
     transaction?: EntityManager,
@@ -113,7 +116,8 @@ export class DeliveriesRepository {
     const write = async (manager: EntityManager): Promise<void> => {
       await manager.query(
         `INSERT INTO webhook_events (id, session_id, type, payload)
-         SELECT * FROM unnest($1::varchar[], $2::uuid[], $3::varchar[], $4::jsonb[])`,
+         SELECT * FROM unnest($1::varchar[], $2::uuid[], $3::varchar[], $4::jsonb[])
+         ON CONFLICT (id) DO NOTHING`,
         [
           wanted.map(({ event }) => event.id),
           wanted.map(({ event }) => event.sessionId),
@@ -121,10 +125,12 @@ export class DeliveriesRepository {
           wanted.map(({ event }) => JSON.stringify(event)),
         ],
       );
-      await manager.query(
+      const inserted = await manager.query<{ id: string }[]>(
         `INSERT INTO webhook_deliveries (id, webhook_id, event_id, status, job_id, next_attempt_at)
          SELECT id, webhook_id, event_id, 'pending', job_id, now()
-           FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::uuid[]) AS d(id, webhook_id, event_id, job_id)`,
+           FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::uuid[]) AS d(id, webhook_id, event_id, job_id)
+         ON CONFLICT (webhook_id, event_id) DO NOTHING
+         RETURNING id`,
         [
           deliveries.map((delivery) => delivery.id),
           deliveries.map((delivery) => delivery.webhookId),
@@ -132,14 +138,17 @@ export class DeliveriesRepository {
           deliveries.map((delivery) => delivery.jobId),
         ],
       );
+      const insertedIds = new Set(inserted.map((row) => row.id));
       await this.queue.insert(
         manager,
-        deliveries.map((delivery) => ({
-          id: delivery.jobId,
-          deliveryId: delivery.id,
-          webhookId: delivery.webhookId,
-          delayMs: 0,
-        })),
+        deliveries
+          .filter((delivery) => insertedIds.has(delivery.id))
+          .map((delivery) => ({
+            id: delivery.jobId,
+            deliveryId: delivery.id,
+            webhookId: delivery.webhookId,
+            delayMs: 0,
+          })),
       );
     };
     await (transaction ? write(transaction) : this.dataSource.transaction(write));

@@ -1,5 +1,5 @@
 // What subscribers receive: one envelope for every event, `{version, id, type, sessionId, timestamp, data}`.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { MentionedBy } from './mention-policy';
 
 export const WEBHOOK_EVENT_TYPES = ['message.received', 'message.sent', 'message.ack', 'session.status'] as const;
@@ -83,13 +83,23 @@ export function newEventId(): string {
   return `evt_${randomUUID().replace(/-/g, '')}`;
 }
 
+/**
+ * The one event id of an incoming message in a session, in the same format: WhatsApp may deliver a message again
+ * (after a crash between commit and receipt), and the outbox must recognise it.
+ */
+export function messageEventId(sessionId: string, messageId: string): string {
+  const digest = createHash('sha256').update(`message.received\n${sessionId}\n${messageId}`).digest('hex');
+  return `evt_${digest.slice(0, 32)}`;
+}
+
 export function envelope<E extends WebhookEventType>(
   type: E,
   sessionId: string,
   timestamp: string,
   data: WebhookEventDataMap[E],
+  id: string = newEventId(),
 ): WebhookEnvelope<WebhookEventDataMap[E]> {
-  return { version: 1, id: newEventId(), type, sessionId, timestamp, data };
+  return { version: 1, id, type, sessionId, timestamp, data };
 }
 
 export function selects(selectors: readonly string[], type: WebhookEventType): boolean {

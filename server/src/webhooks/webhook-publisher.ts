@@ -7,7 +7,7 @@ import { SessionsRepository } from '../sessions/sessions.repository';
 import { MessageAck, MessageReceived, SessionStatusChanged, WhatsAppEvents } from '../whatsapp/events';
 import { DeliveriesRepository } from './deliveries.repository';
 import { DeliveryWorker } from './delivery-worker';
-import { envelope, selects, WebhookEnvelope, WebhookEventType } from './envelope';
+import { envelope, messageEventId, selects, WebhookEnvelope, WebhookEventType } from './envelope';
 import { forwardsMessage, mentionOf } from './mention-policy';
 import { WebhookEntity } from './webhook.entity';
 import { WebhooksRepository } from './webhooks.repository';
@@ -29,7 +29,8 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
 
   onModuleInit(): void {
     this.unsubscribes.push(
-      this.whatsappEvents.on('message.received', (message) => this.track(this.messageReceived(message))),
+      // Not tracked: the provider awaits this commit (and retries it) before it acknowledges the message to WhatsApp.
+      this.whatsappEvents.on('message.received', (message) => this.messageReceived(message)),
       this.whatsappEvents.on('session.status', (change) => this.track(this.sessionStatus(change))),
       this.whatsappEvents.on('message.ack', (ack) => this.track(this.messageAck(ack))),
       this.messageEvents.useOutbox({
@@ -54,19 +55,27 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
     const targets = webhooks.filter((webhook) =>
       forwardsMessage(webhook.groupPolicy, message.chatType, mention.mentioned),
     );
+    // One event id per message: a message WhatsApp delivers again (it was committed, its receipt never went out) is
+    // recognised by the outbox and not published twice.
     await this.publish(
-      envelope('message.received', message.sessionId, message.timestamp, {
-        id: message.messageId,
-        chat: { jid: message.chatJid, type: message.chatType },
-        sender: { pn: message.senderPn, lid: message.senderLid, pushName: message.pushName },
-        text: message.text,
-        mentions: message.mentionedJids,
-        mentioned: mention.mentioned,
-        mentionedBy: mention.mentionedBy,
-        quoted: message.quotedMessageId ? { id: message.quotedMessageId, sender: message.quotedSender } : null,
-        fromMe: message.fromMe,
-        offline: message.offline,
-      }),
+      envelope(
+        'message.received',
+        message.sessionId,
+        message.timestamp,
+        {
+          id: message.messageId,
+          chat: { jid: message.chatJid, type: message.chatType },
+          sender: { pn: message.senderPn, lid: message.senderLid, pushName: message.pushName },
+          text: message.text,
+          mentions: message.mentionedJids,
+          mentioned: mention.mentioned,
+          mentionedBy: mention.mentionedBy,
+          quoted: message.quotedMessageId ? { id: message.quotedMessageId, sender: message.quotedSender } : null,
+          fromMe: message.fromMe,
+          offline: message.offline,
+        },
+        messageEventId(message.sessionId, message.messageId),
+      ),
       targets,
     );
   }

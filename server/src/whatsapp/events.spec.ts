@@ -52,3 +52,26 @@ describe('WhatsAppEvents', () => {
     expect(Logger.prototype.error).toHaveBeenCalledTimes(2);
   });
 });
+
+describe('WhatsAppEvents.deliver', () => {
+  it('resolves once every listener has finished', async () => {
+    const events = new WhatsAppEvents();
+    const finished: string[] = [];
+    events.on('session.status', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      finished.push('slow');
+    });
+    events.on('session.status', () => void finished.push('fast'));
+    await events.deliver('session.status', change);
+    expect(finished.sort()).toEqual(['fast', 'slow']);
+  });
+
+  it('rejects when a listener fails, after the others have run', async () => {
+    const events = new WhatsAppEvents();
+    const after = jest.fn();
+    events.on('session.status', () => Promise.reject(new Error('commit failed')));
+    events.on('session.status', after);
+    await expect(events.deliver('session.status', change)).rejects.toThrow('commit failed');
+    expect(after).toHaveBeenCalled();
+  });
+});

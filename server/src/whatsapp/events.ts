@@ -74,8 +74,10 @@ export type WhatsAppEventName = keyof WhatsAppEventMap;
 export type WhatsAppEventListener<E extends WhatsAppEventName> = (payload: WhatsAppEventMap[E]) => void | Promise<void>;
 
 /**
- * Subscribe with `on(event, listener)` (returns the unsubscribe function). Listeners run in order, synchronously
- * from the emitter's point of view; a listener that throws or rejects is logged and does not affect the others.
+ * Subscribe with `on(event, listener)` (returns the unsubscribe function). `emit` runs the listeners in order,
+ * synchronously from the emitter's point of view; a listener that throws or rejects is logged and does not affect the
+ * others. `deliver` is for events that must be durable before the emitter goes on (an incoming message is not
+ * acknowledged to WhatsApp before it is committed): it waits for every listener and rejects if any failed.
  */
 @Injectable()
 export class WhatsAppEvents {
@@ -103,6 +105,15 @@ export class WhatsAppEvents {
         this.report(event, error);
       }
     }
+  }
+
+  async deliver<E extends WhatsAppEventName>(event: E, payload: WhatsAppEventMap[E]): Promise<void> {
+    const results = await Promise.allSettled(
+      [...(this.listeners.get(event) ?? [])].map(async (listener) => (listener as WhatsAppEventListener<E>)(payload)),
+    );
+    const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
+    if (failures.length === 1) throw failures[0];
+    if (failures.length > 1) throw new AggregateError(failures, `${failures.length} ${event} listeners failed`);
   }
 
   private report(event: WhatsAppEventName, error: unknown): void {

@@ -11,7 +11,9 @@
  *   core.findDevice(jid)          a device by PN or LID device JID.
  *   core.isOnline(device)         connected and past its offline flush.
  *   core.sendNode(device|jid, n)  delivers a stanza now, or queues it until the device logs in again; queued
- *                                 stanzas get `offline="1"` (Baileys then reports messages as `append`).
+ *                                 stanzas get `offline="1"` (Baileys then reports messages as `append`). A
+ *                                 <message> stays unacknowledged until the device sends a receipt for it (or a
+ *                                 plain ack); one it has not acknowledged is delivered again at its next login.
  *   core.onStanza(tag, handler)   every non-IQ stanza a logged-in device sends, by tag ('message', 'receipt',
  *                                 'ack', 'presence', 'chatstate', …). The core acks <message> (class message)
  *                                 and <receipt> (class receipt) after the handlers ran; a message handler may
@@ -40,7 +42,7 @@ import type { ControlRoute } from '../control/router';
 import { ControlRouter } from '../control/router';
 import type { WaConnection } from '../transport/wa-connection';
 import { AccountRegistry, type Account, type LinkedDevice } from './accounts';
-import type { BinaryNode } from './binary-node';
+import { childNode, childrenByTag, type BinaryNode } from './binary-node';
 import { Clock } from './clock';
 import { decodeJid, LID_SERVER, PN_SERVER } from './jid';
 import type { WaLibrary } from './wa-library';
@@ -76,10 +78,22 @@ export class IqError extends Error {
 /** Stanzas kept for a device that is away; beyond this the oldest are dropped, as a bounded server queue would. */
 const OFFLINE_QUEUE_LIMIT = 1_000;
 
+/** How often a message the device never acknowledged is offered again, at successive logins, before it is dropped. */
+const REDELIVERY_LIMIT = 10;
+
+interface UnacknowledgedMessage {
+  node: BinaryNode;
+  /** Handed to a connection (else still in the offline queue). */
+  sent: boolean;
+  deliveries: number;
+}
+
 class DeviceSession {
   connection: WaConnection | undefined;
   online = false;
   queue: BinaryNode[] = [];
+  /** Messages by id, in the order they were sent, until the device's receipt says it has them. */
+  readonly unacknowledged = new Map<string, UnacknowledgedMessage>();
 }
 
 export class SimCore {
@@ -121,8 +135,12 @@ export class SimCore {
       throw new Error(`no linked device ${typeof target === 'string' ? target : target.jid}`);
     }
     const session = this.session(device);
-    if (session.online && session.connection?.isOpen) {
-      void session.connection.sendNode(node);
+    const online = session.online && session.connection?.isOpen === true;
+    if (node.tag === 'message' && node.attrs.id) {
+      session.unacknowledged.set(node.attrs.id, { node, sent: online, deliveries: online ? 1 : 0 });
+    }
+    if (online) {
+      void session.connection?.sendNode(node);
       return 'sent';
     }
     session.queue.push(node);
@@ -194,15 +212,25 @@ export class SimCore {
     }
     const session = this.session(device);
     if (session.connection !== connection || !connection.isOpen) return;
+    // What an earlier connection received but never acknowledged comes first, as WhatsApp offers it again.
+    const redelivered = this.takeUnacknowledged(device, session);
     const queued = session.queue;
     session.queue = [];
     for (const node of queued) {
+      const unacknowledged = node.tag === 'message' ? session.unacknowledged.get(node.attrs.id) : undefined;
+      if (unacknowledged?.node === node) {
+        unacknowledged.sent = true;
+        unacknowledged.deliveries += 1;
+      }
+    }
+    const offline = [...redelivered, ...queued];
+    for (const node of offline) {
       void connection.sendNode({ ...node, attrs: { ...node.attrs, offline: '1' } });
     }
     void connection.sendNode({
       tag: 'ib',
       attrs: { from: SERVER_JID },
-      content: [{ tag: 'offline', attrs: { count: String(queued.length) } }],
+      content: [{ tag: 'offline', attrs: { count: String(offline.length) } }],
     });
     session.online = true;
   }
@@ -210,6 +238,7 @@ export class SimCore {
   /** Routes one stanza from a logged-in device to the IQ handlers or the stanza hooks. */
   async dispatch(device: LinkedDevice, node: BinaryNode, connection: WaConnection): Promise<void> {
     const stanza: DeviceStanza = { device, node, reply: (answer) => void connection.sendNode(answer) };
+    this.noteAcknowledgement(device, node);
     if (node.tag === 'iq') {
       await this.answerIq(stanza);
       return;
@@ -265,6 +294,37 @@ export class SimCore {
         content: [{ tag: 'error', attrs: { code: String(iqError.code), text: iqError.text } }],
       });
     }
+  }
+
+  /**
+   * A receipt of any type (delivered, inactive, sender, peer, read, retry: a retry is answered with a fresh copy that
+   * is tracked anew) or a positive ack settles the messages it names. A nack (an ack with an error) settles nothing:
+   * the device could not process the message, so it is offered again at the next login.
+   */
+  private noteAcknowledgement(device: LinkedDevice, node: BinaryNode): void {
+    const settles =
+      node.tag === 'receipt' || (node.tag === 'ack' && node.attrs.class === 'message' && !node.attrs.error);
+    if (!settles) return;
+    const session = this.sessions.get(device);
+    if (!session || session.unacknowledged.size === 0) return;
+    const ids = [node.attrs.id, ...childrenByTag(childNode(node, 'list'), 'item').map((item) => item.attrs.id)];
+    for (const id of ids) if (id) session.unacknowledged.delete(id);
+  }
+
+  /** The messages sent on an earlier connection and never acknowledged, each counted as delivered once more. */
+  private takeUnacknowledged(device: LinkedDevice, session: DeviceSession): BinaryNode[] {
+    const nodes: BinaryNode[] = [];
+    for (const [id, message] of session.unacknowledged) {
+      if (!message.sent) continue;
+      if (message.deliveries >= REDELIVERY_LIMIT) {
+        session.unacknowledged.delete(id);
+        this.logger.warn({ device: device.jid, id }, 'message never acknowledged, dropped after repeated deliveries');
+        continue;
+      }
+      message.deliveries += 1;
+      nodes.push(message.node);
+    }
+    return nodes;
   }
 
   private serverAck(node: BinaryNode, ackClass: string, error: number | undefined): BinaryNode {

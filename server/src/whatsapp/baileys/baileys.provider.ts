@@ -6,7 +6,7 @@ import type { Logger as PinoInstance } from 'pino';
 import { Counter, Gauge } from 'prom-client';
 import { AppConfig } from '../../core/config/app-config';
 import { MetricsService } from '../../health/metrics.service';
-import { MessageAck, WhatsAppEvents } from '../events';
+import { MessageAck, MessageReceived, WhatsAppEvents } from '../events';
 import { SessionNotConnectedError, WhatsAppUnavailableError } from '../whatsapp.errors';
 import { ConnectionListener, OutgoingText, SentMessage, WhatsAppAccount, WhatsAppProvider } from '../whatsapp.provider';
 import { AuthStateRepository } from './auth-state.repository';
@@ -14,6 +14,7 @@ import { Baileys, loadBaileys } from './baileys';
 import { classifyDisconnect, RESTART_REQUIRED } from './disconnect';
 import { ackFromReceipt, ackFromUpdate, normaliseMessage } from './message-normaliser';
 import { isPaired, PostgresAuthState, readStoredCreds, usePostgresAuthState } from './postgres-auth-state';
+import { FrameSocket, ReceiptGate } from './receipt-gate';
 import { RecentIds } from './recent-ids';
 
 /**
@@ -36,6 +37,14 @@ const RECENT_MESSAGE_IDS = 128;
 const CLOSE_TIMEOUT_MS = 5_000;
 const PAIRING_READY_TIMEOUT_MS = 20_000;
 const LOGOUT_CONNECT_TIMEOUT_MS = 15_000;
+/**
+ * Committing an incoming message is tried this often, waiting twice as long each time from the first delay (about
+ * 16 s in all); then the connection is dropped unacknowledged and WhatsApp offers the message again after reconnect.
+ */
+const COMMIT_ATTEMPTS = 7;
+const COMMIT_FIRST_RETRY_MS = 250;
+/** Longer than every commit retry together: a receipt held this long belongs to a message that never came to us. */
+const RECEIPT_HOLD_LIMIT_MS = 60_000;
 
 interface Connection {
   sessionId: string;
@@ -55,6 +64,10 @@ interface Connection {
   markClosed(): void;
   /** Incoming messages are handled one batch after the other, in order. */
   inbox: Promise<void>;
+  /** Holds each incoming message's delivery receipt until the message is committed. */
+  receipts: ReceiptGate;
+  /** Given up on a commit: the connection is going down and nothing more is acknowledged on it. */
+  dropped: boolean;
 }
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
@@ -74,6 +87,18 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** The websocket inside Baileys' WebSocketClient, which exists as soon as makeWASocket returns. */
+function frameSocketOf(socket: WASocket): FrameSocket {
+  // Protected in Baileys' types; read reflectively rather than cast.
+  const inner: unknown = Reflect.get(socket.ws, 'socket');
+  if (typeof inner !== 'object' || inner === null || typeof (inner as FrameSocket).send !== 'function') {
+    throw new Error('Baileys changed: its websocket client has no socket to send frames through');
+  }
+  return inner as FrameSocket;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
 function statusCodeOf(error: unknown): number | undefined {
   const output = (error as { output?: { statusCode?: unknown } } | undefined)?.output;
   return typeof output?.statusCode === 'number' ? output.statusCode : undefined;
@@ -86,6 +111,7 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
   private readonly connections = new Map<string, Connection>();
   private readonly recentIds = new Map<string, RecentIds>();
   private readonly messagesReceived: Counter<'offline'>;
+  private readonly commitFailures: Counter;
 
   constructor(
     private readonly config: AppConfig,
@@ -114,6 +140,11 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
       labelNames: ['offline'] as const,
       registers: [metrics.registry],
     });
+    this.commitFailures = new Counter({
+      name: 'wago_whatsapp_unacknowledged_drops_total',
+      help: 'Connections dropped because incoming messages could not be committed (WhatsApp delivers them again)',
+      registers: [metrics.registry],
+    });
   }
 
   /** Loads Baileys at boot rather than on the first connect: a broken install fails the start, not a session. */
@@ -126,13 +157,20 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
     const baileys = await loadBaileys();
     const logger = this.baileysLogger.child({ sessionId });
     const auth = await usePostgresAuthState(baileys, this.authState, sessionId, { cacheSize: KEY_CACHE_SIZE, logger });
+    const receipts = new ReceiptGate({
+      holdLimitMs: RECEIPT_HOLD_LIMIT_MS,
+      onStalled: (messageIds) => {
+        this.logger.error({ sessionId, messageIds }, 'Incoming messages were never committed; dropping the connection');
+        this.dropUnacknowledged(connection);
+      },
+    });
     // Checked again: two connects for one session could both have passed the first check while loading.
     if (this.connections.has(sessionId)) throw new Error(`Session ${sessionId} already has a connection`);
     const socket = baileys.makeWASocket({
       version: WA_WEB_VERSION,
       waWebSocketUrl: this.config.whatsapp.wsUrl,
       auth: auth.state,
-      logger,
+      logger: receipts.wrapLogger(logger),
       browser: BROWSER,
       markOnlineOnConnect: false,
       syncFullHistory: false,
@@ -159,7 +197,10 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
       closed: closed.promise,
       markClosed: closed.resolve,
       inbox: Promise.resolve(),
+      receipts,
+      dropped: false,
     };
+    receipts.attach(frameSocketOf(socket));
     this.connections.set(sessionId, connection);
     if (!this.recentIds.has(sessionId)) this.recentIds.set(sessionId, new RecentIds(RECENT_MESSAGE_IDS));
 
@@ -197,6 +238,9 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
     const connection = this.connections.get(sessionId);
     if (!connection) return;
     connection.closing = true;
+    // Messages being committed get their receipts first, so fewer come back after the reconnect.
+    await withTimeout(connection.inbox, CLOSE_TIMEOUT_MS, 'inbox did not drain').catch(() => undefined);
+    connection.receipts.close();
     await connection.socket.end(undefined);
     await this.settle(connection);
   }
@@ -308,6 +352,7 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
     }
     if (update.connection === 'close') {
       connection.open = false;
+      connection.receipts.close();
       const error = update.lastDisconnect?.error;
       const code = statusCodeOf(error);
       const wanted = connection.closing;
@@ -380,8 +425,13 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
     };
   }
 
+  /**
+   * Hands each message over durably, in order, and only then lets its delivery receipt go. A message that cannot be
+   * committed even after retries drops the connection instead: its receipt is never sent, so WhatsApp delivers it again
+   * after the reconnect. Duplicates are remembered only once committed.
+   */
   private async receive(baileys: Baileys, connection: Connection, messages: WAMessage[], offline: boolean) {
-    const { sessionId, socket } = connection;
+    const { sessionId, socket, receipts } = connection;
     const recent = this.recentIds.get(sessionId);
     const me = connection.auth.state.creds.me;
     const self = {
@@ -394,10 +444,47 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
       lidForPn: (pn: string) => lidMapping.getLIDForPN(pn),
     };
     for (const message of messages) {
+      if (connection.dropped) return;
       const received = await normaliseMessage(baileys, message, { sessionId, offline, self, mapping });
-      if (!received || (recent && !recent.add(received.messageId))) continue;
-      this.messagesReceived.inc({ offline: String(offline) });
-      this.events.emit('message.received', received);
+      if (received && !recent?.has(received.messageId)) {
+        if (!(await this.commit(connection, received))) return;
+        recent?.add(received.messageId);
+        this.messagesReceived.inc({ offline: String(offline) });
+      }
+      if (message.key.id) receipts.release([message.key.id]);
     }
+  }
+
+  /** True once every listener has the message; false when it gave up and dropped the connection. */
+  private async commit(connection: Connection, received: MessageReceived): Promise<boolean> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.events.deliver('message.received', received);
+        return true;
+      } catch (error) {
+        if (connection.dropped) return false;
+        const giveUp = attempt >= COMMIT_ATTEMPTS;
+        this.logger.error(
+          { err: error, sessionId: connection.sessionId, messageId: received.messageId, attempt },
+          giveUp
+            ? 'An incoming message could not be committed; dropping the connection so WhatsApp delivers it again'
+            : 'An incoming message could not be committed; retrying before acknowledging it',
+        );
+        if (giveUp) {
+          this.dropUnacknowledged(connection);
+          return false;
+        }
+        await sleep(COMMIT_FIRST_RETRY_MS * 2 ** (attempt - 1));
+      }
+    }
+  }
+
+  /** Ends the connection without sending what is held: the lifecycle reconnects it like any lost connection. */
+  private dropUnacknowledged(connection: Connection): void {
+    if (connection.dropped) return;
+    connection.dropped = true;
+    this.commitFailures.inc();
+    connection.receipts.close();
+    void connection.socket.end(new Error('Incoming messages could not be committed')).catch(() => undefined);
   }
 }
