@@ -30,8 +30,16 @@ export class History {
   private readonly inboxes = new Map<Account, InboxMessage[]>();
   private readonly remembered = new Map<string, RememberedMessage>();
 
+  /**
+   * A message with an id the inbox already holds from the same sender in the same chat is a resend of it (a client
+   * that lost track of whether its send went through sends it again under the same id): a phone shows it once.
+   */
   deliver(account: Account, message: InboxMessage): void {
     const inbox = this.inboxes.get(account) ?? [];
+    const resend = inbox.some(
+      (held) => held.id === message.id && held.from === message.from && held.chat === message.chat,
+    );
+    if (resend) return;
     inbox.push(message);
     if (inbox.length > INBOX_LIMIT) inbox.shift();
     this.inboxes.set(account, inbox);
