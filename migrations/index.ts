@@ -6,6 +6,7 @@ import { CreateWhatsAppAuthState1764200000000 } from './1764200000000-CreateWhat
 import { AddSessionDesiredState1764300000000 } from './1764300000000-AddSessionDesiredState';
 import { CreateWebhooks1764600000000 } from './1764600000000-CreateWebhooks';
 import { CreateOutgoingMessages1764610000000 } from './1764610000000-CreateOutgoingMessages';
+import { LoginFailuresPerAddress1765000000000 } from './1765000000000-LoginFailuresPerAddress';
 
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
   CreateUsers1764000000000,
@@ -14,4 +15,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   AddSessionDesiredState1764300000000,
   CreateWebhooks1764600000000,
   CreateOutgoingMessages1764610000000,
+  LoginFailuresPerAddress1765000000000,
 ];

@@ -14,6 +14,7 @@ import {
 import { ErrorDto } from '../core/http/error.dto';
 import { PaginationQueryDto } from '../core/http/pagination';
 import { API_KEY_AUTH, BEARER_AUTH } from '../core/http/swagger';
+import { PersonOnly } from './access.decorators';
 import { ApiKeysService } from './api-keys.service';
 import type { AuthUser } from './auth-user';
 import { CurrentUser } from './current-user.decorator';
@@ -24,6 +25,7 @@ import { ApiKeyDto, ApiKeyListDto, CreateApiKeyDto, CreatedApiKeyDto } from './d
 @ApiSecurity(API_KEY_AUTH)
 @ApiBadRequestResponse({ type: ErrorDto })
 @ApiUnauthorizedResponse({ type: ErrorDto })
+@PersonOnly()
 @Controller('auth/api-keys')
 export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
