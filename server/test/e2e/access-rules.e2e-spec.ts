@@ -112,14 +112,21 @@ describe('who may manage access, and the login lockout', () => {
     });
   });
 
-  it('documents the unlock route and the PIN change’s revokeApiKeys', async () => {
+  it('documents the unlock route, the PIN change’s revokeApiKeys, and that key and user management take no key', async () => {
     const document = (await (await fetch(`${server.baseUrl}/api/docs-json`)).json()) as {
-      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+      paths: Record<string, Record<string, { responses: Record<string, unknown>; security?: unknown }>>;
       components: { schemas: Record<string, { properties: Record<string, unknown> }> };
     };
     expect(Object.keys(document.paths['/api/v1/users/{id}/unlock'].post.responses)).toEqual(
       expect.arrayContaining(['204', '403', '404']),
     );
+    for (const [path, method] of [
+      ['/api/v1/auth/api-keys', 'post'],
+      ['/api/v1/users', 'get'],
+      ['/api/v1/users/{id}/unlock', 'post'],
+    ]) {
+      expect(document.paths[path][method].security).toEqual([{ bearer: [] }]);
+    }
     expect(document.components.schemas.ChangePinDto.properties.revokeApiKeys).toMatchObject({ type: 'boolean' });
   });
 });
