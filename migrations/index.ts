@@ -6,6 +6,7 @@ import { CreateWhatsAppAuthState1764200000000 } from './1764200000000-CreateWhat
 import { AddSessionDesiredState1764300000000 } from './1764300000000-AddSessionDesiredState';
 import { CreateWebhooks1764600000000 } from './1764600000000-CreateWebhooks';
 import { CreateOutgoingMessages1764610000000 } from './1764610000000-CreateOutgoingMessages';
+import { LoginFailuresPerAddress1765000000000 } from './1765000000000-LoginFailuresPerAddress';
 import { AddWebhookAttemptReplyError1765100000000 } from './1765100000000-AddWebhookAttemptReplyError';
 
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -15,5 +16,6 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   AddSessionDesiredState1764300000000,
   CreateWebhooks1764600000000,
   CreateOutgoingMessages1764610000000,
+  LoginFailuresPerAddress1765000000000,
   AddWebhookAttemptReplyError1765100000000,
 ];

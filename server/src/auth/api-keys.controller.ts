@@ -7,23 +7,24 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiSecurity,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ErrorDto } from '../core/http/error.dto';
 import { PaginationQueryDto } from '../core/http/pagination';
-import { API_KEY_AUTH, BEARER_AUTH } from '../core/http/swagger';
+import { BEARER_AUTH } from '../core/http/swagger';
+import { PersonOnly } from './access.decorators';
 import { ApiKeysService } from './api-keys.service';
 import type { AuthUser } from './auth-user';
 import { CurrentUser } from './current-user.decorator';
 import { ApiKeyDto, ApiKeyListDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/api-key.dto';
 
 @ApiTags('auth')
+// Bearer JWT only: an API key gets 403 here (@PersonOnly), so the document does not offer it.
 @ApiBearerAuth(BEARER_AUTH)
-@ApiSecurity(API_KEY_AUTH)
 @ApiBadRequestResponse({ type: ErrorDto })
 @ApiUnauthorizedResponse({ type: ErrorDto })
+@PersonOnly()
 @Controller('auth/api-keys')
 export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import type { Page } from '../core/http/pagination';
 import { ApiKeyEntity } from './api-key.entity';
 import type { UserEntity } from './user.entity';
@@ -43,6 +43,18 @@ export class ApiKeysRepository {
   async deleteOwned(id: string, userId: string): Promise<boolean> {
     const result = await this.keys.delete({ id, userId });
     return (result.affected ?? 0) > 0;
+  }
+
+  /** Deletes every key of the user; returns how many there were. */
+  async deleteAllOwnedBy(userId: string): Promise<number> {
+    const result = await this.keys.delete({ userId });
+    return result.affected ?? 0;
+  }
+
+  async existingIds(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.keys.find({ select: { id: true }, where: { id: In([...ids]) } });
+    return new Set(rows.map((row) => row.id));
   }
 
   /** Records a use unless one was recorded since `notSince` (by this node or another). */

@@ -34,6 +34,14 @@ class FakeApiKeys {
     if (index >= 0) this.rows.splice(index, 1);
     return index >= 0;
   }
+  async deleteAllOwnedBy(userId: string) {
+    const owned = this.rows.filter((row) => row.userId === userId);
+    for (const row of owned) this.rows.splice(this.rows.indexOf(row), 1);
+    return owned.length;
+  }
+  async existingIds(ids: readonly string[]) {
+    return new Set(this.rows.filter((row) => ids.includes(row.id)).map((row) => row.id));
+  }
   async recordUse(id: string, now: Date) {
     this.uses.push(now);
     const row = this.rows.find((candidate) => candidate.id === id);
@@ -69,28 +77,31 @@ describe('ApiKeysService', () => {
     expect(new Set(created.map(({ key }) => key)).size).toBe(3);
   });
 
-  it('authenticates a key as its owner, acting through the key', async () => {
+  it('authenticates a key as its owner, acting through the key, and names the key', async () => {
     const { service } = setup();
-    const { key } = await service.create(bob, 'ci');
-    expect(await service.authenticate(key)).toEqual({ id: bob.id, username: 'bob', role: 'admin', via: 'api-key' });
+    const { apiKey, key } = await service.create(bob, 'ci');
+    expect(await service.identify(key)).toEqual({
+      user: { id: bob.id, username: 'bob', role: 'admin', via: 'api-key' },
+      source: { kind: 'api-key', apiKeyId: apiKey.id },
+    });
   });
 
   it.each(['wago_short', 'wrong_0123456789abcdef0123456789abcdef01', 'wago_0123456789abcdef0123456789abcdef0123'])(
     'rejects the key %j',
     async (key) => {
       const { service } = setup();
-      await expect(service.authenticate(key)).rejects.toThrow(UnauthorizedError);
+      await expect(service.identify(key)).rejects.toThrow(UnauthorizedError);
     },
   );
 
   it('records a key’s use at most once a minute', async () => {
     const { service, keys, advance } = setup();
     const { key } = await service.create(alice, 'busy');
-    await service.authenticate(key);
+    await service.identify(key);
     advance(30);
-    await service.authenticate(key);
+    await service.identify(key);
     advance(30);
-    await service.authenticate(key);
+    await service.identify(key);
     expect(keys.uses.map((use) => use.toISOString())).toEqual(['2025-01-01T00:00:00.000Z', '2025-01-01T00:01:00.000Z']);
   });
 
@@ -98,13 +109,25 @@ describe('ApiKeysService', () => {
     const { service } = setup();
     const { apiKey, key } = await service.create(alice, 'old');
     await service.revoke(alice, apiKey.id);
-    await expect(service.authenticate(key)).rejects.toThrow(UnauthorizedError);
+    await expect(service.identify(key)).rejects.toThrow(UnauthorizedError);
+  });
+
+  it('revokes every key of its owner at once on request, and no one else’s', async () => {
+    const { service } = setup();
+    const first = await service.create(alice, 'one');
+    const second = await service.create(alice, 'two');
+    const other = await service.create(bob, 'three');
+    expect(await service.revokeAllOf(alice)).toBe(2);
+    await expect(service.identify(first.key)).rejects.toThrow(UnauthorizedError);
+    await expect(service.identify(second.key)).rejects.toThrow(UnauthorizedError);
+    await expect(service.identify(other.key)).resolves.toMatchObject({ user: { id: bob.id } });
+    expect(await service.existing([first.apiKey.id, other.apiKey.id])).toEqual(new Set([other.apiKey.id]));
   });
 
   it('answers "not found" for someone else’s key, and leaves it working', async () => {
     const { service } = setup();
     const { apiKey, key } = await service.create(alice, 'mine');
     await expect(service.revoke(bob, apiKey.id)).rejects.toThrow(NotFoundError);
-    await expect(service.authenticate(key)).resolves.toMatchObject({ id: alice.id });
+    await expect(service.identify(key)).resolves.toMatchObject({ user: { id: alice.id } });
   });
 });

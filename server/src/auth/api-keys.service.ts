@@ -4,7 +4,7 @@ import { NotFoundError, UnauthorizedError } from '../core/errors/domain-errors';
 import type { Page } from '../core/http/pagination';
 import type { ApiKeyEntity } from './api-key.entity';
 import { ApiKeysRepository } from './api-keys.repository';
-import { AuthUser, toAuthUser } from './auth-user';
+import { AuthUser, Identified, toAuthUser } from './auth-user';
 import { Clock } from './clock';
 
 export const API_KEY_PREFIX = 'wago_';
@@ -60,8 +60,20 @@ export class ApiKeysService {
     this.logger.log(`API key revoked: ${id} by ${owner.username}`);
   }
 
+  /** Revokes every key of the owner (a PIN change asked to); returns how many there were. */
+  async revokeAllOf(owner: AuthUser): Promise<number> {
+    const revoked = await this.keys.deleteAllOwnedBy(owner.id);
+    if (revoked > 0) this.logger.log(`API keys revoked: ${revoked} of ${owner.username}`);
+    return revoked;
+  }
+
+  /** Which of these keys still exist: a revoked key, or one whose owner was deleted, does not. */
+  existing(ids: readonly string[]): Promise<Set<string>> {
+    return this.keys.existingIds(ids);
+  }
+
   /** The owner of a valid key, acting through it. */
-  async authenticate(key: string): Promise<AuthUser> {
+  async identify(key: string): Promise<Identified> {
     if (!API_KEY_PATTERN.test(key)) throw new UnauthorizedError(INVALID_API_KEY);
     const found = await this.keys.findByHash(hashApiKey(key));
     if (!found) throw new UnauthorizedError(INVALID_API_KEY);
@@ -70,6 +82,6 @@ export class ApiKeysService {
     if (now.getTime() - lastUsedAt >= RECORD_USE_EVERY_MS) {
       await this.keys.recordUse(found.key.id, now, new Date(now.getTime() - RECORD_USE_EVERY_MS));
     }
-    return toAuthUser(found.owner, 'api-key');
+    return { user: toAuthUser(found.owner, 'api-key'), source: { kind: 'api-key', apiKeyId: found.key.id } };
   }
 }

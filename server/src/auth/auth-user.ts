@@ -17,3 +17,16 @@ export function isAdmin(user: AuthUser): boolean {
 export function toAuthUser(user: Pick<AuthUser, 'id' | 'username' | 'role'>, via: AuthUser['via']): AuthUser {
   return { id: user.id, username: user.username, role: user.role, via };
 }
+
+/**
+ * What authenticated a caller, beyond who they are: long-lived connections keep it to notice when it ends (the
+ * token expires or is revoked by a PIN change, the key is revoked, the user is deleted).
+ */
+export type CredentialSource =
+  { kind: 'jwt'; userId: string; tokenVersion: number; expiresAt: Date } | { kind: 'api-key'; apiKeyId: string };
+
+/** A caller and the credential they authenticated with. */
+export interface Identified {
+  user: AuthUser;
+  source: CredentialSource;
+}

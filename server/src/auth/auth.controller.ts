@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Ip, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -40,7 +40,7 @@ export class AuthController {
   @ApiOperation({
     summary: 'Create a user',
     description:
-      'With no user yet, creates the first user as admin and signs them in. Afterwards an admin (token or API key) ' +
+      'With no user yet, creates the first user as admin and signs them in. Afterwards an admin (signed in, not with an API key) ' +
       'creates users and may choose their role; with REGISTRATION_OPEN=true anyone may register a user and is signed in.',
   })
   @ApiBearerAuth(BEARER_AUTH)
@@ -52,7 +52,10 @@ export class AuthController {
     schema: { oneOf: [{ $ref: getSchemaPath(LoginResponseDto) }, { $ref: getSchemaPath(CreatedUserDto) }] },
   })
   @ApiUnauthorizedResponse({ type: ErrorDto, description: 'Registration is closed and the caller is not signed in' })
-  @ApiForbiddenResponse({ type: ErrorDto, description: 'Registration is closed and the caller is not an admin' })
+  @ApiForbiddenResponse({
+    type: ErrorDto,
+    description: 'Registration is closed and the caller is not an admin, or the caller used an API key',
+  })
   @ApiConflictResponse({ type: ErrorDto, description: 'The username is taken (case-insensitively)' })
   async register(
     @OptionalUser() caller: AuthUser | undefined,
@@ -71,8 +74,8 @@ export class AuthController {
   @ApiOkResponse({ type: LoginResponseDto })
   @ApiUnauthorizedResponse({ type: ErrorDto, description: 'Unknown username or wrong PIN (the same answer)' })
   @ApiTooManyRequestsResponse({ type: ErrorDto, description: LOCKED })
-  async login(@Body() body: LoginDto): Promise<LoginResponseDto> {
-    const { user, token } = await this.auth.login(body.username, body.pin);
+  async login(@Body() body: LoginDto, @Ip() clientAddress: string | undefined): Promise<LoginResponseDto> {
+    const { user, token } = await this.auth.login(body.username, body.pin, clientAddress);
     return LoginResponseDto.from(user, token);
   }
 
@@ -99,7 +102,9 @@ export class AuthController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Change your PIN',
-    description: 'Needs the current PIN. Every token issued before stops working; the answer signs you in again.',
+    description:
+      'Needs the current PIN. Every token issued before stops working, and realtime connections opened with them ' +
+      'close; with revokeApiKeys your API keys are revoked too. The answer signs you in again.',
   })
   @ApiBearerAuth(BEARER_AUTH)
   @ApiSecurity(API_KEY_AUTH)
@@ -107,8 +112,12 @@ export class AuthController {
   @ApiUnauthorizedResponse({ type: ErrorDto })
   @ApiForbiddenResponse({ type: ErrorDto, description: 'The current PIN is wrong' })
   @ApiTooManyRequestsResponse({ type: ErrorDto, description: LOCKED })
-  async changePin(@CurrentUser() caller: AuthUser, @Body() body: ChangePinDto): Promise<LoginResponseDto> {
-    const { user, token } = await this.auth.changePin(caller, body.currentPin, body.newPin);
+  async changePin(
+    @CurrentUser() caller: AuthUser,
+    @Body() body: ChangePinDto,
+    @Ip() clientAddress: string | undefined,
+  ): Promise<LoginResponseDto> {
+    const { user, token } = await this.auth.changePin(caller, body, clientAddress);
     return LoginResponseDto.from(user, token);
   }
 }

@@ -2,9 +2,9 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { BadRequestError, ForbiddenError, UnauthorizedError } from '../core/errors/domain-errors';
-import { ADMIN_ONLY, OPTIONAL_AUTH } from './access.decorators';
+import { ADMIN_ONLY, OPTIONAL_AUTH, PERSON_ONLY } from './access.decorators';
 import { AuthUser, isAdmin } from './auth-user';
-import { AuthService } from './auth.service';
+import { AuthService, PERSON_ONLY_RULE } from './auth.service';
 import { IS_PUBLIC } from './public.decorator';
 
 /**
@@ -31,6 +31,9 @@ export class AuthGuard implements CanActivate {
     }
     const user = await this.auth.authenticate(credential);
     request.user = user;
+    if (this.reflector.getAllAndOverride<boolean>(PERSON_ONLY, targets) && user.via !== 'jwt') {
+      throw new ForbiddenError(PERSON_ONLY_RULE);
+    }
     if (this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY, targets) && !isAdmin(user)) {
       throw new ForbiddenError('Only an admin may do this');
     }

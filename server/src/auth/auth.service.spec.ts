@@ -12,7 +12,7 @@ import {
 } from '../core/errors/domain-errors';
 import { MetricsService } from '../health/metrics.service';
 import type { ApiKeysService } from './api-keys.service';
-import type { AuthUser } from './auth-user';
+import type { AuthUser, CredentialSource, Identified } from './auth-user';
 import { AuthService, INVALID_LOGIN, INVALID_TOKEN } from './auth.service';
 import type { Clock } from './clock';
 import type { AdmissionRule, LoginAdmission, LoginFailuresRepository } from './login-failures.repository';
@@ -23,6 +23,9 @@ import type { NewUser, UsersRepository } from './users.repository';
 const SECRET = 'unit-test-secret-that-is-long-enough-0123456789';
 // Cheap scrypt parameters: the rules under test do not depend on the cost.
 const pins = new PinHasher({ cost: 2 ** 10, blockSize: 8, parallelization: 1 });
+/** The client address of most attempts, and another one. */
+const HERE = '192.0.2.1';
+const ELSEWHERE = '198.51.100.9';
 
 class FakeUsers {
   readonly rows: UserEntity[] = [];
@@ -47,6 +50,9 @@ class FakeUsers {
     this.rows.push(row);
     return row;
   }
+  async tokenVersionsOf(ids: readonly string[]) {
+    return new Map(this.rows.filter((row) => ids.includes(row.id)).map((row) => [row.id, row.tokenVersion]));
+  }
   async changePin(id: string, pinHash: string) {
     const row = await this.findById(id);
     if (row) Object.assign(row, { pinHash, tokenVersion: row.tokenVersion + 1 });
@@ -58,8 +64,8 @@ class FakeUsers {
 class FakeLoginFailures {
   readonly rows = new Map<string, { failures: number; lockedUntil: Date | null; lastFailedAt: Date }>();
 
-  async admit(username: string, rule: AdmissionRule): Promise<LoginAdmission> {
-    const key = username.toLowerCase();
+  async admit(username: string, clientAddress: string, rule: AdmissionRule): Promise<LoginAdmission> {
+    const key = `${username.toLowerCase()} ${clientAddress}`;
     const row = this.rows.get(key);
     if (row && row.lastFailedAt < rule.forgetBefore) this.rows.delete(key);
     const current = this.rows.get(key);
@@ -72,8 +78,8 @@ class FakeLoginFailures {
     this.rows.set(key, { failures, lockedUntil, lastFailedAt: rule.now });
     return { admitted: true, lockedUntil };
   }
-  async clear(username: string) {
-    this.rows.delete(username.toLowerCase());
+  async clear(username: string, clientAddress: string) {
+    this.rows.delete(`${username.toLowerCase()} ${clientAddress}`);
   }
 }
 
@@ -91,7 +97,18 @@ function setup(env: Partial<EnvironmentVariables> = {}) {
   const users = new FakeUsers();
   const failures = new FakeLoginFailures();
   const clock = new FakeClock();
-  const apiKeys = { authenticate: jest.fn(async () => ({ id: 'k', username: 'svc', role: 'user', via: 'api-key' })) };
+  const keyOwner: AuthUser = { id: randomUUID(), username: 'svc', role: 'admin', via: 'api-key' };
+  const apiKeys = {
+    identify: jest.fn(async (): Promise<Identified> => ({
+      user: keyOwner,
+      source: { kind: 'api-key', apiKeyId: 'key-1' },
+    })),
+    revokeAllOf: jest.fn(async () => 1),
+    existingIds: new Set<string>(['key-1']),
+    async existing(ids: readonly string[]) {
+      return new Set(ids.filter((id) => this.existingIds.has(id)));
+    },
+  };
   const config = new AppConfig({ JWT_TTL: '1h', ...env } as EnvironmentVariables, { secret: SECRET });
   const jwt = new JwtService({ secret: SECRET, signOptions: { expiresIn: config.jwtTtlSeconds } });
   const service = new AuthService(
@@ -214,7 +231,7 @@ describe('AuthService', () => {
   describe('login', () => {
     it('signs in with the right PIN, whatever the case of the username', async () => {
       const { service, adminEntity } = await withAdmin();
-      const { user, token } = await service.login('ROOT', '111111');
+      const { user, token } = await service.login('ROOT', '111111', HERE);
       expect(user.id).toBe(adminEntity.id);
       expect(await service.authenticate(token.accessToken)).toMatchObject({ id: user.id, role: 'admin', via: 'jwt' });
     });
@@ -223,9 +240,9 @@ describe('AuthService', () => {
       const { service } = await withAdmin();
       const decoy = jest.spyOn(pins, 'verifyDecoy');
       const verify = jest.spyOn(pins, 'verify');
-      const wrongPin = await service.login('root', '999999').catch((error: unknown) => error);
+      const wrongPin = await service.login('root', '999999', HERE).catch((error: unknown) => error);
       expect(verify).toHaveBeenCalledTimes(1);
-      const unknownUser = await service.login('nobody', '999999').catch((error: unknown) => error);
+      const unknownUser = await service.login('nobody', '999999', HERE).catch((error: unknown) => error);
       expect(decoy).toHaveBeenCalledTimes(1);
       expect(unknownUser).toEqual(wrongPin);
       expect(unknownUser).toBeInstanceOf(UnauthorizedError);
@@ -237,11 +254,11 @@ describe('AuthService', () => {
     it('locks after 5 failures for 1 minute, then 5, 15 and 60 minutes, and 60 minutes after that', async () => {
       const { service, clock } = await withAdmin();
       for (let attempt = 1; attempt <= 4; attempt++) {
-        await expect(service.login('root', '999999')).rejects.toThrow(UnauthorizedError);
+        await expect(service.login('root', '999999', HERE)).rejects.toThrow(UnauthorizedError);
       }
       const lockSeconds: number[] = [];
       for (let attempt = 5; attempt <= 9; attempt++) {
-        const error = await service.login('root', '999999').catch((caught: unknown) => caught);
+        const error = await service.login('root', '999999', HERE).catch((caught: unknown) => caught);
         expect(error).toBeInstanceOf(TooManyRequestsError);
         lockSeconds.push((error as TooManyRequestsError).retryAfterSeconds);
         clock.advance((error as TooManyRequestsError).retryAfterSeconds);
@@ -251,13 +268,13 @@ describe('AuthService', () => {
 
     it('refuses even the right PIN while locked, and accepts it once the lock has passed', async () => {
       const { service, clock } = await withAdmin();
-      for (let attempt = 1; attempt <= 5; attempt++) await service.login('root', '999999').catch(() => undefined);
+      for (let attempt = 1; attempt <= 5; attempt++) await service.login('root', '999999', HERE).catch(() => undefined);
       clock.advance(59);
-      const error = await service.login('root', '111111').catch((caught: unknown) => caught);
+      const error = await service.login('root', '111111', HERE).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(TooManyRequestsError);
       expect((error as TooManyRequestsError).retryAfterSeconds).toBe(1);
       clock.advance(1);
-      await expect(service.login('root', '111111')).resolves.toBeDefined();
+      await expect(service.login('root', '111111', HERE)).resolves.toBeDefined();
     });
 
     it('locks an unknown username just like a real one, so lockouts do not reveal who exists', async () => {
@@ -265,7 +282,7 @@ describe('AuthService', () => {
       const answers: string[] = [];
       for (let attempt = 1; attempt <= 6; attempt++) {
         answers.push(
-          await service.login('nobody', '999999').then(
+          await service.login('nobody', '999999', HERE).then(
             () => 'signed in',
             (error: Error) => error.constructor.name,
           ),
@@ -281,20 +298,46 @@ describe('AuthService', () => {
       ]);
     });
 
+    it('locks out only the address the failures come from', async () => {
+      const { service } = await withAdmin();
+      for (let attempt = 1; attempt <= 5; attempt++) {
+        await service.login('root', '999999', ELSEWHERE).catch(() => undefined);
+      }
+      await expect(service.login('root', '111111', ELSEWHERE)).rejects.toThrow(TooManyRequestsError);
+      await expect(service.login('root', '111111', HERE)).resolves.toBeDefined();
+    });
+
+    it('leaves the lock of another address in force after a successful login', async () => {
+      const { service } = await withAdmin();
+      for (let attempt = 1; attempt <= 5; attempt++) {
+        await service.login('root', '999999', ELSEWHERE).catch(() => undefined);
+      }
+      await service.login('root', '111111', HERE);
+      await expect(service.login('root', '111111', ELSEWHERE)).rejects.toThrow(TooManyRequestsError);
+    });
+
+    it('counts the addresses of one IPv6 /64 as one client', async () => {
+      const { service } = await withAdmin();
+      for (let host = 1; host <= 5; host++) {
+        await service.login('root', '999999', `2001:db8::${host}`).catch(() => undefined);
+      }
+      await expect(service.login('root', '111111', '2001:db8::99')).rejects.toThrow(TooManyRequestsError);
+    });
+
     it('forgets earlier failures after a successful login', async () => {
       const { service } = await withAdmin();
-      for (let attempt = 1; attempt <= 4; attempt++) await service.login('root', '999999').catch(() => undefined);
-      await service.login('root', '111111');
+      for (let attempt = 1; attempt <= 4; attempt++) await service.login('root', '999999', HERE).catch(() => undefined);
+      await service.login('root', '111111', HERE);
       for (let attempt = 1; attempt <= 4; attempt++) {
-        await expect(service.login('root', '999999')).rejects.toThrow(UnauthorizedError);
+        await expect(service.login('root', '999999', HERE)).rejects.toThrow(UnauthorizedError);
       }
     });
 
     it('forgets failures a day old', async () => {
       const { service, clock } = await withAdmin();
-      for (let attempt = 1; attempt <= 4; attempt++) await service.login('root', '999999').catch(() => undefined);
+      for (let attempt = 1; attempt <= 4; attempt++) await service.login('root', '999999', HERE).catch(() => undefined);
       clock.advance(24 * 60 * 60 + 1);
-      await expect(service.login('root', '999999')).rejects.toThrow(UnauthorizedError);
+      await expect(service.login('root', '999999', HERE)).rejects.toThrow(UnauthorizedError);
     });
   });
 
@@ -324,7 +367,7 @@ describe('AuthService', () => {
     it('stops accepting the tokens of a deleted user', async () => {
       const { service, admin, users } = await withAdmin();
       const { user } = await service.register(admin, { username: 'bob', pin: '222222' });
-      const { token } = await service.login('bob', '222222');
+      const { token } = await service.login('bob', '222222', HERE);
       users.rows.splice(users.rows.indexOf(user), 1);
       await expect(service.authenticate(token.accessToken)).rejects.toThrow(UnauthorizedError);
     });
@@ -334,35 +377,130 @@ describe('AuthService', () => {
       await expect(service.authenticate('wago_0123456789abcdef0123456789abcdef')).resolves.toMatchObject({
         via: 'api-key',
       });
-      expect(apiKeys.authenticate).toHaveBeenCalledWith('wago_0123456789abcdef0123456789abcdef');
+      expect(apiKeys.identify).toHaveBeenCalledWith('wago_0123456789abcdef0123456789abcdef');
     });
   });
 
   describe('changing the PIN', () => {
     it('needs the current PIN, then signs in again and revokes older tokens', async () => {
       const { service, admin } = await withAdmin();
-      const before = await service.login('root', '111111');
-      await expect(service.changePin(admin, '999999', '222222')).rejects.toThrow(ForbiddenError);
-      const after = await service.changePin(admin, '111111', '222222');
+      const before = await service.login('root', '111111', HERE);
+      await expect(service.changePin(admin, { currentPin: '999999', newPin: '222222' }, HERE)).rejects.toThrow(
+        ForbiddenError,
+      );
+      const after = await service.changePin(admin, { currentPin: '111111', newPin: '222222' }, HERE);
       await expect(service.authenticate(before.token.accessToken)).rejects.toThrow(UnauthorizedError);
       await expect(service.authenticate(after.token.accessToken)).resolves.toMatchObject({ id: admin.id });
-      await expect(service.login('root', '111111')).rejects.toThrow(UnauthorizedError);
-      await expect(service.login('root', '222222')).resolves.toBeDefined();
+      await expect(service.login('root', '111111', HERE)).rejects.toThrow(UnauthorizedError);
+      await expect(service.login('root', '222222', HERE)).resolves.toBeDefined();
     });
 
     it('rejects a new PIN that breaks the rules or equals the current one', async () => {
       const { service, admin } = await withAdmin();
-      await expect(service.changePin(admin, '111111', '12345')).rejects.toThrow(BadRequestError);
-      await expect(service.changePin(admin, '111111', '111111')).rejects.toThrow(BadRequestError);
+      await expect(service.changePin(admin, { currentPin: '111111', newPin: '12345' }, HERE)).rejects.toThrow(
+        BadRequestError,
+      );
+      await expect(service.changePin(admin, { currentPin: '111111', newPin: '111111' }, HERE)).rejects.toThrow(
+        BadRequestError,
+      );
+    });
+
+    it('revokes every API key of the caller too when asked, and only then', async () => {
+      const { service, admin, apiKeys } = await withAdmin();
+      await service.changePin(admin, { currentPin: '111111', newPin: '222222' }, HERE);
+      expect(apiKeys.revokeAllOf).not.toHaveBeenCalled();
+      const again = await service.authenticate((await service.login('root', '222222', HERE)).token.accessToken);
+      await service.changePin(again, { currentPin: '222222', newPin: '333333', revokeApiKeys: true }, HERE);
+      expect(apiKeys.revokeAllOf).toHaveBeenCalledWith(again);
+    });
+
+    it('revokes no key when the current PIN is wrong', async () => {
+      const { service, admin, apiKeys } = await withAdmin();
+      await expect(
+        service.changePin(admin, { currentPin: '999999', newPin: '222222', revokeApiKeys: true }, HERE),
+      ).rejects.toThrow(ForbiddenError);
+      expect(apiKeys.revokeAllOf).not.toHaveBeenCalled();
     });
 
     it('counts wrong current PINs toward the lockout', async () => {
       const { service, admin } = await withAdmin();
       for (let attempt = 1; attempt <= 4; attempt++) {
-        await expect(service.changePin(admin, '999999', '222222')).rejects.toThrow(ForbiddenError);
+        await expect(service.changePin(admin, { currentPin: '999999', newPin: '222222' }, HERE)).rejects.toThrow(
+          ForbiddenError,
+        );
       }
-      await expect(service.changePin(admin, '999999', '222222')).rejects.toThrow(TooManyRequestsError);
-      await expect(service.login('root', '111111')).rejects.toThrow(TooManyRequestsError);
+      await expect(service.changePin(admin, { currentPin: '999999', newPin: '222222' }, HERE)).rejects.toThrow(
+        TooManyRequestsError,
+      );
+      await expect(service.login('root', '111111', HERE)).rejects.toThrow(TooManyRequestsError);
     });
+  });
+});
+
+describe('AuthService: which credentials have ended', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  async function sourceOf(service: AuthService, token: string): Promise<CredentialSource> {
+    return (await service.identify(token)).source;
+  }
+
+  it('names what a token is: its user, token version and expiry', async () => {
+    const { service, adminEntity } = await withAdmin();
+    const { token } = await service.login('root', '111111', HERE);
+    const { user, source } = await service.identify(token.accessToken);
+    expect(user).toMatchObject({ id: adminEntity.id, via: 'jwt' });
+    expect(source).toEqual({ kind: 'jwt', userId: adminEntity.id, tokenVersion: 0, expiresAt: expect.any(Date) });
+  });
+
+  it('keeps a valid token and a valid key', async () => {
+    const { service } = await withAdmin();
+    const token = await sourceOf(service, (await service.login('root', '111111', HERE)).token.accessToken);
+    const key = await sourceOf(service, 'wago_0123456789abcdef0123456789abcdef');
+    expect(await service.endedAmong([token, key])).toEqual(new Set());
+  });
+
+  it('ends the tokens issued before a PIN change, and only those', async () => {
+    const { service, admin } = await withAdmin();
+    const before = await sourceOf(service, (await service.login('root', '111111', HERE)).token.accessToken);
+    const changed = await service.changePin(admin, { currentPin: '111111', newPin: '222222' }, HERE);
+    const after = await sourceOf(service, changed.token.accessToken);
+    expect(await service.endedAmong([before, after])).toEqual(new Set([before]));
+  });
+
+  it('ends the tokens of a deleted user', async () => {
+    const { service, admin, users } = await withAdmin();
+    const { user } = await service.register(admin, { username: 'bob', pin: '222222' });
+    const bob = await sourceOf(service, (await service.login('bob', '222222', HERE)).token.accessToken);
+    users.rows.splice(users.rows.indexOf(user), 1);
+    expect(await service.endedAmong([bob])).toEqual(new Set([bob]));
+  });
+
+  it('ends a token once it expires', async () => {
+    const { service, clock } = await withAdmin();
+    const token = await sourceOf(service, (await service.login('root', '111111', HERE)).token.accessToken);
+    const expiresAt = token.kind === 'jwt' ? token.expiresAt : new Date(0);
+    clock.time = new Date(expiresAt.getTime() - 1000);
+    expect(await service.endedAmong([token])).toEqual(new Set());
+    clock.time = expiresAt;
+    expect(await service.endedAmong([token])).toEqual(new Set([token]));
+  });
+
+  it('ends a revoked key', async () => {
+    const { service, apiKeys } = setup();
+    const key = await sourceOf(service, 'wago_0123456789abcdef0123456789abcdef');
+    apiKeys.existingIds.clear();
+    expect(await service.endedAmong([key])).toEqual(new Set([key]));
+  });
+});
+
+describe('AuthService: who may manage users', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  it('refuses an admin acting through an API key to create users', async () => {
+    const { service, users, adminEntity } = await withAdmin();
+    await expect(service.register(as(adminEntity, 'api-key'), { username: 'eve', pin: '123456' })).rejects.toThrow(
+      ForbiddenError,
+    );
+    expect(users.rows).toHaveLength(1);
   });
 });

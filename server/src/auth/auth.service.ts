@@ -6,10 +6,10 @@ import { AppConfig } from '../core/config/app-config';
 import { BadRequestError, ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../core/errors/domain-errors';
 import { MetricsService } from '../health/metrics.service';
 import { API_KEY_PREFIX, ApiKeysService } from './api-keys.service';
-import { AuthUser, isAdmin, toAuthUser, UserRole } from './auth-user';
+import { AuthUser, CredentialSource, Identified, isAdmin, toAuthUser, UserRole } from './auth-user';
 import { Clock } from './clock';
 import { assertValidPin, assertValidUsername } from './credentials';
-import { FORGET_FAILURES_AFTER_SECONDS, LOCK_SECONDS_BY_FAILURES } from './lockout';
+import { clientAddressKey, FORGET_FAILURES_AFTER_SECONDS, LOCK_SECONDS_BY_FAILURES } from './lockout';
 import { LoginFailuresRepository } from './login-failures.repository';
 import { PinHasher } from './pin-hasher';
 import type { UserEntity } from './user.entity';
@@ -18,6 +18,8 @@ import { UsersRepository } from './users.repository';
 /** The same words for an unknown username and a wrong PIN, so the answer does not tell which. */
 export const INVALID_LOGIN = 'Invalid username or PIN';
 export const INVALID_TOKEN = 'Invalid or expired token';
+/** Why a key may not manage keys or users: a leaked key must not mint more keys or accounts. */
+export const PERSON_ONLY_RULE = 'Managing API keys and users needs a person signed in with their PIN, not an API key';
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface IssuedToken {
@@ -41,10 +43,19 @@ export interface Registration {
   role?: UserRole;
 }
 
+export interface PinChange {
+  currentPin: string;
+  newPin: string;
+  /** Revoke every API key of the user too: keys otherwise outlive a PIN change. */
+  revokeApiKeys?: boolean;
+}
+
 interface TokenPayload {
   sub: string;
   /** UserEntity.tokenVersion when the token was issued. */
   ver: number;
+  /** Seconds since the epoch, set by the signer from JWT_TTL. */
+  exp?: number;
 }
 
 @Injectable()
@@ -88,18 +99,25 @@ export class AuthService {
     return signIn ? { user, token: await this.issueToken(user) } : { user };
   }
 
-  async login(username: string, pin: string): Promise<SignedIn> {
-    const user = await this.checkPin(username, pin);
+  /** `clientAddress` is where the attempt comes from: failures are counted per username and address. */
+  async login(username: string, pin: string, clientAddress: string | undefined): Promise<SignedIn> {
+    const user = await this.checkPin(username, pin, clientAddress);
     if (!user) throw new UnauthorizedError(INVALID_LOGIN);
     return { user, token: await this.issueToken(user) };
   }
 
-  /** Needs the current PIN; revokes every token issued before and signs the caller in again. */
-  async changePin(caller: AuthUser, currentPin: string, newPin: string): Promise<SignedIn> {
+  /**
+   * Needs the current PIN; revokes every token issued before (and, if asked, every API key) and signs the caller
+   * in again. Realtime connections opened with what was revoked close within seconds (RealtimeConnections).
+   */
+  async changePin(caller: AuthUser, change: PinChange, clientAddress: string | undefined): Promise<SignedIn> {
+    const { currentPin, newPin } = change;
     assertValidPin(newPin, 'newPin');
     if (newPin === currentPin) throw new BadRequestError('newPin must differ from currentPin');
-    const checked = await this.checkPin(caller.username, currentPin);
+    const checked = await this.checkPin(caller.username, currentPin, clientAddress);
     if (checked?.id !== caller.id) throw new ForbiddenError('The current PIN is wrong');
+    // Keys first: should the PIN write fail, the caller is left with fewer credentials, never with more.
+    if (change.revokeApiKeys) await this.apiKeys.revokeAllOf(caller);
     const user = await this.users.changePin(caller.id, await this.pins.hash(newPin));
     if (!user) throw new UnauthorizedError(INVALID_TOKEN);
     this.logger.log(`PIN changed: ${user.username}`);
@@ -121,24 +139,67 @@ export class AuthService {
    * A bearer credential of any kind: an API key (`wago_…`) or a JWT. This is what the HTTP guard uses, and what
    * a Socket.IO gateway calls with its handshake token.
    */
-  authenticate(credential: string): Promise<AuthUser> {
-    return credential.startsWith(API_KEY_PREFIX) ? this.apiKeys.authenticate(credential) : this.verifyToken(credential);
+  async authenticate(credential: string): Promise<AuthUser> {
+    return (await this.identify(credential)).user;
   }
 
-  private async verifyToken(token: string): Promise<AuthUser> {
+  /** As authenticate(), with the credential's identity, for connections that must end when it does. */
+  identify(credential: string): Promise<Identified> {
+    return credential.startsWith(API_KEY_PREFIX) ? this.apiKeys.identify(credential) : this.verifyToken(credential);
+  }
+
+  /**
+   * Which of these credentials no longer authenticate anyone: an expired token, a token of a deleted user or one
+   * issued before a PIN change, a revoked key (deleting a user deletes their keys). Two queries for any number.
+   */
+  async endedAmong(sources: readonly CredentialSource[]): Promise<Set<CredentialSource>> {
+    const now = this.clock.now();
+    const userIds = new Set<string>();
+    const apiKeyIds = new Set<string>();
+    for (const source of sources) {
+      if (source.kind === 'jwt') userIds.add(source.userId);
+      else apiKeyIds.add(source.apiKeyId);
+    }
+    const [tokenVersions, apiKeys] = await Promise.all([
+      this.users.tokenVersionsOf([...userIds]),
+      this.apiKeys.existing([...apiKeyIds]),
+    ]);
+    return new Set(
+      sources.filter((source) =>
+        source.kind === 'jwt'
+          ? source.expiresAt <= now || tokenVersions.get(source.userId) !== source.tokenVersion
+          : !apiKeys.has(source.apiKeyId),
+      ),
+    );
+  }
+
+  private async verifyToken(token: string): Promise<Identified> {
     let payload: Partial<TokenPayload>;
     try {
       payload = await this.jwt.verifyAsync<TokenPayload>(token);
     } catch {
       throw new UnauthorizedError(INVALID_TOKEN);
     }
-    if (typeof payload.sub !== 'string' || !UUID_PATTERN.test(payload.sub) || typeof payload.ver !== 'number') {
+    if (
+      typeof payload.sub !== 'string' ||
+      !UUID_PATTERN.test(payload.sub) ||
+      typeof payload.ver !== 'number' ||
+      typeof payload.exp !== 'number'
+    ) {
       throw new UnauthorizedError(INVALID_TOKEN);
     }
     // Looked up on every request: a deleted user or a changed PIN ends the token at once.
     const user = await this.users.findById(payload.sub);
     if (!user || user.tokenVersion !== payload.ver) throw new UnauthorizedError(INVALID_TOKEN);
-    return toAuthUser(user, 'jwt');
+    return {
+      user: toAuthUser(user, 'jwt'),
+      source: {
+        kind: 'jwt',
+        userId: user.id,
+        tokenVersion: user.tokenVersion,
+        expiresAt: new Date(payload.exp * 1000),
+      },
+    };
   }
 
   private async issueToken(user: UserEntity): Promise<IssuedToken> {
@@ -149,10 +210,16 @@ export class AuthService {
   /**
    * The user if the PIN is theirs, else undefined; throws while the username is locked. An unknown username costs
    * the same scrypt work and counts toward a lock like a known one, so neither timing nor lockouts reveal it.
+   * Failures count per username and client address: a stranger's guesses lock only the stranger out.
    */
-  private async checkPin(username: string, pin: string): Promise<UserEntity | undefined> {
+  private async checkPin(
+    username: string,
+    pin: string,
+    clientAddress: string | undefined,
+  ): Promise<UserEntity | undefined> {
     const now = this.clock.now();
-    const admission = await this.loginFailures.admit(username, {
+    const address = clientAddressKey(clientAddress);
+    const admission = await this.loginFailures.admit(username, address, {
       now,
       lockSecondsByFailures: LOCK_SECONDS_BY_FAILURES,
       forgetBefore: new Date(now.getTime() - FORGET_FAILURES_AFTER_SECONDS * 1000),
@@ -164,13 +231,14 @@ export class AuthService {
     const user = await this.users.findByUsername(username);
     const valid = user ? await this.pins.verify(pin, user.pinHash) : await this.pins.verifyDecoy(pin);
     if (user && valid) {
-      await this.loginFailures.clear(username);
+      await this.loginFailures.clear(username, address);
       this.logins.inc({ outcome: 'success' });
       return user;
     }
     if (admission.lockedUntil && admission.lockedUntil > now) {
       this.logger.warn(
-        `Login locked after repeated failures: ${username.toLowerCase()} until ${admission.lockedUntil.toISOString()}`,
+        `Login locked after repeated failures: ${username.toLowerCase()} from ${address} ` +
+          `until ${admission.lockedUntil.toISOString()}`,
       );
       this.logins.inc({ outcome: 'locked' });
       throw lockedError(admission.lockedUntil, now);
@@ -185,6 +253,7 @@ export class AuthService {
     requestedRole: UserRole | undefined,
   ): { role: UserRole; signIn: boolean } {
     if (userCount === 0) return { role: 'admin', signIn: true };
+    if (caller?.via === 'api-key') throw new ForbiddenError(PERSON_ONLY_RULE);
     if (caller && isAdmin(caller)) return { role: requestedRole ?? 'user', signIn: false };
     if (this.config.registrationOpen) {
       if (requestedRole === 'admin') throw new ForbiddenError('Only an admin may create an admin');

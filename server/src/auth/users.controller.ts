@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -6,25 +6,25 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiSecurity,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ErrorDto } from '../core/http/error.dto';
 import { PaginationQueryDto } from '../core/http/pagination';
-import { API_KEY_AUTH, BEARER_AUTH } from '../core/http/swagger';
-import { AdminOnly } from './access.decorators';
+import { BEARER_AUTH } from '../core/http/swagger';
+import { AdminOnly, PersonOnly } from './access.decorators';
 import type { AuthUser } from './auth-user';
 import { CurrentUser } from './current-user.decorator';
 import { UserDto, UserListDto } from './dto/user.dto';
 import { UsersService } from './users.service';
 
 @ApiTags('users')
+// Bearer JWT only: an API key gets 403 here (@PersonOnly), so the document does not offer it.
 @ApiBearerAuth(BEARER_AUTH)
-@ApiSecurity(API_KEY_AUTH)
 @ApiBadRequestResponse({ type: ErrorDto })
 @ApiUnauthorizedResponse({ type: ErrorDto })
 @AdminOnly()
+@PersonOnly()
 @Controller('users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}
@@ -47,5 +47,17 @@ export class UsersController {
   @ApiNotFoundResponse({ type: ErrorDto })
   async delete(@CurrentUser() caller: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
     await this.users.delete(caller, id);
+  }
+
+  @Post(':id/unlock')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({
+    summary: 'Lift the login locks of a user (admin)',
+    description: 'Forgets the failed logins counted against the user from every address, so they can sign in at once.',
+  })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ type: ErrorDto })
+  async unlock(@CurrentUser() caller: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    await this.users.unlock(caller, id);
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { ConflictError } from '../core/errors/domain-errors';
 import type { Page } from '../core/http/pagination';
 import type { UserRole } from './auth-user';
@@ -41,6 +41,13 @@ export class UsersRepository {
 
   findById(id: string): Promise<UserEntity | null> {
     return this.users.findOneBy({ id });
+  }
+
+  /** The current token version of each of these users that still exists. */
+  async tokenVersionsOf(ids: readonly string[]): Promise<Map<string, number>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.users.find({ select: { id: true, tokenVersion: true }, where: { id: In([...ids]) } });
+    return new Map(rows.map((row) => [row.id, row.tokenVersion]));
   }
 
   /** Case-insensitive, like the unique index. */

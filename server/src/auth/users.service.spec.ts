@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { BadRequestError, NotFoundError } from '../core/errors/domain-errors';
 import type { AuthUser } from './auth-user';
+import type { LoginFailuresRepository } from './login-failures.repository';
 import type { UserEntity } from './user.entity';
 import type { UsersRepository } from './users.repository';
 import type { SessionLifecycleService } from '../sessions/session-lifecycle.service';
@@ -34,11 +35,19 @@ function setup() {
       sessionsRemovedFor.push(ownerId);
     },
   };
+  /** Usernames whose login failures were forgotten everywhere, in order. */
+  const unlocked: string[] = [];
+  const loginFailures = {
+    clearEverywhere: async (username: string) => {
+      unlocked.push(username);
+    },
+  };
   const service = new UsersService(
     repository as unknown as UsersRepository,
     sessions as unknown as SessionLifecycleService,
+    loginFailures as unknown as LoginFailuresRepository,
   );
-  return { service, rows, admin, bob, sessionsRemovedFor };
+  return { service, rows, admin, bob, sessionsRemovedFor, unlocked };
 }
 
 describe('UsersService', () => {
@@ -62,6 +71,18 @@ describe('UsersService', () => {
     const { service, admin, sessionsRemovedFor } = setup();
     await expect(service.delete(admin, randomUUID())).rejects.toThrow(NotFoundError);
     expect(sessionsRemovedFor).toEqual([]);
+  });
+
+  it('lifts every login lock of a user', async () => {
+    const { service, admin, bob, unlocked } = setup();
+    await service.unlock(admin, bob.id);
+    expect(unlocked).toEqual(['bob']);
+  });
+
+  it('answers "not found" when unlocking a user who does not exist', async () => {
+    const { service, admin, unlocked } = setup();
+    await expect(service.unlock(admin, randomUUID())).rejects.toThrow(NotFoundError);
+    expect(unlocked).toEqual([]);
   });
 
   it('lists a page of users with the total', async () => {

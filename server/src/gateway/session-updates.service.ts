@@ -1,6 +1,6 @@
 // What both realtime transports share: who the client is, which session it may follow, and that session's updates.
 import { Injectable } from '@nestjs/common';
-import { AuthUser } from '../auth/auth-user';
+import { AuthUser, Identified } from '../auth/auth-user';
 import { AuthService } from '../auth/auth.service';
 import { DomainError } from '../core/errors/domain-errors';
 import { SessionLifecycleService } from '../sessions/session-lifecycle.service';
@@ -47,11 +47,14 @@ export class SessionUpdates {
     private readonly events: WhatsAppEvents,
   ) {}
 
-  /** The caller behind a handshake token (JWT or API key), or undefined when it is missing or invalid. */
-  async authenticate(token: unknown): Promise<AuthUser | undefined> {
+  /**
+   * The caller behind a handshake token (JWT or API key) and what the token is, or undefined when it is missing or
+   * invalid.
+   */
+  async authenticate(token: unknown): Promise<Identified | undefined> {
     if (typeof token !== 'string' || token.length === 0) return undefined;
     try {
-      return await this.auth.authenticate(token);
+      return await this.auth.identify(token);
     } catch (error) {
       if (error instanceof DomainError) return undefined;
       throw error;

@@ -4,11 +4,14 @@ import type { Duplex } from 'node:stream';
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { WebSocket, WebSocketServer } from 'ws';
+import { RealtimeConnections } from './realtime-connections.service';
 import { SessionUpdate, SessionUpdates } from './session-updates.service';
 
 const PATH = /^\/ws\/sessions\/([^/?]+)$/;
 /** Socket.IO answers its own upgrades; every other upgrade is this server's to accept or refuse. */
 const SOCKET_IO_PATH = '/socket.io/';
+/** The close code telling a client its credential ended (PIN changed, key revoked, user deleted, token expired). */
+export const CREDENTIAL_ENDED = 4401;
 
 /**
  * Frames are `{"event": "session.status" | "session.qr", "data": {…}}`, the current state first. A bad token is
@@ -25,6 +28,7 @@ export class SessionsWebSocketServer implements OnApplicationBootstrap, OnModule
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly updates: SessionUpdates,
+    private readonly connections: RealtimeConnections,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -63,9 +67,9 @@ export class SessionsWebSocketServer implements OnApplicationBootstrap, OnModule
     sessionId: string,
     token: string | null,
   ): Promise<void> {
-    const user = await this.updates.authenticate(token);
-    if (!user) return refuse(socket, 401, 'Unauthorized');
-    const snapshot = await this.updates.snapshot(user, sessionId);
+    const identified = await this.updates.authenticate(token);
+    if (!identified) return refuse(socket, 401, 'Unauthorized');
+    const snapshot = await this.updates.snapshot(identified.user, sessionId);
     if (!snapshot) return refuse(socket, 404, 'Not Found');
     this.server.handleUpgrade(request, socket, head, (client) => {
       let followers = this.clients.get(sessionId);
@@ -74,7 +78,12 @@ export class SessionsWebSocketServer implements OnApplicationBootstrap, OnModule
         this.clients.set(sessionId, followers);
       }
       followers.add(client);
+      const unregister = this.connections.register({
+        source: identified.source,
+        end: () => client.close(CREDENTIAL_ENDED, 'Credential ended'),
+      });
       client.on('close', () => {
+        unregister();
         followers.delete(client);
         if (followers.size === 0 && this.clients.get(sessionId) === followers) this.clients.delete(sessionId);
       });

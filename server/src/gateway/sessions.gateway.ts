@@ -2,7 +2,8 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser, Identified } from '../auth/auth-user';
+import { RealtimeConnections } from './realtime-connections.service';
 import { SessionUpdates } from './session-updates.service';
 
 export type SubscribeAck = { ok: true } | { ok: false; error: string };
@@ -18,16 +19,19 @@ export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnMo
   private readonly logger = new Logger(SessionsGateway.name);
   private stopListening: (() => void) | undefined;
 
-  constructor(private readonly updates: SessionUpdates) {}
+  constructor(
+    private readonly updates: SessionUpdates,
+    private readonly connections: RealtimeConnections,
+  ) {}
 
   afterInit(server: Server): void {
     server.use((socket, next) => {
       const { auth, query } = socket.handshake;
       const token: unknown = (auth as { token?: unknown }).token ?? query.token;
       this.updates.authenticate(token).then(
-        (user) => {
-          if (!user) return next(new Error('unauthorized'));
-          (socket.data as { user?: AuthUser }).user = user;
+        (identified) => {
+          if (!identified) return next(new Error('unauthorized'));
+          (socket.data as { identified?: Identified }).identified = identified;
           next();
         },
         (error: unknown) => {
@@ -42,7 +46,9 @@ export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnMo
   }
 
   handleConnection(socket: Socket): void {
-    const user = (socket.data as { user: AuthUser }).user;
+    const { user, source } = (socket.data as { identified: Identified }).identified;
+    const unregister = this.connections.register({ source, end: () => socket.disconnect(true) });
+    socket.on('disconnect', unregister);
     socket.on('subscribe', (request: unknown, ack: unknown) => {
       const answer = typeof ack === 'function' ? (ack as (answer: SubscribeAck) => void) : () => undefined;
       this.subscribe(socket, user, request, answer).catch((error: unknown) => {

@@ -255,11 +255,12 @@ describe('auth over HTTP', () => {
       expect(created.prefix).toBe(created.key.slice(0, 12));
     });
 
-    it('acts as its owner when sent as X-Api-Key', async () => {
+    it('acts as its owner when sent as X-Api-Key, except to manage keys and users', async () => {
       const answer = await call('GET', '/auth/me', { apiKey: created.key });
       expect(answer.status).toBe(200);
       expect(answer.body).toEqual(admin.user);
-      expect((await call('GET', '/users', { apiKey: created.key })).status).toBe(200);
+      expect((await call('GET', '/sessions', { apiKey: created.key })).status).toBe(200);
+      expect((await call('GET', '/users', { apiKey: created.key })).status).toBe(403);
     });
 
     it('is also accepted as a bearer token, the form a Socket.IO handshake sends', async () => {
@@ -391,6 +392,7 @@ describe('auth over HTTP', () => {
         'DELETE /api/v1/auth/api-keys/{id}',
         'GET /api/v1/users',
         'DELETE /api/v1/users/{id}',
+        'POST /api/v1/users/{id}/unlock',
       ]),
     );
   });

@@ -8,6 +8,9 @@ import { UsersRepository } from '../../src/auth/users.repository';
 import { createTestDatabase, TestDatabase } from '../support/database';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** The client address of most attempts, and another one. */
+const HERE = '192.0.2.1';
+const ELSEWHERE = '198.51.100.9';
 
 describe('auth repositories on Postgres', () => {
   let database: TestDatabase;
@@ -142,6 +145,31 @@ describe('auth repositories on Postgres', () => {
     });
   });
 
+  describe('what realtime connections check', () => {
+    it('reads the token version of the users that still exist', async () => {
+      const kept = await newUser();
+      const changed = await newUser();
+      await users.changePin(changed.id, 'scrypt$1$1$1$c2FsdA==$b3RoZXI=');
+      const missing = randomUUID();
+      expect(await users.tokenVersionsOf([kept.id, changed.id, missing])).toEqual(
+        new Map([
+          [kept.id, 0],
+          [changed.id, 1],
+        ]),
+      );
+    });
+
+    it('tells which API keys still exist, after revoking all of one owner', async () => {
+      const owner = await newUser();
+      const other = await newUser();
+      const key = (userId: string, name: string) =>
+        apiKeys.create({ userId, name, prefix: 'wago_abcdefg', keyHash: randomUUID().replace(/-/g, '') });
+      const [first, second, kept] = [await key(owner.id, 'a'), await key(owner.id, 'b'), await key(other.id, 'c')];
+      expect(await apiKeys.deleteAllOwnedBy(owner.id)).toBe(2);
+      expect(await apiKeys.existingIds([first.id, second.id, kept.id])).toEqual(new Set([kept.id]));
+    });
+  });
+
   describe('LoginFailuresRepository', () => {
     const at = (base: Date, seconds: number): Date => new Date(base.getTime() + seconds * 1000);
     const rule = (now: Date): AdmissionRule => ({
@@ -155,7 +183,7 @@ describe('auth repositories on Postgres', () => {
       let now = start;
       const locks: (number | null)[] = [];
       for (let attempt = 1; attempt <= 9; attempt++) {
-        const admission = await loginFailures.admit('Schedule', rule(now));
+        const admission = await loginFailures.admit('Schedule', HERE, rule(now));
         expect(admission.admitted).toBe(true);
         const seconds = admission.lockedUntil ? (admission.lockedUntil.getTime() - now.getTime()) / 1000 : null;
         locks.push(seconds);
@@ -166,33 +194,61 @@ describe('auth repositories on Postgres', () => {
 
     it('refuses attempts while locked, whatever the case of the username', async () => {
       const now = new Date('2025-02-01T00:00:00Z');
-      for (let attempt = 1; attempt <= 5; attempt++) await loginFailures.admit('locked', rule(now));
-      expect(await loginFailures.admit('LOCKED', rule(at(now, 59)))).toEqual({
+      for (let attempt = 1; attempt <= 5; attempt++) await loginFailures.admit('locked', HERE, rule(now));
+      expect(await loginFailures.admit('LOCKED', HERE, rule(at(now, 59)))).toEqual({
         admitted: false,
         lockedUntil: at(now, 60),
       });
-      expect((await loginFailures.admit('locked', rule(at(now, 60)))).admitted).toBe(true);
+      expect((await loginFailures.admit('locked', HERE, rule(at(now, 60)))).admitted).toBe(true);
     });
 
     it('starts over after a clear', async () => {
       const now = new Date('2025-03-01T00:00:00Z');
-      for (let attempt = 1; attempt <= 4; attempt++) await loginFailures.admit('cleared', rule(now));
-      await loginFailures.clear('Cleared');
+      for (let attempt = 1; attempt <= 4; attempt++) await loginFailures.admit('cleared', HERE, rule(now));
+      await loginFailures.clear('Cleared', HERE);
       for (let attempt = 1; attempt <= 4; attempt++) {
-        expect(await loginFailures.admit('cleared', rule(now))).toEqual({ admitted: true, lockedUntil: null });
+        expect(await loginFailures.admit('cleared', HERE, rule(now))).toEqual({ admitted: true, lockedUntil: null });
       }
     });
 
     it('forgets failures older than the rule says', async () => {
       const now = new Date('2025-04-01T00:00:00Z');
-      for (let attempt = 1; attempt <= 4; attempt++) await loginFailures.admit('forgotten', rule(now));
+      for (let attempt = 1; attempt <= 4; attempt++) await loginFailures.admit('forgotten', HERE, rule(now));
       const nextDay = at(now, 24 * 60 * 60 + 1);
-      expect(await loginFailures.admit('forgotten', rule(nextDay))).toEqual({ admitted: true, lockedUntil: null });
+      expect(await loginFailures.admit('forgotten', HERE, rule(nextDay))).toEqual({
+        admitted: true,
+        lockedUntil: null,
+      });
+    });
+
+    it('counts each client address apart, so a lock from one leaves another admitted', async () => {
+      const now = new Date('2025-06-01T00:00:00Z');
+      for (let attempt = 1; attempt <= 5; attempt++) await loginFailures.admit('owner', ELSEWHERE, rule(now));
+      expect((await loginFailures.admit('owner', ELSEWHERE, rule(now))).admitted).toBe(false);
+      expect(await loginFailures.admit('owner', HERE, rule(now))).toEqual({ admitted: true, lockedUntil: null });
+      await loginFailures.clear('owner', HERE);
+      expect((await loginFailures.admit('owner', ELSEWHERE, rule(now))).admitted).toBe(false);
+    });
+
+    it('lifts the locks of every address at once', async () => {
+      const now = new Date('2025-07-01T00:00:00Z');
+      for (const address of [HERE, ELSEWHERE]) {
+        for (let attempt = 1; attempt <= 5; attempt++) await loginFailures.admit('unlocked', address, rule(now));
+      }
+      await loginFailures.clearEverywhere('UNLOCKED');
+      for (const address of [HERE, ELSEWHERE]) {
+        expect(await loginFailures.admit('unlocked', address, rule(now))).toEqual({
+          admitted: true,
+          lockedUntil: null,
+        });
+      }
     });
 
     it('admits exactly five of twenty simultaneous guesses', async () => {
       const now = new Date('2025-05-01T00:00:00Z');
-      const admissions = await Promise.all(Array.from({ length: 20 }, () => loginFailures.admit('burst', rule(now))));
+      const admissions = await Promise.all(
+        Array.from({ length: 20 }, () => loginFailures.admit('burst', HERE, rule(now))),
+      );
       expect(admissions.filter((admission) => admission.admitted)).toHaveLength(5);
       expect(admissions.filter((admission) => !admission.admitted)).toHaveLength(15);
     });

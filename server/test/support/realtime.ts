@@ -115,9 +115,14 @@ export class RealtimeWatcher {
 /** The plain WebSocket at /ws/sessions/{id}: its JSON frames, or the HTTP status that refused the upgrade. */
 export class SessionSocketReader {
   readonly frames: { event: string; data: Record<string, unknown> }[] = [];
+  /** Resolves with the close code and reason once the socket closes, whichever side closed it. */
+  readonly closed: Promise<{ code: number; reason: string }>;
   private readonly listeners = new Set<() => void>();
 
   private constructor(private readonly socket: WebSocket) {
+    this.closed = new Promise((resolve) =>
+      socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
     socket.on('message', (data) => {
       this.frames.push(JSON.parse(String(data)) as { event: string; data: Record<string, unknown> });
       for (const listener of [...this.listeners]) listener();
@@ -150,6 +155,10 @@ export class SessionSocketReader {
       `${event} frame`,
       timeoutMs,
     );
+  }
+
+  isOpen(): boolean {
+    return this.socket.readyState === WebSocket.OPEN;
   }
 
   close(): void {

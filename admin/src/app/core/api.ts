@@ -60,6 +60,8 @@ export class Api {
     list: (query: PageQuery = {}) => this.get<Page<User>>('/users', { ...query }),
     create: (request: CreateUserRequest) => this.post<CreatedUser>('/auth/register', request),
     delete: (userId: string) => this.delete(`/users/${encodeURIComponent(userId)}`),
+    /** Lifts the user's sign-in locks, whichever address earned them. */
+    unlock: (userId: string) => this.post<null>(`/users/${encodeURIComponent(userId)}/unlock`),
   };
 
   readonly apiKeys = {

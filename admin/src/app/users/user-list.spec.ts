@@ -12,6 +12,7 @@ import {
 } from '../../testing/console-testing';
 import type { User } from '../core/api-types';
 import { Confirm } from '../core/confirm';
+import { Notifier } from '../core/notifier';
 import { UserList } from './user-list';
 
 const aUser = (overrides: Partial<User> = {}): User => ({
@@ -71,12 +72,34 @@ describe('UserList', () => {
     http.expectNone('/api/v1/auth/register');
   });
 
+  const rowButton = (row: Element, name: string): HTMLButtonElement => {
+    const button = Array.from(row.querySelectorAll('button')).find((found) => found.textContent?.trim() === name);
+    if (!button) throw new Error(`No button “${name}” in the row`);
+    return button;
+  };
+
+  it('lifts the sign-in locks of another user, and says so', async () => {
+    const fixture = await render([me, aUser()]);
+    const rows = Array.from(element(fixture).querySelectorAll('tbody tr'));
+    rowButton(rows[1], 'Unlock').click();
+    await settle(fixture);
+    http
+      .expectOne({ method: 'POST', url: '/api/v1/users/u-2/unlock' })
+      .flush(null, { status: 204, statusText: 'No Content' });
+    await settle(fixture);
+    expect(
+      TestBed.inject(Notifier)
+        .notices()
+        .map((notice) => notice.text),
+    ).toEqual(['“bob” can sign in again from anywhere.']);
+  });
+
   it('offers to delete other users but not yourself', async () => {
     const fixture = await render([me, aUser()]);
     const rows = Array.from(element(fixture).querySelectorAll('tbody tr'));
     expect(rows[0].textContent).toContain('(you)');
     expect(rows[0].querySelector('button')).toBeNull();
-    rows[1].querySelector('button')?.click();
+    rowButton(rows[1], 'Delete').click();
     const pending = TestBed.inject(Confirm).pending();
     expect(pending?.message).toContain('bob can no longer sign in');
     pending?.answer(true);

@@ -1,4 +1,4 @@
-// Administrators manage who can sign in: list, create with a first PIN, delete.
+// Administrators manage who can sign in: list, create with a first PIN, lift sign-in locks, delete.
 import { ChangeDetectionStrategy, Component, OnInit, inject, signal } from '@angular/core';
 import { DatePipe } from '@angular/common';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
@@ -93,6 +93,7 @@ const PAGE_SIZE = 50;
                 <td data-label="Created">{{ user.createdAt | date: 'medium' }}</td>
                 <td data-label="Actions" class="table__actions">
                   @if (user.id !== auth.user()?.id) {
+                    <button type="button" class="button button--small" (click)="unlock(user)">Unlock</button>
                     <button type="button" class="button button--small button--danger" (click)="delete(user)">
                       Delete
                     </button>
@@ -144,6 +145,16 @@ export class UserList implements OnInit {
       // Shown by the error interceptor.
     } finally {
       this.creating.set(false);
+    }
+  }
+
+  /** After failed sign-ins a user may be locked out from an address; an administrator lets them in again. */
+  protected async unlock(user: User): Promise<void> {
+    try {
+      await this.api.users.unlock(user.id);
+      this.notifier.success(`“${user.username}” can sign in again from anywhere.`);
+    } catch {
+      // Shown by the error interceptor.
     }
   }
 

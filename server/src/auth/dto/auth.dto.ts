@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
-import type { IssuedToken } from '../auth.service';
+import { IsBoolean, IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import type { IssuedToken, PinChange } from '../auth.service';
 import { USER_ROLES, UserRole } from '../auth-user';
 import { PIN_PATTERN, PIN_RULE, USERNAME_PATTERN, USERNAME_RULE } from '../credentials';
 import type { UserEntity } from '../user.entity';
@@ -32,7 +32,7 @@ export class RegisterDto extends LoginDto {
   role?: UserRole;
 }
 
-export class ChangePinDto {
+export class ChangePinDto implements PinChange {
   @ApiProperty({ pattern: PIN_PATTERN.source })
   @IsString()
   @IsPin()
@@ -42,6 +42,11 @@ export class ChangePinDto {
   @IsString()
   @IsPin()
   newPin!: string;
+
+  @ApiPropertyOptional({ default: false, description: 'Revoke every API key of yours too' })
+  @IsOptional()
+  @IsBoolean()
+  revokeApiKeys?: boolean;
 }
 
 export class LoginResponseDto {
