@@ -11,6 +11,7 @@ import { EmbeddedDatabase, startEmbeddedPostgres } from './core/database/embedde
 import { translateBodyParserErrors } from './core/errors/body-parser-errors';
 import { HttpExceptionFilter } from './core/errors/http-exception.filter';
 import { GatewayIoAdapter } from './gateway/io-adapter';
+import { limitBodyDepth } from './core/http/body-depth';
 import { serveConsole } from './core/http/console';
 import { setupSwagger } from './core/http/swagger';
 import { assignCorrelationId } from './core/logging/correlation-id';
@@ -32,6 +33,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.use(translateBodyParserErrors);
+  app.use(limitBodyDepth);
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health', method: RequestMethod.GET },

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { SessionsModule } from '../sessions/sessions.module';
+import { RealtimeConnections } from './realtime-connections';
 import { SessionUpdates } from './session-updates.service';
 import { SessionsWebSocketServer } from './sessions-websocket.server';
 import { SessionsGateway } from './sessions.gateway';
@@ -8,6 +9,6 @@ import { SessionsGateway } from './sessions.gateway';
 /** Realtime session status and QR for the console and other clients: Socket.IO and a plain WebSocket. */
 @Module({
   imports: [AuthModule, SessionsModule],
-  providers: [SessionUpdates, SessionsGateway, SessionsWebSocketServer],
+  providers: [RealtimeConnections, SessionUpdates, SessionsGateway, SessionsWebSocketServer],
 })
 export class GatewayModule {}

@@ -3,6 +3,7 @@ import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import type { AuthUser } from '../auth/auth-user';
+import { RealtimeConnections } from './realtime-connections';
 import { SessionUpdates } from './session-updates.service';
 
 export type SubscribeAck = { ok: true } | { ok: false; error: string };
@@ -10,7 +11,8 @@ export type SubscribeAck = { ok: true } | { ok: false; error: string };
 const room = (sessionId: string): string => `session:${sessionId}`;
 
 /**
- * Clients send `auth: {token}` (or `?token=`); a bad token fails the connect with `unauthorized`. They `subscribe`
+ * Clients send `auth: {token}` (or `?token=`); a bad token fails the connect with `unauthorized`, a user holding all
+ * their realtime connections (both transports together) with `too_many_connections`. They `subscribe`
  * with `{sessionId}` and get `session.status` / `session.qr` for it: the current state at once, then every change.
  */
 @WebSocketGateway({ path: '/socket.io', destroyUpgrade: false })
@@ -18,7 +20,10 @@ export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnMo
   private readonly logger = new Logger(SessionsGateway.name);
   private stopListening: (() => void) | undefined;
 
-  constructor(private readonly updates: SessionUpdates) {}
+  constructor(
+    private readonly updates: SessionUpdates,
+    private readonly connections: RealtimeConnections,
+  ) {}
 
   afterInit(server: Server): void {
     server.use((socket, next) => {
@@ -27,6 +32,11 @@ export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnMo
       this.updates.authenticate(token).then(
         (user) => {
           if (!user) return next(new Error('unauthorized'));
+          const release = this.connections.tryOpen(user.id);
+          if (!release) return next(new Error('too_many_connections'));
+          // A client that leaves before the connect completes never gets 'disconnect', only its transport's 'close'.
+          socket.once('disconnect', release);
+          socket.conn.once('close', release);
           (socket.data as { user?: AuthUser }).user = user;
           next();
         },
