@@ -13,6 +13,7 @@ import { HttpExceptionFilter } from './core/errors/http-exception.filter';
 import { GatewayIoAdapter } from './gateway/io-adapter';
 import { limitBodyDepth } from './core/http/body-depth';
 import { serveConsole } from './core/http/console';
+import { setSecurityHeaders } from './core/http/security-headers';
 import { setupSwagger } from './core/http/swagger';
 import { assignCorrelationId } from './core/logging/correlation-id';
 
@@ -29,6 +30,7 @@ export interface RunningServer {
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
   app.useLogger(app.get(Logger));
   app.use(assignCorrelationId);
+  app.use(setSecurityHeaders);
   if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
