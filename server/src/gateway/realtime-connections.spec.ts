@@ -8,7 +8,7 @@ describe('RealtimeConnections', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'wago-realtime-'));
   const connections = (max: number): RealtimeConnections =>
     new RealtimeConnections(
-      loadAppConfig({ DATA_DIR: dataDir, JWT_SECRET: 'x'.repeat(40), REALTIME_MAX_CONNECTIONS_PER_USER: String(max) }),
+      loadAppConfig({ DATA_DIR: dataDir, JWT_SECRET: 'x'.repeat(40), REALTIME_CONNECTIONS_PER_USER: String(max) }),
     );
 
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));

@@ -62,7 +62,7 @@ describe('hostile clients', () => {
     database = await createTestDatabase({ migrate: false });
     server = await startServerProcess({
       databaseUrl: database.url,
-      env: { REALTIME_MAX_CONNECTIONS_PER_USER: String(MAX_CONNECTIONS_PER_USER) },
+      env: { REALTIME_CONNECTIONS_PER_USER: String(MAX_CONNECTIONS_PER_USER) },
     });
     api = new ApiClient(server.baseUrl);
     const admin = await api.setupAdmin();

@@ -36,7 +36,7 @@ describe('loadAppConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['REGISTRATION_OPEN', 'maybe'],
     ['TRUST_PROXY', 'a proxy; rm -rf'],
-    ['REALTIME_MAX_CONNECTIONS_PER_USER', '0'],
+    ['REALTIME_CONNECTIONS_PER_USER', '0'],
     ['METRICS_TOKEN', 'short'],
     ['WA_ALLOW_INSECURE_WS', 'perhaps'],
   ])('stops the boot with a message naming %s when it is %p', (variable, value) => {
@@ -77,7 +77,7 @@ describe('loadAppConfig', () => {
   });
 
   it('reads the realtime connection cap and the metrics token', () => {
-    const config = loadAppConfig({ ...base, REALTIME_MAX_CONNECTIONS_PER_USER: '3', METRICS_TOKEN: 'm'.repeat(24) });
+    const config = loadAppConfig({ ...base, REALTIME_CONNECTIONS_PER_USER: '3', METRICS_TOKEN: 'm'.repeat(24) });
     expect(config.realtime.maxConnectionsPerUser).toBe(3);
     expect(config.metricsToken).toBe('m'.repeat(24));
   });

@@ -117,7 +117,7 @@ export class AppConfig {
       reconnectMaxDelayMs: Math.max(env.WA_RECONNECT_MAX_DELAY_MS ?? 60000, env.WA_RECONNECT_MIN_DELAY_MS ?? 1000),
       ownerScanIntervalMs: env.WA_OWNER_SCAN_INTERVAL_MS ?? 5000,
     };
-    this.realtime = { maxConnectionsPerUser: env.REALTIME_MAX_CONNECTIONS_PER_USER ?? 20 };
+    this.realtime = { maxConnectionsPerUser: env.REALTIME_CONNECTIONS_PER_USER ?? 20 };
     this.metricsToken = env.METRICS_TOKEN;
   }
 

@@ -190,7 +190,7 @@ export class EnvironmentVariables {
   @Transform(toInt)
   @IsInt()
   @Min(1)
-  REALTIME_MAX_CONNECTIONS_PER_USER?: number;
+  REALTIME_CONNECTIONS_PER_USER?: number;
 
   @IsOptional()
   @IsString()
