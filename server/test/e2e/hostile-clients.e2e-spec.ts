@@ -114,6 +114,18 @@ describe('hostile clients', () => {
     });
   });
 
+  it.each(['http://[/x', '/%E0%A4%A', '/api/v1/sessions/%E0%A4%A', '/ws/sessions/%E0%A4%A'])(
+    'answers a plain request for %s without a server error',
+    async (target) => {
+      const answer = await rawExchange(
+        server.port,
+        `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`,
+      );
+      expect(answer).toMatch(/^HTTP\/1\.1 [234]\d\d /);
+      await expectStillServing();
+    },
+  );
+
   describe('realtime connections per user', () => {
     it('refuses the connection beyond the cap on either transport, and frees a slot when one closes', async () => {
       const plain = await Promise.all(
