@@ -32,6 +32,9 @@ export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnMo
       this.updates.authenticate(token).then(
         (user) => {
           if (!user) return next(new Error('unauthorized'));
+          // The client may have gone while the token was checked: its transport's 'close' is past, a slot taken
+          // now would never be given back.
+          if (socket.conn.readyState !== 'open') return next(new Error('disconnected'));
           const release = this.connections.tryOpen(user.id);
           if (!release) return next(new Error('too_many_connections'));
           // A client that leaves before the connect completes never gets 'disconnect', only its transport's 'close'.

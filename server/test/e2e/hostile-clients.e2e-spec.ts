@@ -151,6 +151,20 @@ describe('hostile clients', () => {
       await expectStillServing();
     });
 
+    it('keeps no slot for clients that reset the connection during the handshake', async () => {
+      const target = `/ws/sessions/${sessionId}?token=${alice.accessToken}`;
+      await Promise.all(Array.from({ length: 10 }, (_, index) => resetUpgrade(server.port, target, index % 5)));
+      const readers = await eventuallyConnects(() =>
+        Promise.all(
+          Array.from({ length: MAX_CONNECTIONS_PER_USER }, () =>
+            SessionSocketReader.open(server.baseUrl, sessionId, alice.accessToken),
+          ),
+        ),
+      );
+      for (const reader of readers) reader.close();
+      await expectStillServing();
+    });
+
     it('ends a Socket.IO connection that sends a message beyond its buffer limit', async () => {
       const socket = io(server.baseUrl, {
         path: '/socket.io',
