@@ -11,7 +11,9 @@ import { EmbeddedDatabase, startEmbeddedPostgres } from './core/database/embedde
 import { translateBodyParserErrors } from './core/errors/body-parser-errors';
 import { HttpExceptionFilter } from './core/errors/http-exception.filter';
 import { GatewayIoAdapter } from './gateway/io-adapter';
+import { limitBodyDepth } from './core/http/body-depth';
 import { serveConsole } from './core/http/console';
+import { setSecurityHeaders } from './core/http/security-headers';
 import { setupSwagger } from './core/http/swagger';
 import { assignCorrelationId } from './core/logging/correlation-id';
 import { redactingLoggerOptions } from './core/logging/redaction';
@@ -29,10 +31,12 @@ export interface RunningServer {
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
   app.useLogger(app.get(Logger));
   app.use(assignCorrelationId);
+  app.use(setSecurityHeaders);
   if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.use(translateBodyParserErrors);
+  app.use(limitBodyDepth);
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health', method: RequestMethod.GET },

@@ -1,24 +1,32 @@
-// Process entry point: start, then shut down gracefully on SIGTERM/SIGINT (sockets closed, nobody logged out).
+// Process entry point: start, then shut down gracefully on SIGTERM/SIGINT (sockets closed, nobody logged out) or after
+// an uncaught exception that leaves the process state in doubt.
+import pino from 'pino';
 import { ConfigError } from './core/config/environment';
+import { installProcessGuards } from './core/process-guards';
 import { startServer } from './bootstrap';
 
 async function main(): Promise<void> {
-  const server = await startServer();
+  const booting = startServer();
   let closing = false;
-  const shutdown = (signal: NodeJS.Signals): void => {
+  const shutdown = (reason: string, exitCode: number): void => {
     if (closing) return;
     closing = true;
-    process.stdout.write(`Received ${signal}, shutting down\n`);
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(`Shutdown failed: ${String(error)}\n`);
-        process.exit(1);
-      },
-    );
+    process.stdout.write(`Received ${reason}, shutting down\n`);
+    booting
+      .then((server) => server.close())
+      .then(
+        () => process.exit(exitCode),
+        (error: unknown) => {
+          process.stderr.write(`Shutdown failed: ${String(error)}\n`);
+          process.exit(1);
+        },
+      );
   };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
+  // Installed while the boot runs, before LOG_LEVEL is known to be valid: these lines always show.
+  installProcessGuards(process, pino({ name: 'process' }), () => shutdown('uncaughtException', 1));
+  await booting;
+  process.on('SIGTERM', () => shutdown('SIGTERM', 0));
+  process.on('SIGINT', () => shutdown('SIGINT', 0));
 }
 
 main().catch((error: unknown) => {

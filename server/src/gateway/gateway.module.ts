@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { SessionsModule } from '../sessions/sessions.module';
+import { RealtimeConnectionLimit } from './realtime-connection-limit';
 import { RealtimeConnections } from './realtime-connections.service';
 import { SessionUpdates } from './session-updates.service';
 import { SessionsWebSocketServer } from './sessions-websocket.server';
@@ -9,6 +10,6 @@ import { SessionsGateway } from './sessions.gateway';
 /** Realtime session status and QR for the console and other clients: Socket.IO and a plain WebSocket. */
 @Module({
   imports: [AuthModule, SessionsModule],
-  providers: [SessionUpdates, RealtimeConnections, SessionsGateway, SessionsWebSocketServer],
+  providers: [RealtimeConnectionLimit, RealtimeConnections, SessionUpdates, SessionsGateway, SessionsWebSocketServer],
 })
 export class GatewayModule {}

@@ -3,6 +3,7 @@ import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import type { AuthUser, Identified } from '../auth/auth-user';
+import { RealtimeConnectionLimit } from './realtime-connection-limit';
 import { RealtimeConnections } from './realtime-connections.service';
 import { SessionUpdates } from './session-updates.service';
 
@@ -11,7 +12,8 @@ export type SubscribeAck = { ok: true } | { ok: false; error: string };
 const room = (sessionId: string): string => `session:${sessionId}`;
 
 /**
- * Clients send `auth: {token}` (or `?token=`); a bad token fails the connect with `unauthorized`. They `subscribe`
+ * Clients send `auth: {token}` (or `?token=`); a bad token fails the connect with `unauthorized`, a user holding all
+ * their realtime connections (both transports together) with `too_many_connections`. They `subscribe`
  * with `{sessionId}` and get `session.status` / `session.qr` for it: the current state at once, then every change.
  */
 @WebSocketGateway({ path: '/socket.io', destroyUpgrade: false })
@@ -21,6 +23,7 @@ export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnMo
 
   constructor(
     private readonly updates: SessionUpdates,
+    private readonly limit: RealtimeConnectionLimit,
     private readonly connections: RealtimeConnections,
   ) {}
 
@@ -31,6 +34,14 @@ export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnMo
       this.updates.authenticate(token).then(
         (identified) => {
           if (!identified) return next(new Error('unauthorized'));
+          // The client may have gone while the token was checked: its transport's 'close' is past, a slot taken
+          // now would never be given back.
+          if (socket.conn.readyState !== 'open') return next(new Error('disconnected'));
+          const release = this.limit.tryOpen(identified.user.id);
+          if (!release) return next(new Error('too_many_connections'));
+          // A client that leaves before the connect completes never gets 'disconnect', only its transport's 'close'.
+          socket.once('disconnect', release);
+          socket.conn.once('close', release);
           (socket.data as { identified?: Identified }).identified = identified;
           next();
         },

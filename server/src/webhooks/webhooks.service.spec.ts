@@ -4,15 +4,17 @@ import type { AppConfig } from '../core/config/app-config';
 import { BadRequestError, NotFoundError } from '../core/errors/domain-errors';
 import type { SessionEntity } from '../sessions/session.entity';
 import type { SessionsService } from '../sessions/sessions.service';
-import type { WebhookHttpClient, WebhookRequest } from './webhook-http.client';
+import type { WebhookHttpClient, WebhookRequest, WebhookResponse } from './webhook-http.client';
 import type { WebhookEntity } from './webhook.entity';
 import type { NewWebhook, WebhookChanges, WebhooksRepository } from './webhooks.repository';
-import { WebhooksService } from './webhooks.service';
+import { RECEIVER_UNREACHABLE, WebhooksService } from './webhooks.service';
 
 const alice: AuthUser = { id: 'alice', username: 'alice', role: 'user', via: 'jwt' };
 const bob: AuthUser = { id: 'bob', username: 'bob', role: 'user', via: 'jwt' };
 
-function harness(refusal: string | null = null) {
+const NO_CONTENT: WebhookResponse = { statusCode: 204, durationMs: 4, error: null, body: '', retryAfter: undefined };
+
+function harness(refusal: string | null = null, answer: WebhookResponse = NO_CONTENT) {
   const rows: WebhookEntity[] = [];
   const requests: WebhookRequest[] = [];
   const sessions = {
@@ -44,7 +46,7 @@ function harness(refusal: string | null = null) {
     refusal: async () => refusal,
     post: async (request: WebhookRequest) => {
       requests.push(request);
-      return { statusCode: 204, durationMs: 4, error: null, body: '', retryAfter: undefined };
+      return answer;
     },
   } as unknown as WebhookHttpClient;
   const config = { webhooks: { secretGraceSeconds: 3600 } } as AppConfig;
@@ -105,5 +107,26 @@ describe('WebhooksService', () => {
     expect(await service.test(alice, webhook.id)).toEqual({ ok: true, statusCode: 204, durationMs: 4 });
     const ping = new Webhook(webhook.secret).verify(requests[0].body, requests[0].headers);
     expect(ping).toMatchObject({ version: 1, type: 'webhook.test', sessionId: 's1', data: { webhookId: webhook.id } });
+  });
+
+  it.each(['connect ECONNREFUSED 10.0.0.5:22', 'read ECONNRESET', 'Timed out after 15 s', 'getaddrinfo ENOTFOUND x'])(
+    'reports a test ping that got no answer as unreachable, never with the socket error %p',
+    async (socketError) => {
+      const unanswered = { ...NO_CONTENT, statusCode: null, error: socketError };
+      const { service } = harness(null, unanswered);
+      const webhook = await service.create(alice, 's1', { url: 'https://bots.example.com/in' });
+      expect(await service.test(alice, webhook.id)).toEqual({
+        ok: false,
+        statusCode: null,
+        durationMs: 4,
+        error: RECEIVER_UNREACHABLE,
+      });
+    },
+  );
+
+  it('reports the status of a test ping the receiver refused', async () => {
+    const { service } = harness(null, { ...NO_CONTENT, statusCode: 503 });
+    const webhook = await service.create(alice, 's1', { url: 'https://bots.example.com/in' });
+    expect(await service.test(alice, webhook.id)).toMatchObject({ ok: false, statusCode: 503, error: 'HTTP 503' });
   });
 });

@@ -18,6 +18,12 @@ export interface WebhookInput {
   enabled?: boolean;
 }
 
+/**
+ * What a test ping reports when no HTTP answer came, whatever the cause: the socket error (refused, reset, timed out,
+ * unresolvable) would tell a caller which ports are open on hosts WAGO reaches, turning the route into a port scanner.
+ */
+export const RECEIVER_UNREACHABLE = 'The receiver could not be reached';
+
 export interface WebhookTestResult {
   ok: boolean;
   statusCode: number | null;
@@ -120,7 +126,7 @@ export class WebhooksService {
     const headers = { ...signWebhook(signingSecrets(webhook, at), ping.id, at, body) };
     const response = await this.http.post({ url: webhook.url, headers, body });
     const ok = isSuccess(response.statusCode);
-    const error = response.error ?? (ok ? undefined : `HTTP ${response.statusCode}`);
+    const error = response.statusCode === null ? RECEIVER_UNREACHABLE : ok ? undefined : `HTTP ${response.statusCode}`;
     return { ok, statusCode: response.statusCode, durationMs: response.durationMs, ...(error ? { error } : {}) };
   }
 

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { ApiClient, SignedIn } from '../support/api-client';
 import { createTestDatabase, TestDatabase } from '../support/database';
@@ -125,13 +126,27 @@ describe('webhook subscriptions API', () => {
     expect(ping).toMatchObject({ version: 1, type: 'webhook.test', sessionId, data: { webhookId: created.id } });
   });
 
-  it('reports a receiver that cannot be reached', async () => {
-    const { body: created } = await call('POST', `/sessions/${sessionId}/webhooks`, { url: 'http://127.0.0.1:9/hook' });
-    const answer = await call<{ ok: boolean; statusCode: number | null; error: string }>(
-      'POST',
-      `/webhooks/${created.id}/test`,
-    );
-    expect(answer.body).toMatchObject({ ok: false, statusCode: null, error: expect.stringContaining('ECONNREFUSED') });
+  it('reports a closed port and a port that hangs up alike, so the test ping cannot scan ports', async () => {
+    const hangsUp = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => hangsUp.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = hangsUp.address() as net.AddressInfo;
+      const answers = [];
+      for (const url of ['http://127.0.0.1:9/hook', `http://127.0.0.1:${port}/hook`]) {
+        const { body: created } = await call('POST', `/sessions/${sessionId}/webhooks`, { url });
+        answers.push((await call('POST', `/webhooks/${created.id}/test`)).body);
+      }
+      for (const answer of answers) {
+        expect(answer).toEqual({
+          ok: false,
+          statusCode: null,
+          durationMs: expect.any(Number),
+          error: 'The receiver could not be reached',
+        });
+      }
+    } finally {
+      hangsUp.close();
+    }
   });
 
   it('signs with both the new and the previous secret after a rotation', async () => {

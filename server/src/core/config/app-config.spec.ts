@@ -21,7 +21,10 @@ describe('loadAppConfig', () => {
       registrationOpen: false,
       rateLimitPerMinute: 1000,
       trustProxy: undefined,
+      realtime: { maxConnectionsPerUser: 20 },
+      metricsToken: undefined,
     });
+    expect(config.webhooks.denyPrivate).toBe(false);
   });
 
   it.each([
@@ -33,6 +36,9 @@ describe('loadAppConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['REGISTRATION_OPEN', 'maybe'],
     ['TRUST_PROXY', 'a proxy; rm -rf'],
+    ['REALTIME_CONNECTIONS_PER_USER', '0'],
+    ['METRICS_TOKEN', 'short'],
+    ['WA_ALLOW_INSECURE_WS', 'perhaps'],
   ])('stops the boot with a message naming %s when it is %p', (variable, value) => {
     const load = (): unknown => loadAppConfig({ ...base, [variable]: value });
     expect(load).toThrow(ConfigError);
@@ -41,6 +47,39 @@ describe('loadAppConfig', () => {
 
   it('requires JWT_SECRET in production', () => {
     expect(() => loadAppConfig({ DATA_DIR: dataDir, NODE_ENV: 'production' })).toThrow(/JWT_SECRET is required/);
+  });
+
+  it('refuses WhatsApp over plain ws:// in production, naming WA_WS_URL', () => {
+    const production = { ...base, NODE_ENV: 'production', WA_WS_URL: 'ws://127.0.0.1:8090/ws/chat' };
+    expect(() => loadAppConfig(production)).toThrow(ConfigError);
+    expect(() => loadAppConfig(production)).toThrow(/WA_WS_URL must be a wss:\/\/ URL/);
+  });
+
+  it('accepts wss:// in production, and ws:// there only with WA_ALLOW_INSECURE_WS=true', () => {
+    const production = { ...base, NODE_ENV: 'production' };
+    expect(loadAppConfig({ ...production, WA_WS_URL: 'wss://wa.example.com/ws/chat' }).whatsapp.wsUrl).toBe(
+      'wss://wa.example.com/ws/chat',
+    );
+    const insecure = { ...production, WA_WS_URL: 'ws://127.0.0.1:8090/ws/chat', WA_ALLOW_INSECURE_WS: 'true' };
+    expect(loadAppConfig(insecure).whatsapp.wsUrl).toBe('ws://127.0.0.1:8090/ws/chat');
+  });
+
+  it('accepts ws:// outside production', () => {
+    expect(loadAppConfig({ ...base, WA_WS_URL: 'ws://127.0.0.1:8090/ws/chat' }).whatsapp.wsUrl).toBe(
+      'ws://127.0.0.1:8090/ws/chat',
+    );
+  });
+
+  it('refuses private webhook receivers by default in production, unless WEBHOOK_DENY_PRIVATE=false', () => {
+    const production = { ...base, NODE_ENV: 'production' };
+    expect(loadAppConfig(production).webhooks.denyPrivate).toBe(true);
+    expect(loadAppConfig({ ...production, WEBHOOK_DENY_PRIVATE: 'false' }).webhooks.denyPrivate).toBe(false);
+  });
+
+  it('reads the realtime connection cap and the metrics token', () => {
+    const config = loadAppConfig({ ...base, REALTIME_CONNECTIONS_PER_USER: '3', METRICS_TOKEN: 'm'.repeat(24) });
+    expect(config.realtime.maxConnectionsPerUser).toBe(3);
+    expect(config.metricsToken).toBe('m'.repeat(24));
   });
 
   it('outside production generates one JWT secret and keeps it in DATA_DIR', () => {

@@ -46,6 +46,11 @@ export interface WhatsAppSettings {
   ownerScanIntervalMs: number;
 }
 
+/** Realtime clients (Socket.IO and /ws): how many connections one user may hold at once, both transports together. */
+export interface RealtimeSettings {
+  maxConnectionsPerUser: number;
+}
+
 const DEFAULT_WEBHOOK_RETRY_SCHEDULE = '5,300,1800,7200,18000,36000,36000';
 
 export class AppConfig {
@@ -67,6 +72,9 @@ export class AppConfig {
   readonly webhooks: WebhookSettings;
   readonly messaging: MessagingSettings;
   readonly whatsapp: WhatsAppSettings;
+  readonly realtime: RealtimeSettings;
+  /** When set, /metrics answers only `Authorization: Bearer <metricsToken>`. */
+  readonly metricsToken: string | undefined;
 
   constructor(env: EnvironmentVariables, jwt: JwtSecretSource) {
     this.nodeEnv = env.NODE_ENV ?? 'development';
@@ -87,7 +95,7 @@ export class AppConfig {
     this.authRateLimitPerMinute = env.AUTH_RATE_LIMIT_PER_MINUTE ?? 20;
     this.webhooks = {
       retryScheduleSeconds: (env.WEBHOOK_RETRY_SCHEDULE ?? DEFAULT_WEBHOOK_RETRY_SCHEDULE).split(',').map(Number),
-      denyPrivate: env.WEBHOOK_DENY_PRIVATE ?? false,
+      denyPrivate: env.WEBHOOK_DENY_PRIVATE ?? this.nodeEnv === 'production',
       timeoutSeconds: env.WEBHOOK_TIMEOUT_SECONDS ?? 15,
       concurrencyPerReceiver: env.WEBHOOK_CONCURRENCY_PER_RECEIVER ?? 10,
       maxInFlight: env.WEBHOOK_MAX_IN_FLIGHT ?? 500,
@@ -109,6 +117,8 @@ export class AppConfig {
       reconnectMaxDelayMs: Math.max(env.WA_RECONNECT_MAX_DELAY_MS ?? 60000, env.WA_RECONNECT_MIN_DELAY_MS ?? 1000),
       ownerScanIntervalMs: env.WA_OWNER_SCAN_INTERVAL_MS ?? 5000,
     };
+    this.realtime = { maxConnectionsPerUser: env.REALTIME_CONNECTIONS_PER_USER ?? 20 };
+    this.metricsToken = env.METRICS_TOKEN;
   }
 
   /** The same configuration pointing at another database (the embedded one when DATABASE_URL is unset). */
@@ -143,8 +153,20 @@ function resolveJwtSecret(env: EnvironmentVariables, dataDir: string): JwtSecret
   return { secret, generatedAt: file };
 }
 
+/**
+ * Baileys accepts any certificate chain, so in production only TLS to the configured host proves the peer is WhatsApp:
+ * a plain ws:// endpoint needs the explicit WA_ALLOW_INSECURE_WS=true.
+ */
+function assertSecureWhatsAppUrl(env: EnvironmentVariables): void {
+  if (env.NODE_ENV !== 'production' || env.WA_ALLOW_INSECURE_WS || !env.WA_WS_URL?.startsWith('ws://')) return;
+  throw new ConfigError(
+    'Invalid environment: WA_WS_URL must be a wss:// URL when NODE_ENV=production (WA_ALLOW_INSECURE_WS=true allows ws://)',
+  );
+}
+
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const variables = validateEnvironment(env);
+  assertSecureWhatsAppUrl(variables);
   const dataDir = path.resolve(variables.DATA_DIR ?? './data');
   return new AppConfig(variables, resolveJwtSecret(variables, dataDir));
 }

@@ -179,6 +179,23 @@ export class EnvironmentVariables {
   @Min(100)
   @Max(60000)
   WA_OWNER_SCAN_INTERVAL_MS?: number;
+
+  /** Lets a production node talk to WhatsApp over plain ws://, e.g. to a simulator; TLS is what proves it is WhatsApp. */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  WA_ALLOW_INSECURE_WS?: boolean;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  REALTIME_CONNECTIONS_PER_USER?: number;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
 }
 
 export class ConfigError extends Error {}
