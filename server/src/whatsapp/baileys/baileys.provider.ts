@@ -12,7 +12,7 @@ import { ConnectionListener, OutgoingText, SentMessage, WhatsAppAccount, WhatsAp
 import { AuthStateRepository } from './auth-state.repository';
 import { Baileys, loadBaileys } from './baileys';
 import { classifyDisconnect, RESTART_REQUIRED } from './disconnect';
-import { ackFromReceipt, ackFromUpdate, normaliseMessage } from './message-normaliser';
+import { ackFromReceipt, ackFromUpdate, isDecryptionFailure, normaliseMessage } from './message-normaliser';
 import { isPaired, PostgresAuthState, readStoredCreds, usePostgresAuthState } from './postgres-auth-state';
 import { RecentIds } from './recent-ids';
 
@@ -86,6 +86,7 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
   private readonly connections = new Map<string, Connection>();
   private readonly recentIds = new Map<string, RecentIds>();
   private readonly messagesReceived: Counter<'offline'>;
+  private readonly decryptionFailures: Counter;
 
   constructor(
     private readonly config: AppConfig,
@@ -112,6 +113,11 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
       name: 'wago_whatsapp_messages_received_total',
       help: 'Incoming WhatsApp messages turned into message.received, live or from the offline queue',
       labelNames: ['offline'] as const,
+      registers: [metrics.registry],
+    });
+    this.decryptionFailures = new Counter({
+      name: 'wago_whatsapp_decryption_failures_total',
+      help: 'Incoming messages Baileys could not decrypt; each one it asked the sender to send again (retry receipt)',
       registers: [metrics.registry],
     });
   }
@@ -177,6 +183,11 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
     });
     socket.ev.on('message-receipt.update', (receipts) => {
       for (const receipt of receipts) this.emitAck(ackFromReceipt(baileys, sessionId, receipt));
+    });
+    // The placeholder of an undecryptable message is counted here; receive() skips it like any stub, and the copy
+    // the sender sends again after Baileys' retry receipt arrives as the message itself.
+    socket.ev.on('messages.upsert', ({ messages }) => {
+      for (const message of messages) if (isDecryptionFailure(baileys, message)) this.decryptionFailures.inc();
     });
     socket.ev.on('messages.upsert', ({ messages, type }) => {
       if (type !== 'notify' && type !== 'append') return;
