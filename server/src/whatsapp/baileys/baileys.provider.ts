@@ -12,6 +12,7 @@ import { ConnectionListener, OutgoingText, SentMessage, WhatsAppAccount, WhatsAp
 import { AuthStateRepository } from './auth-state.repository';
 import { Baileys, loadBaileys } from './baileys';
 import { classifyDisconnect, RESTART_REQUIRED } from './disconnect';
+import { serialiseKeyTransactions } from './key-transactions';
 import { ackFromReceipt, ackFromUpdate, isDecryptionFailure, normaliseMessage } from './message-normaliser';
 import { isPaired, PostgresAuthState, readStoredCreds, usePostgresAuthState } from './postgres-auth-state';
 import { RecentIds } from './recent-ids';
@@ -149,6 +150,7 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
       // first login while it waits for the phone's history upload; LID mappings still come with every message.
       shouldSyncHistoryMessage: () => false,
     });
+    serialiseKeyTransactions(socket.authState.keys, sessionId);
     const ready = deferred();
     const closed = deferred();
     const connection: Connection = {
