@@ -13,7 +13,7 @@ import type { Phones } from './phones';
 import { directMessage, groupMessage, type Addresses, type Addressing, type Encrypted } from './stanzas';
 
 /** A phone answers this many retry receipts for one message and device, then gives up (whatsmeow's limit too). */
-export const RETRY_LIMIT = 5;
+const RETRY_LIMIT = 5;
 /** Sent messages a phone can still send again; older ones are answered as unknown, as a phone's store forgets. */
 const SENT_MESSAGES_KEPT = 1_000;
 
