@@ -45,11 +45,10 @@ function retryReceipt(count: number, withKeys: boolean): BinaryNode {
 }
 
 describe('parseRetryReceipt', () => {
-  it('reads the message id, the count and the registration id of a first retry', () => {
+  it('reads the message id and the count of a first retry, which carries no keys', () => {
     expect(parseRetryReceipt(retryReceipt(1, false))).toEqual({
       id: '3A0123456789ABCDEF01',
       count: 1,
-      registrationId: 1234,
       keys: undefined,
     });
   });

@@ -38,7 +38,6 @@ export interface RetryReceipt {
   id: string;
   /** 1 for the first retry; Baileys and WhatsApp add the device's keys from the second on. */
   count: number;
-  registrationId: number | undefined;
   /** The device's keys, to build a fresh session from instead of the one that failed. */
   keys: PreKeyBundle | undefined;
 }
@@ -51,7 +50,6 @@ export function parseRetryReceipt(node: BinaryNode): RetryReceipt | undefined {
   return {
     id: node.attrs.id,
     count: Number.isInteger(count) && count > 0 ? count : 1,
-    registrationId: childUInt(node, 'registration'),
     keys: keysBundle(childNode(node, 'keys'), childUInt(node, 'registration')),
   };
 }
