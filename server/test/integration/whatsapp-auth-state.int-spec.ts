@@ -197,6 +197,16 @@ describe('WhatsApp auth state in Postgres', () => {
     expect(await keyCount(sessionId)).toBe(0);
   });
 
+  it('forgets the keys of a failed write, so it serves what Postgres holds rather than a rolled-back change', async () => {
+    const sessionId = await createSession();
+    const { keys } = (await open(sessionId)).state;
+    await keys.set({ session: { 'a.0': new Uint8Array([1]) } });
+    const failing = { 'a.0': new Uint8Array([2]), ['x'.repeat(300)]: new Uint8Array([3]) };
+    await expect(keys.set({ session: failing })).rejects.toThrow();
+    const { 'a.0': session } = await keys.get('session', ['a.0']);
+    expect([...session]).toEqual([1]);
+  });
+
   it('serves repeated reads from its cache instead of the database', async () => {
     const sessionId = await createSession();
     const { keys } = (await open(sessionId)).state;

@@ -32,6 +32,12 @@ export function optionalString(
   return body[field] === undefined ? undefined : requireString(body, field, options);
 }
 
+export function optionalBoolean(body: JsonObject, field: string): boolean | undefined {
+  const value = body[field];
+  if (value !== undefined && typeof value !== 'boolean') throw badRequest(`${field} must be true or false`);
+  return value;
+}
+
 export function requireNumber(body: JsonObject, field: string, range: { min: number; max: number }): number {
   const value = body[field];
   if (typeof value !== 'number' || !Number.isFinite(value) || value < range.min || value > range.max) {

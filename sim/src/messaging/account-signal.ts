@@ -122,6 +122,11 @@ export class AccountSignal {
     });
   }
 
+  /** The phone's current sender key for a group as a distribution message, without encrypting anything. */
+  async senderKeyDistribution(groupJid: string, senderJid: string): Promise<Uint8Array> {
+    return this.repository.getSenderKeyDistributionMessage({ group: groupJid, meId: senderJid });
+  }
+
   async processSenderKeyDistribution(
     authorJid: string,
     distribution: proto.Message.ISenderKeyDistributionMessage,

@@ -2,6 +2,7 @@
 import { badRequest } from '../control/control-error';
 import type { ControlRequest, ControlRoute } from '../control/router';
 import {
+  optionalBoolean,
   optionalString,
   parsePhoneNumber,
   rejectUnknownFields,
@@ -45,7 +46,15 @@ export function parseCreateGroup(body: unknown): CreateGroupRequest {
 
 export function parseSendMessage(body: unknown): SendMessageRequest {
   const object = requireObject(body);
-  rejectUnknownFields(object, ['to', 'text', 'mentions', 'mentionBy', 'quotedId', 'senderAddressing']);
+  rejectUnknownFields(object, [
+    'to',
+    'text',
+    'mentions',
+    'mentionBy',
+    'quotedId',
+    'senderAddressing',
+    'corruptFirstCopy',
+  ]);
   return {
     to: requireString(object, 'to', { maxLength: ID_MAX }).trim(),
     text: requireString(object, 'text', { maxLength: TEXT_MAX }),
@@ -53,6 +62,7 @@ export function parseSendMessage(body: unknown): SendMessageRequest {
     mentionBy: optionalAddressing(object, 'mentionBy'),
     quotedId: optionalString(object, 'quotedId', { maxLength: ID_MAX }),
     senderAddressing: optionalAddressing(object, 'senderAddressing'),
+    corruptFirstCopy: optionalBoolean(object, 'corruptFirstCopy'),
   };
 }
 

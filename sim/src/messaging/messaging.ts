@@ -14,6 +14,7 @@ import { GroupDirectory, type Group } from './groups';
 import { History, type InboxMessage } from './history';
 import { readText, textMessage, type QuotedMessage } from './message-content';
 import { Phones } from './phones';
+import { corrupted, RetryReceipts } from './retry-receipts';
 import {
   deliveryReceipt,
   directMessage,
@@ -39,6 +40,11 @@ export interface SendMessageRequest {
   quotedId?: string;
   /** `lid` makes a 1:1 message arrive from the sender's LID, with its PN only in `sender_pn`. Default `pn`. */
   senderAddressing?: Addressing;
+  /**
+   * A test hook: the recipients' linked devices get a first copy they cannot decrypt, and read the message only once
+   * their retry receipt made the phone send it again.
+   */
+  corruptFirstCopy?: boolean;
 }
 
 export interface CreateGroupRequest {
@@ -68,6 +74,7 @@ export class Messaging {
   private readonly history = new History();
   private readonly phones: Phones;
   private readonly logger: Logger;
+  private readonly retries: RetryReceipts;
   /** Which devices already hold a sim phone's sender key for a group (`<group>|<phone>`): they get skmsg alone. */
   private readonly senderKeyHolders = new Map<string, Set<LinkedDevice>>();
   private queue: Promise<unknown> = Promise.resolve();
@@ -75,7 +82,18 @@ export class Messaging {
   constructor(private readonly core: SimCore) {
     this.logger = core.logger.child({ module: 'messaging' });
     this.phones = new Phones(core.lib, this.logger);
+    this.retries = new RetryReceipts({
+      core,
+      phones: this.phones,
+      logger: this.logger,
+      senderKeyHolders: (group, sender) => this.holders(group, sender),
+    });
     core.onStanza('message', (stanza) => this.exclusive(() => this.receive(stanza)));
+    core.onStanza('receipt', async (stanza) => {
+      // Behind the messages being encrypted, so the copy sent again uses the phone's ratchets in order.
+      if (stanza.node.attrs.type === 'retry') await this.exclusive(() => this.retries.answer(stanza));
+      return {};
+    });
     core.onIq('w:g2', ({ device, node }) => this.answerGroupQuery(device, node));
     core.onIq('encrypt', ({ node }) => this.keyBundles(node), 'key');
   }
@@ -108,11 +126,12 @@ export class Messaging {
     const mentionedJids = (request.mentions ?? []).map((mention) => addressIn(this.account(mention), mentionBy));
     const quoted = request.quotedId === undefined ? undefined : this.quote(request.quotedId, addressing);
     const message = textMessage({ text: request.text, mentionedJids, quoted });
+    const corrupt = request.corruptFirstCopy === true;
 
     return this.exclusive(async () => {
       const id = newMessageId();
-      if ('group' in destination) await this.sendToGroup(sender, destination.group, id, message);
-      else await this.sendDirect(sender, destination.recipient, addressing, id, message);
+      if ('group' in destination) await this.sendToGroup(sender, destination.group, id, message, corrupt);
+      else await this.sendDirect(sender, destination.recipient, addressing, id, message, corrupt);
       this.history.remember({ id, author: sender, text: request.text });
       return { id };
     });
@@ -155,11 +174,16 @@ export class Messaging {
     addressing: Addressing,
     id: string,
     message: proto.IMessage,
+    corrupt: boolean,
   ): Promise<void> {
     const envelope = { id, t: this.now(), pushName: sender.pushName, sender: addressesOf(sender), addressing };
+    this.retries.remember({ sender, recipient, message, envelope });
     for (const device of recipient.devices.values()) {
       const encrypted = await this.phones.encryptFor(sender, device, message);
-      this.core.sendNode(device, directMessage({ ...envelope, encrypted: [encrypted] }));
+      this.core.sendNode(
+        device,
+        directMessage({ ...envelope, encrypted: [corrupt ? corrupted(encrypted) : encrypted] }),
+      );
     }
     if (recipient === sender) return;
     // The sender's own linked devices see what its phone sent, as WhatsApp syncs it to companions.
@@ -177,7 +201,13 @@ export class Messaging {
    * One skmsg for everyone, preceded for each device that lacks the phone's sender key by a pairwise message
    * carrying the sender-key distribution message (what a phone's first message to a group looks like).
    */
-  private async sendToGroup(sender: Account, group: Group, id: string, message: proto.IMessage): Promise<void> {
+  private async sendToGroup(
+    sender: Account,
+    group: Group,
+    id: string,
+    message: proto.IMessage,
+    corrupt: boolean,
+  ): Promise<void> {
     const { ciphertext, senderKeyDistributionMessage } = await this.phones
       .of(sender)
       .encryptGroup(group.jid, group.addressOf(sender), message);
@@ -196,6 +226,7 @@ export class Messaging {
       sender: addressesOf(sender),
       addressing: group.addressing,
     };
+    this.retries.remember({ sender, group, message, envelope });
     for (const member of group.members) {
       for (const device of member.devices.values()) {
         const encrypted: Encrypted[] = [];
@@ -203,7 +234,8 @@ export class Messaging {
           encrypted.push(await this.phones.encryptFor(sender, device, distribution));
           holders.add(device);
         }
-        encrypted.push({ type: 'skmsg', ciphertext });
+        const groupCopy: Encrypted = { type: 'skmsg', ciphertext };
+        encrypted.push(corrupt && member !== sender ? corrupted(groupCopy) : groupCopy);
         this.core.sendNode(device, groupMessage({ ...envelope, encrypted }));
       }
     }

@@ -10,6 +10,8 @@ export type EncType = 'pkmsg' | 'msg' | 'skmsg';
 export interface Encrypted {
   type: EncType;
   ciphertext: Uint8Array;
+  /** Set on a copy sent again after a retry receipt: the receipt's count, as `<enc count>`. */
+  retryCount?: number;
 }
 
 /** A person (or one of their devices) as both of their addresses: primary in the chat's addressing, alt the other. */
@@ -40,9 +42,9 @@ function alternate(addresses: Addresses, addressing: Addressing): string {
 }
 
 function messageNode(envelope: Envelope, attrs: Record<string, string>): BinaryNode {
-  const content: BinaryNode[] = envelope.encrypted.map(({ type, ciphertext }) => ({
+  const content: BinaryNode[] = envelope.encrypted.map(({ type, ciphertext, retryCount }) => ({
     tag: 'enc',
-    attrs: { v: '2', type },
+    attrs: { v: '2', type, ...(retryCount === undefined ? {} : { count: String(retryCount) }) },
     content: ciphertext,
   }));
   if (envelope.deviceIdentity) content.push(envelope.deviceIdentity);

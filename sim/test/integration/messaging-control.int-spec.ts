@@ -78,6 +78,7 @@ describe('messaging control routes', () => {
     ['an unknown field', { to: '5511900000022', text: 'x', urgent: true }, /urgent/],
     ['a bad mentionBy', { to: '5511900000022', text: 'x', mentionBy: 'name' }, /mentionBy/],
     ['a mention that is no phone number', { to: '5511900000022', text: 'x', mentions: ['bob'] }, /mentions\[0\]/],
+    ['a corruptFirstCopy that is no boolean', { to: '5511900000022', text: 'x', corruptFirstCopy: 'yes' }, /corrupt/],
   ])('answers 400 for %s', async (_case, body, message) => {
     const response = await call('POST', '/control/accounts/5511900000021/messages', body);
 

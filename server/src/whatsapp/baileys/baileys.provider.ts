@@ -12,7 +12,8 @@ import { ConnectionListener, OutgoingText, SentMessage, WhatsAppAccount, WhatsAp
 import { AuthStateRepository } from './auth-state.repository';
 import { Baileys, loadBaileys } from './baileys';
 import { classifyDisconnect, RESTART_REQUIRED } from './disconnect';
-import { ackFromReceipt, ackFromUpdate, normaliseMessage } from './message-normaliser';
+import { serialiseKeyTransactions } from './key-transactions';
+import { ackFromReceipt, ackFromUpdate, isDecryptionFailure, normaliseMessage } from './message-normaliser';
 import { isPaired, PostgresAuthState, readStoredCreds, usePostgresAuthState } from './postgres-auth-state';
 import { FrameSocket, ReceiptGate } from './receipt-gate';
 import { RecentIds } from './recent-ids';
@@ -112,6 +113,7 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
   private readonly recentIds = new Map<string, RecentIds>();
   private readonly messagesReceived: Counter<'offline'>;
   private readonly commitFailures: Counter;
+  private readonly decryptionFailures: Counter;
 
   constructor(
     private readonly config: AppConfig,
@@ -143,6 +145,11 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
     this.commitFailures = new Counter({
       name: 'wago_whatsapp_unacknowledged_drops_total',
       help: 'Connections dropped because incoming messages could not be committed (WhatsApp delivers them again)',
+      registers: [metrics.registry],
+    });
+    this.decryptionFailures = new Counter({
+      name: 'wago_whatsapp_decryption_failures_total',
+      help: 'Incoming messages Baileys could not decrypt; each one it asked the sender to send again (retry receipt)',
       registers: [metrics.registry],
     });
   }
@@ -181,6 +188,7 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
       // first login while it waits for the phone's history upload; LID mappings still come with every message.
       shouldSyncHistoryMessage: () => false,
     });
+    serialiseKeyTransactions(socket.authState.keys, sessionId);
     const ready = deferred();
     const closed = deferred();
     const connection: Connection = {
@@ -218,6 +226,11 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
     });
     socket.ev.on('message-receipt.update', (receipts) => {
       for (const receipt of receipts) this.emitAck(ackFromReceipt(baileys, sessionId, receipt));
+    });
+    // The placeholder of an undecryptable message is counted here; receive() skips it like any stub, and the copy
+    // the sender sends again after Baileys' retry receipt arrives as the message itself.
+    socket.ev.on('messages.upsert', ({ messages }) => {
+      for (const message of messages) if (isDecryptionFailure(baileys, message)) this.decryptionFailures.inc();
     });
     socket.ev.on('messages.upsert', ({ messages, type }) => {
       if (type !== 'notify' && type !== 'append') return;

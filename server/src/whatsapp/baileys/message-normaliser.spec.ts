@@ -1,6 +1,13 @@
 import type { WAMessage } from '@whiskeysockets/baileys';
 import { Baileys, loadBaileys } from './baileys';
-import { ackFromReceipt, ackFromUpdate, LidMapping, normaliseMessage, NormaliseContext } from './message-normaliser';
+import {
+  ackFromReceipt,
+  ackFromUpdate,
+  isDecryptionFailure,
+  LidMapping,
+  normaliseMessage,
+  NormaliseContext,
+} from './message-normaliser';
 import { RecentIds } from './recent-ids';
 
 const ALICE_PN = '15550000001@s.whatsapp.net';
@@ -186,6 +193,37 @@ describe('normaliseMessage', () => {
     ],
   ])('skips %s', async (_name, fields) => {
     expect(await normaliseMessage(baileys, message(fields as WAMessage), context())).toBeNull();
+  });
+});
+
+describe('isDecryptionFailure', () => {
+  let baileys: Baileys;
+
+  beforeAll(async () => {
+    baileys = await loadBaileys();
+  });
+
+  function stub(fields: Partial<WAMessage>): WAMessage {
+    return { key: { id: 'C1', remoteJid: ALICE_PN }, messageTimestamp: 1_764_000_000, ...fields } as WAMessage;
+  }
+
+  it('counts the placeholder of a message that could not be decrypted', () => {
+    const ciphertext = baileys.proto.WebMessageInfo.StubType.CIPHERTEXT;
+    expect(
+      isDecryptionFailure(baileys, stub({ messageStubType: ciphertext, messageStubParameters: ['Bad MAC'] })),
+    ).toBe(true);
+  });
+
+  it('does not count a message that arrived with nothing to decrypt', () => {
+    const ciphertext = baileys.proto.WebMessageInfo.StubType.CIPHERTEXT;
+    const parameters = [baileys.NO_MESSAGE_FOUND_ERROR_TEXT];
+    expect(isDecryptionFailure(baileys, stub({ messageStubType: ciphertext, messageStubParameters: parameters }))).toBe(
+      false,
+    );
+  });
+
+  it('does not count a message that was read', () => {
+    expect(isDecryptionFailure(baileys, stub({ message: { conversation: 'hello' } }))).toBe(false);
   });
 });
 

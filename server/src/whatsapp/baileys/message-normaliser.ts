@@ -99,6 +99,17 @@ const ACK_STATUSES: Partial<Record<number, MessageAck['status']>> = {
   5: 'read',
 };
 
+/**
+ * The placeholder Baileys upserts for a message it could not decrypt (it has sent the retry receipt that makes the
+ * sender send it again). A message that arrived with nothing to decrypt gets the same stub type but is no failure.
+ */
+export function isDecryptionFailure(baileys: Baileys, message: WAMessage): boolean {
+  return (
+    message.messageStubType === baileys.proto.WebMessageInfo.StubType.CIPHERTEXT &&
+    message.messageStubParameters?.[0] !== baileys.NO_MESSAGE_FOUND_ERROR_TEXT
+  );
+}
+
 function ackBase(baileys: Baileys, sessionId: string, key: WAMessageKey) {
   if (!key.fromMe || !key.id || !key.remoteJid) return null;
   const group = Boolean(baileys.isJidGroup(key.remoteJid));

@@ -63,6 +63,7 @@ export async function usePostgresAuthState(
   /** No more key writes. */
   let keysClosed = false;
   const keyWrites = new Set<Promise<void>>();
+  const cache = new BoundedCache(options.cacheSize);
 
   const store: SignalKeyStore = {
     async get<T extends keyof SignalDataTypeMap>(type: T, ids: string[]) {
@@ -94,6 +95,11 @@ export async function usePostgresAuthState(
       keyWrites.add(write);
       try {
         await write;
+      } catch (error) {
+        // Baileys' cache took these values before asking for this write (under its lock, so nothing read them
+        // since): forgotten, the next read gets what Postgres holds, not keys a rolled-back transaction made.
+        for (const { type, keyId } of writes) cache.del(`${type}.${keyId}`);
+        throw error;
       } finally {
         keyWrites.delete(write);
       }
@@ -141,7 +147,7 @@ export async function usePostgresAuthState(
   return {
     state: {
       creds,
-      keys: makeCacheableSignalKeyStore(store, options.logger, new BoundedCache(options.cacheSize)),
+      keys: makeCacheableSignalKeyStore(store, options.logger, cache),
     },
     get paired() {
       return isPaired(creds);
