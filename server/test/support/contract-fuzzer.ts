@@ -223,8 +223,9 @@ export class ContractFuzzer {
         return value;
       }
       case 'array':
-        return Array.from({ length: this.random.int(0, 2) }, () =>
-          this.validValue(resolved.items ?? {}, operation, identity, field),
+        return Array.from(
+          { length: this.random.int(resolved.minItems ?? 0, Math.min(resolved.maxItems ?? 2, 2)) },
+          () => this.validValue(resolved.items ?? {}, operation, identity, field),
         );
       case 'boolean':
         return this.random.chance(0.5);
@@ -278,7 +279,10 @@ export class ContractFuzzer {
     }
     if (schema.minimum !== undefined) values.push(['minimum', schema.minimum], ['below minimum', schema.minimum - 1]);
     if (schema.maximum !== undefined) values.push(['maximum', schema.maximum], ['above maximum', schema.maximum + 1]);
-    if (schema.type === 'array') values.push(['empty array', []], ['long array', new Array(1000).fill('15550000000')]);
+    if (schema.type === 'array') {
+      values.push(['empty array', []], ['long array', new Array(schema.maxItems ?? 1000).fill('15550000000')]);
+      if (schema.maxItems !== undefined) values.push(['too many items', new Array(schema.maxItems + 1).fill('*')]);
+    }
     if (schema.enum) values.push(['not in enum', 'not-a-choice']);
     return values;
   }
@@ -312,8 +316,8 @@ export class ContractFuzzer {
     }
     const [name, schema] = this.random.pick(fields);
     if (choice === 2) {
-      delete record[name];
-      return { body: record, variant: `body.${name}: missing` };
+      const without = Object.fromEntries(Object.entries(record).filter(([field]) => field !== name));
+      return { body: without, variant: `body.${name}: missing` };
     }
     const candidates = [...this.boundaryValues(resolveSchema(this.document, schema)), ...WRONG_VALUES];
     const [label, value] = this.random.pick(candidates);

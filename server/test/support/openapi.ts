@@ -15,6 +15,8 @@ export interface SchemaObject {
   anyOf?: SchemaObject[];
   minLength?: number;
   maxLength?: number;
+  minItems?: number;
+  maxItems?: number;
   minimum?: number;
   maximum?: number;
   pattern?: string;
@@ -81,6 +83,12 @@ export function parametersOf(operation: Operation, location: ParameterObject['in
   return (operation.definition.parameters ?? []).filter((parameter) => parameter.in === location);
 }
 
+/** The kind of object a path parameter names: the path segment before it, e.g. `sessions` for `/sessions/{id}`. */
+export function resourceOf(operation: Operation, parameter: ParameterObject): string {
+  const segments = operation.path.split('/');
+  return segments[segments.indexOf(`{${parameter.name}}`) - 1];
+}
+
 /** The JSON schema of the request body, when the operation takes one. */
 export function requestBodySchema(operation: Operation): SchemaObject | undefined {
   return operation.definition.requestBody?.content['application/json']?.schema;
@@ -125,7 +133,8 @@ function matchesType(type: NonNullable<SchemaObject['type']>, value: unknown): b
 /**
  * Validates a value against a schema with OpenAPI 3.0.3 semantics and returns what is wrong, one line per finding
  * (empty when it conforms). `nullable` only widens the `type` of its own schema object: a `{nullable, allOf: [$ref]}`
- * whose referenced schema is an object does not admit null, as the specification says and strict clients read it.
+ * whose referenced schema is an object does not admit null, nor does a nullable enum without null among its values,
+ * as the specification says and strict clients read it.
  */
 export function validateAgainstSchema(
   document: OpenApiDocument,
@@ -139,7 +148,7 @@ export function validateAgainstSchema(
   if (schema.type && !isNullAllowed && !matchesType(schema.type, value)) {
     return [`${at}: expected ${schema.type}${schema.nullable ? ' or null' : ''}, got ${typeOf(value)}`];
   }
-  if (schema.enum && !isNullAllowed && !schema.enum.includes(value)) {
+  if (schema.enum && !schema.enum.includes(value)) {
     findings.push(`${at}: ${JSON.stringify(value)} is not one of ${JSON.stringify(schema.enum)}`);
   }
   for (const member of schema.allOf ?? []) findings.push(...validateAgainstSchema(document, member, value, at));
@@ -152,10 +161,9 @@ export function validateAgainstSchema(
   }
   if (value === null) return findings;
   if (typeof value === 'string') findings.push(...validateString(schema, value, at));
-  if (Array.isArray(value) && schema.items) {
-    value.forEach((item, index) =>
-      findings.push(...validateAgainstSchema(document, schema.items!, item, `${at}[${index}]`)),
-    );
+  const items = schema.items;
+  if (Array.isArray(value) && items) {
+    value.forEach((item, index) => findings.push(...validateAgainstSchema(document, items, item, `${at}[${index}]`)));
   }
   if (typeOf(value) === 'object')
     findings.push(...validateObject(document, schema, value as Record<string, unknown>, at));
