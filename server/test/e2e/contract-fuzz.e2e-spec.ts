@@ -221,7 +221,12 @@ describe('contract fuzzing of every operation in /api/docs-json', () => {
       request,
       status: response.status,
       body: parseJson(text),
-      findings: judge(operation, response.status, contentType, text),
+      findings: [
+        ...judge(operation, response.status, contentType, text),
+        ...(request.variant === 'valid' && response.status === 400
+          ? [`answered 400 to a request the document calls valid: ${text.slice(0, 300)}`]
+          : []),
+      ],
     };
   }
 
@@ -322,3 +327,34 @@ function parseJson(text: string): unknown {
 function isMessage(message: unknown): boolean {
   return typeof message === 'string' || (Array.isArray(message) && message.every((line) => typeof line === 'string'));
 }
+
+describe('the schema check the fuzzer relies on', () => {
+  const document: OpenApiDocument = {
+    openapi: '3.0.0',
+    paths: {},
+    components: {
+      schemas: {
+        DeviceDto: { type: 'object', properties: { platform: { type: 'string' } }, required: ['platform'] },
+      },
+    },
+  };
+
+  it('refuses null for a nullable reference to an object, as OpenAPI 3.0 reads it', () => {
+    const schema = { type: 'object' as const, nullable: true, allOf: [{ $ref: '#/components/schemas/DeviceDto' }] };
+    expect(validateAgainstSchema(document, schema, null)).toEqual(['$: expected object, got null']);
+  });
+
+  it('accepts null beside a nullable type and reports a missing field, a malformed date-time and an undeclared field', () => {
+    expect(validateAgainstSchema(document, { type: 'object', nullable: true }, null)).toEqual([]);
+    const schema = {
+      type: 'object' as const,
+      properties: { at: { type: 'string' as const, format: 'date-time' }, count: { type: 'integer' as const } },
+      required: ['at', 'count'],
+    };
+    expect(validateAgainstSchema(document, schema, { at: 'yesterday', extra: 1 })).toEqual([
+      '$.count: required but missing',
+      '$.at: "yesterday" is not a date-time',
+      '$.extra: not declared',
+    ]);
+  });
+});
