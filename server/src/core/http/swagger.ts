@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { strictNullables } from './strict-nullables';
 
 export const BEARER_AUTH = 'bearer';
 export const API_KEY_AUTH = 'apiKey';
@@ -15,6 +16,6 @@ export function setupSwagger(app: INestApplication): void {
     .addSecurityRequirements(BEARER_AUTH)
     .addSecurityRequirements(API_KEY_AUTH)
     .build();
-  const document = SwaggerModule.createDocument(app, config);
+  const document = strictNullables(SwaggerModule.createDocument(app, config));
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 }

@@ -9,6 +9,8 @@ const MAX_TEXT_LENGTH = 65536;
 export class SendMessageDto {
   @ApiProperty({
     example: '15551234567',
+    minLength: 1,
+    maxLength: 100,
     description:
       'A phone number (digits, + tolerated), a PN JID (…@s.whatsapp.net), a LID (…@lid) or a group JID (…@g.us)',
   })
@@ -16,14 +18,19 @@ export class SendMessageDto {
   @Length(1, 100)
   to!: string;
 
-  @ApiProperty({ example: 'Hello from WAGO', maxLength: MAX_TEXT_LENGTH })
+  @ApiProperty({ example: 'Hello from WAGO', minLength: 1, maxLength: MAX_TEXT_LENGTH })
   @IsString()
   @Length(1, MAX_TEXT_LENGTH)
   // Line breaks and tabs are text; a NUL is something Postgres cannot store.
   @NotContains('\u0000', { message: 'text must not contain NUL characters' })
   text!: string;
 
-  @ApiProperty({ required: false, example: '3EB0A1B2C3D4E5F60718', description: 'Quote this message of the same chat' })
+  @ApiProperty({
+    required: false,
+    example: '3EB0A1B2C3D4E5F60718',
+    pattern: WHATSAPP_MESSAGE_ID.source,
+    description: 'Quote this message of the same chat',
+  })
   @IsOptional()
   @IsString()
   @Matches(WHATSAPP_MESSAGE_ID, { message: 'replyTo must be a WhatsApp message id' })
@@ -31,8 +38,9 @@ export class SendMessageDto {
 
   @ApiProperty({
     required: false,
-    type: String,
-    isArray: true,
+    type: 'array',
+    items: { type: 'string', maxLength: 100 },
+    maxItems: 256,
     example: ['15550001111'],
     description: 'People to mention (phone numbers, PN JIDs or LIDs); write them as @<number> in the text too',
   })

@@ -33,7 +33,14 @@ export class CreateWebhookDto {
   @Matches(/^\P{Cc}+$/u, { message: 'url must not contain control characters' })
   url!: string;
 
-  @ApiPropertyOptional({ enum: EVENT_SELECTORS, isArray: true, default: ['*'], example: ['message.received'] })
+  @ApiPropertyOptional({
+    enum: EVENT_SELECTORS,
+    isArray: true,
+    minItems: 1,
+    maxItems: EVENT_SELECTORS.length,
+    default: ['*'],
+    example: ['message.received'],
+  })
   @IsOptional()
   @IsArray()
   @ArrayNotEmpty()
