@@ -77,6 +77,44 @@ describe('a sent message whose status write fails', () => {
     await dataSource.query(`DROP TRIGGER IF EXISTS refuse_sent_status ON outgoing_messages`);
   }
 
+  const markedSent = (messageId: string, what: string): Promise<string> =>
+    poll(
+      () => status(messageId),
+      (current) => ['sent', 'delivered', 'read'].includes(current),
+      what,
+    );
+
+  /** A retry with the same Idempotency-Key is answered with the message already taken. */
+  async function expectRetryAnsweredWith(messageId: string, text: string, idempotencyKey: string): Promise<void> {
+    const retried = await send(text, idempotencyKey);
+    expect([201, 202]).toContain(retried.status);
+    expect(retried.body.id).toBe(messageId);
+  }
+
+  /**
+   * The message went out once and made one message.sent event. A second copy or event would have come by the time
+   * its event was delivered and one more message went out.
+   */
+  async function expectSentOnce(
+    messageId: string,
+    text: string,
+    later: { text: string; idempotencyKey: string },
+  ): Promise<void> {
+    await poll(
+      async () => sentEventsReceived(messageId),
+      (count) => count > 0,
+      'message.sent delivered',
+    );
+    await send(later.text, later.idempotencyKey);
+    await poll(
+      async () => copiesInInbox(later.text),
+      (copies) => copies > 0,
+      'the later message',
+    );
+    expect(copiesInInbox(text)).toBe(1);
+    expect(await sentEventsInOutbox(messageId)).toBe(1);
+  }
+
   beforeAll(async () => {
     wago = await startWagoWithSim({
       env: { MESSAGE_MIN_INTERVAL_MS: '100', MESSAGE_JITTER_MS: '0', MESSAGE_WAIT_FOR_SEND_MS: '1000' },
@@ -116,28 +154,9 @@ describe('a sent message whose status write fails', () => {
     );
     await allowSentStatus();
 
-    await poll(
-      () => status(first.body.id),
-      (current) => ['sent', 'delivered', 'read'].includes(current),
-      'the message marked sent',
-    );
-    const retried = await send(text, 'parcel-left');
-    expect([201, 202]).toContain(retried.status);
-    expect(retried.body.id).toBe(first.body.id);
-    await poll(
-      async () => sentEventsReceived(first.body.id),
-      (count) => count > 0,
-      'message.sent delivered',
-    );
-    // A second copy or event would have come by the time the retry was answered and one more message went out.
-    await send('a later message', 'later-message');
-    await poll(
-      async () => copiesInInbox('a later message'),
-      (copies) => copies > 0,
-      'the later message',
-    );
-    expect(copiesInInbox(text)).toBe(1);
-    expect(await sentEventsInOutbox(first.body.id)).toBe(1);
+    await markedSent(first.body.id, 'the message marked sent');
+    await expectRetryAnsweredWith(first.body.id, text, 'parcel-left');
+    await expectSentOnce(first.body.id, text, { text: 'a later message', idempotencyKey: 'later-message' });
     expect(sentEventsReceived(first.body.id)).toBe(1);
   });
 
@@ -149,29 +168,11 @@ describe('a sent message whose status write fails', () => {
     await wago.server.waitForOutput(new RegExp(`Message sent, its status not recorded yet: ${first.body.id}`));
     // Not even noted in Postgres: only the process remembers that WhatsApp took it.
     expect(await sentAtOf(first.body.id)).toBeNull();
-    const retried = await send(text, 'table-booked');
-    expect([201, 202]).toContain(retried.status);
-    expect(retried.body.id).toBe(first.body.id);
+    await expectRetryAnsweredWith(first.body.id, text, 'table-booked');
     await allowSentStatus();
 
-    await poll(
-      () => status(first.body.id),
-      (current) => ['sent', 'delivered', 'read'].includes(current),
-      'the message marked sent by the sweep',
-    );
-    await poll(
-      async () => sentEventsReceived(first.body.id),
-      (count) => count > 0,
-      'message.sent delivered',
-    );
-    await send('after the outage', 'after-outage');
-    await poll(
-      async () => copiesInInbox('after the outage'),
-      (copies) => copies > 0,
-      'the later message',
-    );
-    expect(copiesInInbox(text)).toBe(1);
-    expect(await sentEventsInOutbox(first.body.id)).toBe(1);
+    await markedSent(first.body.id, 'the message marked sent by the sweep');
+    await expectSentOnce(first.body.id, text, { text: 'after the outage', idempotencyKey: 'after-outage' });
   });
 
   it('completes as sent after a crash and restart a message whose status write kept failing, sending it once', async () => {
@@ -188,26 +189,8 @@ describe('a sent message whose status write fails', () => {
     restarted = await startServerProcess({ databaseUrl: wago.database.url, env: wago.env });
     api = new ApiClient(restarted.baseUrl);
 
-    await poll(
-      () => status(first.body.id),
-      (current) => ['sent', 'delivered', 'read'].includes(current),
-      'the message marked sent after the restart',
-    );
-    const retried = await send(text, 'invoice-ready');
-    expect([201, 202]).toContain(retried.status);
-    expect(retried.body.id).toBe(first.body.id);
-    await poll(
-      async () => sentEventsReceived(first.body.id),
-      (count) => count > 0,
-      'message.sent delivered',
-    );
-    await send('after the restart', 'after-restart');
-    await poll(
-      async () => copiesInInbox('after the restart'),
-      (copies) => copies > 0,
-      'the later message',
-    );
-    expect(copiesInInbox(text)).toBe(1);
-    expect(await sentEventsInOutbox(first.body.id)).toBe(1);
+    await markedSent(first.body.id, 'the message marked sent after the restart');
+    await expectRetryAnsweredWith(first.body.id, text, 'invoice-ready');
+    await expectSentOnce(first.body.id, text, { text: 'after the restart', idempotencyKey: 'after-restart' });
   });
 });
