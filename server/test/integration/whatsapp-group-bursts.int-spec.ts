@@ -1,17 +1,8 @@
-import type { PinoLogger } from 'nestjs-pino';
-import pino from 'pino';
-import type { DataSource } from 'typeorm';
-import { SimHandle, startSim } from '../../../sim/src/index';
-import { loadAppConfig } from '../../src/core/config/app-config';
-import { MetricsService } from '../../src/health/metrics.service';
-import { AuthStateRepository } from '../../src/whatsapp/baileys/auth-state.repository';
+import { SimHandle } from '../../../sim/src/index';
 import { BaileysProvider } from '../../src/whatsapp/baileys/baileys.provider';
-import { MessageReceived, WhatsAppEvents } from '../../src/whatsapp/events';
-import { createTestDatabase, TestDatabase } from '../support/database';
+import { MessageReceived } from '../../src/whatsapp/events';
+import { ProviderOnSim, startProviderOnSim } from '../support/provider-on-sim';
 import { eventually } from '../support/realtime';
-import { RecordingListener } from '../support/recording-listener';
-import { TEST_JWT_SECRET } from '../support/server-process';
-import { insertSession } from '../support/session-rows';
 
 /**
  * Bursts to several groups at once, from several members, some mentioning the account, which answers each mention
@@ -25,33 +16,18 @@ describe('Bursts of group messages', () => {
   const MEMBERS = ['15550620001', '15550620002', '15550620003', '15550620004'];
   const GROUPS = 5;
   const MESSAGES_PER_GROUP = 10;
-  let database: TestDatabase;
-  let dataSource: DataSource;
+  let providerOnSim: ProviderOnSim;
   let sim: SimHandle;
-  let metrics: MetricsService;
   let provider: BaileysProvider;
   let received: MessageReceived[];
   let replyFailures: unknown[];
 
-  async function decryptionFailures(): Promise<number> {
-    const counter = await metrics.registry.getSingleMetric('wago_whatsapp_decryption_failures_total')?.get();
-    return (counter?.values ?? []).reduce((sum, { value }) => sum + value, 0);
-  }
-
   beforeAll(async () => {
-    database = await createTestDatabase();
-    dataSource = await database.dataSource();
-    sim = await startSim();
-    const config = loadAppConfig({
-      JWT_SECRET: TEST_JWT_SECRET,
-      DATABASE_URL: database.url,
-      WA_WS_URL: sim.wsUrl,
-      WA_LOG_LEVEL: 'silent',
-    });
-    const events = new WhatsAppEvents();
+    providerOnSim = await startProviderOnSim();
+    ({ sim, provider } = providerOnSim);
     received = [];
     replyFailures = [];
-    events.on('message.received', (message) => {
+    providerOnSim.events.on('message.received', (message) => {
       received.push(message);
       if (message.mentionedJids.length === 0) return;
       provider
@@ -60,20 +36,11 @@ describe('Bursts of group messages', () => {
     });
     sim.createAccount({ phoneNumber: GATEWAY, pushName: 'Gateway' });
     MEMBERS.forEach((phoneNumber, index) => sim.createAccount({ phoneNumber, pushName: `Member ${index + 1}` }));
-    const sessionId = await insertSession(dataSource);
-    metrics = new MetricsService();
-    const logger = { logger: pino({ level: 'silent' }) } as unknown as PinoLogger;
-    provider = new BaileysProvider(config, new AuthStateRepository(dataSource), events, logger, metrics);
-    const listener = new RecordingListener();
-    await provider.connect(sessionId, listener);
-    await sim.link(GATEWAY, { qr: await listener.waitForQr() });
-    await listener.waitForOpen();
+    await providerOnSim.linkSession(GATEWAY);
   });
 
   afterAll(async () => {
-    await provider?.disconnectAll();
-    await sim?.stop();
-    await database?.drop();
+    await providerOnSim?.stop();
   });
 
   it.each(['pn', 'lid'] as const)(
@@ -89,7 +56,7 @@ describe('Bursts of group messages', () => {
           return (answer.body as { jid: string }).jid;
         }),
       );
-      const failuresBefore = await decryptionFailures();
+      const failuresBefore = await providerOnSim.decryptionFailures();
 
       // Every group gets its burst at the same time; within a group the members take turns and every third
       // message mentions the account, as in the run that lost a message.
@@ -117,7 +84,7 @@ describe('Bursts of group messages', () => {
         throw new Error(`${missing().length} of ${sent.length} messages never arrived: ${missing().join(', ')}`);
       });
       for (const id of sent) expect(received.filter((message) => message.messageId === id)).toHaveLength(1);
-      expect(await decryptionFailures()).toBe(failuresBefore);
+      expect(await providerOnSim.decryptionFailures()).toBe(failuresBefore);
       expect(replyFailures).toEqual([]);
     },
   );

@@ -1,28 +1,17 @@
-import type { PinoLogger } from 'nestjs-pino';
-import pino from 'pino';
-import type { DataSource } from 'typeorm';
-import { SimHandle, startSim } from '../../../sim/src/index';
-import { AppConfig, loadAppConfig } from '../../src/core/config/app-config';
-import { MetricsService } from '../../src/health/metrics.service';
-import { AuthStateRepository } from '../../src/whatsapp/baileys/auth-state.repository';
+import { SimHandle } from '../../../sim/src/index';
 import { BaileysProvider } from '../../src/whatsapp/baileys/baileys.provider';
-import { MessageAck, MessageReceived, WhatsAppEvents } from '../../src/whatsapp/events';
-import { createTestDatabase, TestDatabase } from '../support/database';
+import { MessageAck, MessageReceived } from '../../src/whatsapp/events';
+import { ProviderOnSim, startProviderOnSim } from '../support/provider-on-sim';
 import { eventually } from '../support/realtime';
 import { RecordingListener } from '../support/recording-listener';
-import { TEST_JWT_SECRET } from '../support/server-process';
-import { insertSession } from '../support/session-rows';
 
 /** Messages between a WAGO session (the provider, as in the server) and simulated phones. */
 describe('WhatsApp messages through the Baileys provider', () => {
   const GATEWAY = '15550600000';
   const ALICE = '15550600001';
   const BOB = '15550600002';
-  let database: TestDatabase;
-  let dataSource: DataSource;
+  let providerOnSim: ProviderOnSim;
   let sim: SimHandle;
-  let config: AppConfig;
-  let events: WhatsAppEvents;
   let provider: BaileysProvider;
   let sessionId: string;
   let received: MessageReceived[];
@@ -30,12 +19,6 @@ describe('WhatsApp messages through the Baileys provider', () => {
   let aliceLid: string;
   let bobLid: string;
   let gatewayLid: string;
-
-  /** A provider as one server process has it; a new one is what a restart gives. */
-  function newProvider(): BaileysProvider {
-    const logger = { logger: pino({ level: 'silent' }) } as unknown as PinoLogger;
-    return new BaileysProvider(config, new AuthStateRepository(dataSource), events, logger, new MetricsService());
-  }
 
   async function send(from: string, body: Record<string, unknown>): Promise<string> {
     const answer = await sim.control('POST', `/control/accounts/${from}/messages`, body);
@@ -51,35 +34,20 @@ describe('WhatsApp messages through the Baileys provider', () => {
   }
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    dataSource = await database.dataSource();
-    sim = await startSim();
-    config = loadAppConfig({
-      JWT_SECRET: TEST_JWT_SECRET,
-      DATABASE_URL: database.url,
-      WA_WS_URL: sim.wsUrl,
-      WA_LOG_LEVEL: 'silent',
-    });
-    events = new WhatsAppEvents();
+    providerOnSim = await startProviderOnSim();
+    ({ sim, provider } = providerOnSim);
     received = [];
     acks = [];
-    events.on('message.received', (message) => void received.push(message));
-    events.on('message.ack', (ack) => void acks.push(ack));
+    providerOnSim.events.on('message.received', (message) => void received.push(message));
+    providerOnSim.events.on('message.ack', (ack) => void acks.push(ack));
     gatewayLid = sim.createAccount({ phoneNumber: GATEWAY, pushName: 'Gateway' }).lid;
     aliceLid = sim.createAccount({ phoneNumber: ALICE, pushName: 'Alice' }).lid;
     bobLid = sim.createAccount({ phoneNumber: BOB, pushName: 'Bob' }).lid;
-    sessionId = await insertSession(dataSource);
-    provider = newProvider();
-    const listener = new RecordingListener();
-    await provider.connect(sessionId, listener);
-    await sim.link(GATEWAY, { qr: await listener.waitForQr() });
-    await listener.waitForOpen();
+    sessionId = await providerOnSim.linkSession(GATEWAY);
   });
 
   afterAll(async () => {
-    await provider?.disconnectAll();
-    await sim?.stop();
-    await database?.drop();
+    await providerOnSim?.stop();
   });
 
   it('turns a live direct message into message.received with both of the sender’s JIDs', async () => {
@@ -157,7 +125,7 @@ describe('WhatsApp messages through the Baileys provider', () => {
   it('delivers a message sent while the gateway was down as an offline message.received after the restart', async () => {
     await provider.disconnectAll();
     const id = await send(ALICE, { to: GATEWAY, text: 'while you were away' });
-    provider = newProvider();
+    provider = providerOnSim.newProvider();
     const listener = new RecordingListener();
     await provider.connect(sessionId, listener);
     await listener.waitForOpen();
