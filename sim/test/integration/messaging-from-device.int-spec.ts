@@ -1,7 +1,7 @@
 // A real Baileys client messages sim accounts; the sim's phones decrypt what it sent into their inboxes.
-import { startSim, type CreatedAccount, type InboxMessage, type SimHandle } from '../../src/index';
-import { createLinkedClient, type TestClient } from '../support/baileys-client';
-import { eventually, sendFromClient, socketOf, UpsertRecorder } from './messaging-support';
+import type { CreatedAccount, InboxMessage, SimHandle } from '../../src/index';
+import type { TestClient } from '../support/baileys-client';
+import { eventually, sendFromClient, socketOf, startSimWithLinkedBob, UpsertRecorder } from './messaging-support';
 
 describe('messages from a linked Baileys client to sim accounts', () => {
   let sim: SimHandle;
@@ -17,12 +17,11 @@ describe('messages from a linked Baileys client to sim accounts', () => {
     );
 
   beforeAll(async () => {
-    sim = await startSim();
-    alice = sim.createAccount({ phoneNumber: '5511900000011', pushName: 'Alice' });
-    carol = sim.createAccount({ phoneNumber: '5511900000013', pushName: 'Carol' });
-    client = await createLinkedClient(sim, { phoneNumber: '5511900000012', pushName: 'Bob' });
-    bob = sim.accounts().find((account) => account.phoneNumber === '5511900000012') as CreatedAccount;
-    await client.waitForPendingNotifications();
+    ({ sim, client, alice, bob, carol } = await startSimWithLinkedBob({
+      alice: '5511900000011',
+      bob: '5511900000012',
+      carol: '5511900000013',
+    }));
   }, 30_000);
 
   afterAll(async () => {

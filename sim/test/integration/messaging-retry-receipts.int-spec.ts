@@ -1,8 +1,8 @@
 // Retry receipts between a real Baileys client and the sim's phones: what a phone sends again, and how.
 import type { BinaryNode } from '@whiskeysockets/baileys';
-import { startSim, type CreatedAccount, type SimHandle } from '../../src/index';
-import { createLinkedClient, type TestClient } from '../support/baileys-client';
-import { eventually, sendFromClient, socketOf, UpsertRecorder } from './messaging-support';
+import type { CreatedAccount, SimHandle } from '../../src/index';
+import type { TestClient } from '../support/baileys-client';
+import { eventually, sendFromClient, socketOf, startSimWithLinkedBob, type UpsertRecorder } from './messaging-support';
 
 describe('retry receipts from a linked Baileys client', () => {
   let sim: SimHandle;
@@ -25,15 +25,13 @@ describe('retry receipts from a linked Baileys client', () => {
   }
 
   beforeAll(async () => {
-    sim = await startSim();
-    alice = sim.createAccount({ phoneNumber: '5511900000011', pushName: 'Alice' });
-    carol = sim.createAccount({ phoneNumber: '5511900000013', pushName: 'Carol' });
-    client = await createLinkedClient(sim, { phoneNumber: '5511900000012', pushName: 'Bob' });
-    bob = sim.accounts().find((account) => account.phoneNumber === '5511900000012') as CreatedAccount;
-    received = new UpsertRecorder(socketOf(client));
+    ({ sim, client, received, alice, bob, carol } = await startSimWithLinkedBob({
+      alice: '5511900000011',
+      bob: '5511900000012',
+      carol: '5511900000013',
+    }));
     stanzas = [];
     socketOf(client).ws.on('CB:message', (node: BinaryNode) => void stanzas.push(node));
-    await client.waitForPendingNotifications();
   }, 30_000);
 
   afterAll(async () => {

@@ -1,6 +1,8 @@
-// Watching what a real Baileys client receives from the sim: every messages.upsert, with the kind Baileys gave it.
+// Shared by the messaging tests: a sim with a linked Baileys client, and watching every messages.upsert that client
+// receives, with the kind Baileys gave it.
 import type { AnyMessageContent, MiscMessageGenerationOptions, WAMessage, WASocket } from '@whiskeysockets/baileys';
-import type { TestClient } from '../support/baileys-client';
+import { startSim, type CreatedAccount, type SimHandle } from '../../src/index';
+import { createLinkedClient, type TestClient } from '../support/baileys-client';
 
 export interface Upsert {
   message: WAMessage;
@@ -74,4 +76,39 @@ export async function sendFromClient(
   const sent = await socketOf(client).sendMessage(jid, content, options);
   if (!sent?.key.id) throw new Error(`Baileys sent nothing to ${jid}`);
   return sent.key.id;
+}
+
+/** A new sim where Alice and Carol are phones and Bob is a real Baileys client linked to his account. */
+export interface SimWithLinkedBob {
+  sim: SimHandle;
+  /** Bob's linked device, its offline queue read. */
+  client: TestClient;
+  /** What Bob's device upserted from its login on. */
+  received: UpsertRecorder;
+  alice: CreatedAccount;
+  bob: CreatedAccount;
+  carol: CreatedAccount;
+}
+
+export async function startSimWithLinkedBob(phoneNumbers: {
+  alice: string;
+  bob: string;
+  carol: string;
+}): Promise<SimWithLinkedBob> {
+  const sim = await startSim();
+  let client: TestClient | undefined;
+  try {
+    const alice = sim.createAccount({ phoneNumber: phoneNumbers.alice, pushName: 'Alice' });
+    const carol = sim.createAccount({ phoneNumber: phoneNumbers.carol, pushName: 'Carol' });
+    client = await createLinkedClient(sim, { phoneNumber: phoneNumbers.bob, pushName: 'Bob' });
+    const bob = sim.accounts().find((account) => account.phoneNumber === phoneNumbers.bob);
+    if (!bob) throw new Error(`the sim has no account ${phoneNumbers.bob} after linking it`);
+    const received = new UpsertRecorder(socketOf(client));
+    await client.waitForPendingNotifications();
+    return { sim, client, received, alice, bob, carol };
+  } catch (error) {
+    await client?.stop();
+    await sim.stop();
+    throw error;
+  }
 }
