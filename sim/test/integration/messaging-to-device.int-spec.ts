@@ -1,9 +1,9 @@
 // Sim accounts (simulated phones) message a real Baileys client: 1:1 and group, by PN and by LID.
 import type { GroupMetadata } from '@whiskeysockets/baileys';
-import { startSim, type CreatedAccount, type SimHandle } from '../../src/index';
+import type { CreatedAccount, SimHandle } from '../../src/index';
 import { loadWaLibrary } from '../../src/core/wa-library';
-import { createLinkedClient, type TestClient } from '../support/baileys-client';
-import { eventually, socketOf, UpsertRecorder } from './messaging-support';
+import type { TestClient } from '../support/baileys-client';
+import { eventually, socketOf, startSimWithLinkedBob, UpsertRecorder } from './messaging-support';
 
 describe('messages from sim accounts to a linked Baileys client', () => {
   let sim: SimHandle;
@@ -14,13 +14,11 @@ describe('messages from sim accounts to a linked Baileys client', () => {
   let carol: CreatedAccount;
 
   beforeAll(async () => {
-    sim = await startSim();
-    alice = sim.createAccount({ phoneNumber: '5511900000001', pushName: 'Alice' });
-    carol = sim.createAccount({ phoneNumber: '5511900000003', pushName: 'Carol' });
-    client = await createLinkedClient(sim, { phoneNumber: '5511900000002', pushName: 'Bob' });
-    bob = sim.accounts().find((account) => account.phoneNumber === '5511900000002') as CreatedAccount;
-    received = new UpsertRecorder(socketOf(client));
-    await client.waitForPendingNotifications();
+    ({ sim, client, received, alice, bob, carol } = await startSimWithLinkedBob({
+      alice: '5511900000001',
+      bob: '5511900000002',
+      carol: '5511900000003',
+    }));
   }, 30_000);
 
   afterAll(async () => {
