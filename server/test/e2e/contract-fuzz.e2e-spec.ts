@@ -6,14 +6,14 @@ import {
   OpenApiDocument,
   Operation,
   operationsOf,
-  readOpenApiDocument,
   resourceOf,
   responseSchema,
   validateAgainstSchema,
 } from '../support/openapi';
 import { pairSession, poll } from '../support/paired-session';
-import { startWagoWithSim, WagoWithSim } from '../support/wago-with-sim';
-import { startWebhookReceiver, WebhookReceiver } from '../support/webhook-receiver';
+import { startRouteSweep } from '../support/route-sweep';
+import type { WagoWithSim } from '../support/wago-with-sim';
+import type { WebhookReceiver } from '../support/webhook-receiver';
 
 jest.setTimeout(180_000);
 
@@ -117,17 +117,7 @@ describe('contract fuzzing of every operation in /api/docs-json', () => {
   }
 
   beforeAll(async () => {
-    wago = await startWagoWithSim({
-      env: {
-        RATE_LIMIT_PER_MINUTE: '1000000',
-        AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
-        MESSAGE_MIN_INTERVAL_MS: '0',
-        MESSAGE_JITTER_MS: '0',
-      },
-    });
-    receiver = await startWebhookReceiver();
-    document = await readOpenApiDocument(wago.server.baseUrl);
-    wago.sim.createAccount(CARLA);
+    ({ wago, receiver, document } = await startRouteSweep(CARLA));
     const bot = await pairSession(wago.api, wago.admin.accessToken, wago.sim, {
       name: 'fuzz-bot',
       phoneNumber: '15550401000',

@@ -7,14 +7,14 @@ import {
   operationsOf,
   ParameterObject,
   parametersOf,
-  readOpenApiDocument,
   requestBodySchema,
   resourceOf,
 } from '../support/openapi';
 import { pairSession, poll } from '../support/paired-session';
 import { RealtimeWatcher, SessionSocketReader } from '../support/realtime';
-import { startWagoWithSim, WagoWithSim } from '../support/wago-with-sim';
-import { startWebhookReceiver, WebhookReceiver } from '../support/webhook-receiver';
+import { startRouteSweep } from '../support/route-sweep';
+import type { WagoWithSim } from '../support/wago-with-sim';
+import type { WebhookReceiver } from '../support/webhook-receiver';
 
 jest.setTimeout(180_000);
 
@@ -122,17 +122,7 @@ describe('isolation between users, over every route and both realtime transports
     );
 
   beforeAll(async () => {
-    wago = await startWagoWithSim({
-      env: {
-        RATE_LIMIT_PER_MINUTE: '1000000',
-        AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
-        MESSAGE_MIN_INTERVAL_MS: '0',
-        MESSAGE_JITTER_MS: '0',
-      },
-    });
-    receiver = await startWebhookReceiver();
-    document = await readOpenApiDocument(wago.server.baseUrl);
-    wago.sim.createAccount(CARLA);
+    ({ wago, receiver, document } = await startRouteSweep(CARLA));
 
     const first = await wago.api.createUser(wago.admin, 'first-user');
     const session = await pairSession(wago.api, first.accessToken, wago.sim, {
