@@ -6,7 +6,7 @@ import type { Logger as PinoInstance } from 'pino';
 import { Counter, Gauge } from 'prom-client';
 import { AppConfig } from '../../core/config/app-config';
 import { MetricsService } from '../../health/metrics.service';
-import { MessageAck, MessageReceived, WhatsAppEvents } from '../events';
+import { MessageAck, WhatsAppEvents } from '../events';
 import { SessionNotConnectedError, WhatsAppUnavailableError } from '../whatsapp.errors';
 import { ConnectionListener, OutgoingText, SentMessage, WhatsAppAccount, WhatsAppProvider } from '../whatsapp.provider';
 import { AuthStateRepository } from './auth-state.repository';
@@ -98,6 +98,21 @@ function frameSocketOf(socket: WASocket): FrameSocket {
   return inner as FrameSocket;
 }
 
+/**
+ * Runs Baileys' decryptions inside the auth state's decryption scope, so the key writes they make are held until
+ * their message is committed. The Signal repository is one object the whole socket calls through, so wrapping its
+ * methods here covers every decryption.
+ */
+function holdDecryptionWrites(socket: WASocket, auth: PostgresAuthState): void {
+  const repository = socket.signalRepository;
+  const { decryptMessage, decryptGroupMessage, processSenderKeyDistributionMessage } = repository;
+  repository.decryptMessage = (input) => auth.heldKeys.decrypting(() => decryptMessage.call(repository, input));
+  repository.decryptGroupMessage = (input) =>
+    auth.heldKeys.decrypting(() => decryptGroupMessage.call(repository, input));
+  repository.processSenderKeyDistributionMessage = (input) =>
+    auth.heldKeys.decrypting(() => processSenderKeyDistributionMessage.call(repository, input));
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function statusCodeOf(error: unknown): number | undefined {
@@ -166,6 +181,7 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
     const auth = await usePostgresAuthState(baileys, this.authState, sessionId, { cacheSize: KEY_CACHE_SIZE, logger });
     const receipts = new ReceiptGate({
       holdLimitMs: RECEIPT_HOLD_LIMIT_MS,
+      onHold: (messageIds) => auth.heldKeys.assign(messageIds),
       onStalled: (messageIds) => {
         this.logger.error({ sessionId, messageIds }, 'Incoming messages were never committed; dropping the connection');
         this.dropUnacknowledged(connection);
@@ -189,6 +205,7 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
       shouldSyncHistoryMessage: () => false,
     });
     serialiseKeyTransactions(socket.authState.keys, sessionId);
+    holdDecryptionWrites(socket, auth);
     const ready = deferred();
     const closed = deferred();
     const connection: Connection = {
@@ -459,26 +476,38 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
     for (const message of messages) {
       if (connection.dropped) return;
       const received = await normaliseMessage(baileys, message, { sessionId, offline, self, mapping });
+      const messageIds = message.key.id ? [message.key.id] : [];
       if (received && !recent?.has(received.messageId)) {
-        if (!(await this.commit(connection, received))) return;
+        if (!(await this.commit(connection, () => this.events.deliver('message.received', received), messageIds))) {
+          return;
+        }
         recent?.add(received.messageId);
         this.messagesReceived.inc({ offline: String(offline) });
+      } else if (!(await this.commit(connection, () => Promise.resolve(), messageIds))) {
+        return;
       }
-      if (message.key.id) receipts.release([message.key.id]);
+      receipts.release(messageIds);
     }
   }
 
-  /** True once every listener has the message; false when it gave up and dropped the connection. */
-  private async commit(connection: Connection, received: MessageReceived): Promise<boolean> {
+  /**
+   * Hands a message over (`handOver`), then writes the Signal state its decryption left, so that a crash in between
+   * leaves a message WhatsApp delivers again and that still decrypts. True once both are done; false when it gave up
+   * and dropped the connection.
+   */
+  private async commit(connection: Connection, handOver: () => Promise<void>, messageIds: string[]): Promise<boolean> {
+    let handedOver = false;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await this.events.deliver('message.received', received);
+        if (!handedOver) await handOver();
+        handedOver = true;
+        await connection.auth.heldKeys.commit(messageIds);
         return true;
       } catch (error) {
         if (connection.dropped) return false;
         const giveUp = attempt >= COMMIT_ATTEMPTS;
         this.logger.error(
-          { err: error, sessionId: connection.sessionId, messageId: received.messageId, attempt },
+          { err: error, sessionId: connection.sessionId, messageIds, attempt },
           giveUp
             ? 'An incoming message could not be committed; dropping the connection so WhatsApp delivers it again'
             : 'An incoming message could not be committed; retrying before acknowledging it',

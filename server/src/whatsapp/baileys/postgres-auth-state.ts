@@ -10,6 +10,7 @@ import type {
 import type { Baileys } from './baileys';
 import type { AuthKeyWrite, AuthStateRepository } from './auth-state.repository';
 import { BoundedCache } from './bounded-cache';
+import { HeldKeyWrites } from './held-key-writes';
 
 export interface PostgresAuthStateOptions {
   /** Most Signal keys a session keeps in memory; the rest are read from Postgres when needed. */
@@ -32,6 +33,8 @@ export interface PostgresAuthState {
    * no late event from a closing socket brings credentials back.
    */
   discard(): Promise<void>;
+  /** The key writes of decrypting incoming messages, held until each message is committed (never by close()). */
+  readonly heldKeys: HeldKeyWrites;
 }
 
 export function isPaired(creds: AuthenticationCreds): boolean {
@@ -64,10 +67,17 @@ export async function usePostgresAuthState(
   let keysClosed = false;
   const keyWrites = new Set<Promise<void>>();
   const cache = new BoundedCache(options.cacheSize);
+  const heldKeys = new HeldKeyWrites((writes) => repository.writeKeys(sessionId, writes));
 
   const store: SignalKeyStore = {
     async get<T extends keyof SignalDataTypeMap>(type: T, ids: string[]) {
       const rows = await repository.readKeys(sessionId, type, ids);
+      // A held decryption's value is newer than what Postgres has.
+      for (const id of ids) {
+        const held = heldKeys.held(type, id);
+        if (held === null) rows.delete(id);
+        else if (held !== undefined) rows.set(id, held);
+      }
       const values: Record<string, SignalDataTypeMap[T]> = {};
       for (const [id, json] of rows) {
         const value: unknown = JSON.parse(json, BufferJSON.reviver);
@@ -91,7 +101,7 @@ export async function usePostgresAuthState(
           });
         }
       }
-      const write = repository.writeKeys(sessionId, writes);
+      const write = heldKeys.save(writes);
       keyWrites.add(write);
       try {
         await write;
@@ -154,8 +164,10 @@ export async function usePostgresAuthState(
     },
     saveCreds,
     flush,
+    heldKeys,
     async close() {
       keysClosed = true;
+      heldKeys.discard();
       await Promise.allSettled([...keyWrites]);
       try {
         await flush();
@@ -166,6 +178,7 @@ export async function usePostgresAuthState(
     async discard() {
       closed = true;
       keysClosed = true;
+      heldKeys.discard();
       await Promise.allSettled([...keyWrites, writing]);
     },
   };

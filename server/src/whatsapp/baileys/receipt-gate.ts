@@ -44,6 +44,8 @@ interface QueuedFrame {
 }
 
 export interface ReceiptGateOptions {
+  /** Baileys is about to send (and the gate to hold) the delivery receipt of these messages. */
+  onHold?(messageIds: string[]): void;
   /** A receipt held this long means its message was never handed over or committed: the connection must go. */
   holdLimitMs: number;
   onStalled(messageIds: string[]): void;
@@ -112,6 +114,7 @@ export class ReceiptGate {
     const type = typeof attrs?.type === 'string' ? attrs.type : undefined;
     if (!DELIVERY_RECEIPT_TYPES.has(type) || !Array.isArray(messageIds)) return;
     this.nextReceipt = messageIds.filter((id): id is string => typeof id === 'string');
+    this.options.onHold?.(this.nextReceipt);
   }
 
   private sendFrame(send: FrameSend, data: Uint8Array, callback?: SendCallback): void {
