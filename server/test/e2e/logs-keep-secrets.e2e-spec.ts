@@ -85,8 +85,15 @@ describe('logs keep secrets out when writes fail', () => {
   it('logs a failed outbox commit without the message text', async () => {
     await refuseWrites('webhook_events');
     await wago.sim.sendMessage(ANA.phoneNumber, { to: bot.phoneNumber, text: OUTBOX_TEXT });
-    await wago.server.waitForOutput(/An event could not be committed to the webhook outbox/);
+    // The gateway retries the commit before it acknowledges the message; the write is allowed again before it gives
+    // up and drops the connection, so the session stays connected for the tests that follow.
+    await wago.server.waitForOutput(/An incoming message could not be committed; retrying/);
     await allowWrites('webhook_events');
+    await poll(
+      async () => receiver.events<{ data: { text: string | null } }>().some((event) => event.data.text === OUTBOX_TEXT),
+      (delivered) => delivered,
+      'the message to be committed once the outbox takes writes again',
+    );
   });
 
   it('logs a failed webhook insert and a failed secret rotation as 500s without the secrets', async () => {
