@@ -11,6 +11,8 @@ const MAIN = path.join(ROOT, 'dist/server/src/main.js');
 export interface ServerProcess {
   baseUrl: string;
   port: number;
+  /** The server's process id, to read its memory and CPU time. */
+  pid: number;
   dataDir: string;
   /** Everything the process printed so far (stdout and stderr). */
   output(): string;
@@ -44,6 +46,8 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
+    // The simulator's CA (its media host speaks HTTPS), trusted as an operator would trust it.
+    ...(process.env.NODE_EXTRA_CA_CERTS ? { NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS } : {}),
     NODE_ENV: 'test',
     APP_PORT: String(port),
     DATA_DIR: dataDir,
@@ -87,6 +91,7 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
   const server: ServerProcess = {
     baseUrl,
     port,
+    pid: child.pid as number,
     dataDir,
     output: () => output,
     waitForOutput,
