@@ -2,6 +2,7 @@
 import { INestApplication, RequestMethod, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { json, NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import pino from 'pino';
 import { AppModule } from './app.module';
@@ -20,6 +21,17 @@ import { redactingLoggerOptions } from './core/logging/redaction';
 
 export const API_PREFIX = 'api/v1';
 const BODY_LIMIT = '1mb';
+/** Sending a message may carry its file as base64 (5 MB decoded, about 6.7 MB encoded): that one route takes more. */
+const SEND_BODY_LIMIT = '7mb';
+const SEND_ROUTE = /^\/api\/v1\/sessions\/[^/]+\/messages\/?$/;
+
+const sendBodyParser = json({ limit: SEND_BODY_LIMIT });
+
+/** Parses a send request's body with the larger limit; the general parser then finds it read and lets it be. */
+function parseSendBodies(request: Request, response: Response, next: NextFunction): void {
+  if (request.method === 'POST' && SEND_ROUTE.test(request.path)) sendBodyParser(request, response, next);
+  else next();
+}
 
 export interface RunningServer {
   app: INestApplication;
@@ -33,6 +45,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.use(assignCorrelationId);
   app.use(setSecurityHeaders);
   if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
+  app.use(parseSendBodies);
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.use(translateBodyParserErrors);

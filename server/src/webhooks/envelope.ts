@@ -43,9 +43,16 @@ export interface MessageReceivedData {
 export interface MessageSentData {
   id: string;
   chat: ChatRef;
+  /** The kind of message (text, image, video, audio, document, sticker, location, contact, reaction). */
+  type: string;
+  /** The text, or a media message's caption; '' for kinds without one. */
   text: string;
   mentions: string[];
   replyTo: string | null;
+  media: { id: string; mimetype: string; fileName: string | null; ptt: boolean } | null;
+  location: { latitude: number; longitude: number; name: string | null; address: string | null } | null;
+  contact: { displayName: string; vcard: string } | null;
+  reaction: { messageId: string; emoji: string } | null;
 }
 
 export const ACK_STATUSES = ['server', 'delivered', 'read'] as const;

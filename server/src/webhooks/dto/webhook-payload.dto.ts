@@ -1,6 +1,13 @@
 // The payloads subscribers receive, for the OpenAPI document (they are sent, not served, so no route returns them).
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ACK_STATUSES, TEST_EVENT_TYPE, WEBHOOK_EVENT_TYPES } from '../envelope';
+import { MESSAGE_TYPES } from '../../messages/message-content';
+import {
+  MessageContactDto,
+  MessageLocationDto,
+  MessageMediaDto,
+  MessageReactionDto,
+} from '../../messages/dto/message.dto';
+import { ACK_STATUSES, MessageSentData, TEST_EVENT_TYPE, WEBHOOK_EVENT_TYPES } from '../envelope';
 
 export class ChatRefDto {
   @ApiProperty({ example: '120363025246125486@g.us', description: 'Group JID, or the peer’s PN JID (LID if unknown)' })
@@ -61,14 +68,17 @@ export class MessageReceivedDataDto {
   offline!: boolean;
 }
 
-export class MessageSentDataDto {
+export class MessageSentDataDto implements MessageSentData {
   @ApiProperty({ example: '3EB0A1B2C3D4E5F60718' })
   id!: string;
 
   @ApiProperty({ type: ChatRefDto })
   chat!: ChatRefDto;
 
-  @ApiProperty()
+  @ApiProperty({ enum: MESSAGE_TYPES, description: 'The kind of message; the field of the same name carries it' })
+  type!: string;
+
+  @ApiProperty({ description: 'The text, or a media message’s caption; empty for kinds without one' })
   text!: string;
 
   @ApiProperty({ type: String, isArray: true })
@@ -76,6 +86,18 @@ export class MessageSentDataDto {
 
   @ApiProperty({ nullable: true, type: String, description: 'The id of the quoted message' })
   replyTo!: string | null;
+
+  @ApiProperty({ type: MessageMediaDto, nullable: true, description: 'The file sent (image, video, audio, …)' })
+  media!: MessageMediaDto | null;
+
+  @ApiProperty({ type: MessageLocationDto, nullable: true })
+  location!: MessageLocationDto | null;
+
+  @ApiProperty({ type: MessageContactDto, nullable: true })
+  contact!: MessageContactDto | null;
+
+  @ApiProperty({ type: MessageReactionDto, nullable: true, description: 'An empty emoji removed the reaction' })
+  reaction!: MessageReactionDto | null;
 }
 
 export class MessageAckDataDto {

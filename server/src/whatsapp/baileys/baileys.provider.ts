@@ -1,6 +1,14 @@
 // The Baileys engine behind WhatsAppProvider: one socket per session, auth state in Postgres, events normalised.
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import type { BinaryNode, ConnectionState, WAMessage, WASocket, WAVersion } from '@whiskeysockets/baileys';
+import type {
+  AnyMessageContent,
+  BinaryNode,
+  ConnectionState,
+  WAMessage,
+  WAMessageKey,
+  WASocket,
+  WAVersion,
+} from '@whiskeysockets/baileys';
 import { PinoLogger } from 'nestjs-pino';
 import type { Logger as PinoInstance } from 'pino';
 import { Counter, Gauge } from 'prom-client';
@@ -8,7 +16,16 @@ import { AppConfig } from '../../core/config/app-config';
 import { MetricsService } from '../../health/metrics.service';
 import { MessageAck, WhatsAppEvents } from '../events';
 import { SessionNotConnectedError, WhatsAppUnavailableError } from '../whatsapp.errors';
-import { ConnectionListener, OutgoingText, SentMessage, WhatsAppAccount, WhatsAppProvider } from '../whatsapp.provider';
+import {
+  ConnectionListener,
+  MessageRef,
+  OutgoingContent,
+  OutgoingMessage,
+  PresenceState,
+  SentMessage,
+  WhatsAppAccount,
+  WhatsAppProvider,
+} from '../whatsapp.provider';
 import { AuthStateRepository } from './auth-state.repository';
 import { Baileys, loadBaileys } from './baileys';
 import { classifyDisconnect, RESTART_REQUIRED } from './disconnect';
@@ -118,6 +135,72 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 function statusCodeOf(error: unknown): number | undefined {
   const output = (error as { output?: { statusCode?: unknown } } | undefined)?.output;
   return typeof output?.statusCode === 'number' ? output.statusCode : undefined;
+}
+
+/** A phone number's PN JID; any JID as it is. */
+function toJid(to: string): string {
+  return /^\+?\d+$/.test(to) ? `${to.replace(/\D/g, '')}@s.whatsapp.net` : to;
+}
+
+function messageKey(message: MessageRef): WAMessageKey {
+  return {
+    remoteJid: message.chatJid,
+    id: message.messageId,
+    fromMe: message.fromMe,
+    participant: message.fromMe ? undefined : (message.sender ?? undefined),
+  };
+}
+
+/** WAGO's message kinds in Baileys' terms. */
+function baileysContent(content: OutgoingContent, mentions: string[] | undefined): AnyMessageContent {
+  switch (content.type) {
+    case 'text':
+      return { text: content.text, mentions, linkPreview: null };
+    case 'image':
+      return {
+        image: { stream: content.media.stream },
+        mimetype: content.media.mimetype,
+        caption: content.caption,
+        mentions,
+      };
+    case 'video':
+      return {
+        video: { stream: content.media.stream },
+        mimetype: content.media.mimetype,
+        caption: content.caption,
+        mentions,
+      };
+    case 'document':
+      return {
+        document: { stream: content.media.stream },
+        mimetype: content.media.mimetype,
+        fileName: content.media.fileName,
+        caption: content.caption,
+        mentions,
+      };
+    case 'audio':
+      return { audio: { stream: content.media.stream }, mimetype: content.media.mimetype, ptt: content.ptt };
+    case 'sticker':
+      return { sticker: { stream: content.media.stream }, mimetype: content.media.mimetype };
+    case 'location':
+      return {
+        location: {
+          degreesLatitude: content.latitude,
+          degreesLongitude: content.longitude,
+          name: content.name,
+          address: content.address,
+        },
+      };
+    case 'contact':
+      return {
+        contacts: {
+          displayName: content.displayName,
+          contacts: [{ displayName: content.displayName, vcard: content.vcard }],
+        },
+      };
+    case 'reaction':
+      return { react: { text: content.emoji, key: messageKey(content.target) } };
+  }
 }
 
 @Injectable()
@@ -311,31 +394,52 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
     return this.connections.get(sessionId)?.open ?? false;
   }
 
-  async sendText(sessionId: string, message: OutgoingText): Promise<SentMessage> {
-    const connection = this.connections.get(sessionId);
-    if (!connection?.open) throw new SessionNotConnectedError(sessionId);
-    const baileys = await loadBaileys();
-    const chatJid = /^\+?\d+$/.test(message.to) ? `${message.to.replace(/\D/g, '')}@s.whatsapp.net` : message.to;
-    const quoted: WAMessage | undefined = message.quoted && {
-      key: {
-        remoteJid: chatJid,
-        id: message.quoted.messageId,
-        fromMe: false,
-        participant: baileys.isJidGroup(chatJid) ? message.quoted.sender : undefined,
-      },
-      message: { conversation: '' },
-    };
-    const sent = await connection.socket.sendMessage(
-      chatJid,
-      { text: message.text, mentions: message.mentions, linkPreview: null },
-      { quoted, messageId: message.messageId },
-    );
-    if (!sent?.key.id) throw new Error('WhatsApp did not accept the message');
-    return {
-      messageId: sent.key.id,
-      chatJid,
-      timestamp: new Date((baileys.toNumber(sent.messageTimestamp) || Date.now() / 1000) * 1000).toISOString(),
-    };
+  async send(sessionId: string, message: OutgoingMessage): Promise<SentMessage> {
+    const { content } = message;
+    try {
+      const socket = this.socketOf(sessionId);
+      const baileys = await loadBaileys();
+      const chatJid = toJid(message.to);
+      const quoted: WAMessage | undefined = message.quoted && {
+        key: {
+          remoteJid: chatJid,
+          id: message.quoted.messageId,
+          fromMe: false,
+          participant: baileys.isJidGroup(chatJid) ? message.quoted.sender : undefined,
+        },
+        message: { conversation: '' },
+      };
+      // Media is encrypted by Baileys from the stream into a temporary file and uploaded from there.
+      const sent = await socket.sendMessage(chatJid, baileysContent(content, message.mentions), {
+        quoted,
+        messageId: message.messageId,
+      });
+      if (!sent?.key.id) throw new Error('WhatsApp did not accept the message');
+      return {
+        messageId: sent.key.id,
+        chatJid,
+        timestamp: new Date((baileys.toNumber(sent.messageTimestamp) || Date.now() / 1000) * 1000).toISOString(),
+      };
+    } finally {
+      // A stream Baileys did not read to its end (a failure on the way) would hold its file open.
+      if ('media' in content) content.media.stream.destroy();
+    }
+  }
+
+  async edit(sessionId: string, message: MessageRef, text: string): Promise<void> {
+    await this.socketOf(sessionId).sendMessage(message.chatJid, { text, edit: messageKey(message) });
+  }
+
+  async deleteForEveryone(sessionId: string, message: MessageRef): Promise<void> {
+    await this.socketOf(sessionId).sendMessage(message.chatJid, { delete: messageKey(message) });
+  }
+
+  async markRead(sessionId: string, messages: MessageRef[]): Promise<void> {
+    await this.socketOf(sessionId).readMessages(messages.map(messageKey));
+  }
+
+  async sendPresence(sessionId: string, state: PresenceState, chatJid?: string): Promise<void> {
+    await this.socketOf(sessionId).sendPresenceUpdate(state, chatJid);
   }
 
   /** Asks WhatsApp: a PN on WhatsApp (usync contact query), a group this account is in (its metadata). */
@@ -365,6 +469,13 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
   /** The session lifecycle closes everything first; this only catches connections opened behind its back. */
   async onApplicationShutdown(): Promise<void> {
     await this.disconnectAll();
+  }
+
+  /** The session's logged-in socket in this process. */
+  private socketOf(sessionId: string): WASocket {
+    const connection = this.connections.get(sessionId);
+    if (!connection?.open) throw new SessionNotConnectedError(sessionId);
+    return connection.socket;
   }
 
   private onConnectionUpdate(baileys: Baileys, connection: Connection, update: Partial<ConnectionState>): void {
