@@ -13,6 +13,7 @@ import { PinoLogger } from 'nestjs-pino';
 import type { Logger as PinoInstance } from 'pino';
 import { Counter, Gauge } from 'prom-client';
 import { AppConfig } from '../../core/config/app-config';
+import { withTimeout } from '../../core/with-timeout';
 import { MetricsService } from '../../health/metrics.service';
 import { MessageAck, WhatsAppEvents } from '../events';
 import { SessionNotConnectedError, WhatsAppUnavailableError } from '../whatsapp.errors';
@@ -96,14 +97,6 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 
 /** How long a send waits for WhatsApp to say whether its recipient exists. */
 const RECIPIENT_CHECK_TIMEOUT_MS = 10_000;
-
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** The websocket inside Baileys' WebSocketClient, which exists as soon as makeWASocket returns. */
 function frameSocketOf(socket: WASocket): FrameSocket {
