@@ -2,8 +2,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Outgoing messages of every kind (issue 11): the kind, the stored media file it sends, what else the kind needs
- * (location, contact, reaction, media options) and the record of an edit or a delete for everyone. `media_id` has no
- * foreign key yet: the media table arrives with the media module's own migration, which can add it.
+ * (location, contact, reaction, media options) and the record of an edit or a delete for everyone. `media_id` got
+ * its foreign key once the media table existed (AddOutgoingMessageMediaForeignKey).
  */
 export class AddOutgoingMessageKinds1765300000000 implements MigrationInterface {
   name = 'AddOutgoingMessageKinds1765300000000';

@@ -10,6 +10,7 @@ import { LoginFailuresPerAddress1765000000000 } from './1765000000000-LoginFailu
 import { AddWebhookAttemptReplyError1765100000000 } from './1765100000000-AddWebhookAttemptReplyError';
 import { CreateMedia1765200000000 } from './1765200000000-CreateMedia';
 import { AddOutgoingMessageKinds1765300000000 } from './1765300000000-AddOutgoingMessageKinds';
+import { AddOutgoingMessageMediaForeignKey1765310000000 } from './1765310000000-AddOutgoingMessageMediaForeignKey';
 
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
   CreateUsers1764000000000,
@@ -22,4 +23,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   AddWebhookAttemptReplyError1765100000000,
   CreateMedia1765200000000,
   AddOutgoingMessageKinds1765300000000,
+  AddOutgoingMessageMediaForeignKey1765310000000,
 ];

@@ -8,6 +8,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
+import { MediaEntity } from '../media/media.entity';
 import { SessionEntity } from '../sessions/session.entity';
 import type { MessageContent, MessageType } from './message-content';
 
@@ -51,6 +52,11 @@ export class OutgoingMessageEntity {
   /** The stored media file a media message sends. */
   @Column({ name: 'media_id', type: 'uuid', nullable: true })
   mediaId!: string | null;
+
+  /** Media retention may delete the file of a finished message: the message keeps its record without it. */
+  @ManyToOne(() => MediaEntity, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'media_id', foreignKeyConstraintName: 'FK_outgoing_messages_media' })
+  media?: MediaEntity;
 
   /** What the kind needs besides text: media options, location, contact, reaction. Null for text. */
   @Column({ type: 'jsonb', nullable: true })
