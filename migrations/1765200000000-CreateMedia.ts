@@ -34,7 +34,7 @@ export class CreateMedia1765200000000 implements MigrationInterface {
         "offset" bigint NOT NULL,
         "data" bytea NOT NULL,
         CONSTRAINT "PK_media_chunks" PRIMARY KEY ("media_id", "index"),
-        CONSTRAINT "FK_media_chunks_media" FOREIGN KEY ("media_id") REFERENCES "media" ("id") ON DELETE CASCADE
+        CONSTRAINT "FK_media_chunks_media" FOREIGN KEY ("media_id") REFERENCES "media" ("id") ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED
       )`);
   }
 

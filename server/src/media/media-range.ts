@@ -16,8 +16,8 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
     return { start: Math.max(0, size - suffix), end: size - 1 };
   }
   const start = Number(match[1]);
-  const end = match[2] === '' ? size - 1 : Number(match[2]);
-  if (end < start) return undefined;
+  if (match[2] !== '' && Number(match[2]) < start) return undefined;
   if (start >= size) throw new RangeNotSatisfiableError(size);
+  const end = match[2] === '' ? size - 1 : Number(match[2]);
   return { start, end: Math.min(end, size - 1) };
 }

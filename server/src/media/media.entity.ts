@@ -95,7 +95,8 @@ export class MediaChunkEntity {
   @PrimaryColumn({ type: 'integer', primaryKeyConstraintName: 'PK_media_chunks' })
   index!: number;
 
-  @ManyToOne(() => MediaEntity, { onDelete: 'CASCADE' })
+  // Checked at commit: an upload writes its chunks first and its record once it knows the file's size and hash.
+  @ManyToOne(() => MediaEntity, { onDelete: 'CASCADE', deferrable: 'INITIALLY DEFERRED' })
   @JoinColumn({ name: 'media_id', foreignKeyConstraintName: 'FK_media_chunks_media' })
   media?: MediaEntity;
 

@@ -50,7 +50,8 @@ export interface IncomingMediaFile {
   fileName: string | null;
   /** The size the sender announced, if any. */
   size: number | null;
-  download: MediaDownloadRef;
+  /** Null when the message names no file to fetch. */
+  download: MediaDownloadRef | null;
 }
 
 /** What became of an incoming file: stored, still to fetch (`pending`), or unavailable and why. */
@@ -166,7 +167,9 @@ export class MediaService {
         ? 'download_disabled'
         : incoming.size !== null && incoming.size > maxBytes
           ? 'too_large'
-          : null;
+          : !incoming.download
+            ? 'download_failed'
+            : null;
     let media = await this.media.insertIncoming({
       id: randomUUID(),
       sessionId: incoming.sessionId,

@@ -83,6 +83,11 @@ function received(messageId: string, chatJid: string, sender: string, fromMe = f
     timestamp: '2025-06-01T10:00:00.000Z',
     fromMe,
     offline: false,
+    type: 'text' as const,
+    unsupported: null,
+    media: null,
+    location: null,
+    contact: null,
   };
 }
 

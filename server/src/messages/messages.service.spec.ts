@@ -260,6 +260,11 @@ describe('MessagesService', () => {
       timestamp: '2025-01-01T00:00:00.000Z',
       fromMe: false,
       offline: false,
+      type: 'text' as const,
+      unsupported: null,
+      media: null,
+      location: null,
+      contact: null,
     };
 
     it('reacts to a message the session sent as its own (fromMe)', async () => {

@@ -145,7 +145,7 @@ export class AppConfig {
       storage: env.MEDIA_STORAGE ?? 'postgres',
       dir: path.resolve(env.MEDIA_DIR ?? path.join(this.dataDir, 'media')),
       download: env.MEDIA_DOWNLOAD ?? 'eager',
-      downloadTimeoutMs: parseDuration(env.MEDIA_DOWNLOAD_TIMEOUT ?? '30s') * 1000,
+      downloadTimeoutMs: parseDuration(env.MEDIA_DOWNLOAD_TIMEOUT ?? '15s') * 1000,
       maxBytes: env.MEDIA_MAX_BYTES ?? 64 * 1024 * 1024,
       urlTtlSeconds: parseDuration(env.MEDIA_URL_TTL ?? '1h'),
       // A label of its own, so a media link's signature can never double as anything signed with the JWT secret.

@@ -15,6 +15,7 @@ import { Counter, Gauge } from 'prom-client';
 import { AppConfig } from '../../core/config/app-config';
 import { withTimeout } from '../../core/with-timeout';
 import { MetricsService } from '../../health/metrics.service';
+import { MediaService } from '../../media/media.service';
 import { MessageAck, WhatsAppEvents } from '../events';
 import { SessionNotConnectedError, WhatsAppUnavailableError } from '../whatsapp.errors';
 import {
@@ -31,7 +32,13 @@ import { AuthStateRepository } from './auth-state.repository';
 import { Baileys, loadBaileys } from './baileys';
 import { classifyDisconnect, RESTART_REQUIRED } from './disconnect';
 import { serialiseKeyTransactions } from './key-transactions';
-import { ackFromReceipt, ackFromUpdate, isDecryptionFailure, normaliseMessage } from './message-normaliser';
+import {
+  ackFromReceipt,
+  ackFromUpdate,
+  isDecryptionFailure,
+  normaliseMessage,
+  NormalisedMessage,
+} from './message-normaliser';
 import { isPaired, PostgresAuthState, readStoredCreds, usePostgresAuthState } from './postgres-auth-state';
 import { FrameSocket, ReceiptGate } from './receipt-gate';
 import { RecentIds } from './recent-ids';
@@ -210,6 +217,7 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
     private readonly config: AppConfig,
     private readonly authState: AuthStateRepository,
     private readonly events: WhatsAppEvents,
+    private readonly media: MediaService,
     pino: PinoLogger,
     metrics: MetricsService,
   ) {
@@ -581,16 +589,53 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
       if (connection.dropped) return;
       const received = await normaliseMessage(baileys, message, { sessionId, offline, self, mapping });
       const messageIds = message.key.id ? [message.key.id] : [];
-      if (received && !recent?.has(received.messageId)) {
-        if (!(await this.commit(connection, () => this.events.deliver('message.received', received), messageIds))) {
-          return;
-        }
-        recent?.add(received.messageId);
-        this.messagesReceived.inc({ offline: String(offline) });
+      const messageId = message.key.id;
+      if (received && messageId && !recent?.has(messageId)) {
+        if (!(await this.commit(connection, () => this.handOver(received), messageIds))) return;
+        recent?.add(messageId);
+        if (received.kind === 'message') this.messagesReceived.inc({ offline: String(offline) });
       } else if (!(await this.commit(connection, () => Promise.resolve(), messageIds))) {
         return;
       }
       receipts.release(messageIds);
+    }
+  }
+
+  /**
+   * Hands a message, reaction, edit or deletion to its listeners, which commit it. A media message's file is recorded
+   * first and, with MEDIA_DOWNLOAD=eager, downloaded here, before the commit: its link then works as soon as the
+   * webhook arrives. The download is bounded by MEDIA_DOWNLOAD_TIMEOUT and leaves the file to be fetched at its first
+   * request when it fails, so a slow media server delays the message's receipt a little and never loses it.
+   */
+  private async handOver(received: NormalisedMessage): Promise<void> {
+    switch (received.kind) {
+      case 'message': {
+        const { message, attachment } = received;
+        const media = attachment && {
+          ...(await this.media.receive({
+            sessionId: message.sessionId,
+            messageId: message.messageId,
+            mimetype: attachment.mimetype,
+            fileName: attachment.fileName,
+            size: attachment.size,
+            download: attachment.download,
+          })),
+          mimetype: attachment.mimetype,
+          fileName: attachment.fileName,
+          caption: attachment.caption,
+          ptt: attachment.ptt,
+          seconds: attachment.seconds,
+          width: attachment.width,
+          height: attachment.height,
+        };
+        return this.events.deliver('message.received', { ...message, media });
+      }
+      case 'reaction':
+        return this.events.deliver('message.reaction', received.reaction);
+      case 'edit':
+        return this.events.deliver('message.edited', received.edit);
+      case 'revoke':
+        return this.events.deliver('message.revoked', received.revoke);
     }
   }
 
