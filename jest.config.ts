@@ -22,6 +22,7 @@ const config: Config = {
       setupFilesAfterEnv: [
         '<rootDir>/server/test/support/timeouts-integration.ts',
         '<rootDir>/server/test/support/quiet-libsignal.ts',
+        '<rootDir>/server/test/support/trust-sim-ca.ts',
       ],
       globalSetup: '<rootDir>/server/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/server/test/support/global-teardown.ts',
@@ -33,6 +34,7 @@ const config: Config = {
       setupFilesAfterEnv: [
         '<rootDir>/server/test/support/timeouts-e2e.ts',
         '<rootDir>/server/test/support/quiet-libsignal.ts',
+        '<rootDir>/server/test/support/trust-sim-ca.ts',
       ],
       globalSetup: '<rootDir>/server/test/support/global-setup-e2e.ts',
       globalTeardown: '<rootDir>/server/test/support/global-teardown.ts',

@@ -8,6 +8,9 @@ import { CreateWebhooks1764600000000 } from './1764600000000-CreateWebhooks';
 import { CreateOutgoingMessages1764610000000 } from './1764610000000-CreateOutgoingMessages';
 import { LoginFailuresPerAddress1765000000000 } from './1765000000000-LoginFailuresPerAddress';
 import { AddWebhookAttemptReplyError1765100000000 } from './1765100000000-AddWebhookAttemptReplyError';
+import { CreateMedia1765200000000 } from './1765200000000-CreateMedia';
+import { AddOutgoingMessageKinds1765300000000 } from './1765300000000-AddOutgoingMessageKinds';
+import { AddOutgoingMessageMediaForeignKey1765310000000 } from './1765310000000-AddOutgoingMessageMediaForeignKey';
 
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
   CreateUsers1764000000000,
@@ -18,4 +21,7 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   CreateOutgoingMessages1764610000000,
   LoginFailuresPerAddress1765000000000,
   AddWebhookAttemptReplyError1765100000000,
+  CreateMedia1765200000000,
+  AddOutgoingMessageKinds1765300000000,
+  AddOutgoingMessageMediaForeignKey1765310000000,
 ];

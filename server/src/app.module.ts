@@ -6,6 +6,7 @@ import { DatabaseModule } from './core/database/database.module';
 import { LoggingModule } from './core/logging/logging.module';
 import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
+import { MediaModule } from './media/media.module';
 import { MessagesModule } from './messages/messages.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -22,6 +23,7 @@ export class AppModule {
         DatabaseModule,
         HealthModule,
         AuthModule,
+        MediaModule,
         WhatsAppModule,
         SessionsModule,
         MessagesModule,

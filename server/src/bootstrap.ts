@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import pino from 'pino';
+import { json, NextFunction, Request, RequestHandler, Response, urlencoded } from 'express';
 import { AppModule } from './app.module';
 import { AppConfig, loadAppConfig } from './core/config/app-config';
 import { runMigrations } from './core/database/data-source';
@@ -11,6 +12,7 @@ import { EmbeddedDatabase, startEmbeddedPostgres } from './core/database/embedde
 import { translateBodyParserErrors } from './core/errors/body-parser-errors';
 import { HttpExceptionFilter } from './core/errors/http-exception.filter';
 import { GatewayIoAdapter } from './gateway/io-adapter';
+import { MEDIA_UPLOAD_ROUTE } from './media/media.controller';
 import { limitBodyDepth } from './core/http/body-depth';
 import { serveConsole } from './core/http/console';
 import { setSecurityHeaders } from './core/http/security-headers';
@@ -20,6 +22,25 @@ import { redactingLoggerOptions } from './core/logging/redaction';
 
 export const API_PREFIX = 'api/v1';
 const BODY_LIMIT = '1mb';
+/** Sending a message may carry its file as base64 (5 MB decoded, about 6.7 MB encoded): that one route takes more. */
+const SEND_BODY_LIMIT = '7mb';
+const SEND_ROUTE = new RegExp(`^/${API_PREFIX}/sessions/[^/]+/messages/?$`);
+
+const sendBodyParser = json({ limit: SEND_BODY_LIMIT });
+
+/** Parses a send request's body with the larger limit; the general parser then finds it read and lets it be. */
+function parseSendBodies(request: Request, response: Response, next: NextFunction): void {
+  if (request.method === 'POST' && SEND_ROUTE.test(request.path)) sendBodyParser(request, response, next);
+  else next();
+}
+
+function exceptMediaUploads(parser: RequestHandler): RequestHandler {
+  const uploadPath = `/${API_PREFIX}/${MEDIA_UPLOAD_ROUTE}`;
+  return (request, response, next) => {
+    if (request.method === 'POST' && request.path === uploadPath) next();
+    else parser(request, response, next);
+  };
+}
 
 export interface RunningServer {
   app: INestApplication;
@@ -33,8 +54,10 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.use(assignCorrelationId);
   app.use(setSecurityHeaders);
   if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
-  app.useBodyParser('json', { limit: BODY_LIMIT });
-  app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
+  app.use(parseSendBodies);
+  // Uploads are streamed into media storage by their route: the parsers must not read (or buffer) their bodies.
+  app.use(exceptMediaUploads(json({ limit: BODY_LIMIT })));
+  app.use(exceptMediaUploads(urlencoded({ limit: BODY_LIMIT, extended: false })));
   app.use(translateBodyParserErrors);
   app.use(limitBodyDepth);
   app.setGlobalPrefix(API_PREFIX, {

@@ -24,6 +24,7 @@ import {
   type InboxMessage,
   type SendMessageRequest,
 } from './messaging';
+import { ensureSimCa, issueServerCertificate, MediaHost, registerMedia } from './media';
 import { PairingService, WHATSAPP_QR_TIMINGS, type QrTimings } from './pairing/pairing-service';
 import { registerServerIqs } from './session/server-iqs';
 import { SessionGateway } from './session/session-gateway';
@@ -35,6 +36,7 @@ import { TrafficGate, type OutageMode } from './transport/traffic-gate';
 export type { AccountView, CreatedAccount, DeviceView, DisconnectReasonCode, HealthView, LinkRequest, QrTimings };
 export type { Addressing, InboxMessage, SendMessageRequest };
 export { ControlError, SimCore, WHATSAPP_QR_TIMINGS };
+export { defaultCaDir, ensureSimCa, type SimCa } from './media';
 
 export interface SimOptions {
   /** 0 (the default) picks a free port. */
@@ -46,6 +48,10 @@ export interface SimOptions {
   logger?: Logger;
   /** The root the certificate chain is signed with; a fresh one per sim unless given. */
   rootKey?: KeyPair;
+  /** Where the TLS CA lives (`ca.pem`, `ca-key.pem`), made on first use: `SIM_CA_DIR`, else `<tmpdir>/wago-sim-ca`. */
+  caDir?: string;
+  /** The HTTPS media host's port; 0 (the default) picks a free port. */
+  mediaPort?: number;
 }
 
 export interface SimHandle {
@@ -56,6 +62,10 @@ export interface SimHandle {
   port: number;
   /** The public key of the sim's certificate root (32 bytes): what a strict client would pin instead of WhatsApp's. */
   rootPublicKey: Buffer;
+  /** The TLS CA's certificate (PEM file): give it to clients as NODE_EXTRA_CA_CERTS so they reach the media host. */
+  caPath: string;
+  /** `https://host:port` of the media host, as devices learn it from the media_conn IQ. */
+  mediaUrl: string;
   /** The in-process API features build on (see core/sim-core.ts). */
   core: SimCore;
   createAccount(input: { phoneNumber: string; pushName: string }): CreatedAccount;
@@ -91,6 +101,15 @@ function qrTimings(overrides: Partial<QrTimings> = {}): QrTimings {
 export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
   const lib = await loadWaLibrary();
   const logger = options.logger ?? pino({ level: 'silent' });
+  const host = options.host ?? '127.0.0.1';
+  // A wildcard listener is reached through loopback; a client cannot connect to 0.0.0.0.
+  const advertisedHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  const ca = ensureSimCa(options.caDir);
+  const mediaHost = new MediaHost(
+    issueServerCertificate(ca, ['127.0.0.1', 'localhost', advertisedHost]),
+    logger.child({ module: 'media' }),
+  );
+  const mediaHostname = await mediaHost.listen(options.mediaPort ?? 0, host, advertisedHost);
   const core = new SimCore(lib, logger);
   const certificates = new CertificateAuthority(lib, options.rootKey);
   const gate = new TrafficGate(core.clock);
@@ -100,7 +119,8 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
   const control = new SimControl(core, pairing, connections, gate);
   registerServerIqs(core);
   registerControlRoutes(core, control);
-  const messaging = registerMessaging(core);
+  registerMedia(core, mediaHost, mediaHostname, ca);
+  const messaging = registerMessaging(core, mediaHost);
 
   const server = new SimServer(
     core,
@@ -114,8 +134,10 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
     },
     connections,
   );
-  const host = options.host ?? '127.0.0.1';
-  const address = await server.listen(options.port ?? 0, host);
+  const address = await server.listen(options.port ?? 0, host).catch(async (error: unknown) => {
+    await mediaHost.close();
+    throw error;
+  });
   const origin = `${host.includes(':') ? `[${host}]` : host}:${address.port}`;
   let stopped: Promise<void> | undefined;
 
@@ -124,6 +146,8 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
     wsUrl: `ws://${origin}/ws/chat`,
     port: address.port,
     rootPublicKey: certificates.root.public,
+    caPath: ca.caPath,
+    mediaUrl: `https://${mediaHostname}`,
     core,
     createAccount: ({ phoneNumber, pushName }) => control.createAccount(parsePhoneNumber(phoneNumber), pushName),
     accounts: () => control.accounts(),
@@ -147,6 +171,7 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
         gate.end();
         core.stop();
         await server.close();
+        await mediaHost.close();
       })();
       return stopped;
     },

@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     host: process.env.SIM_HOST ?? '127.0.0.1',
     logger,
     rootKey: rootKeyFromEnv(),
+    mediaPort: numberFromEnv('SIM_MEDIA_PORT') ?? 0,
     qr: {
       firstQrMs: numberFromEnv('SIM_QR_FIRST_MS'),
       nextQrMs: numberFromEnv('SIM_QR_NEXT_MS'),
@@ -38,10 +39,20 @@ async function main(): Promise<void> {
     },
   });
   logger.info(
-    { wsUrl: sim.wsUrl, controlUrl: `${sim.url}/control`, rootPublicKey: sim.rootPublicKey.toString('base64') },
+    {
+      wsUrl: sim.wsUrl,
+      controlUrl: `${sim.url}/control`,
+      mediaUrl: sim.mediaUrl,
+      caPath: sim.caPath,
+      rootPublicKey: sim.rootPublicKey.toString('base64'),
+    },
     'WhatsApp simulator listening',
   );
-  process.stdout.write(`WhatsApp simulator: give the gateway WA_WS_URL=${sim.wsUrl}\n`);
+  process.stdout.write(
+    `WhatsApp simulator: give the gateway WA_WS_URL=${sim.wsUrl}\n` +
+      `Its media host ${sim.mediaUrl} uses the simulator's own CA, ${sim.caPath}: ` +
+      `start the gateway with NODE_EXTRA_CA_CERTS=${sim.caPath} to trust it.\n`,
+  );
   const autoLinkSeconds = numberFromEnv('SIM_AUTO_LINK');
   let autoLink: AutoLink | undefined;
   if (autoLinkSeconds !== undefined) {

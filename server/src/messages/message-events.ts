@@ -2,13 +2,20 @@
 // written in the transaction that marks it sent, so the event exists exactly when the status does.
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { MessageType } from './message-content';
 
 export interface MessageSent {
   sessionId: string;
   messageId: string;
   chatJid: string;
   chatType: 'direct' | 'group';
+  type: MessageType;
+  /** The text or caption; '' for kinds without one. */
   text: string;
+  media: { id: string; mimetype: string; fileName: string | null; ptt: boolean } | null;
+  location: { latitude: number; longitude: number; name: string | null; address: string | null } | null;
+  contact: { displayName: string; vcard: string } | null;
+  reaction: { messageId: string; emoji: string } | null;
   mentions: string[];
   replyTo: string | null;
   /** ISO 8601. */

@@ -1,15 +1,18 @@
-import { Body, Controller, Get, Headers, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Headers, Param, Patch, Post, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
+  ApiBody,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiResponse,
   ApiTags,
+  getSchemaPath,
   ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
@@ -18,19 +21,30 @@ import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { ErrorDto } from '../core/http/error.dto';
 import { SessionIdParam } from '../sessions/sessions.controller';
-import { MessageDetailDto, MessageDto, SendMessageDto } from './dto/message.dto';
+import { EditMessageDto, MessageDetailDto, MessageDto, SEND_MESSAGE_MODELS, SendMessageDto } from './dto/message.dto';
+import { MessageActionsService } from './message-actions.service';
 import { MessagesService } from './messages.service';
 
 @ApiTags('messages')
 @ApiUnauthorizedResponse({ type: ErrorDto })
 @ApiBadRequestResponse({ type: ErrorDto })
 @ApiNotFoundResponse({ type: ErrorDto })
+@ApiExtraModels(...SEND_MESSAGE_MODELS)
 @Controller('sessions/:id/messages')
 export class MessagesController {
-  constructor(private readonly messages: MessagesService) {}
+  constructor(
+    private readonly messages: MessagesService,
+    private readonly actions: MessageActionsService,
+  ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Send a text message through the session’s pacing queue' })
+  @ApiOperation({
+    summary: 'Send a message of any kind through the session’s pacing queue',
+    description:
+      '`to` and exactly one of text, image, video, audio, document, sticker, location, contact, reaction. A media ' +
+      'file is exactly one of `mediaId` (uploaded with POST /media), `url` (fetched once) or `data` (base64, 5 MB).',
+  })
+  @ApiBody({ schema: { oneOf: SEND_MESSAGE_MODELS.map((model) => ({ $ref: getSchemaPath(model) })) } })
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
@@ -44,8 +58,9 @@ export class MessagesController {
   @ApiConflictResponse({ type: ErrorDto, description: 'The session is not connected' })
   @ApiUnprocessableEntityResponse({
     type: ErrorDto,
-    description: 'Unknown recipient, or an Idempotency-Key reused for a different message',
+    description: 'Unknown recipient, an Idempotency-Key reused for a different message, or a media url not fetched',
   })
+  @ApiResponse({ status: 413, type: ErrorDto, description: 'The media file is larger than MEDIA_MAX_BYTES' })
   @ApiResponse({ status: 502, type: ErrorDto, description: 'WhatsApp did not take the message' })
   async send(
     @CurrentUser() user: AuthUser,
@@ -68,5 +83,39 @@ export class MessagesController {
     @Param('messageId') messageId: string,
   ): Promise<MessageDetailDto> {
     return MessageDetailDto.detail(await this.messages.get(user, sessionId, messageId));
+  }
+
+  @Patch(':messageId')
+  @ApiOperation({ summary: 'Edit the text or caption of a message the session sent (WhatsApp: within 15 minutes)' })
+  @ApiOkResponse({ type: MessageDetailDto })
+  @ApiConflictResponse({
+    type: ErrorDto,
+    description: 'Not sent (yet), not a text or caption, deleted, older than 15 minutes, or the session not connected',
+  })
+  @ApiResponse({ status: 502, type: ErrorDto, description: 'WhatsApp did not take the edit' })
+  async edit(
+    @CurrentUser() user: AuthUser,
+    @SessionIdParam() sessionId: string,
+    @Param('messageId') messageId: string,
+    @Body() body: EditMessageDto,
+  ): Promise<MessageDetailDto> {
+    return MessageDetailDto.detail(await this.actions.edit(user, sessionId, messageId, body.text));
+  }
+
+  @Delete(':messageId')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Delete a message the session sent for everyone (WhatsApp: within 60 hours)' })
+  @ApiAcceptedResponse({ type: MessageDetailDto, description: 'WhatsApp took the deletion; deletedAt is set' })
+  @ApiConflictResponse({
+    type: ErrorDto,
+    description: 'Not sent (yet), a reaction, older than 60 hours, or the session not connected',
+  })
+  @ApiResponse({ status: 502, type: ErrorDto, description: 'WhatsApp did not take the deletion' })
+  async delete(
+    @CurrentUser() user: AuthUser,
+    @SessionIdParam() sessionId: string,
+    @Param('messageId') messageId: string,
+  ): Promise<MessageDetailDto> {
+    return MessageDetailDto.detail(await this.actions.delete(user, sessionId, messageId));
   }
 }

@@ -3,12 +3,16 @@ import type { AppConfig } from '../core/config/app-config';
 import { BadRequestError, NotFoundError } from '../core/errors/domain-errors';
 import type { SessionEntity } from '../sessions/session.entity';
 import type { SessionsService } from '../sessions/sessions.service';
+import { WhatsAppEvents } from '../whatsapp/events';
 import { SessionNotConnectedError } from '../whatsapp/whatsapp.errors';
 import type { WhatsAppProvider } from '../whatsapp/whatsapp.provider';
+import type { MediaInput, MediaSource, MediaType } from './message-content';
+import type { MessageMedia, ResolvedMedia } from './message-media';
 import { IdempotencyKeyReusedError, UnknownRecipientError } from './messages.errors';
 import { MessagesService } from './messages.service';
 import type { OutgoingMessageEntity } from './outgoing-message.entity';
 import type { NewOutgoingMessage, OutgoingMessagesRepository } from './outgoing-messages.repository';
+import { RecentIncoming } from './recent-incoming';
 import type { SendQueue } from './send-queue';
 
 const alice: AuthUser = { id: 'alice', username: 'alice', role: 'user', via: 'api-key' };
@@ -48,6 +52,10 @@ function harness(options: { status?: string; knownRecipient?: boolean; queue?: Q
       const row = rows.find((candidate) => candidate.id === id);
       return row ? { ...row } : null;
     },
+    findByMessageId: async (_sessionId: string, messageId: string) => {
+      const row = rows.find((candidate) => candidate.messageId === messageId);
+      return row ? { ...row } : null;
+    },
     findByIdempotencyKey: async (_sessionId: string, key: string) => {
       const row = rows.find((candidate) => candidate.idempotencyKey === key);
       return row ? { ...row } : null;
@@ -76,11 +84,25 @@ function harness(options: { status?: string; knownRecipient?: boolean; queue?: Q
     recipientExists: async () => options.knownRecipient ?? true,
   } as unknown as WhatsAppProvider;
   const config = { messaging: { waitForSendMs: 5000 } } as AppConfig;
-  const service = new MessagesService(sessions, repository, queue, whatsapp, config);
+  const stored: { type: MediaType; source: MediaSource }[] = [];
+  const media = {
+    resolve: async (_ownerId: string, type: MediaType, input: MediaInput, source: MediaSource) => {
+      stored.push({ type, source });
+      const resolved: ResolvedMedia = {
+        mediaId: `media${stored.length}`,
+        content: { mimetype: input.mimetype ?? 'image/jpeg', fileName: input.fileName ?? null, ptt: false },
+      };
+      return resolved;
+    },
+  } as MessageMedia;
+  const incoming = new RecentIncoming(new WhatsAppEvents());
+  const service = new MessagesService(sessions, repository, queue, whatsapp, config, media, incoming);
   return {
     service,
     rows,
     wakes,
+    stored,
+    incoming,
     behave(next: QueueBehaviour) {
       behaviour = next;
     },
@@ -192,5 +214,96 @@ describe('MessagesService', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ replyTo: 'IN1', replyToSender: '15550002222@s.whatsapp.net', text: 'pong' });
     expect(wakes).toEqual(['s1']);
+  });
+
+  it('stores base64 media once when the request is retried with the same Idempotency-Key', async () => {
+    const { service, rows, stored } = harness();
+    const request = { to: '15550002222', image: { data: 'aGVsbG8=', caption: 'a cat' } };
+    const first = await service.send(alice, 's1', request, 'photo-1');
+    const retried = await service.send(alice, 's1', request, 'photo-1');
+    expect(retried.message.messageId).toBe(first.message.messageId);
+    expect(stored).toEqual([{ type: 'image', source: { kind: 'data', data: 'aGVsbG8=' } }]);
+    expect(rows[0]).toMatchObject({ type: 'image', text: 'a cat', mediaId: 'media1' });
+    expect(rows[0].content).toEqual({ media: { mimetype: 'image/jpeg', fileName: null, ptt: false } });
+  });
+
+  it('refuses media with two sources before storing or queueing anything', async () => {
+    const { service, rows, stored } = harness();
+    const request = { to: '15550002222', video: { data: 'aGVsbG8=', url: 'https://example.com/v.mp4' } };
+    await expect(service.send(alice, 's1', request)).rejects.toThrow('video needs exactly one of mediaId, url, data');
+    expect(stored).toEqual([]);
+    expect(rows).toEqual([]);
+  });
+
+  it('refuses a request with two kinds, naming the choices', async () => {
+    const { service } = harness();
+    const request = { to: '15550002222', text: 'hi', location: { latitude: 1, longitude: 2 } };
+    await expect(service.send(alice, 's1', request)).rejects.toThrow(
+      'A message needs exactly one of text, image, video, audio, document, sticker, location, contact, reaction',
+    );
+  });
+
+  describe('reactions', () => {
+    const group = '120363000000000001@g.us';
+    const received = {
+      sessionId: 's1',
+      messageId: 'IN7',
+      chatJid: group,
+      chatType: 'group' as const,
+      senderPn: '15550003333@s.whatsapp.net',
+      senderLid: '99887766554433@lid',
+      pushName: null,
+      text: 'hi all',
+      mentionedJids: [],
+      quotedMessageId: null,
+      quotedSender: null,
+      timestamp: '2025-01-01T00:00:00.000Z',
+      fromMe: false,
+      offline: false,
+      type: 'text' as const,
+      unsupported: null,
+      media: null,
+      location: null,
+      contact: null,
+    };
+
+    it('reacts to a message the session sent as its own (fromMe)', async () => {
+      const { service, rows } = harness();
+      const sent = await service.send(alice, 's1', { to: group, text: 'lunch?' });
+      await service.send(alice, 's1', { to: group, reaction: { messageId: sent.message.messageId, emoji: '👍' } });
+      expect(rows[1].content?.reaction).toEqual({
+        messageId: sent.message.messageId,
+        emoji: '👍',
+        fromMe: true,
+        sender: null,
+      });
+    });
+
+    it('reacts to a group message received lately with its sender', async () => {
+      const { service, rows, incoming } = harness();
+      incoming.remember(received);
+      await service.send(alice, 's1', { to: group, reaction: { messageId: 'IN7', emoji: '' } });
+      expect(rows[0]).toMatchObject({ type: 'reaction', text: '' });
+      expect(rows[0].content?.reaction).toEqual({
+        messageId: 'IN7',
+        emoji: '',
+        fromMe: false,
+        sender: '15550003333@s.whatsapp.net',
+      });
+    });
+
+    it('refuses to react to a group message whose sender it cannot know', async () => {
+      const { service, rows } = harness();
+      await expect(
+        service.send(alice, 's1', { to: group, reaction: { messageId: 'UNKNOWN1', emoji: '👍' } }),
+      ).rejects.toBeInstanceOf(NotFoundError);
+      expect(rows).toEqual([]);
+    });
+
+    it('reacts to any message id of a direct chat (WhatsApp needs no sender there)', async () => {
+      const { service, rows } = harness();
+      await service.send(alice, 's1', { to: '15550002222', reaction: { messageId: 'ABC123', emoji: '❤️' } });
+      expect(rows[0].content?.reaction).toEqual({ messageId: 'ABC123', emoji: '❤️', fromMe: false, sender: null });
+    });
   });
 });

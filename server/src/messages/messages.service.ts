@@ -1,23 +1,32 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user';
 import { AppConfig } from '../core/config/app-config';
 import { BadRequestError, DomainError, NotFoundError } from '../core/errors/domain-errors';
+import type { SessionEntity } from '../sessions/session.entity';
 import { SessionsService } from '../sessions/sessions.service';
 import { SessionNotConnectedError } from '../whatsapp/whatsapp.errors';
-import { WhatsAppProvider } from '../whatsapp/whatsapp.provider';
+import { MessageRef, WhatsAppProvider } from '../whatsapp/whatsapp.provider';
+import {
+  checkCombination,
+  MEDIA_TYPES,
+  MediaType,
+  mediaSource,
+  MessageContent,
+  messageType,
+  MessageType,
+  requestHash,
+  SendRequest,
+  textOf,
+} from './message-content';
+import { MessageMedia } from './message-media';
 import { OutgoingMessageEntity } from './outgoing-message.entity';
 import { OutgoingMessagesRepository } from './outgoing-messages.repository';
-import { newMessageId, parseMentions, parseRecipient, WHATSAPP_MESSAGE_ID } from './recipient';
+import { newMessageId, parseMentions, parseRecipient, Recipient, WHATSAPP_MESSAGE_ID } from './recipient';
+import { RecentIncoming } from './recent-incoming';
 import { IdempotencyKeyReusedError, SendFailedError, UnknownRecipientError } from './messages.errors';
 import { SendQueue } from './send-queue';
 
-export interface SendRequest {
-  to: string;
-  text: string;
-  replyTo?: string;
-  mentions?: string[];
-}
+export type { SendRequest } from './message-content';
 
 export interface SendResult {
   message: OutgoingMessageEntity;
@@ -37,10 +46,6 @@ export interface BotReply {
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
-function requestHash(request: { to: string; text: string; replyTo: string | null; mentions: string[] }): string {
-  return createHash('sha256').update(JSON.stringify(request)).digest('hex');
-}
-
 /** Sending: validated, never twice for one Idempotency-Key, through the session's pacing queue. */
 @Injectable()
 export class MessagesService {
@@ -50,6 +55,8 @@ export class MessagesService {
     private readonly queue: SendQueue,
     private readonly whatsapp: WhatsAppProvider,
     private readonly config: AppConfig,
+    private readonly media: MessageMedia,
+    private readonly incoming: RecentIncoming,
   ) {}
 
   async send(user: AuthUser, sessionId: string, request: SendRequest, idempotencyKey?: string): Promise<SendResult> {
@@ -58,8 +65,13 @@ export class MessagesService {
     }
     const session = await this.sessions.get(user, sessionId);
     const recipient = parseRecipient(request.to);
+    const type = messageType(request);
+    checkCombination(type, request);
     const mentions = parseMentions(request.mentions ?? []);
-    const hash = requestHash({ to: recipient.jid, text: request.text, replyTo: request.replyTo ?? null, mentions });
+    // The media source is checked before anything is fetched or stored, and before a retry is answered.
+    const source = isMedia(type) ? mediaSource(type, request[type] ?? {}) : undefined;
+    const replyTo = request.replyTo ?? null;
+    const hash = requestHash(type, request, { to: recipient.jid, replyTo, mentions });
     if (idempotencyKey) {
       const earlier = await this.messages.findByIdempotencyKey(session.id, idempotencyKey);
       if (earlier) return this.replay(earlier, hash);
@@ -71,13 +83,31 @@ export class MessagesService {
     if (!known) {
       throw new UnknownRecipientError(`${request.to} is not on WhatsApp (or not a group this account is in)`);
     }
+    let mediaId: string | null = null;
+    let content: MessageContent | null = null;
+    if (isMedia(type) && source) {
+      const resolved = await this.media.resolve(user.id, type, request[type] ?? {}, source);
+      mediaId = resolved.mediaId;
+      content = { media: resolved.content };
+    } else if (type === 'location' && request.location) {
+      const { latitude, longitude, name, address } = request.location;
+      content = { location: { latitude, longitude, name: name ?? null, address: address ?? null } };
+    } else if (type === 'contact' && request.contact) {
+      content = { contact: { displayName: request.contact.displayName, vcard: request.contact.vcard } };
+    } else if (type === 'reaction' && request.reaction) {
+      const target = await this.reactionTarget(session, recipient, request.reaction.messageId);
+      content = { reaction: { ...request.reaction, fromMe: target.fromMe, sender: target.sender } };
+    }
     const message = await this.messages.insertQueued({
       sessionId: session.id,
       messageId: newMessageId(),
       chatJid: recipient.jid,
-      text: request.text,
+      type,
+      text: textOf(type, request),
+      mediaId,
+      content,
       mentions,
-      replyTo: request.replyTo ?? null,
+      replyTo,
       replyToSender: null,
       idempotencyKey: idempotencyKey ?? null,
       requestHash: hash,
@@ -109,7 +139,10 @@ export class MessagesService {
       sessionId: reply.sessionId,
       messageId: newMessageId(),
       chatJid: reply.chatJid,
+      type: 'text',
       text: reply.text,
+      mediaId: null,
+      content: null,
       mentions: [],
       replyTo: reply.quoted.messageId,
       replyToSender: reply.quoted.sender,
@@ -117,6 +150,27 @@ export class MessagesService {
       requestHash: null,
     });
     if (message) this.queue.wake(reply.sessionId);
+  }
+
+  /**
+   * Which message of chat `to` a reaction is for: one this session sent (fromMe), one it received lately (with its
+   * sender), or in a direct chat any id (WhatsApp needs no sender there). In a group an unknown message's sender is
+   * unknown too, and WhatsApp cannot place the reaction without it.
+   */
+  private async reactionTarget(
+    session: SessionEntity,
+    recipient: Recipient,
+    messageId: string,
+  ): Promise<Pick<MessageRef, 'fromMe' | 'sender'>> {
+    const own = await this.messages.findByMessageId(session.id, messageId);
+    if (own?.chatJid === recipient.jid) return { fromMe: true, sender: null };
+    const received = this.incoming.find(session.id, recipient.jid, messageId);
+    if (received) return received;
+    if (recipient.type === 'direct') return { fromMe: false, sender: null };
+    throw new NotFoundError(
+      `Message ${messageId} is not one this session sent or received lately in ${recipient.jid}: ` +
+        'reacting in a group needs the sender of the message',
+    );
   }
 
   /** The same request again: the first one's result, never a second message. A failed one is queued again. */
@@ -142,4 +196,8 @@ export class MessagesService {
     }
     return { message: current, queued: false };
   }
+}
+
+function isMedia(type: MessageType): type is MediaType {
+  return (MEDIA_TYPES as readonly string[]).includes(type);
 }

@@ -8,7 +8,9 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
+import { MediaEntity } from '../media/media.entity';
 import { SessionEntity } from '../sessions/session.entity';
+import type { MessageContent, MessageType } from './message-content';
 
 export const OUTGOING_STATUSES = ['queued', 'sending', 'sent', 'delivered', 'read', 'failed'] as const;
 export type OutgoingStatus = (typeof OUTGOING_STATUSES)[number];
@@ -40,8 +42,25 @@ export class OutgoingMessageEntity {
   @Column({ name: 'chat_jid', type: 'varchar', length: 100 })
   chatJid!: string;
 
+  @Column({ type: 'varchar', length: 10, default: 'text' })
+  type!: MessageType;
+
+  /** The text, or a media message's caption ('' for kinds without text). An edit replaces it. */
   @Column({ type: 'text' })
   text!: string;
+
+  /** The stored media file a media message sends. */
+  @Column({ name: 'media_id', type: 'uuid', nullable: true })
+  mediaId!: string | null;
+
+  /** Media retention may delete the file of a finished message: the message keeps its record without it. */
+  @ManyToOne(() => MediaEntity, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'media_id', foreignKeyConstraintName: 'FK_outgoing_messages_media' })
+  media?: MediaEntity;
+
+  /** What the kind needs besides text: media options, location, contact, reaction. Null for text. */
+  @Column({ type: 'jsonb', nullable: true })
+  content!: MessageContent | null;
 
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   mentions!: string[];
@@ -68,6 +87,13 @@ export class OutgoingMessageEntity {
 
   @Column({ name: 'sent_at', type: 'timestamptz', nullable: true })
   sentAt!: Date | null;
+
+  @Column({ name: 'edited_at', type: 'timestamptz', nullable: true })
+  editedAt!: Date | null;
+
+  /** When it was deleted for everyone. */
+  @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
+  deletedAt!: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -8,7 +8,10 @@ export type NewOutgoingMessage = Pick<
   | 'sessionId'
   | 'messageId'
   | 'chatJid'
+  | 'type'
   | 'text'
+  | 'mediaId'
+  | 'content'
   | 'mentions'
   | 'replyTo'
   | 'replyToSender'
@@ -151,6 +154,18 @@ export class OutgoingMessagesRepository {
     const earlier = ACK_ORDER.slice(0, ACK_ORDER.indexOf(status));
     const result = await this.messages.update({ sessionId, messageId, status: In(earlier) }, { status });
     return (result.affected ?? 0) > 0 ? this.findByMessageId(sessionId, messageId) : null;
+  }
+
+  /** Notes an edit WhatsApp took: the new text (or caption) and when. */
+  async recordEdit(id: string, text: string, at: Date): Promise<OutgoingMessageEntity> {
+    await this.messages.update({ id }, { text, editedAt: at });
+    return this.messages.findOneByOrFail({ id });
+  }
+
+  /** Notes a delete for everyone WhatsApp took. */
+  async recordDelete(id: string, at: Date): Promise<OutgoingMessageEntity> {
+    await this.messages.update({ id }, { deletedAt: at });
+    return this.messages.findOneByOrFail({ id });
   }
 
   /** Deletes finished messages (and so their Idempotency-Keys) older than the cutoff. */

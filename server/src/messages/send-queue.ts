@@ -5,7 +5,8 @@ import { AppConfig } from '../core/config/app-config';
 import { databaseErrorCode } from '../core/database/database-errors';
 import { WhatsAppEvents } from '../whatsapp/events';
 import { SessionNotConnectedError } from '../whatsapp/whatsapp.errors';
-import { SentMessage, WhatsAppProvider } from '../whatsapp/whatsapp.provider';
+import { MediaService } from '../media/media.service';
+import { OutgoingContent, OutgoingMessage, SentMessage, WhatsAppProvider } from '../whatsapp/whatsapp.provider';
 import { MessageEvents, MessageSent } from './message-events';
 import { OutgoingMessageEntity } from './outgoing-message.entity';
 import { AcceptedMessage, OutgoingMessagesRepository } from './outgoing-messages.repository';
@@ -46,6 +47,7 @@ export class SendQueue implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly events: MessageEvents,
     private readonly whatsappEvents: WhatsAppEvents,
     private readonly config: AppConfig,
+    private readonly media: MediaService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -165,15 +167,7 @@ export class SendQueue implements OnApplicationBootstrap, BeforeApplicationShutd
   private async send(message: OutgoingMessageEntity): Promise<boolean> {
     let sent: SentMessage;
     try {
-      sent = await this.whatsapp.sendText(message.sessionId, {
-        to: message.chatJid,
-        text: message.text,
-        mentions: message.mentions.length > 0 ? message.mentions : undefined,
-        quoted: message.replyTo
-          ? { messageId: message.replyTo, sender: message.replyToSender ?? undefined }
-          : undefined,
-        messageId: message.messageId,
-      });
+      sent = await this.whatsapp.send(message.sessionId, await this.outgoing(message));
     } catch (error) {
       if (error instanceof SessionNotConnectedError) {
         await this.messages.requeue(message.id);
@@ -188,6 +182,43 @@ export class SendQueue implements OnApplicationBootstrap, BeforeApplicationShutd
     // WhatsApp took it: from here on the message is sent, whatever Postgres answers, and never sent again.
     await this.recordSent(message, { messageId: sent.messageId, sentAt: new Date(sent.timestamp) });
     return true;
+  }
+
+  /** The row as the provider sends it; a media message's file is opened from storage here, read as it uploads. */
+  private async outgoing(message: OutgoingMessageEntity): Promise<OutgoingMessage> {
+    return {
+      to: message.chatJid,
+      content: await this.contentOf(message),
+      mentions: message.mentions.length > 0 ? message.mentions : undefined,
+      quoted: message.replyTo ? { messageId: message.replyTo, sender: message.replyToSender ?? undefined } : undefined,
+      messageId: message.messageId,
+    };
+  }
+
+  private async contentOf(message: OutgoingMessageEntity): Promise<OutgoingContent> {
+    const { type, text, content, mediaId } = message;
+    const caption = text === '' ? undefined : text;
+    if (type === 'text') return { type, text };
+    if (type === 'location' && content?.location) {
+      const { name, address, ...where } = content.location;
+      return { type, ...where, name: name ?? undefined, address: address ?? undefined };
+    }
+    if (type === 'contact' && content?.contact) return { type, ...content.contact };
+    if (type === 'reaction' && content?.reaction) {
+      const { messageId, emoji, fromMe, sender } = content.reaction;
+      return { type, emoji, target: { chatJid: message.chatJid, messageId, fromMe, sender } };
+    }
+    if (content?.media && mediaId) {
+      const media = {
+        stream: await this.media.openStream(mediaId),
+        mimetype: content.media.mimetype,
+        fileName: content.media.fileName ?? undefined,
+      };
+      if (type === 'audio') return { type, media, ptt: content.media.ptt };
+      if (type === 'sticker') return { type, media };
+      if (type === 'image' || type === 'video' || type === 'document') return { type, media, caption };
+    }
+    throw new Error(`A ${type} message without its content`);
   }
 
   /**
@@ -280,12 +311,18 @@ export class SendQueue implements OnApplicationBootstrap, BeforeApplicationShutd
 }
 
 function sentEvent(message: OutgoingMessageEntity, accepted: AcceptedMessage): MessageSent {
+  const content = message.content ?? {};
   return {
     sessionId: message.sessionId,
     messageId: accepted.messageId,
     chatJid: message.chatJid,
     chatType: message.chatJid.endsWith('@g.us') ? 'group' : 'direct',
+    type: message.type,
     text: message.text,
+    media: content.media && message.mediaId ? { id: message.mediaId, ...content.media } : null,
+    location: content.location ?? null,
+    contact: content.contact ?? null,
+    reaction: content.reaction ? { messageId: content.reaction.messageId, emoji: content.reaction.emoji } : null,
     mentions: message.mentions,
     replyTo: message.replyTo,
     timestamp: accepted.sentAt.toISOString(),

@@ -6,7 +6,7 @@ import { SessionStatusChanged, WhatsAppEvents } from '../whatsapp/events';
 import {
   ConnectionListener,
   Disconnect,
-  OutgoingText,
+  OutgoingMessage,
   SentMessage,
   WhatsAppAccount,
   WhatsAppProvider,
@@ -61,7 +61,19 @@ class FakeProvider extends WhatsAppProvider {
   isConnected(): boolean {
     return false;
   }
-  sendText(_sessionId: string, _message: OutgoingText): Promise<SentMessage> {
+  send(_sessionId: string, _message: OutgoingMessage): Promise<SentMessage> {
+    throw new Error('not used here');
+  }
+  edit(): Promise<void> {
+    throw new Error('not used here');
+  }
+  deleteForEveryone(): Promise<void> {
+    throw new Error('not used here');
+  }
+  markRead(): Promise<void> {
+    throw new Error('not used here');
+  }
+  sendPresence(): Promise<void> {
     throw new Error('not used here');
   }
   async disconnectAll(): Promise<void> {

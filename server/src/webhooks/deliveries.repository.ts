@@ -100,6 +100,28 @@ export class DeliveriesRepository {
     await this.enqueueAll([{ event, webhookIds }], transaction);
   }
 
+  /** Which of `webhookIds` the event was queued for (whatever became of the delivery). */
+  async webhooksGiven(eventId: string, webhookIds: string[]): Promise<Set<string>> {
+    if (webhookIds.length === 0) return new Set();
+    const rows: { webhook_id: string }[] = await this.dataSource.query(
+      `SELECT webhook_id FROM webhook_deliveries WHERE event_id = $1 AND webhook_id = ANY($2::uuid[])`,
+      [eventId, webhookIds],
+    );
+    return new Set(rows.map((row) => row.webhook_id));
+  }
+
+  /**
+   * Whether the session sent this message through the API. Read here, beside the deliveries, because it answers the
+   * same question for the group policy: which messages a subscription's receiver knows about.
+   */
+  async sentThroughApi(sessionId: string, messageId: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM outgoing_messages WHERE session_id = $1 AND message_id = $2 LIMIT 1`,
+      [sessionId, messageId],
+    );
+    return rows.length > 0;
+  }
+
   /**
    * Several events in one transaction (a burst committed at once). An event or delivery already in the outbox (the
    * same message delivered again by WhatsApp) is left as it is: each event is published once.

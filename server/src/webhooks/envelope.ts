@@ -1,8 +1,18 @@
 // What subscribers receive: one envelope for every event, `{version, id, type, sessionId, timestamp, data}`.
 import { createHash, randomUUID } from 'node:crypto';
+import type { MediaUnavailableReason } from '../media/media.entity';
+import type { MessageType } from '../whatsapp/events';
 import type { MentionedBy } from './mention-policy';
 
-export const WEBHOOK_EVENT_TYPES = ['message.received', 'message.sent', 'message.ack', 'session.status'] as const;
+export const WEBHOOK_EVENT_TYPES = [
+  'message.received',
+  'message.sent',
+  'message.ack',
+  'message.reaction',
+  'message.edited',
+  'message.revoked',
+  'session.status',
+] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 /** Subscribes to every event type, including those added later. */
 export const ALL_EVENTS = '*';
@@ -27,11 +37,53 @@ export interface ChatRef {
   type: 'direct' | 'group';
 }
 
+export interface SenderRef {
+  pn: string | null;
+  lid: string | null;
+  pushName: string | null;
+}
+
+/** The file of a media message. `url` is a signed link valid until `urlExpiresAt`; null when the file is unavailable. */
+export interface MediaData {
+  id: string;
+  mimetype: string;
+  fileName: string | null;
+  size: number | null;
+  sha256: string | null;
+  caption: string | null;
+  ptt: boolean;
+  seconds: number | null;
+  width: number | null;
+  height: number | null;
+  url: string | null;
+  urlExpiresAt: string | null;
+  /** Why `url` is null: over MEDIA_MAX_BYTES, MEDIA_DOWNLOAD=off, or WhatsApp did not hand the file over. */
+  unavailableReason: MediaUnavailableReason | null;
+}
+
+export interface LocationData {
+  latitude: number;
+  longitude: number;
+  name: string | null;
+  address: string | null;
+}
+
+export interface ContactData {
+  displayName: string | null;
+  vcard: string | null;
+}
+
 export interface MessageReceivedData {
   id: string;
   chat: ChatRef;
-  sender: { pn: string | null; lid: string | null; pushName: string | null };
+  sender: SenderRef;
+  type: MessageType;
+  /** WhatsApp's name of the content for `type: unsupported`; null otherwise. */
+  unsupported: string | null;
   text: string | null;
+  media: MediaData | null;
+  location: LocationData | null;
+  contact: ContactData | null;
   mentions: string[];
   mentioned: boolean;
   mentionedBy: MentionedBy | null;
@@ -43,9 +95,16 @@ export interface MessageReceivedData {
 export interface MessageSentData {
   id: string;
   chat: ChatRef;
+  /** The kind of message (text, image, video, audio, document, sticker, location, contact, reaction). */
+  type: string;
+  /** The text, or a media message's caption; '' for kinds without one. */
   text: string;
   mentions: string[];
   replyTo: string | null;
+  media: { id: string; mimetype: string; fileName: string | null; ptt: boolean } | null;
+  location: { latitude: number; longitude: number; name: string | null; address: string | null } | null;
+  contact: { displayName: string; vcard: string } | null;
+  reaction: { messageId: string; emoji: string } | null;
 }
 
 export const ACK_STATUSES = ['server', 'delivered', 'read'] as const;
@@ -57,6 +116,36 @@ export interface MessageAckData {
   /** Who acknowledged it, for receipts from a group member; null for the server's ack and direct chats. */
   recipient: string | null;
   status: AckStatus;
+}
+
+export interface MessageReactionData {
+  /** The reaction message's own id. */
+  id: string;
+  chat: ChatRef;
+  sender: SenderRef;
+  /** The message reacted to. */
+  messageId: string;
+  /** Empty when the reaction was removed. */
+  emoji: string;
+  fromMe: boolean;
+}
+
+export interface MessageEditedData {
+  /** The edited message's id. */
+  id: string;
+  chat: ChatRef;
+  sender: SenderRef;
+  text: string | null;
+  editedAt: string;
+  fromMe: boolean;
+}
+
+export interface MessageRevokedData {
+  /** The deleted message's id. */
+  id: string;
+  chat: ChatRef;
+  sender: SenderRef;
+  fromMe: boolean;
 }
 
 export interface SessionStatusData {
@@ -75,6 +164,9 @@ export interface WebhookEventDataMap {
   'message.received': MessageReceivedData;
   'message.sent': MessageSentData;
   'message.ack': MessageAckData;
+  'message.reaction': MessageReactionData;
+  'message.edited': MessageEditedData;
+  'message.revoked': MessageRevokedData;
   'session.status': SessionStatusData;
 }
 
@@ -88,7 +180,15 @@ export function newEventId(): string {
  * (after a crash between commit and receipt), and the outbox must recognise it.
  */
 export function messageEventId(sessionId: string, messageId: string): string {
-  const digest = createHash('sha256').update(`message.received\n${sessionId}\n${messageId}`).digest('hex');
+  return incomingEventId('message.received', sessionId, messageId);
+}
+
+/**
+ * The same for every event an incoming WhatsApp message causes (a reaction, an edit, a deletion), from the id of
+ * the message that carried it.
+ */
+export function incomingEventId(type: WebhookEventType, sessionId: string, messageId: string): string {
+  const digest = createHash('sha256').update(`${type}\n${sessionId}\n${messageId}`).digest('hex');
   return `evt_${digest.slice(0, 32)}`;
 }
 

@@ -48,3 +48,22 @@ export function forwardsMessage(policy: GroupPolicy, chatType: 'direct' | 'group
   if (policy === 'none') return false;
   return mentioned;
 }
+
+/** What a reaction, edit or deletion in a group is about, as far as the `mentions` policy cares. */
+export interface UpdateConcerns {
+  /** The message it is about was sent by this account (from any device, or through the API). */
+  accountsMessage: boolean;
+  /** The message it is about was forwarded to this subscription. */
+  forwardedHere: boolean;
+}
+
+/**
+ * Reactions, edits and deletions: in direct chats always; in groups under `all`, and under `mentions` when they
+ * concern this account's message or one the subscription was sent (so its receiver can make sense of them).
+ */
+export function forwardsUpdate(policy: GroupPolicy, chatType: 'direct' | 'group', concerns: UpdateConcerns): boolean {
+  if (chatType === 'direct') return true;
+  if (policy === 'all') return true;
+  if (policy === 'none') return false;
+  return concerns.accountsMessage || concerns.forwardedHere;
+}

@@ -28,7 +28,8 @@ export interface WebhookResponse {
   retryAfter: string | undefined;
 }
 
-function guardedLookup(denyPrivate: boolean): LookupFunction {
+/** A DNS lookup that refuses the addresses the URL policy refuses, so the address connected to is the one checked. */
+export function guardedLookup(denyPrivate: boolean): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...(options as LookupOptions), all: true }, (error, addresses: LookupAddress[]) => {
       if (error) return callback(error, '', 0);

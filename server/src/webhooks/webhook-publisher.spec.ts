@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { MessageEvents } from '../messages/message-events';
 import type { SessionEntity } from '../sessions/session.entity';
 import type { SessionsRepository } from '../sessions/sessions.repository';
-import type { MessageReceived, WhatsAppEvents } from '../whatsapp/events';
+import type { MessageReaction, MessageReceived, WhatsAppEvents } from '../whatsapp/events';
 import type { DeliveriesRepository } from './deliveries.repository';
 import type { DeliveryWorker } from './delivery-worker';
 import type { MessageReceivedData, WebhookEnvelope } from './envelope';
@@ -10,6 +10,9 @@ import type { GroupPolicy } from './mention-policy';
 import type { WebhookEntity } from './webhook.entity';
 import type { WebhooksRepository } from './webhooks.repository';
 import { WebhookPublisher } from './webhook-publisher';
+import { loadAppConfig } from '../core/config/app-config';
+import { MediaLinks } from '../media/media-links';
+import { messageEventId } from './envelope';
 
 const session = { id: 's1', jid: '15550001111@s.whatsapp.net', lid: '900100200300@lid' } as SessionEntity;
 
@@ -26,7 +29,12 @@ function incoming(overrides: Partial<MessageReceived> = {}): MessageReceived {
     senderPn: '15550002222@s.whatsapp.net',
     senderLid: '800100200300@lid',
     pushName: 'Ana',
+    type: 'text',
+    unsupported: null,
     text: 'hello',
+    media: null,
+    location: null,
+    contact: null,
     mentionedJids: [],
     quotedMessageId: null,
     quotedSender: null,
@@ -37,7 +45,13 @@ function incoming(overrides: Partial<MessageReceived> = {}): MessageReceived {
   };
 }
 
-function harness(webhooks: WebhookEntity[]) {
+const links = new MediaLinks(loadAppConfig({ JWT_SECRET: 'x'.repeat(32), PUBLIC_URL: 'https://wago.example' }));
+
+/** `sentByApi`: message ids the session sent through the API; `forwarded`: message id → webhooks given it. */
+function harness(
+  webhooks: WebhookEntity[],
+  known: { sentByApi?: string[]; forwarded?: Record<string, string[]> } = {},
+) {
   const published: { event: WebhookEnvelope; webhookIds: string[]; transaction?: EntityManager }[] = [];
   let wakes = 0;
   const subscriptionReads: (EntityManager | undefined)[] = [];
@@ -55,8 +69,16 @@ function harness(webhooks: WebhookEntity[]) {
       enqueue: async (event: WebhookEnvelope, webhookIds: string[], transaction?: EntityManager) => {
         published.push({ event, webhookIds, transaction });
       },
+      sentThroughApi: async (_sessionId: string, messageId: string) => (known.sentByApi ?? []).includes(messageId),
+      webhooksGiven: async (eventId: string, webhookIds: string[]) =>
+        new Set(
+          Object.entries(known.forwarded ?? {})
+            .filter(([messageId]) => messageEventId('s1', messageId) === eventId)
+            .flatMap(([, given]) => given.filter((id) => webhookIds.includes(id))),
+        ),
     } as unknown as DeliveriesRepository,
     { wake: () => wakes++ } as unknown as DeliveryWorker,
+    links,
   );
   return { publisher, published, subscriptionReads, wakes: () => wakes };
 }
@@ -112,7 +134,12 @@ describe('WebhookPublisher', () => {
         id: 'M1',
         chat: { jid: '120363000000000001@g.us', type: 'group' },
         sender: { pn: '15550002222@s.whatsapp.net', lid: '800100200300@lid', pushName: 'Ana' },
+        type: 'text',
+        unsupported: null,
         text: 'hello',
+        media: null,
+        location: null,
+        contact: null,
         mentions: ['15550001111@s.whatsapp.net'],
         mentioned: true,
         mentionedBy: 'pn',
@@ -161,9 +188,14 @@ describe('WebhookPublisher', () => {
         messageId: 'SENT1',
         chatJid: '15550002222@s.whatsapp.net',
         chatType: 'direct',
-        text: 'hi',
+        type: 'location',
+        text: '',
         mentions: [],
         replyTo: null,
+        media: null,
+        location: { latitude: 52.52, longitude: 13.4, name: 'Alexanderplatz', address: null },
+        contact: null,
+        reaction: null,
         timestamp: '2025-01-01T10:00:00.000Z',
       },
       statusTransaction,
@@ -181,11 +213,117 @@ describe('WebhookPublisher', () => {
         {
           id: 'SENT1',
           chat: { jid: '15550002222@s.whatsapp.net', type: 'direct' },
-          text: 'hi',
+          type: 'location',
+          text: '',
           mentions: [],
           replyTo: null,
+          media: null,
+          location: { latitude: 52.52, longitude: 13.4, name: 'Alexanderplatz', address: null },
+          contact: null,
+          reaction: null,
         },
       ],
     ]);
+  });
+
+  describe('reactions, edits and deletions', () => {
+    function reaction(overrides: Partial<MessageReaction> = {}): MessageReaction {
+      return {
+        sessionId: 's1',
+        chatJid: '120363000000000001@g.us',
+        chatType: 'group',
+        senderPn: '15550002222@s.whatsapp.net',
+        senderLid: null,
+        pushName: 'Ana',
+        reactionId: 'R1',
+        targetMessageId: 'T1',
+        targetFromMe: false,
+        emoji: '👍',
+        fromMe: false,
+        timestamp: '2025-01-01T10:00:00.000Z',
+        ...overrides,
+      };
+    }
+
+    it('forwards a reaction in a direct chat to every subscription', async () => {
+      const { publisher, published } = harness(subscriptions);
+      await publisher.messageReaction(reaction({ chatType: 'direct', chatJid: '15550002222@s.whatsapp.net' }));
+      expect(published[0].webhookIds).toEqual(['mentions', 'all', 'none']);
+      expect(published[0].event).toMatchObject({
+        type: 'message.reaction',
+        data: { id: 'R1', messageId: 'T1', emoji: '👍', fromMe: false, sender: { pushName: 'Ana' } },
+      });
+    });
+
+    it('forwards a group reaction to an unrelated message only where the policy is all', async () => {
+      const { publisher, published } = harness(subscriptions);
+      await publisher.messageReaction(reaction());
+      expect(published[0].webhookIds).toEqual(['all']);
+    });
+
+    it('forwards a group reaction under mentions when it is to a message the account sent', async () => {
+      const fromPhone = harness(subscriptions);
+      await fromPhone.publisher.messageReaction(reaction({ targetFromMe: true }));
+      expect(fromPhone.published[0].webhookIds).toEqual(['mentions', 'all']);
+      const throughApi = harness(subscriptions, { sentByApi: ['T1'] });
+      await throughApi.publisher.messageReaction(reaction());
+      expect(throughApi.published[0].webhookIds).toEqual(['mentions', 'all']);
+    });
+
+    it('forwards a group update under mentions to the subscriptions that were given the message', async () => {
+      const hooks = [webhook('m1', 'mentions'), webhook('m2', 'mentions'), webhook('none', 'none')];
+      const { publisher, published } = harness(hooks, { forwarded: { T1: ['m2'] } });
+      await publisher.messageRevoked({ ...reaction(), revokeId: 'X1' });
+      expect(published[0].webhookIds).toEqual(['m2']);
+      expect(published[0].event).toMatchObject({ type: 'message.revoked', data: { id: 'T1' } });
+    });
+
+    it('gives each update one event id, the same when WhatsApp delivers it again', async () => {
+      const { publisher, published } = harness(subscriptions);
+      const edit = {
+        ...reaction({ chatType: 'direct' }),
+        editId: 'E1',
+        text: 'fixed',
+        editedAt: '2025-01-01T10:01:00.000Z',
+      };
+      await publisher.messageEdited(edit);
+      await publisher.messageEdited(edit);
+      expect(published[0].event.id).toBe(published[1].event.id);
+      expect(published[0].event.data).toMatchObject({ id: 'T1', text: 'fixed', editedAt: '2025-01-01T10:01:00.000Z' });
+      await publisher.messageReaction(reaction({ chatType: 'direct', reactionId: 'E1' }));
+      expect(published[2].event.id).not.toBe(published[0].event.id);
+    });
+  });
+
+  it('gives a stored or pending file a signed link and an unavailable one none, with the reason', async () => {
+    const { publisher, published } = harness(subscriptions);
+    const media = {
+      id: '6f1c0f0e-4a1b-4bd0-a9a8-f2f6c1e2d3b4',
+      mimetype: 'image/jpeg',
+      fileName: null,
+      size: 10,
+      sha256: 'ab'.repeat(32),
+      caption: 'look',
+      ptt: false,
+      seconds: null,
+      width: 1,
+      height: 1,
+      status: 'stored' as const,
+      unavailableReason: null,
+    };
+    await publisher.messageReceived(incoming({ chatType: 'direct', type: 'image', media }));
+    await publisher.messageReceived(
+      incoming({
+        chatType: 'direct',
+        type: 'image',
+        media: { ...media, status: 'unavailable', unavailableReason: 'too_large' },
+      }),
+    );
+    const [stored, unavailable] = published.map((entry) => (entry.event.data as MessageReceivedData).media);
+    expect(stored?.url).toMatch(
+      /^https:\/\/wago\.example\/api\/v1\/media\/6f1c0f0e-[\w-]+\?expires=\d+&signature=[\w-]+$/,
+    );
+    expect(Date.parse(stored?.urlExpiresAt ?? '')).toBeGreaterThan(Date.now());
+    expect(unavailable).toMatchObject({ url: null, urlExpiresAt: null, unavailableReason: 'too_large' });
   });
 });

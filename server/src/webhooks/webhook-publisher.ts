@@ -2,13 +2,34 @@
 // subscription that wants them; the worker delivers them from there.
 import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { MediaLinks } from '../media/media-links';
 import { MessageEvents, MessageSent } from '../messages/message-events';
 import { SessionsRepository } from '../sessions/sessions.repository';
-import { MessageAck, MessageReceived, SessionStatusChanged, WhatsAppEvents } from '../whatsapp/events';
+import {
+  MessageAck,
+  MessageEdited,
+  MessageReaction,
+  MessageReceived,
+  MessageRevoked,
+  MessageSender,
+  MessageUpdateTarget,
+  ReceivedMedia,
+  SessionStatusChanged,
+  WhatsAppEvents,
+} from '../whatsapp/events';
 import { DeliveriesRepository } from './deliveries.repository';
 import { DeliveryWorker } from './delivery-worker';
-import { envelope, messageEventId, selects, WebhookEnvelope, WebhookEventType } from './envelope';
-import { forwardsMessage, mentionOf } from './mention-policy';
+import {
+  envelope,
+  incomingEventId,
+  MediaData,
+  messageEventId,
+  selects,
+  SenderRef,
+  WebhookEnvelope,
+  WebhookEventType,
+} from './envelope';
+import { forwardsMessage, forwardsUpdate, mentionOf } from './mention-policy';
 import { WebhookEntity } from './webhook.entity';
 import { WebhooksRepository } from './webhooks.repository';
 
@@ -25,12 +46,17 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
     private readonly sessions: SessionsRepository,
     private readonly deliveries: DeliveriesRepository,
     private readonly worker: DeliveryWorker,
+    private readonly links: MediaLinks,
   ) {}
 
   onModuleInit(): void {
     this.unsubscribes.push(
       // Not tracked: the provider awaits this commit (and retries it) before it acknowledges the message to WhatsApp.
       this.whatsappEvents.on('message.received', (message) => this.messageReceived(message)),
+      // The same for reactions, edits and deletions: they arrive as messages and are committed like them.
+      this.whatsappEvents.on('message.reaction', (reaction) => this.messageReaction(reaction)),
+      this.whatsappEvents.on('message.edited', (edit) => this.messageEdited(edit)),
+      this.whatsappEvents.on('message.revoked', (revoke) => this.messageRevoked(revoke)),
       this.whatsappEvents.on('session.status', (change) => this.track(this.sessionStatus(change))),
       this.whatsappEvents.on('message.ack', (ack) => this.track(this.messageAck(ack))),
       this.messageEvents.useOutbox({
@@ -65,8 +91,13 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
         {
           id: message.messageId,
           chat: { jid: message.chatJid, type: message.chatType },
-          sender: { pn: message.senderPn, lid: message.senderLid, pushName: message.pushName },
+          sender: senderOf(message),
+          type: message.type,
+          unsupported: message.unsupported,
           text: message.text,
+          media: message.media && this.mediaData(message.media),
+          location: message.location,
+          contact: message.contact,
           mentions: message.mentionedJids,
           mentioned: mention.mentioned,
           mentionedBy: mention.mentionedBy,
@@ -80,6 +111,64 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
     );
   }
 
+  async messageReaction(reaction: MessageReaction): Promise<void> {
+    await this.publishUpdate(
+      envelope(
+        'message.reaction',
+        reaction.sessionId,
+        reaction.timestamp,
+        {
+          id: reaction.reactionId,
+          chat: { jid: reaction.chatJid, type: reaction.chatType },
+          sender: senderOf(reaction),
+          messageId: reaction.targetMessageId,
+          emoji: reaction.emoji,
+          fromMe: reaction.fromMe,
+        },
+        incomingEventId('message.reaction', reaction.sessionId, reaction.reactionId),
+      ),
+      reaction,
+    );
+  }
+
+  async messageEdited(edit: MessageEdited): Promise<void> {
+    await this.publishUpdate(
+      envelope(
+        'message.edited',
+        edit.sessionId,
+        edit.editedAt,
+        {
+          id: edit.targetMessageId,
+          chat: { jid: edit.chatJid, type: edit.chatType },
+          sender: senderOf(edit),
+          text: edit.text,
+          editedAt: edit.editedAt,
+          fromMe: edit.fromMe,
+        },
+        incomingEventId('message.edited', edit.sessionId, edit.editId),
+      ),
+      edit,
+    );
+  }
+
+  async messageRevoked(revoke: MessageRevoked): Promise<void> {
+    await this.publishUpdate(
+      envelope(
+        'message.revoked',
+        revoke.sessionId,
+        revoke.timestamp,
+        {
+          id: revoke.targetMessageId,
+          chat: { jid: revoke.chatJid, type: revoke.chatType },
+          sender: senderOf(revoke),
+          fromMe: revoke.fromMe,
+        },
+        incomingEventId('message.revoked', revoke.sessionId, revoke.revokeId),
+      ),
+      revoke,
+    );
+  }
+
   /** Inside the transaction that marks the message sent (the sender wakes the worker once it committed). */
   async messageSent(message: MessageSent, transaction: EntityManager): Promise<void> {
     const targets = await this.subscribed(message.sessionId, 'message.sent', transaction);
@@ -88,9 +177,14 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
       envelope('message.sent', message.sessionId, message.timestamp, {
         id: message.messageId,
         chat: { jid: message.chatJid, type: message.chatType },
+        type: message.type,
         text: message.text,
         mentions: message.mentions,
         replyTo: message.replyTo,
+        media: message.media,
+        location: message.location,
+        contact: message.contact,
+        reaction: message.reaction,
       }),
       targets.map((webhook) => webhook.id),
       transaction,
@@ -121,6 +215,49 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
     );
   }
 
+  /** A signed link for a file that is (or will be, at the first request) here; none for an unavailable one. */
+  private mediaData(media: ReceivedMedia): MediaData {
+    const link = media.status === 'unavailable' ? null : this.links.sign(media.id);
+    return {
+      id: media.id,
+      mimetype: media.mimetype,
+      fileName: media.fileName,
+      size: media.size,
+      sha256: media.sha256,
+      caption: media.caption,
+      ptt: media.ptt,
+      seconds: media.seconds,
+      width: media.width,
+      height: media.height,
+      url: link?.url ?? null,
+      urlExpiresAt: link?.expiresAt.toISOString() ?? null,
+      unavailableReason: media.unavailableReason,
+    };
+  }
+
+  /** Publishes a reaction, edit or deletion to the subscriptions whose group policy lets it through. */
+  private async publishUpdate(event: WebhookEnvelope, target: MessageUpdateTarget): Promise<void> {
+    const webhooks = await this.subscribed(target.sessionId, event.type as WebhookEventType);
+    const undecided = webhooks.filter((webhook) => target.chatType === 'group' && webhook.groupPolicy === 'mentions');
+    const accountsMessage =
+      undecided.length > 0 &&
+      (target.targetFromMe || (await this.deliveries.sentThroughApi(target.sessionId, target.targetMessageId)));
+    const forwarded =
+      undecided.length > 0 && !accountsMessage
+        ? await this.deliveries.webhooksGiven(
+            messageEventId(target.sessionId, target.targetMessageId),
+            undecided.map((webhook) => webhook.id),
+          )
+        : new Set<string>();
+    const targets = webhooks.filter((webhook) =>
+      forwardsUpdate(webhook.groupPolicy, target.chatType, {
+        accountsMessage,
+        forwardedHere: forwarded.has(webhook.id),
+      }),
+    );
+    await this.publish(event, targets);
+  }
+
   private async subscribed(
     sessionId: string,
     type: WebhookEventType,
@@ -148,4 +285,8 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
     void tracked.finally(() => this.pending.delete(tracked));
     return tracked;
   }
+}
+
+function senderOf(sender: MessageSender): SenderRef {
+  return { pn: sender.senderPn, lid: sender.senderLid, pushName: sender.pushName };
 }

@@ -1,6 +1,104 @@
 // The internal event bus between the WhatsApp side and its consumers (webhooks, realtime gateway): typed, in-process.
 import { Injectable, Logger } from '@nestjs/common';
+import type { MediaStatus, MediaUnavailableReason } from '../media/media.entity';
 import type { SessionStatus } from '../sessions/session-status';
+
+/** What a message is, by its content. `unsupported`: a kind WAGO does not describe (polls, events, payments…). */
+export const MESSAGE_TYPES = [
+  'text',
+  'image',
+  'video',
+  'audio',
+  'document',
+  'sticker',
+  'location',
+  'contact',
+  'unsupported',
+] as const;
+export type MessageType = (typeof MESSAGE_TYPES)[number];
+
+/** The file of a media message as WAGO keeps it (see MediaService.receive). */
+export interface ReceivedMedia {
+  /** The media id: GET /media/{id}. */
+  id: string;
+  mimetype: string;
+  fileName: string | null;
+  /** Bytes: stored, else as the sender announced; null when unknown. */
+  size: number | null;
+  /** Hex SHA-256 of the decrypted file; null until it is stored. */
+  sha256: string | null;
+  caption: string | null;
+  /** A voice note (audio recorded push-to-talk). */
+  ptt: boolean;
+  /** Duration of audio and video. */
+  seconds: number | null;
+  width: number | null;
+  height: number | null;
+  /** `pending`: fetched from WhatsApp at its first request. */
+  status: MediaStatus;
+  unavailableReason: MediaUnavailableReason | null;
+}
+
+export interface ReceivedLocation {
+  latitude: number;
+  longitude: number;
+  name: string | null;
+  address: string | null;
+}
+
+export interface ReceivedContact {
+  displayName: string | null;
+  vcard: string | null;
+}
+
+/** Who sent a message (or a reaction, edit or deletion): JIDs without a device part. */
+export interface MessageSender {
+  /** The sender's phone-number JID (`…@s.whatsapp.net`); null only when WhatsApp sent a LID nobody has mapped yet. */
+  senderPn: string | null;
+  /** The sender's LID (`…@lid`); null when WhatsApp never told us. */
+  senderLid: string | null;
+  pushName: string | null;
+}
+
+/** What a reaction, edit or deletion is about, for the group policy. */
+export interface MessageUpdateTarget {
+  sessionId: string;
+  /** The message reacted to, edited or deleted. */
+  targetMessageId: string;
+  /** That message was sent by this account. */
+  targetFromMe: boolean;
+  chatJid: string;
+  chatType: 'direct' | 'group';
+}
+
+/** A reaction set (or removed: `emoji` empty) on a message. */
+export interface MessageReaction extends MessageUpdateTarget, MessageSender {
+  /** The reaction message's own id. */
+  reactionId: string;
+  emoji: string;
+  fromMe: boolean;
+  /** ISO 8601. */
+  timestamp: string;
+}
+
+/** A message its sender edited. */
+export interface MessageEdited extends MessageUpdateTarget, MessageSender {
+  /** The id of the message that carried the edit (the event's identity: a message may be edited several times). */
+  editId: string;
+  text: string | null;
+  /** ISO 8601. */
+  editedAt: string;
+  fromMe: boolean;
+}
+
+/** A message deleted for everyone. */
+export interface MessageRevoked extends MessageUpdateTarget, MessageSender {
+  /** The id of the message that carried the deletion. */
+  revokeId: string;
+  fromMe: boolean;
+  /** ISO 8601. */
+  timestamp: string;
+}
 
 /**
  * One incoming (or own, sent from another device) WhatsApp message, whether it arrived live or from the offline
@@ -17,8 +115,14 @@ export interface MessageReceived {
   /** The sender's LID (`…@lid`); null when WhatsApp never told us. */
   senderLid: string | null;
   pushName: string | null;
+  type: MessageType;
+  /** For `unsupported`, WhatsApp's name of the content (e.g. `pollCreationMessage`); null otherwise. */
+  unsupported: string | null;
   /** The text, or the caption of a media message; null for media without caption and other content. */
   text: string | null;
+  media: ReceivedMedia | null;
+  location: ReceivedLocation | null;
+  contact: ReceivedContact | null;
   /** The JIDs mentioned, exactly as WhatsApp addressed them (PN or LID JIDs). */
   mentionedJids: string[];
   quotedMessageId: string | null;
@@ -68,6 +172,9 @@ export interface WhatsAppEventMap {
   'session.status': SessionStatusChanged;
   'session.qr': SessionQrChanged;
   'message.ack': MessageAck;
+  'message.reaction': MessageReaction;
+  'message.edited': MessageEdited;
+  'message.revoked': MessageRevoked;
 }
 
 export type WhatsAppEventName = keyof WhatsAppEventMap;

@@ -1,4 +1,5 @@
 // The WhatsApp side as the rest of WAGO sees it: an abstract class used as the DI token (the Baileys engine implements it).
+import type { Readable } from 'node:stream';
 import type { SessionDevice } from '../sessions/session.entity';
 
 /** Who this session is on WhatsApp, as known once connected. JIDs carry no device part. */
@@ -47,17 +48,47 @@ export interface ConnectionListener {
   onClose(disconnect: Disconnect): void;
 }
 
-export interface OutgoingText {
+/** A message of the chat, as WhatsApp identifies it: by id, whether this account sent it, and in groups its sender. */
+export interface MessageRef {
+  chatJid: string;
+  messageId: string;
+  fromMe: boolean;
+  /** The group member who sent it (PN or LID JID); null in direct chats and for own messages. */
+  sender: string | null;
+}
+
+/** A media file to send, read as it is uploaded (never held whole). */
+export interface OutgoingMedia {
+  stream: Readable;
+  mimetype: string;
+  fileName?: string;
+}
+
+/** What a message says, by kind. */
+export type OutgoingContent =
+  | { type: 'text'; text: string }
+  | { type: 'image' | 'video' | 'document'; media: OutgoingMedia; caption?: string }
+  | { type: 'audio'; media: OutgoingMedia; ptt: boolean }
+  | { type: 'sticker'; media: OutgoingMedia }
+  | { type: 'location'; latitude: number; longitude: number; name?: string; address?: string }
+  | { type: 'contact'; displayName: string; vcard: string }
+  /** An empty emoji removes this account's reaction. */
+  | { type: 'reaction'; target: MessageRef; emoji: string };
+
+export interface OutgoingMessage {
   /** A phone number (digits), a PN JID, a LID or a group JID. */
   to: string;
-  text: string;
-  /** JIDs to mention; each must also appear in the text as `@<user>` for WhatsApp clients to highlight it. */
+  content: OutgoingContent;
+  /** JIDs to mention (text and captions); each must also appear as `@<user>` for WhatsApp clients to highlight it. */
   mentions?: string[];
   /** Quote a message of the same chat by its id. */
   quoted?: { messageId: string; sender?: string };
   /** Send with this WhatsApp message id (chosen before sending, so a queued message already has it). */
   messageId?: string;
 }
+
+export const PRESENCE_STATES = ['available', 'unavailable', 'composing', 'recording', 'paused'] as const;
+export type PresenceState = (typeof PRESENCE_STATES)[number];
 
 export interface SentMessage {
   messageId: string;
@@ -103,8 +134,20 @@ export abstract class WhatsAppProvider {
   /** Whether the session has a live, logged-in connection in this process. */
   abstract isConnected(sessionId: string): boolean;
 
-  /** Sends a text message from a connected session. */
-  abstract sendText(sessionId: string, message: OutgoingText): Promise<SentMessage>;
+  /** Sends a message of any kind from a connected session. */
+  abstract send(sessionId: string, message: OutgoingMessage): Promise<SentMessage>;
+
+  /** Replaces the text (or caption) of a message this account sent. */
+  abstract edit(sessionId: string, message: MessageRef, text: string): Promise<void>;
+
+  /** Deletes a message this account sent for everyone in the chat. */
+  abstract deleteForEveryone(sessionId: string, message: MessageRef): Promise<void>;
+
+  /** Sends read receipts for these messages (all of one chat). */
+  abstract markRead(sessionId: string, messages: MessageRef[]): Promise<void>;
+
+  /** Announces the account online or offline, or typing, recording or paused in a chat. */
+  abstract sendPresence(sessionId: string, state: PresenceState, chatJid?: string): Promise<void>;
 
   /**
    * Whether WhatsApp knows this recipient (a PN JID on WhatsApp, a group the account is in), so a send to a wrong

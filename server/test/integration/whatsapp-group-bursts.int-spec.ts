@@ -31,7 +31,7 @@ describe('Bursts of group messages', () => {
       received.push(message);
       if (message.mentionedJids.length === 0) return;
       provider
-        .sendText(message.sessionId, { to: message.chatJid, text: `re: ${message.text}` })
+        .send(message.sessionId, { to: message.chatJid, content: { type: 'text', text: `re: ${message.text}` } })
         .catch((error: unknown) => void replyFailures.push(error));
     });
     sim.createAccount({ phoneNumber: GATEWAY, pushName: 'Gateway' });

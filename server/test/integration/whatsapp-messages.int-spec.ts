@@ -108,7 +108,11 @@ describe('WhatsApp messages through the Baileys provider', () => {
   });
 
   it('sends a text the phone reads back, and reports its receipts as message.ack', async () => {
-    const sent = await provider.sendText(sessionId, { to: ALICE, text: 'hi Alice', messageId: '3EB0AABBCCDDEEFF0011' });
+    const sent = await provider.send(sessionId, {
+      to: ALICE,
+      content: { type: 'text', text: 'hi Alice' },
+      messageId: '3EB0AABBCCDDEEFF0011',
+    });
     expect(sent).toMatchObject({ messageId: '3EB0AABBCCDDEEFF0011', chatJid: `${ALICE}@s.whatsapp.net` });
     await eventually(async () => {
       const inbox = await sim.control('GET', `/control/accounts/${ALICE}/inbox`);

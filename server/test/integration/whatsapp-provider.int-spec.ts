@@ -12,6 +12,7 @@ import { insertSession } from '../support/session-rows';
 import { RecordingListener } from '../support/recording-listener';
 import { typePairingCode } from '../support/sim';
 import { TEST_JWT_SECRET } from '../support/server-process';
+import { mediaServiceOn } from '../support/media-service';
 
 describe('Baileys provider against the simulator', () => {
   let database: TestDatabase;
@@ -35,6 +36,7 @@ describe('Baileys provider against the simulator', () => {
       config,
       new AuthStateRepository(dataSource),
       new WhatsAppEvents(),
+      mediaServiceOn(dataSource, config),
       logger,
       new MetricsService(),
     );

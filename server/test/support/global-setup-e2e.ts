@@ -1,4 +1,4 @@
-// End-to-end tests run the real built server and the console it serves in Chromium: build what changed (as `npm start` does), install Chromium if missing, then provide the database as for integration tests.
+// End-to-end tests run the real built server and the console it serves in Chromium: build what changed (as `npm start` does), install Chromium if missing, then provide the database and the simulator's CA as for integration tests.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { ensureChromium } from './browser';

@@ -10,6 +10,7 @@ import { WhatsAppEvents } from '../../src/whatsapp/events';
 import { createTestDatabase } from './database';
 import { RecordingListener } from './recording-listener';
 import { TEST_JWT_SECRET } from './server-process';
+import { mediaServiceOn } from './media-service';
 import { insertSession } from './session-rows';
 
 export interface ProviderOnSim {
@@ -42,7 +43,14 @@ export async function startProviderOnSim(): Promise<ProviderOnSim> {
     const logger = new PinoLogger({ pinoHttp: { level: 'silent' } });
     const providers: BaileysProvider[] = [];
     const newProvider = (processMetrics: MetricsService): BaileysProvider => {
-      const made = new BaileysProvider(config, new AuthStateRepository(dataSource), events, logger, processMetrics);
+      const made = new BaileysProvider(
+        config,
+        new AuthStateRepository(dataSource),
+        events,
+        mediaServiceOn(dataSource, config),
+        logger,
+        processMetrics,
+      );
       providers.push(made);
       return made;
     };

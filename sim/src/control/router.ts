@@ -15,6 +15,8 @@ export interface ControlRequest {
 export interface ControlResponse {
   status: number;
   body?: unknown;
+  /** Sends `body` (a string) as is with this content type instead of as JSON. */
+  contentType?: string;
 }
 
 export type ControlHandler = (request: ControlRequest) => Promise<ControlResponse> | ControlResponse;
@@ -24,6 +26,8 @@ export interface ControlRoute {
   /** A path with `:name` segments, e.g. `/control/accounts/:phoneNumber/messages`. */
   path: string;
   handle: ControlHandler;
+  /** The largest request body the route takes; the server's default (1 MiB) otherwise. */
+  maxBodyBytes?: number;
 }
 
 interface CompiledRoute extends ControlRoute {
@@ -38,6 +42,12 @@ export class ControlRouter {
       throw new Error(`control route ${route.method} ${route.path} is already registered`);
     }
     this.routes.push({ ...route, segments: split(route.path) });
+  }
+
+  /** The body limit of the route a request would reach, if it has its own. */
+  maxBodyBytes(method: string, path: string): number | undefined {
+    const segments = split(path);
+    return this.routes.find((route) => route.method === method && match(route.segments, segments))?.maxBodyBytes;
   }
 
   async dispatch(request: Omit<ControlRequest, 'params'>): Promise<ControlResponse> {

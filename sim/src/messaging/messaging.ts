@@ -8,6 +8,7 @@ import { notFound, ControlError } from '../control/control-error';
 import type { Account, LinkedDevice } from '../core/accounts';
 import { childNode, childrenByTag, contentBuffer, type BinaryNode } from '../core/binary-node';
 import { decodeJid, GROUP_SERVER, LID_SERVER, normalizePhoneNumber } from '../core/jid';
+import type { MediaHost } from '../media';
 import { IqError, type DeviceStanza, type SimCore, type StanzaResult } from '../core/sim-core';
 import type { EncryptedType, PreKeyBundle } from './account-signal';
 import { GroupDirectory, type Group } from './groups';
@@ -79,7 +80,10 @@ export class Messaging {
   private readonly senderKeyHolders = new Map<string, Set<LinkedDevice>>();
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly core: SimCore) {
+  constructor(
+    private readonly core: SimCore,
+    private readonly media: MediaHost,
+  ) {
     this.logger = core.logger.child({ module: 'messaging' });
     this.phones = new Phones(core.lib, this.logger);
     this.retries = new RetryReceipts({

@@ -75,14 +75,22 @@ export class SimServer {
       const url = new URL(request.url ?? '/', 'http://sim');
       const method = (request.method ?? 'GET').toUpperCase();
       if (!METHODS.includes(method)) throw new ControlError(405, `${method} is not supported`);
-      const body = await readJsonBody(request);
+      const maxBodyBytes = this.core.router.maxBodyBytes(method, url.pathname) ?? MAX_BODY_BYTES;
+      const body = await readJsonBody(request, maxBodyBytes);
       const result = await this.core.router.dispatch({
         method: method as HttpMethod,
         path: url.pathname,
         query: url.searchParams,
         body,
       });
-      send(response, result.status, result.body);
+      if (result.contentType !== undefined && typeof result.body === 'string') {
+        response
+          .writeHead(result.status, {
+            'content-type': result.contentType,
+            'content-length': Buffer.byteLength(result.body),
+          })
+          .end(result.body);
+      } else send(response, result.status, result.body);
     } catch (error) {
       const controlError = error instanceof ControlError ? error : undefined;
       if (!controlError) this.core.logger.error({ err: error, url: request.url }, 'control request failed');
@@ -96,12 +104,12 @@ export class SimServer {
   }
 }
 
-async function readJsonBody(request: IncomingMessage): Promise<unknown> {
+async function readJsonBody(request: IncomingMessage, maxBodyBytes: number): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new ControlError(413, 'request body too large');
+    if (size > maxBodyBytes) throw new ControlError(413, `request body larger than ${maxBodyBytes} bytes`);
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString('utf8').trim();

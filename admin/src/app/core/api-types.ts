@@ -155,7 +155,16 @@ export interface PairingCode {
 
 // Webhooks and their deliveries
 
-export const WEBHOOK_EVENTS = ['message.received', 'message.sent', 'message.ack', 'session.status', '*'] as const;
+export const WEBHOOK_EVENTS = [
+  'message.received',
+  'message.sent',
+  'message.ack',
+  'message.reaction',
+  'message.edited',
+  'message.revoked',
+  'session.status',
+  '*',
+] as const;
 
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 

@@ -6,6 +6,9 @@ export const EVENT_DESCRIPTIONS: Record<WebhookEvent, string> = {
   'message.received': 'a message came in',
   'message.sent': 'a message went out',
   'message.ack': 'a sent message was delivered or read',
+  'message.reaction': 'someone reacted to a message',
+  'message.edited': 'a message was edited',
+  'message.revoked': 'a message was deleted for everyone',
   'session.status': 'the session changed status',
   '*': 'every event, including ones added later',
 };

@@ -1,5 +1,5 @@
 // Typed configuration, built once from the validated environment and injected everywhere as AppConfig.
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, EnvironmentVariables, validateEnvironment } from './environment';
@@ -51,6 +51,24 @@ export interface RealtimeSettings {
   maxConnectionsPerUser: number;
 }
 
+export type MediaDownload = 'eager' | 'lazy' | 'off';
+export type MediaStorageKind = 'postgres' | 'filesystem';
+
+/** Media files (issue #11): where they are kept, when incoming ones are fetched, how big, how long, signed links. */
+export interface MediaSettings {
+  storage: MediaStorageKind;
+  /** The filesystem storage's directory. */
+  dir: string;
+  download: MediaDownload;
+  /** How long an eager download may hold up its message before it is left for the first request. */
+  downloadTimeoutMs: number;
+  maxBytes: number;
+  urlTtlSeconds: number;
+  /** The key of signed media links: MEDIA_URL_SECRET, or derived from the JWT secret under its own label. */
+  urlKey: Buffer;
+  retentionSeconds: number;
+}
+
 const DEFAULT_WEBHOOK_RETRY_SCHEDULE = '5,300,1800,7200,18000,36000,36000';
 
 export class AppConfig {
@@ -75,6 +93,9 @@ export class AppConfig {
   readonly realtime: RealtimeSettings;
   /** When set, /metrics answers only `Authorization: Bearer <metricsToken>`. */
   readonly metricsToken: string | undefined;
+  /** Where clients reach this server, without a trailing slash (PUBLIC_URL, else http://localhost:APP_PORT). */
+  readonly publicUrl: string;
+  readonly media: MediaSettings;
 
   constructor(env: EnvironmentVariables, jwt: JwtSecretSource) {
     this.nodeEnv = env.NODE_ENV ?? 'development';
@@ -119,6 +140,20 @@ export class AppConfig {
     };
     this.realtime = { maxConnectionsPerUser: env.REALTIME_CONNECTIONS_PER_USER ?? 20 };
     this.metricsToken = env.METRICS_TOKEN;
+    this.publicUrl = (env.PUBLIC_URL ?? `http://localhost:${this.port}`).replace(/\/+$/, '');
+    this.media = {
+      storage: env.MEDIA_STORAGE ?? 'postgres',
+      dir: path.resolve(env.MEDIA_DIR ?? path.join(this.dataDir, 'media')),
+      download: env.MEDIA_DOWNLOAD ?? 'eager',
+      downloadTimeoutMs: parseDuration(env.MEDIA_DOWNLOAD_TIMEOUT ?? '15s') * 1000,
+      maxBytes: env.MEDIA_MAX_BYTES ?? 64 * 1024 * 1024,
+      urlTtlSeconds: parseDuration(env.MEDIA_URL_TTL ?? '1h'),
+      // A label of its own, so a media link's signature can never double as anything signed with the JWT secret.
+      urlKey: createHmac('sha256', env.MEDIA_URL_SECRET ?? jwt.secret)
+        .update('wago media url v1')
+        .digest(),
+      retentionSeconds: parseDuration(env.MEDIA_RETENTION ?? '7d'),
+    };
   }
 
   /** The same configuration pointing at another database (the embedded one when DATABASE_URL is unset). */

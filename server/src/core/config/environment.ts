@@ -196,6 +196,46 @@ export class EnvironmentVariables {
   @IsString()
   @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
   METRICS_TOKEN?: string;
+
+  /** The address clients reach this server at, for links it hands out (signed media URLs). */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, { message: 'PUBLIC_URL must be an http:// or https:// URL' })
+  PUBLIC_URL?: string;
+
+  @IsOptional()
+  @IsIn(['postgres', 'filesystem'])
+  MEDIA_STORAGE?: 'postgres' | 'filesystem';
+
+  @IsOptional()
+  @IsString()
+  MEDIA_DIR?: string;
+
+  @IsOptional()
+  @IsIn(['eager', 'lazy', 'off'])
+  MEDIA_DOWNLOAD?: 'eager' | 'lazy' | 'off';
+
+  @IsOptional()
+  @Matches(/^\d+[smhd]?$/, { message: 'MEDIA_DOWNLOAD_TIMEOUT must be a number of seconds or a duration like 30s, 2m' })
+  MEDIA_DOWNLOAD_TIMEOUT?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  MEDIA_MAX_BYTES?: number;
+
+  @IsOptional()
+  @Matches(/^\d+[smhd]?$/, { message: 'MEDIA_URL_TTL must be a number of seconds or a duration like 30m, 1h' })
+  MEDIA_URL_TTL?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'MEDIA_URL_SECRET must be at least 32 characters' })
+  MEDIA_URL_SECRET?: string;
+
+  @IsOptional()
+  @Matches(/^\d+[smhd]?$/, { message: 'MEDIA_RETENTION must be a number of seconds or a duration like 12h, 7d' })
+  MEDIA_RETENTION?: string;
 }
 
 export class ConfigError extends Error {}

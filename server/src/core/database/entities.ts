@@ -1,6 +1,7 @@
 import { ApiKeyEntity } from '../../auth/api-key.entity';
 import { LoginFailureEntity } from '../../auth/login-failure.entity';
 import { UserEntity } from '../../auth/user.entity';
+import { MediaChunkEntity, MediaEntity } from '../../media/media.entity';
 import { OutgoingMessageEntity } from '../../messages/outgoing-message.entity';
 import { SessionEntity } from '../../sessions/session.entity';
 import { WhatsAppAuthCredsEntity, WhatsAppAuthKeyEntity } from '../../whatsapp/baileys/whatsapp-auth.entity';
@@ -22,4 +23,6 @@ export const ENTITIES: (new (...args: never[]) => object)[] = [
   WebhookDeliveryEntity,
   WebhookAttemptEntity,
   OutgoingMessageEntity,
+  MediaEntity,
+  MediaChunkEntity,
 ];

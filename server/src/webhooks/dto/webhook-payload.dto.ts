@@ -1,6 +1,28 @@
 // The payloads subscribers receive, for the OpenAPI document (they are sent, not served, so no route returns them).
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ACK_STATUSES, TEST_EVENT_TYPE, WEBHOOK_EVENT_TYPES } from '../envelope';
+import { MESSAGE_TYPES as SENT_MESSAGE_TYPES } from '../../messages/message-content';
+import {
+  MessageContactDto,
+  MessageLocationDto,
+  MessageMediaDto,
+  MessageReactionDto,
+} from '../../messages/dto/message.dto';
+import { MEDIA_UNAVAILABLE_REASONS } from '../../media/media.entity';
+import { MESSAGE_TYPES } from '../../whatsapp/events';
+import type { MessageType } from '../../whatsapp/events';
+import {
+  ACK_STATUSES,
+  ContactData,
+  LocationData,
+  MediaData,
+  MessageEditedData,
+  MessageReactionData,
+  MessageReceivedData,
+  MessageRevokedData,
+  MessageSentData,
+  TEST_EVENT_TYPE,
+  WEBHOOK_EVENT_TYPES,
+} from '../envelope';
 
 export class ChatRefDto {
   @ApiProperty({ example: '120363025246125486@g.us', description: 'Group JID, or the peer’s PN JID (LID if unknown)' })
@@ -29,7 +51,78 @@ export class QuotedMessageDto {
   sender!: string | null;
 }
 
-export class MessageReceivedDataDto {
+export class MediaDataDto implements MediaData {
+  @ApiProperty({ format: 'uuid', description: 'The media id: GET /api/v1/media/{id} with your credentials' })
+  id!: string;
+
+  @ApiProperty({ example: 'image/jpeg' })
+  mimetype!: string;
+
+  @ApiProperty({ nullable: true, type: String, example: 'invoice.pdf' })
+  fileName!: string | null;
+
+  @ApiProperty({ nullable: true, type: Number, description: 'Bytes: as stored, else as the sender announced' })
+  size!: number | null;
+
+  @ApiProperty({ nullable: true, type: String, description: 'Hex SHA-256 of the decrypted file; null until fetched' })
+  sha256!: string | null;
+
+  @ApiProperty({ nullable: true, type: String })
+  caption!: string | null;
+
+  @ApiProperty({ description: 'A voice note' })
+  ptt!: boolean;
+
+  @ApiProperty({ nullable: true, type: Number, description: 'Duration of audio and video' })
+  seconds!: number | null;
+
+  @ApiProperty({ nullable: true, type: Number })
+  width!: number | null;
+
+  @ApiProperty({ nullable: true, type: Number })
+  height!: number | null;
+
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Signed link that needs no credentials until urlExpiresAt (MEDIA_URL_TTL); null when unavailable',
+  })
+  url!: string | null;
+
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' })
+  urlExpiresAt!: string | null;
+
+  @ApiProperty({
+    nullable: true,
+    enum: MEDIA_UNAVAILABLE_REASONS,
+    description: 'Why url is null: over MEDIA_MAX_BYTES, MEDIA_DOWNLOAD=off, or WhatsApp did not hand the file over',
+  })
+  unavailableReason!: MediaData['unavailableReason'];
+}
+
+export class LocationDataDto implements LocationData {
+  @ApiProperty({ example: 52.52 })
+  latitude!: number;
+
+  @ApiProperty({ example: 13.405 })
+  longitude!: number;
+
+  @ApiProperty({ nullable: true, type: String })
+  name!: string | null;
+
+  @ApiProperty({ nullable: true, type: String })
+  address!: string | null;
+}
+
+export class ContactDataDto implements ContactData {
+  @ApiProperty({ nullable: true, type: String })
+  displayName!: string | null;
+
+  @ApiProperty({ nullable: true, type: String, description: 'The contact card (vCard 3.0)' })
+  vcard!: string | null;
+}
+
+export class MessageReceivedDataDto implements MessageReceivedData {
   @ApiProperty({ example: '3EB0A1B2C3D4E5F60718', description: 'WhatsApp message id' })
   id!: string;
 
@@ -39,8 +132,33 @@ export class MessageReceivedDataDto {
   @ApiProperty({ type: MessageSenderDto })
   sender!: MessageSenderDto;
 
-  @ApiProperty({ nullable: true, type: String, example: '@15550001111 what time is it?' })
+  @ApiProperty({ enum: MESSAGE_TYPES })
+  type!: MessageType;
+
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'pollCreationMessage',
+    description: 'For type unsupported: WhatsApp’s name of the content; null otherwise',
+  })
+  unsupported!: string | null;
+
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: '@15550001111 what time is it?',
+    description: 'The text, or the caption of a media message',
+  })
   text!: string | null;
+
+  @ApiProperty({ nullable: true, type: MediaDataDto, description: 'For image, video, audio, document and sticker' })
+  media!: MediaDataDto | null;
+
+  @ApiProperty({ nullable: true, type: LocationDataDto, description: 'For location' })
+  location!: LocationDataDto | null;
+
+  @ApiProperty({ nullable: true, type: ContactDataDto, description: 'For contact' })
+  contact!: ContactDataDto | null;
 
   @ApiProperty({ type: String, isArray: true, example: ['15550001111@s.whatsapp.net'] })
   mentions!: string[];
@@ -61,14 +179,17 @@ export class MessageReceivedDataDto {
   offline!: boolean;
 }
 
-export class MessageSentDataDto {
+export class MessageSentDataDto implements MessageSentData {
   @ApiProperty({ example: '3EB0A1B2C3D4E5F60718' })
   id!: string;
 
   @ApiProperty({ type: ChatRefDto })
   chat!: ChatRefDto;
 
-  @ApiProperty()
+  @ApiProperty({ enum: SENT_MESSAGE_TYPES, description: 'The kind of message; the field of the same name carries it' })
+  type!: string;
+
+  @ApiProperty({ description: 'The text, or a media message’s caption; empty for kinds without one' })
   text!: string;
 
   @ApiProperty({ type: String, isArray: true })
@@ -76,6 +197,18 @@ export class MessageSentDataDto {
 
   @ApiProperty({ nullable: true, type: String, description: 'The id of the quoted message' })
   replyTo!: string | null;
+
+  @ApiProperty({ type: MessageMediaDto, nullable: true, description: 'The file sent (image, video, audio, …)' })
+  media!: MessageMediaDto | null;
+
+  @ApiProperty({ type: MessageLocationDto, nullable: true })
+  location!: MessageLocationDto | null;
+
+  @ApiProperty({ type: MessageContactDto, nullable: true })
+  contact!: MessageContactDto | null;
+
+  @ApiProperty({ type: MessageReactionDto, nullable: true, description: 'An empty emoji removed the reaction' })
+  reaction!: MessageReactionDto | null;
 }
 
 export class MessageAckDataDto {
@@ -90,6 +223,60 @@ export class MessageAckDataDto {
 
   @ApiProperty({ enum: ACK_STATUSES })
   status!: string;
+}
+
+export class MessageReactionDataDto implements MessageReactionData {
+  @ApiProperty({ example: '3EB0A1B2C3D4E5F60718', description: 'The reaction message’s own id' })
+  id!: string;
+
+  @ApiProperty({ type: ChatRefDto })
+  chat!: ChatRefDto;
+
+  @ApiProperty({ type: MessageSenderDto })
+  sender!: MessageSenderDto;
+
+  @ApiProperty({ example: '3EB0C431A5F2D8E4B1C7', description: 'The message reacted to' })
+  messageId!: string;
+
+  @ApiProperty({ example: '👍', description: 'Empty when the reaction was removed' })
+  emoji!: string;
+
+  @ApiProperty()
+  fromMe!: boolean;
+}
+
+export class MessageEditedDataDto implements MessageEditedData {
+  @ApiProperty({ example: '3EB0C431A5F2D8E4B1C7', description: 'The edited message’s id' })
+  id!: string;
+
+  @ApiProperty({ type: ChatRefDto })
+  chat!: ChatRefDto;
+
+  @ApiProperty({ type: MessageSenderDto })
+  sender!: MessageSenderDto;
+
+  @ApiProperty({ nullable: true, type: String, description: 'The new text (or caption)' })
+  text!: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  editedAt!: string;
+
+  @ApiProperty()
+  fromMe!: boolean;
+}
+
+export class MessageRevokedDataDto implements MessageRevokedData {
+  @ApiProperty({ example: '3EB0C431A5F2D8E4B1C7', description: 'The deleted message’s id' })
+  id!: string;
+
+  @ApiProperty({ type: ChatRefDto })
+  chat!: ChatRefDto;
+
+  @ApiProperty({ type: MessageSenderDto })
+  sender!: MessageSenderDto;
+
+  @ApiProperty()
+  fromMe!: boolean;
 }
 
 export class SessionStatusDataDto {
@@ -130,6 +317,9 @@ export class WebhookEnvelopeDto {
       { $ref: '#/components/schemas/MessageReceivedDataDto' },
       { $ref: '#/components/schemas/MessageSentDataDto' },
       { $ref: '#/components/schemas/MessageAckDataDto' },
+      { $ref: '#/components/schemas/MessageReactionDataDto' },
+      { $ref: '#/components/schemas/MessageEditedDataDto' },
+      { $ref: '#/components/schemas/MessageRevokedDataDto' },
       { $ref: '#/components/schemas/SessionStatusDataDto' },
     ],
     description: 'Depends on type',
@@ -153,6 +343,9 @@ export const WEBHOOK_PAYLOAD_MODELS = [
   MessageReceivedDataDto,
   MessageSentDataDto,
   MessageAckDataDto,
+  MessageReactionDataDto,
+  MessageEditedDataDto,
+  MessageRevokedDataDto,
   SessionStatusDataDto,
   WebhookAnswerDto,
 ];

@@ -1,19 +1,44 @@
 // The Baileys engine behind WhatsAppProvider: one socket per session, auth state in Postgres, events normalised.
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import type { BinaryNode, ConnectionState, WAMessage, WASocket, WAVersion } from '@whiskeysockets/baileys';
+import type {
+  AnyMessageContent,
+  BinaryNode,
+  ConnectionState,
+  WAMessage,
+  WAMessageKey,
+  WASocket,
+  WAVersion,
+} from '@whiskeysockets/baileys';
 import { PinoLogger } from 'nestjs-pino';
 import type { Logger as PinoInstance } from 'pino';
 import { Counter, Gauge } from 'prom-client';
 import { AppConfig } from '../../core/config/app-config';
+import { withTimeout } from '../../core/with-timeout';
 import { MetricsService } from '../../health/metrics.service';
+import { MediaService } from '../../media/media.service';
 import { MessageAck, WhatsAppEvents } from '../events';
 import { SessionNotConnectedError, WhatsAppUnavailableError } from '../whatsapp.errors';
-import { ConnectionListener, OutgoingText, SentMessage, WhatsAppAccount, WhatsAppProvider } from '../whatsapp.provider';
+import {
+  ConnectionListener,
+  MessageRef,
+  OutgoingContent,
+  OutgoingMessage,
+  PresenceState,
+  SentMessage,
+  WhatsAppAccount,
+  WhatsAppProvider,
+} from '../whatsapp.provider';
 import { AuthStateRepository } from './auth-state.repository';
 import { Baileys, loadBaileys } from './baileys';
 import { classifyDisconnect, RESTART_REQUIRED } from './disconnect';
 import { serialiseKeyTransactions } from './key-transactions';
-import { ackFromReceipt, ackFromUpdate, isDecryptionFailure, normaliseMessage } from './message-normaliser';
+import {
+  ackFromReceipt,
+  ackFromUpdate,
+  isDecryptionFailure,
+  normaliseMessage,
+  NormalisedMessage,
+} from './message-normaliser';
 import { isPaired, PostgresAuthState, readStoredCreds, usePostgresAuthState } from './postgres-auth-state';
 import { FrameSocket, ReceiptGate } from './receipt-gate';
 import { RecentIds } from './recent-ids';
@@ -80,14 +105,6 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 /** How long a send waits for WhatsApp to say whether its recipient exists. */
 const RECIPIENT_CHECK_TIMEOUT_MS = 10_000;
 
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 /** The websocket inside Baileys' WebSocketClient, which exists as soon as makeWASocket returns. */
 function frameSocketOf(socket: WASocket): FrameSocket {
   // Protected in Baileys' types; read reflectively rather than cast.
@@ -120,6 +137,72 @@ function statusCodeOf(error: unknown): number | undefined {
   return typeof output?.statusCode === 'number' ? output.statusCode : undefined;
 }
 
+/** A phone number's PN JID; any JID as it is. */
+function toJid(to: string): string {
+  return /^\+?\d+$/.test(to) ? `${to.replace(/\D/g, '')}@s.whatsapp.net` : to;
+}
+
+function messageKey(message: MessageRef): WAMessageKey {
+  return {
+    remoteJid: message.chatJid,
+    id: message.messageId,
+    fromMe: message.fromMe,
+    participant: message.fromMe ? undefined : (message.sender ?? undefined),
+  };
+}
+
+/** WAGO's message kinds in Baileys' terms. */
+function baileysContent(content: OutgoingContent, mentions: string[] | undefined): AnyMessageContent {
+  switch (content.type) {
+    case 'text':
+      return { text: content.text, mentions, linkPreview: null };
+    case 'image':
+      return {
+        image: { stream: content.media.stream },
+        mimetype: content.media.mimetype,
+        caption: content.caption,
+        mentions,
+      };
+    case 'video':
+      return {
+        video: { stream: content.media.stream },
+        mimetype: content.media.mimetype,
+        caption: content.caption,
+        mentions,
+      };
+    case 'document':
+      return {
+        document: { stream: content.media.stream },
+        mimetype: content.media.mimetype,
+        fileName: content.media.fileName,
+        caption: content.caption,
+        mentions,
+      };
+    case 'audio':
+      return { audio: { stream: content.media.stream }, mimetype: content.media.mimetype, ptt: content.ptt };
+    case 'sticker':
+      return { sticker: { stream: content.media.stream }, mimetype: content.media.mimetype };
+    case 'location':
+      return {
+        location: {
+          degreesLatitude: content.latitude,
+          degreesLongitude: content.longitude,
+          name: content.name,
+          address: content.address,
+        },
+      };
+    case 'contact':
+      return {
+        contacts: {
+          displayName: content.displayName,
+          contacts: [{ displayName: content.displayName, vcard: content.vcard }],
+        },
+      };
+    case 'reaction':
+      return { react: { text: content.emoji, key: messageKey(content.target) } };
+  }
+}
+
 @Injectable()
 export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('WhatsApp');
@@ -134,6 +217,7 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
     private readonly config: AppConfig,
     private readonly authState: AuthStateRepository,
     private readonly events: WhatsAppEvents,
+    private readonly media: MediaService,
     pino: PinoLogger,
     metrics: MetricsService,
   ) {
@@ -311,31 +395,52 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
     return this.connections.get(sessionId)?.open ?? false;
   }
 
-  async sendText(sessionId: string, message: OutgoingText): Promise<SentMessage> {
-    const connection = this.connections.get(sessionId);
-    if (!connection?.open) throw new SessionNotConnectedError(sessionId);
-    const baileys = await loadBaileys();
-    const chatJid = /^\+?\d+$/.test(message.to) ? `${message.to.replace(/\D/g, '')}@s.whatsapp.net` : message.to;
-    const quoted: WAMessage | undefined = message.quoted && {
-      key: {
-        remoteJid: chatJid,
-        id: message.quoted.messageId,
-        fromMe: false,
-        participant: baileys.isJidGroup(chatJid) ? message.quoted.sender : undefined,
-      },
-      message: { conversation: '' },
-    };
-    const sent = await connection.socket.sendMessage(
-      chatJid,
-      { text: message.text, mentions: message.mentions, linkPreview: null },
-      { quoted, messageId: message.messageId },
-    );
-    if (!sent?.key.id) throw new Error('WhatsApp did not accept the message');
-    return {
-      messageId: sent.key.id,
-      chatJid,
-      timestamp: new Date((baileys.toNumber(sent.messageTimestamp) || Date.now() / 1000) * 1000).toISOString(),
-    };
+  async send(sessionId: string, message: OutgoingMessage): Promise<SentMessage> {
+    const { content } = message;
+    try {
+      const socket = this.socketOf(sessionId);
+      const baileys = await loadBaileys();
+      const chatJid = toJid(message.to);
+      const quoted: WAMessage | undefined = message.quoted && {
+        key: {
+          remoteJid: chatJid,
+          id: message.quoted.messageId,
+          fromMe: false,
+          participant: baileys.isJidGroup(chatJid) ? message.quoted.sender : undefined,
+        },
+        message: { conversation: '' },
+      };
+      // Media is encrypted by Baileys from the stream into a temporary file and uploaded from there.
+      const sent = await socket.sendMessage(chatJid, baileysContent(content, message.mentions), {
+        quoted,
+        messageId: message.messageId,
+      });
+      if (!sent?.key.id) throw new Error('WhatsApp did not accept the message');
+      return {
+        messageId: sent.key.id,
+        chatJid,
+        timestamp: new Date((baileys.toNumber(sent.messageTimestamp) || Date.now() / 1000) * 1000).toISOString(),
+      };
+    } finally {
+      // A stream Baileys did not read to its end (a failure on the way) would hold its file open.
+      if ('media' in content) content.media.stream.destroy();
+    }
+  }
+
+  async edit(sessionId: string, message: MessageRef, text: string): Promise<void> {
+    await this.socketOf(sessionId).sendMessage(message.chatJid, { text, edit: messageKey(message) });
+  }
+
+  async deleteForEveryone(sessionId: string, message: MessageRef): Promise<void> {
+    await this.socketOf(sessionId).sendMessage(message.chatJid, { delete: messageKey(message) });
+  }
+
+  async markRead(sessionId: string, messages: MessageRef[]): Promise<void> {
+    await this.socketOf(sessionId).readMessages(messages.map(messageKey));
+  }
+
+  async sendPresence(sessionId: string, state: PresenceState, chatJid?: string): Promise<void> {
+    await this.socketOf(sessionId).sendPresenceUpdate(state, chatJid);
   }
 
   /** Asks WhatsApp: a PN on WhatsApp (usync contact query), a group this account is in (its metadata). */
@@ -365,6 +470,13 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
   /** The session lifecycle closes everything first; this only catches connections opened behind its back. */
   async onApplicationShutdown(): Promise<void> {
     await this.disconnectAll();
+  }
+
+  /** The session's logged-in socket in this process. */
+  private socketOf(sessionId: string): WASocket {
+    const connection = this.connections.get(sessionId);
+    if (!connection?.open) throw new SessionNotConnectedError(sessionId);
+    return connection.socket;
   }
 
   private onConnectionUpdate(baileys: Baileys, connection: Connection, update: Partial<ConnectionState>): void {
@@ -477,16 +589,53 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
       if (connection.dropped) return;
       const received = await normaliseMessage(baileys, message, { sessionId, offline, self, mapping });
       const messageIds = message.key.id ? [message.key.id] : [];
-      if (received && !recent?.has(received.messageId)) {
-        if (!(await this.commit(connection, () => this.events.deliver('message.received', received), messageIds))) {
-          return;
-        }
-        recent?.add(received.messageId);
-        this.messagesReceived.inc({ offline: String(offline) });
+      const messageId = message.key.id;
+      if (received && messageId && !recent?.has(messageId)) {
+        if (!(await this.commit(connection, () => this.handOver(received), messageIds))) return;
+        recent?.add(messageId);
+        if (received.kind === 'message') this.messagesReceived.inc({ offline: String(offline) });
       } else if (!(await this.commit(connection, () => Promise.resolve(), messageIds))) {
         return;
       }
       receipts.release(messageIds);
+    }
+  }
+
+  /**
+   * Hands a message, reaction, edit or deletion to its listeners, which commit it. A media message's file is recorded
+   * first and, with MEDIA_DOWNLOAD=eager, downloaded here, before the commit: its link then works as soon as the
+   * webhook arrives. The download is bounded by MEDIA_DOWNLOAD_TIMEOUT and leaves the file to be fetched at its first
+   * request when it fails, so a slow media server delays the message's receipt a little and never loses it.
+   */
+  private async handOver(received: NormalisedMessage): Promise<void> {
+    switch (received.kind) {
+      case 'message': {
+        const { message, attachment } = received;
+        const media = attachment && {
+          ...(await this.media.receive({
+            sessionId: message.sessionId,
+            messageId: message.messageId,
+            mimetype: attachment.mimetype,
+            fileName: attachment.fileName,
+            size: attachment.size,
+            download: attachment.download,
+          })),
+          mimetype: attachment.mimetype,
+          fileName: attachment.fileName,
+          caption: attachment.caption,
+          ptt: attachment.ptt,
+          seconds: attachment.seconds,
+          width: attachment.width,
+          height: attachment.height,
+        };
+        return this.events.deliver('message.received', { ...message, media });
+      }
+      case 'reaction':
+        return this.events.deliver('message.reaction', received.reaction);
+      case 'edit':
+        return this.events.deliver('message.edited', received.edit);
+      case 'revoke':
+        return this.events.deliver('message.revoked', received.revoke);
     }
   }
 

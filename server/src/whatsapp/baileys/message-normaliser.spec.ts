@@ -44,9 +44,22 @@ describe('normaliseMessage', () => {
     return { messageTimestamp: 1_764_000_000, pushName: 'Alice', ...fields } as WAMessage;
   }
 
+  function normalised(
+    fields: Partial<WAMessage> & { key: WAMessage['key'] },
+    overrides: Partial<NormaliseContext> = {},
+  ) {
+    return normaliseMessage(baileys, message(fields), context(overrides));
+  }
+
+  /** The message part of what a message normalises to; fails the test for a reaction, edit or deletion. */
+  async function messageOf(input: WAMessage, normaliseContext: NormaliseContext) {
+    const result = await normaliseMessage(baileys, input, normaliseContext);
+    if (result && result.kind !== 'message') throw new Error(`Expected a message, got a ${result.kind}`);
+    return result?.message ?? null;
+  }
+
   it('reads a direct text from a PN sender with both JIDs, without device parts', async () => {
-    const received = await normaliseMessage(
-      baileys,
+    const received = await messageOf(
       message({
         key: { id: 'M1', remoteJid: '15550000001:2@s.whatsapp.net', remoteJidAlt: '70000000001:2@lid', fromMe: false },
         message: { conversation: 'hello' },
@@ -61,7 +74,11 @@ describe('normaliseMessage', () => {
       senderPn: ALICE_PN,
       senderLid: ALICE_LID,
       pushName: 'Alice',
+      type: 'text',
+      unsupported: null,
       text: 'hello',
+      location: null,
+      contact: null,
       mentionedJids: [],
       quotedMessageId: null,
       quotedSender: null,
@@ -72,8 +89,7 @@ describe('normaliseMessage', () => {
   });
 
   it('resolves a LID-only sender to its PN through the LID mapping and answers in the PN chat', async () => {
-    const received = await normaliseMessage(
-      baileys,
+    const received = await messageOf(
       message({ key: { id: 'M2', remoteJid: ALICE_LID, fromMe: false }, message: { conversation: 'hi' } }),
       context(),
     );
@@ -81,8 +97,7 @@ describe('normaliseMessage', () => {
   });
 
   it('fills the LID of a PN-only sender from the mapping', async () => {
-    const received = await normaliseMessage(
-      baileys,
+    const received = await messageOf(
       message({ key: { id: 'M3', remoteJid: ALICE_PN, fromMe: false }, message: { conversation: 'hi' } }),
       context(),
     );
@@ -90,8 +105,7 @@ describe('normaliseMessage', () => {
   });
 
   it('keeps the LID as chat and leaves the PN empty when nobody mapped the LID yet', async () => {
-    const received = await normaliseMessage(
-      baileys,
+    const received = await messageOf(
       message({ key: { id: 'M4', remoteJid: ALICE_LID, fromMe: false }, message: { conversation: 'hi' } }),
       context({ mapping: mapping([]) }),
     );
@@ -99,8 +113,7 @@ describe('normaliseMessage', () => {
   });
 
   it('reads a group message with its participant, mentions and quoted message', async () => {
-    const received = await normaliseMessage(
-      baileys,
+    const received = await messageOf(
       message({
         key: { id: 'G1', remoteJid: GROUP, participant: ALICE_LID, participantAlt: ALICE_PN, fromMe: false },
         message: {
@@ -125,8 +138,7 @@ describe('normaliseMessage', () => {
   });
 
   it('resolves a LID-addressed group participant to its PN', async () => {
-    const received = await normaliseMessage(
-      baileys,
+    const received = await messageOf(
       message({
         key: { id: 'G2', remoteJid: GROUP, participant: '70000000001:5@lid', fromMe: false },
         message: { conversation: 'hi all' },
@@ -137,8 +149,7 @@ describe('normaliseMessage', () => {
   });
 
   it('takes the caption of a media message, also inside an ephemeral wrapper', async () => {
-    const received = await normaliseMessage(
-      baileys,
+    const received = await messageOf(
       message({
         key: { id: 'I1', remoteJid: ALICE_PN, fromMe: false },
         message: { ephemeralMessage: { message: { imageMessage: { caption: 'a photo', mimetype: 'image/jpeg' } } } },
@@ -149,8 +160,7 @@ describe('normaliseMessage', () => {
   });
 
   it('has no text for media without caption but is still a message', async () => {
-    const received = await normaliseMessage(
-      baileys,
+    const received = await messageOf(
       message({ key: { id: 'A1', remoteJid: ALICE_PN, fromMe: false }, message: { audioMessage: { seconds: 3 } } }),
       context(),
     );
@@ -158,8 +168,7 @@ describe('normaliseMessage', () => {
   });
 
   it('names this account as the sender of its own messages and marks offline delivery', async () => {
-    const received = await normaliseMessage(
-      baileys,
+    const received = await messageOf(
       message({ key: { id: 'O1', remoteJid: ALICE_LID, fromMe: true }, message: { conversation: 'sent from phone' } }),
       context({ offline: true }),
     );
@@ -172,9 +181,243 @@ describe('normaliseMessage', () => {
     });
   });
 
+  describe('types', () => {
+    const mediaKey = new Uint8Array(32).fill(7);
+    const fileSha256 = new Uint8Array(32).fill(9);
+    const file = {
+      mediaKey,
+      fileSha256,
+      directPath: '/v/t62/abc',
+      url: 'https://mmg.whatsapp.net/v/t62/abc',
+      fileLength: 1234,
+    };
+
+    it.each([
+      ['text', { conversation: 'hi' }, 'hi'],
+      ['text', { extendedTextMessage: { text: 'a link https://example.com' } }, 'a link https://example.com'],
+      ['image', { imageMessage: { ...file, caption: 'pic', mimetype: 'image/png', width: 4, height: 3 } }, 'pic'],
+      ['video', { videoMessage: { ...file, seconds: 7, width: 640, height: 480 } }, null],
+      ['audio', { audioMessage: { ...file, ptt: true, seconds: 2, mimetype: 'audio/ogg; codecs=opus' } }, null],
+      ['document', { documentMessage: { ...file, fileName: 'a.pdf', mimetype: 'application/pdf' } }, null],
+      ['sticker', { stickerMessage: { ...file, mimetype: 'image/webp' } }, null],
+      ['location', { locationMessage: { degreesLatitude: 52.5, degreesLongitude: 13.4, name: 'Berlin' } }, null],
+      ['contact', { contactMessage: { displayName: 'Bob', vcard: 'BEGIN:VCARD\nEND:VCARD' } }, null],
+    ])('reads a %s message', async (type, content, text) => {
+      const received = await normalised({ key: { id: 'T1', remoteJid: ALICE_PN }, message: content });
+      expect(received).toMatchObject({ kind: 'message', message: { type, text, unsupported: null } });
+    });
+
+    it('describes an image with what it takes to download it, the key as base64 and never raw', async () => {
+      const received = await normalised({
+        key: { id: 'I2', remoteJid: ALICE_PN },
+        message: { imageMessage: { ...file, caption: 'pic', mimetype: 'image/png', width: 4, height: 3 } },
+      });
+      expect(received).toMatchObject({
+        kind: 'message',
+        attachment: {
+          mimetype: 'image/png',
+          size: 1234,
+          caption: 'pic',
+          ptt: false,
+          width: 4,
+          height: 3,
+          download: {
+            type: 'image',
+            directPath: '/v/t62/abc',
+            url: 'https://mmg.whatsapp.net/v/t62/abc',
+            mediaKey: Buffer.from(mediaKey).toString('base64'),
+            fileSha256: Buffer.from(fileSha256).toString('base64'),
+          },
+        },
+      });
+    });
+
+    it('marks a voice note as ptt with its duration', async () => {
+      const received = await normalised({
+        key: { id: 'A2', remoteJid: ALICE_PN },
+        message: { audioMessage: { ...file, ptt: true, seconds: 2 } },
+      });
+      expect(received).toMatchObject({
+        attachment: { ptt: true, seconds: 2, mimetype: 'audio/ogg; codecs=opus', download: { type: 'audio' } },
+      });
+    });
+
+    it('reads a document with caption (documentWithCaptionMessage) with its file name and caption as text', async () => {
+      const received = await normalised({
+        key: { id: 'D1', remoteJid: ALICE_PN },
+        message: {
+          documentWithCaptionMessage: {
+            message: {
+              documentMessage: { ...file, fileName: 'a.pdf', caption: 'the invoice', mimetype: 'application/pdf' },
+            },
+          },
+        },
+      });
+      expect(received).toMatchObject({
+        message: { type: 'document', text: 'the invoice' },
+        attachment: { fileName: 'a.pdf', caption: 'the invoice', download: { type: 'document' } },
+      });
+    });
+
+    it.each([
+      ['ephemeral', (inner: object) => ({ ephemeralMessage: { message: inner } })],
+      ['view once', (inner: object) => ({ viewOnceMessage: { message: inner } })],
+      ['view once v2', (inner: object) => ({ viewOnceMessageV2: { message: inner } })],
+    ])('unwraps an %s image', async (_name, wrap) => {
+      const received = await normalised({
+        key: { id: 'W1', remoteJid: ALICE_PN },
+        message: wrap({ imageMessage: { ...file, caption: 'secret' } }),
+      });
+      expect(received).toMatchObject({ message: { type: 'image', text: 'secret' }, attachment: { caption: 'secret' } });
+    });
+
+    it('gives a media message that names no file an attachment without download', async () => {
+      const received = await normalised({ key: { id: 'N1', remoteJid: ALICE_PN }, message: { imageMessage: {} } });
+      expect(received).toMatchObject({
+        message: { type: 'image' },
+        attachment: { download: null, mimetype: 'image/jpeg' },
+      });
+    });
+
+    it('reads a location and a contact into their fields', async () => {
+      const location = await normalised({
+        key: { id: 'L1', remoteJid: ALICE_PN },
+        message: {
+          locationMessage: { degreesLatitude: 52.5, degreesLongitude: 13.4, name: 'Berlin', address: 'Mitte' },
+        },
+      });
+      expect(location).toMatchObject({
+        message: { location: { latitude: 52.5, longitude: 13.4, name: 'Berlin', address: 'Mitte' }, contact: null },
+        attachment: null,
+      });
+      const contact = await normalised({
+        key: { id: 'C2', remoteJid: ALICE_PN },
+        message: { contactMessage: { displayName: 'Bob', vcard: 'BEGIN:VCARD' } },
+      });
+      expect(contact).toMatchObject({
+        message: { contact: { displayName: 'Bob', vcard: 'BEGIN:VCARD' }, location: null },
+      });
+    });
+
+    it('names the kind of content it does not describe', async () => {
+      const received = await normalised({
+        key: { id: 'U1', remoteJid: ALICE_PN },
+        message: { pollCreationMessage: { name: 'Lunch?', options: [{ optionName: 'yes' }] } },
+      });
+      expect(received).toMatchObject({
+        kind: 'message',
+        message: { type: 'unsupported', unsupported: 'pollCreationMessage', text: null },
+        attachment: null,
+      });
+    });
+  });
+
+  describe('reactions, edits and deletions', () => {
+    it('reads a reaction with the message it is about', async () => {
+      const received = await normalised({
+        key: { id: 'R2', remoteJid: ALICE_PN, fromMe: false },
+        message: { reactionMessage: { key: { id: 'T9', remoteJid: ALICE_PN, fromMe: true }, text: '❤️' } },
+      });
+      expect(received).toEqual({
+        kind: 'reaction',
+        reaction: {
+          sessionId: 'session-1',
+          chatJid: ALICE_PN,
+          chatType: 'direct',
+          senderPn: ALICE_PN,
+          senderLid: ALICE_LID,
+          pushName: 'Alice',
+          reactionId: 'R2',
+          targetMessageId: 'T9',
+          targetFromMe: true,
+          emoji: '❤️',
+          fromMe: false,
+          timestamp: '2025-11-24T16:00:00.000Z',
+        },
+      });
+    });
+
+    it('reads a removed reaction as an empty emoji', async () => {
+      const received = await normalised({
+        key: { id: 'R3', remoteJid: ALICE_PN },
+        message: { reactionMessage: { key: { id: 'T9', remoteJid: ALICE_PN }, text: '' } },
+      });
+      expect(received).toMatchObject({ kind: 'reaction', reaction: { emoji: '' } });
+    });
+
+    it('knows a group reaction is to this account’s message by the author its key names', async () => {
+      const mine = await normalised({
+        key: { id: 'R4', remoteJid: GROUP, participant: ALICE_PN },
+        message: {
+          reactionMessage: { key: { id: 'T1', remoteJid: GROUP, participant: SELF_LID, fromMe: false }, text: '👍' },
+        },
+      });
+      expect(mine).toMatchObject({ reaction: { targetFromMe: true, chatType: 'group', chatJid: GROUP } });
+      const theirs = await normalised({
+        key: { id: 'R5', remoteJid: GROUP, participant: ALICE_PN },
+        message: {
+          reactionMessage: { key: { id: 'T1', remoteJid: GROUP, participant: ALICE_PN, fromMe: true }, text: '👍' },
+        },
+      });
+      expect(theirs).toMatchObject({ reaction: { targetFromMe: false } });
+    });
+
+    it('reads an edit, also inside the editedMessage wrapper, with its new text and time', async () => {
+      const protocolMessage = {
+        type: 14,
+        key: { id: 'T2', remoteJid: ALICE_PN, fromMe: true },
+        editedMessage: { extendedTextMessage: { text: 'corrected' } },
+        timestampMs: 1_764_000_060_000,
+      };
+      for (const content of [{ protocolMessage }, { editedMessage: { message: { protocolMessage } } }]) {
+        const received = await normalised({ key: { id: 'E1', remoteJid: ALICE_PN, fromMe: false }, message: content });
+        expect(received).toMatchObject({
+          kind: 'edit',
+          edit: {
+            editId: 'E1',
+            targetMessageId: 'T2',
+            targetFromMe: false,
+            text: 'corrected',
+            editedAt: '2025-11-24T16:01:00.000Z',
+            fromMe: false,
+            senderPn: ALICE_PN,
+          },
+        });
+      }
+    });
+
+    it('reads a deletion for everyone of the sender’s own message', async () => {
+      const received = await normalised({
+        key: { id: 'X2', remoteJid: ALICE_PN, fromMe: true },
+        message: { protocolMessage: { type: 0, key: { id: 'T3', remoteJid: ALICE_PN, fromMe: true } } },
+      });
+      expect(received).toMatchObject({
+        kind: 'revoke',
+        revoke: { revokeId: 'X2', targetMessageId: 'T3', targetFromMe: true, fromMe: true, senderPn: SELF_PN },
+      });
+    });
+  });
+
   it.each([
-    ['a protocol message', { key: { id: 'P1', remoteJid: ALICE_PN }, message: { protocolMessage: { type: 0 } } }],
-    ['a reaction', { key: { id: 'R1', remoteJid: ALICE_PN }, message: { reactionMessage: { text: '👍' } } }],
+    [
+      'a deletion naming no message',
+      { key: { id: 'P1', remoteJid: ALICE_PN }, message: { protocolMessage: { type: 0 } } },
+    ],
+    [
+      'a protocol message other than an edit or deletion',
+      { key: { id: 'P2', remoteJid: ALICE_PN }, message: { protocolMessage: { type: 3, key: { id: 'X' } } } },
+    ],
+    [
+      'a reaction naming no message',
+      { key: { id: 'R1', remoteJid: ALICE_PN }, message: { reactionMessage: { text: '👍' } } },
+    ],
+    [
+      'a poll vote',
+      {
+        key: { id: 'V1', remoteJid: ALICE_PN },
+        message: { pollUpdateMessage: { pollCreationMessageKey: { id: 'P' } } },
+      },
+    ],
     ['a stub', { key: { id: 'S1', remoteJid: GROUP, participant: ALICE_PN }, messageStubType: 1 }],
     [
       'an undecryptable placeholder',
@@ -192,7 +435,7 @@ describe('normaliseMessage', () => {
       },
     ],
   ])('skips %s', async (_name, fields) => {
-    expect(await normaliseMessage(baileys, message(fields as WAMessage), context())).toBeNull();
+    expect(await normalised(fields as WAMessage)).toBeNull();
   });
 });
 

@@ -1,4 +1,5 @@
-// Turns a Baileys WAMessage into WAGO's MessageReceived, or null for what is not a message (stubs, protocol, status).
+// Turns a Baileys WAMessage into WAGO's message, reaction, edit or deletion, or null for what it does not report
+// (stubs, other protocol messages, status broadcasts).
 import type {
   MessageUserReceiptUpdate,
   proto,
@@ -6,7 +7,15 @@ import type {
   WAMessageKey,
   WAMessageUpdate,
 } from '@whiskeysockets/baileys';
-import type { MessageAck, MessageReceived } from '../events';
+import type { MediaDownloadRef } from '../../media/media.entity';
+import type {
+  MessageAck,
+  MessageEdited,
+  MessageReaction,
+  MessageReceived,
+  MessageRevoked,
+  MessageType,
+} from '../events';
 import type { Baileys } from './baileys';
 
 /** The session's LID↔PN mapping (Baileys' LID mapping store). */
@@ -24,23 +33,74 @@ export interface NormaliseContext {
   mapping: LidMapping;
 }
 
-/** Content that updates another message or the chat instead of being a message of its own. */
-const NOT_MESSAGES = new Set<string>([
-  'protocolMessage',
-  'reactionMessage',
+/** Updates of other messages or chats that WAGO does not report. Reactions, edits and deletions are reported. */
+const NOT_REPORTED = new Set<string>([
   'encReactionMessage',
   'pollUpdateMessage',
   'keepInChatMessage',
   'pinInChatMessage',
 ]);
 
+/** Protocol messages reported as events (WhatsApp's ProtocolMessage.Type); the others are not messages. */
+const REVOKE = 0;
+const MESSAGE_EDIT = 14;
+
+/** The file of a media message as it arrived: what it is, and what it takes to fetch it. */
+export interface IncomingAttachment {
+  mimetype: string;
+  fileName: string | null;
+  size: number | null;
+  caption: string | null;
+  ptt: boolean;
+  seconds: number | null;
+  width: number | null;
+  height: number | null;
+  /** Null when the message names no file to fetch. */
+  download: MediaDownloadRef | null;
+}
+
+/** A message, or a reaction, edit or deletion of one. */
+export type NormalisedMessage =
+  | { kind: 'message'; message: Omit<MessageReceived, 'media'>; attachment: IncomingAttachment | null }
+  | { kind: 'reaction'; reaction: MessageReaction }
+  | { kind: 'edit'; edit: MessageEdited }
+  | { kind: 'revoke'; revoke: MessageRevoked };
+
+type MediaContent = {
+  mimetype?: string | null;
+  fileName?: string | null;
+  fileLength?: Parameters<Baileys['toNumber']>[0];
+  caption?: string | null;
+  ptt?: boolean | null;
+  seconds?: number | null;
+  width?: number | null;
+  height?: number | null;
+  mediaKey?: Uint8Array | null;
+  directPath?: string | null;
+  url?: string | null;
+  fileSha256?: Uint8Array | null;
+};
+
+/** Content kinds with a file, their type in the webhook, Baileys' media type, and the mimetype when none is given. */
+const MEDIA_KINDS: Partial<Record<string, { type: MessageType; mediaType: string; mimetype: string }>> = {
+  imageMessage: { type: 'image', mediaType: 'image', mimetype: 'image/jpeg' },
+  videoMessage: { type: 'video', mediaType: 'video', mimetype: 'video/mp4' },
+  ptvMessage: { type: 'video', mediaType: 'ptv', mimetype: 'video/mp4' },
+  audioMessage: { type: 'audio', mediaType: 'audio', mimetype: 'audio/ogg; codecs=opus' },
+  documentMessage: { type: 'document', mediaType: 'document', mimetype: 'application/octet-stream' },
+  stickerMessage: { type: 'sticker', mediaType: 'sticker', mimetype: 'image/webp' },
+};
+
 type ContentWithContext = { contextInfo?: proto.IContextInfo | null; caption?: string | null; text?: string | null };
+
+const base64 = (bytes: Uint8Array | null | undefined): string | null =>
+  bytes && bytes.length > 0 ? Buffer.from(bytes).toString('base64') : null;
 
 export async function normaliseMessage(
   baileys: Baileys,
   message: WAMessage,
   context: NormaliseContext,
-): Promise<MessageReceived | null> {
+): Promise<NormalisedMessage | null> {
   const { getContentType, isJidGroup, isJidBroadcast, isJidNewsletter, isLidUser, isPnUser, jidNormalizedUser } =
     baileys;
   const { key } = message;
@@ -49,8 +109,10 @@ export async function normaliseMessage(
     return null;
   }
   const content = baileys.normalizeMessageContent(message.message);
-  const type = getContentType(content ?? undefined);
-  if (!content || !type || NOT_MESSAGES.has(type)) return null;
+  const kind = getContentType(content ?? undefined);
+  if (!content || !kind || NOT_REPORTED.has(kind)) return null;
+  const protocol = content.protocolMessage;
+  if (kind === 'protocolMessage' && protocol?.type !== REVOKE && protocol?.type !== MESSAGE_EDIT) return null;
 
   const group = Boolean(isJidGroup(remoteJid));
   const fromMe = Boolean(key.fromMe);
@@ -69,25 +131,144 @@ export async function normaliseMessage(
   if (!group && isLidUser(chatJid)) {
     chatJid = (fromMe ? normalise(await context.mapping.pnForLid(chatJid)) : senderPn) ?? chatJid;
   }
+  const timestamp = new Date((baileys.toNumber(message.messageTimestamp) || Date.now() / 1000) * 1000).toISOString();
+  const sender = { senderPn, senderLid, pushName: message.pushName || null };
+  const chat = { sessionId: context.sessionId, chatJid, chatType: group ? ('group' as const) : ('direct' as const) };
+  const self = [context.self.pn, context.self.lid].flatMap((jid) => (jid ? [normalise(jid)] : []));
+  /**
+   * Whether the message a reaction, edit or deletion is about was this account's. In groups its key names the
+   * author (participant); otherwise the key's fromMe is taken as Baileys left it, in this account's perspective.
+   */
+  const targetIsMine = (target: proto.IMessageKey, fallback: boolean): boolean => {
+    const author = normalise(target.participant);
+    return author ? self.includes(author) : fallback;
+  };
 
-  const inner = (type === 'conversation' ? undefined : content[type]) as ContentWithContext | null | undefined;
+  if (kind === 'reactionMessage') {
+    const reaction = content.reactionMessage;
+    if (!reaction?.key?.id) return null;
+    return {
+      kind: 'reaction',
+      reaction: {
+        ...chat,
+        ...sender,
+        reactionId: key.id,
+        targetMessageId: reaction.key.id,
+        targetFromMe: targetIsMine(reaction.key, Boolean(reaction.key.fromMe)),
+        emoji: reaction.text ?? '',
+        fromMe,
+        timestamp,
+      },
+    };
+  }
+  if (protocol) {
+    if (!protocol.key?.id) return null;
+    // Only a message's own sender edits it, and deletes it outside groups (where admins may delete others').
+    const targetFromMe = targetIsMine(protocol.key, fromMe);
+    if (protocol.type === REVOKE) {
+      return {
+        kind: 'revoke',
+        revoke: {
+          ...chat,
+          ...sender,
+          revokeId: key.id,
+          targetMessageId: protocol.key.id,
+          targetFromMe,
+          fromMe,
+          timestamp,
+        },
+      };
+    }
+    const edited = baileys.normalizeMessageContent(protocol.editedMessage);
+    const editedKind = getContentType(edited ?? undefined);
+    const editedInner = (editedKind && editedKind !== 'conversation' ? edited?.[editedKind] : undefined) as
+      ContentWithContext | null | undefined;
+    const millis = baileys.toNumber(protocol.timestampMs);
+    return {
+      kind: 'edit',
+      edit: {
+        ...chat,
+        ...sender,
+        editId: key.id,
+        targetMessageId: protocol.key.id,
+        targetFromMe,
+        text: edited?.conversation || editedInner?.text || editedInner?.caption || null,
+        editedAt: millis ? new Date(millis).toISOString() : timestamp,
+        fromMe,
+      },
+    };
+  }
+
+  const inner = (kind === 'conversation' ? undefined : content[kind]) as ContentWithContext | null | undefined;
   const contextInfo = inner?.contextInfo ?? undefined;
   const text = content.conversation || inner?.text || inner?.caption || null;
+  const media = MEDIA_KINDS[kind];
+  const type: MessageType =
+    kind === 'conversation' || kind === 'extendedTextMessage'
+      ? 'text'
+      : kind === 'locationMessage' || kind === 'liveLocationMessage'
+        ? 'location'
+        : kind === 'contactMessage'
+          ? 'contact'
+          : (media?.type ?? 'unsupported');
+  const place = content.locationMessage ?? content.liveLocationMessage;
+  const location =
+    type === 'location' && place
+      ? {
+          latitude: place.degreesLatitude ?? 0,
+          longitude: place.degreesLongitude ?? 0,
+          name: content.locationMessage?.name || null,
+          address: content.locationMessage?.address || null,
+        }
+      : null;
+  const contact =
+    type === 'contact'
+      ? { displayName: content.contactMessage?.displayName || null, vcard: content.contactMessage?.vcard || null }
+      : null;
   return {
-    sessionId: context.sessionId,
-    messageId: key.id,
-    chatJid,
-    chatType: group ? 'group' : 'direct',
-    senderPn,
-    senderLid,
-    pushName: message.pushName || null,
-    text,
-    mentionedJids: (contextInfo?.mentionedJid ?? []).map((jid) => normalise(jid) ?? jid),
-    quotedMessageId: contextInfo?.stanzaId || null,
-    quotedSender: normalise(contextInfo?.participant),
-    timestamp: new Date((baileys.toNumber(message.messageTimestamp) || Date.now() / 1000) * 1000).toISOString(),
-    fromMe,
-    offline: context.offline,
+    kind: 'message',
+    message: {
+      ...chat,
+      ...sender,
+      messageId: key.id,
+      type,
+      unsupported: type === 'unsupported' ? kind : null,
+      text,
+      location,
+      contact,
+      mentionedJids: (contextInfo?.mentionedJid ?? []).map((jid) => normalise(jid) ?? jid),
+      quotedMessageId: contextInfo?.stanzaId || null,
+      quotedSender: normalise(contextInfo?.participant),
+      timestamp,
+      fromMe,
+      offline: context.offline,
+    },
+    attachment: media ? attachmentOf(baileys, content[kind] as MediaContent, media.mediaType, media.mimetype) : null,
+  };
+}
+
+function attachmentOf(baileys: Baileys, file: MediaContent, mediaType: string, mimetype: string): IncomingAttachment {
+  const mediaKey = base64(file.mediaKey);
+  const size = file.fileLength === null || file.fileLength === undefined ? null : baileys.toNumber(file.fileLength);
+  return {
+    mimetype: file.mimetype || mimetype,
+    fileName: file.fileName || null,
+    size,
+    caption: file.caption || null,
+    ptt: Boolean(file.ptt),
+    seconds: file.seconds ?? null,
+    width: file.width ?? null,
+    height: file.height ?? null,
+    download:
+      mediaKey && (file.directPath || file.url)
+        ? {
+            type: mediaType,
+            directPath: file.directPath || null,
+            url: file.url || null,
+            mediaKey,
+            fileSha256: base64(file.fileSha256),
+          }
+        : null,
   };
 }
 

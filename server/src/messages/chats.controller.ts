@@ -1,0 +1,59 @@
+import { Body, Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { AuthUser } from '../auth/auth-user';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { ErrorDto } from '../core/http/error.dto';
+import { SessionIdParam } from '../sessions/sessions.controller';
+import { MarkReadDto, PresenceDto } from './dto/chat.dto';
+import { MessageActionsService } from './message-actions.service';
+
+/** Read receipts and presence: what a session tells its chats without sending a message. */
+@ApiTags('messages')
+@ApiUnauthorizedResponse({ type: ErrorDto })
+@ApiBadRequestResponse({ type: ErrorDto })
+@ApiNotFoundResponse({ type: ErrorDto })
+@ApiConflictResponse({ type: ErrorDto, description: 'The session is not connected' })
+@ApiResponse({ status: 502, type: ErrorDto, description: 'WhatsApp did not take it' })
+@Controller('sessions/:id')
+export class ChatsController {
+  constructor(private readonly actions: MessageActionsService) {}
+
+  @Post('chats/:chatJid/read')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({
+    summary: 'Mark messages of a chat read (blue ticks)',
+    description:
+      'Without messageIds: every message received in the chat since the session connected on this server and not ' +
+      'marked read yet (WAGO keeps no message history). In groups, messageIds must be messages received lately.',
+  })
+  @ApiNoContentResponse({ description: 'Read receipts sent' })
+  async read(
+    @CurrentUser() user: AuthUser,
+    @SessionIdParam() sessionId: string,
+    @Param('chatJid') chatJid: string,
+    @Body() body: MarkReadDto,
+  ): Promise<void> {
+    await this.actions.markRead(user, sessionId, chatJid, body.messageIds);
+  }
+
+  @Post('presence')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Announce the session online or offline, or typing, recording or paused in a chat' })
+  @ApiNoContentResponse({ description: 'Presence sent' })
+  async presence(
+    @CurrentUser() user: AuthUser,
+    @SessionIdParam() sessionId: string,
+    @Body() body: PresenceDto,
+  ): Promise<void> {
+    await this.actions.presence(user, sessionId, body.state, body.chat);
+  }
+}
