@@ -22,6 +22,8 @@ import {
   registerMessaging,
   type Addressing,
   type InboxMessage,
+  type PresenceReport,
+  type ReceiptReport,
   type SendMessageRequest,
 } from './messaging';
 import { ensureSimCa, issueServerCertificate, MediaHost, registerMedia } from './media';
@@ -34,7 +36,7 @@ import { SimServer } from './transport/sim-server';
 import { TrafficGate, type OutageMode } from './transport/traffic-gate';
 
 export type { AccountView, CreatedAccount, DeviceView, DisconnectReasonCode, HealthView, LinkRequest, QrTimings };
-export type { Addressing, InboxMessage, SendMessageRequest };
+export type { Addressing, InboxMessage, PresenceReport, ReceiptReport, SendMessageRequest };
 export { ControlError, SimCore, WHATSAPP_QR_TIMINGS };
 export { defaultCaDir, ensureSimCa, type SimCa } from './media';
 
@@ -84,10 +86,17 @@ export interface SimHandle {
     participants: string[];
     addressingMode?: Addressing;
   }): Promise<{ jid: string }>;
-  /** The account's phone sends a text (1:1 or group); resolves with the message id once it is on its way. */
+  /**
+   * The account's phone sends a text, media (uploaded to the media host), a location, a contact, a reaction, an edit
+   * or a revoke (1:1 or group); resolves with the message id once it is on its way.
+   */
   sendMessage(phoneNumber: string, request: SendMessageRequest): Promise<{ id: string }>;
-  /** What linked devices sent the account, decrypted, oldest first. */
+  /** What linked devices sent the account, decrypted (media downloaded and checked), oldest first. */
   inbox(phoneNumber: string): InboxMessage[];
+  /** Delivery and read receipts the account's linked devices sent, oldest first. */
+  receipts(phoneNumber: string): ReceiptReport[];
+  /** Presence and chat states (typing, recording, paused) the account's linked devices sent, oldest first. */
+  presence(phoneNumber: string): PresenceReport[];
   /** Any control route, in process (features' routes included); 4xx/5xx answers throw ControlError. */
   control(method: HttpMethod, path: string, body?: unknown): Promise<ControlResponse>;
   stop(): Promise<void>;
@@ -161,6 +170,8 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
     sendMessage: async (phoneNumber, request) =>
       messaging.sendMessage(parsePhoneNumber(phoneNumber), parseSendMessage(request)),
     inbox: (phoneNumber) => messaging.inbox(parsePhoneNumber(phoneNumber)),
+    receipts: (phoneNumber) => messaging.receipts(parsePhoneNumber(phoneNumber)),
+    presence: (phoneNumber) => messaging.presence(parsePhoneNumber(phoneNumber)),
     control: async (method, path, body) => {
       const url = new URL(path, 'http://sim');
       return core.router.dispatch({ method, path: url.pathname, query: url.searchParams, body });

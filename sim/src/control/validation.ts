@@ -4,22 +4,34 @@ import { badRequest } from './control-error';
 
 export type JsonObject = Record<string, unknown>;
 
-export function requireObject(body: unknown): JsonObject {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('body must be a JSON object');
+// Checks of nested objects take `within`, the enclosing field, so errors name the full path (`image.mimetype`).
+const named = (field: string, within?: string): string => (within ? `${within}.${field}` : field);
+
+export function requireObject(body: unknown, within?: string): JsonObject {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw badRequest(`${within ?? 'body'} must be a JSON object`);
+  }
   return body as JsonObject;
 }
 
 /** Rejects fields a route does not know, so a typo is an error instead of a silently ignored option. */
-export function rejectUnknownFields(body: JsonObject, allowed: readonly string[]): void {
+export function rejectUnknownFields(body: JsonObject, allowed: readonly string[], within?: string): void {
   const unknown = Object.keys(body).filter((key) => !allowed.includes(key));
-  if (unknown.length > 0) throw badRequest(`unknown field(s): ${unknown.join(', ')}`);
+  if (unknown.length > 0) throw badRequest(`unknown field(s): ${unknown.map((key) => named(key, within)).join(', ')}`);
 }
 
-export function requireString(body: JsonObject, field: string, options: { maxLength?: number } = {}): string {
+export function requireString(
+  body: JsonObject,
+  field: string,
+  options: { maxLength?: number } = {},
+  within?: string,
+): string {
   const value = body[field];
-  if (typeof value !== 'string' || value.trim() === '') throw badRequest(`${field} must be a non-empty string`);
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw badRequest(`${named(field, within)} must be a non-empty string`);
+  }
   if (options.maxLength !== undefined && value.length > options.maxLength) {
-    throw badRequest(`${field} must be at most ${options.maxLength} characters`);
+    throw badRequest(`${named(field, within)} must be at most ${options.maxLength} characters`);
   }
   return value;
 }
@@ -28,20 +40,27 @@ export function optionalString(
   body: JsonObject,
   field: string,
   options: { maxLength?: number } = {},
+  within?: string,
 ): string | undefined {
-  return body[field] === undefined ? undefined : requireString(body, field, options);
+  return body[field] === undefined ? undefined : requireString(body, field, options, within);
 }
 
-export function optionalBoolean(body: JsonObject, field: string): boolean | undefined {
+export function optionalBoolean(body: JsonObject, field: string, within?: string): boolean | undefined {
   const value = body[field];
-  if (value !== undefined && typeof value !== 'boolean') throw badRequest(`${field} must be true or false`);
+  if (value !== undefined && typeof value !== 'boolean')
+    throw badRequest(`${named(field, within)} must be true or false`);
   return value;
 }
 
-export function requireNumber(body: JsonObject, field: string, range: { min: number; max: number }): number {
+export function requireNumber(
+  body: JsonObject,
+  field: string,
+  range: { min: number; max: number },
+  within?: string,
+): number {
   const value = body[field];
   if (typeof value !== 'number' || !Number.isFinite(value) || value < range.min || value > range.max) {
-    throw badRequest(`${field} must be a number between ${range.min} and ${range.max}`);
+    throw badRequest(`${named(field, within)} must be a number between ${range.min} and ${range.max}`);
   }
   return value;
 }

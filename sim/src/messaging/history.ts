@@ -1,18 +1,20 @@
 // What the sim remembers of conversations: each account's inbox of messages linked devices sent it, and recent
 // messages by id so a later message can quote them. Both are bounded: a long demo must not grow without end.
+import type { proto } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
 import type { Account } from '../core/accounts';
+import type { ReadContent } from './message-content';
 
-/** A message a sim account received from a linked device, decrypted (`GET /control/accounts/:phone/inbox`). */
-export interface InboxMessage {
+/**
+ * A message a sim account received from a linked device, decrypted (`GET /control/accounts/:phone/inbox`): `type`,
+ * `text` (a caption for media), `mentions` (JIDs exactly as the sender wrote them), `quotedId`, and by type `media`,
+ * `location`, `contact`, `reaction`, `edit` or `revoke`.
+ */
+export interface InboxMessage extends ReadContent {
   id: string;
   /** The group JID, or the sender's PN JID for a 1:1 chat. */
   chat: string;
   /** The sender's PN JID. */
   from: string;
-  text: string | null;
-  /** Mentioned JIDs exactly as the sender wrote them (PN or LID). */
-  mentions: string[];
-  quotedId: string | null;
   /** ISO 8601, when the sim received it. */
   at: string;
 }
@@ -20,7 +22,8 @@ export interface InboxMessage {
 export interface RememberedMessage {
   id: string;
   author: Account;
-  text: string;
+  /** What a reply quotes. */
+  message: proto.IMessage;
 }
 
 const INBOX_LIMIT = 1_000;

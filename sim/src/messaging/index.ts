@@ -8,6 +8,7 @@ export { parseCreateGroup, parseSendMessage } from './control-routes';
 export type { CreateGroupRequest, SendMessageRequest } from './messaging';
 export type { Addressing } from './stanzas';
 export type { InboxMessage } from './history';
+export type { PresenceReport, ReceiptReport } from './device-reports';
 export type { Messaging };
 
 export function registerMessaging(core: SimCore, media: MediaHost): Messaging {

@@ -2,18 +2,29 @@
 // messages in both directions, the directory IQs a client needs before it can send (usync, key bundles, group
 // metadata), and the inboxes tests read.
 import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { proto } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
 import type { Logger } from 'pino';
 import { notFound, ControlError } from '../control/control-error';
 import type { Account, LinkedDevice } from '../core/accounts';
 import { childNode, childrenByTag, contentBuffer, type BinaryNode } from '../core/binary-node';
 import { decodeJid, GROUP_SERVER, LID_SERVER, normalizePhoneNumber } from '../core/jid';
-import type { MediaHost } from '../media';
+import { decryptMedia, type MediaHost, type MediaKind } from '../media';
 import { IqError, type DeviceStanza, type SimCore, type StanzaResult } from '../core/sim-core';
 import type { EncryptedType, PreKeyBundle } from './account-signal';
+import { DeviceReports, type PresenceReport, type ReceiptReport } from './device-reports';
 import { GroupDirectory, type Group } from './groups';
 import { History, type InboxMessage } from './history';
-import { readText, textMessage, type QuotedMessage } from './message-content';
+import {
+  outgoingMessage,
+  quotable,
+  readContent,
+  type ContactContent,
+  type LocationContent,
+  type MediaDetails,
+  type OutgoingContent,
+  type QuotedMessage,
+} from './message-content';
 import { Phones } from './phones';
 import { corrupted, RetryReceipts } from './retry-receipts';
 import {
@@ -27,13 +38,13 @@ import {
   type Addresses,
   type Addressing,
   type Encrypted,
+  type StanzaType,
 } from './stanzas';
 
-export interface SendMessageRequest {
+interface SendOptions {
   /** A phone number, a PN or LID JID, or a group JID. */
   to: string;
-  text: string;
-  /** Phone numbers of sim accounts to mention. */
+  /** Phone numbers of sim accounts to mention (in a text or a caption). */
   mentions?: string[];
   /** How mentions name people; defaults to the group's addressing mode, or to `senderAddressing` in a 1:1 chat. */
   mentionBy?: Addressing;
@@ -47,6 +58,41 @@ export interface SendMessageRequest {
    */
   corruptFirstCopy?: boolean;
 }
+
+/** A file to send: `data` is base64 (or, in process, the bytes). */
+export interface MediaInput {
+  data: string | Buffer;
+  mimetype: string;
+}
+
+/** What a sim phone sends: `to` and exactly one kind of content. */
+export type SendMessageRequest = SendOptions &
+  (
+    | { text: string }
+    | { image: MediaInput & { caption?: string } }
+    | { video: MediaInput & { caption?: string } }
+    | { audio: MediaInput & { ptt?: boolean } }
+    | { document: MediaInput & { fileName: string; caption?: string } }
+    | { sticker: MediaInput }
+    | { location: LocationContent }
+    | { contact: ContactContent }
+    /** An empty emoji removes the phone's reaction. */
+    | { reaction: { messageId: string; emoji: string } }
+    | { edit: { messageId: string; text: string } }
+    | { revoke: { messageId: string } }
+  );
+
+/** The content of a checked request, before its media is uploaded or the message it refers to is looked up. */
+export type RequestedContent =
+  | { type: 'text'; text: string }
+  | { type: MediaKind; data: Buffer; media: MediaDetails }
+  | { type: 'location'; location: LocationContent }
+  | { type: 'contact'; contact: ContactContent }
+  | { type: 'reaction'; messageId: string; emoji: string }
+  | { type: 'edit'; messageId: string; text: string }
+  | { type: 'revoke'; messageId: string };
+
+export type ParsedSendMessage = SendOptions & { content: RequestedContent };
 
 export interface CreateGroupRequest {
   subject: string;
@@ -67,6 +113,15 @@ const deviceAddresses = (device: LinkedDevice, addressing: Addressing): Addresse
 const addressIn = (account: Account, addressing: Addressing): string =>
   addressing === 'lid' ? account.lid : account.jid;
 
+const refersToMessage = (content: { type: string }): boolean =>
+  content.type === 'reaction' || content.type === 'edit' || content.type === 'revoke';
+
+/** WhatsApp's stanza type by content: receivers treat media and reactions apart (e.g. no notification for the latter). */
+function stanzaTypeOf(content: OutgoingContent): StanzaType {
+  if (content.type === 'reaction') return 'reaction';
+  return 'upload' in content ? 'media' : 'text';
+}
+
 /** Message ids as an iPhone makes them (`3A` and 18 hex digits); Baileys' getDevice() reports them as `ios`. */
 const newMessageId = (): string => `3A${randomBytes(9).toString('hex').toUpperCase()}`;
 
@@ -76,6 +131,7 @@ export class Messaging {
   private readonly phones: Phones;
   private readonly logger: Logger;
   private readonly retries: RetryReceipts;
+  private readonly reports: DeviceReports;
   /** Which devices already hold a sim phone's sender key for a group (`<group>|<phone>`): they get skmsg alone. */
   private readonly senderKeyHolders = new Map<string, Set<LinkedDevice>>();
   private queue: Promise<unknown> = Promise.resolve();
@@ -92,6 +148,7 @@ export class Messaging {
       logger: this.logger,
       senderKeyHolders: (group, sender) => this.holders(group, sender),
     });
+    this.reports = new DeviceReports(core);
     core.onStanza('message', (stanza) => this.exclusive(() => this.receive(stanza)));
     core.onStanza('receipt', async (stanza) => {
       // Behind the messages being encrypted, so the copy sent again uses the phone's ratchets in order.
@@ -117,7 +174,7 @@ export class Messaging {
     return { jid: group.jid };
   }
 
-  async sendMessage(phoneNumber: string, request: SendMessageRequest): Promise<{ id: string }> {
+  async sendMessage(phoneNumber: string, request: ParsedSendMessage): Promise<{ id: string }> {
     const sender = this.account(phoneNumber);
     const destination: { group: Group } | { recipient: Account } =
       decodeJid(request.to)?.server === GROUP_SERVER
@@ -129,20 +186,71 @@ export class Messaging {
     const mentionBy = request.mentionBy ?? addressing;
     const mentionedJids = (request.mentions ?? []).map((mention) => addressIn(this.account(mention), mentionBy));
     const quoted = request.quotedId === undefined ? undefined : this.quote(request.quotedId, addressing);
-    const message = textMessage({ text: request.text, mentionedJids, quoted });
+    const chat = group ? group.jid : addressIn((destination as { recipient: Account }).recipient, addressing);
+    const content = await this.prepare(request.content, sender, { chat, group });
+    const message = outgoingMessage(content, { mentionedJids, quoted }, this.core.clock.now());
     const corrupt = request.corruptFirstCopy === true;
+    const stanzaType = stanzaTypeOf(content);
 
     return this.exclusive(async () => {
       const id = newMessageId();
-      if ('group' in destination) await this.sendToGroup(sender, destination.group, id, message, corrupt);
-      else await this.sendDirect(sender, destination.recipient, addressing, id, message, corrupt);
-      this.history.remember({ id, author: sender, text: request.text });
+      if ('group' in destination) await this.sendToGroup(sender, destination.group, id, message, corrupt, stanzaType);
+      else await this.sendDirect(sender, destination.recipient, addressing, id, message, corrupt, stanzaType);
+      if (!refersToMessage(content)) this.history.remember({ id, author: sender, message: quotable(message) });
       return { id };
     });
   }
 
+  /**
+   * Uploads media to the sim's media host (the phone encrypts it as it goes) and turns a referenced message id into
+   * the key WhatsApp puts in reactions, edits and revokes: the chat as the sender sees it, `fromMe` from the
+   * sender's side, the author as `participant` in a group.
+   */
+  private async prepare(
+    content: RequestedContent,
+    sender: Account,
+    { chat, group }: { chat: string; group: Group | undefined },
+  ): Promise<OutgoingContent> {
+    switch (content.type) {
+      case 'text':
+      case 'location':
+      case 'contact':
+        return content;
+      case 'reaction':
+      case 'edit':
+      case 'revoke': {
+        const target = this.history.find(content.messageId);
+        if (!target) throw notFound(`no message ${content.messageId}`);
+        if (content.type !== 'reaction' && target.author !== sender) {
+          throw new ControlError(403, `${sender.phoneNumber} can only ${content.type} its own messages`);
+        }
+        const key = {
+          remoteJid: chat,
+          fromMe: target.author === sender,
+          id: content.messageId,
+          ...(group ? { participant: group.addressOf(target.author) } : {}),
+        };
+        if (content.type === 'reaction') return { type: 'reaction', key, emoji: content.emoji };
+        if (content.type === 'edit') return { type: 'edit', key, text: content.text };
+        return { type: 'revoke', key };
+      }
+      default: {
+        const upload = await this.media.storeEncrypted(Readable.from([content.data]), content.type);
+        return { type: content.type, media: content.media, upload };
+      }
+    }
+  }
+
   inbox(phoneNumber: string): InboxMessage[] {
     return this.history.inbox(this.account(phoneNumber));
+  }
+
+  receipts(phoneNumber: string): ReceiptReport[] {
+    return this.reports.receipts(this.account(phoneNumber));
+  }
+
+  presence(phoneNumber: string): PresenceReport[] {
+    return this.reports.presence(this.account(phoneNumber));
   }
 
   /** Answers an `encrypt` key fetch: bundles for sim phones (device 0) and for linked devices, as asked for. */
@@ -179,8 +287,16 @@ export class Messaging {
     id: string,
     message: proto.IMessage,
     corrupt: boolean,
+    stanzaType: StanzaType,
   ): Promise<void> {
-    const envelope = { id, t: this.now(), pushName: sender.pushName, sender: addressesOf(sender), addressing };
+    const envelope = {
+      id,
+      t: this.now(),
+      pushName: sender.pushName,
+      sender: addressesOf(sender),
+      addressing,
+      stanzaType,
+    };
     this.retries.remember({ sender, recipient, message, envelope });
     for (const device of recipient.devices.values()) {
       const encrypted = await this.phones.encryptFor(sender, device, message);
@@ -211,6 +327,7 @@ export class Messaging {
     id: string,
     message: proto.IMessage,
     corrupt: boolean,
+    stanzaType: StanzaType,
   ): Promise<void> {
     const { ciphertext, senderKeyDistributionMessage } = await this.phones
       .of(sender)
@@ -229,6 +346,7 @@ export class Messaging {
       groupJid: group.jid,
       sender: addressesOf(sender),
       addressing: group.addressing,
+      stanzaType,
     };
     this.retries.remember({ sender, group, message, envelope });
     for (const member of group.members) {
@@ -295,7 +413,7 @@ export class Messaging {
         const message = await this.decrypt(account, device, encrypted);
         // A copy for the sender's own phone (deviceSentMessage): the phone has nothing to do with it.
         if (!message || account === device.account) continue;
-        this.deliver(account, id, device, device.account.jid, message);
+        await this.deliver(account, id, device, device.account.jid, message);
         delivered = true;
         continue;
       }
@@ -358,7 +476,7 @@ export class Messaging {
       if (member === device.account) continue;
       try {
         const message = await this.phones.of(member).decryptGroup(group.jid, device.jid, ciphertext);
-        this.deliver(member, id, device, group.jid, message);
+        await this.deliver(member, id, device, group.jid, message);
         this.reportDelivery(device, deliveryReceipt(id, group.jid, this.now(), group.addressOf(member)));
       } catch (error) {
         this.logger.warn({ err: error, id, group: group.jid, phone: member.phoneNumber }, 'phone could not decrypt');
@@ -385,18 +503,52 @@ export class Messaging {
     }
   }
 
-  private deliver(account: Account, id: string, device: LinkedDevice, chat: string, message: proto.IMessage): void {
-    const { text, mentions, quotedId } = readText(message);
+  /**
+   * Puts what a device sent into the phone's inbox. Media is fetched from the sim's host as a phone would, checked
+   * (fileEncSha256, MAC) and decrypted, so the inbox reports the hash of the bytes that really arrived.
+   */
+  private async deliver(
+    account: Account,
+    id: string,
+    device: LinkedDevice,
+    chat: string,
+    message: proto.IMessage,
+  ): Promise<void> {
+    const read = readContent(message);
+    if (!read) return;
+    const { mediaReference, ...content } = read;
+    if (content.media && mediaReference) {
+      const received = await this.download(mediaReference, { id, phone: account.phoneNumber });
+      if (received) content.media = { ...content.media, size: received.size, sha256: received.sha256 };
+    }
     this.history.deliver(account, {
       id,
       chat,
       from: device.account.jid,
-      text,
-      mentions,
-      quotedId,
+      ...content,
       at: new Date(this.core.clock.now()).toISOString(),
     });
-    if (text !== null) this.history.remember({ id, author: device.account, text });
+    if (!refersToMessage(content)) this.history.remember({ id, author: device.account, message: quotable(message) });
+  }
+
+  private async download(
+    reference: { kind: MediaKind; mediaKey: Buffer; location: string; fileEncSha256: Buffer | undefined },
+    context: { id: string; phone: string },
+  ): Promise<{ size: number; sha256: string } | undefined> {
+    const stream = this.media.open(reference.location);
+    if (!stream) {
+      this.logger.warn({ ...context, location: reference.location }, 'media is not on the sim host');
+      return undefined;
+    }
+    try {
+      const decrypted = await decryptMedia(stream, reference);
+      return { size: decrypted.fileLength, sha256: decrypted.fileSha256.toString('hex') };
+    } catch (error) {
+      this.logger.warn({ ...context, err: error }, 'phone could not decrypt the media');
+      return undefined;
+    } finally {
+      stream.destroy();
+    }
   }
 
   private encryptedChild(target: BinaryNode): Encrypted | undefined {
@@ -448,7 +600,7 @@ export class Messaging {
   private quote(id: string, addressing: Addressing): QuotedMessage {
     const quoted = this.history.find(id);
     if (!quoted) throw notFound(`no message ${id} to quote`);
-    return { id, author: addressIn(quoted.author, addressing), text: quoted.text };
+    return { id, author: addressIn(quoted.author, addressing), message: quoted.message };
   }
 
   private holders(group: Group, sender: Account): Set<LinkedDevice> {

@@ -31,7 +31,11 @@ interface Envelope {
   encrypted: Encrypted[];
   /** The sender's `<device-identity>`, forwarded as received when a linked device is the sender. */
   deviceIdentity?: BinaryNode;
+  /** The stanza's `type`, as WhatsApp sets it by content: `text` (the default), `media` or `reaction`. */
+  stanzaType?: StanzaType;
 }
+
+export type StanzaType = 'text' | 'media' | 'reaction';
 
 function primary(addresses: Addresses, addressing: Addressing): string {
   return addressing === 'lid' ? addresses.lid : addresses.pn;
@@ -53,7 +57,7 @@ function messageNode(envelope: Envelope, attrs: Record<string, string>): BinaryN
     attrs: {
       ...attrs,
       id: envelope.id,
-      type: 'text',
+      type: envelope.stanzaType ?? 'text',
       t: String(envelope.t),
       notify: envelope.pushName,
     },

@@ -66,6 +66,7 @@ describe('messaging control routes', () => {
       id,
       chat: '5511900000022@s.whatsapp.net',
       from: '5511900000022@s.whatsapp.net',
+      type: 'text',
       text: 'read me',
       mentions: [],
       quotedId: null,
