@@ -28,6 +28,12 @@ export function fileNameOf(disposition: string | undefined): string | null {
   return plain ? (plain[1] ?? plain[2]).replace(/\\(.)/g, '$1') : null;
 }
 
+/** Browsers (the WHATWG form encoding) escape only `"`, CR and LF in a form's file name, as %22, %0D and %0A. */
+function formFileName(name: string | undefined): string | null {
+  if (!name) return null;
+  return name.replace(/%22|%0D|%0A/gi, (escape) => decodeURIComponent(escape));
+}
+
 /**
  * Resolves once the file's bytes start: the caller streams them on. Bodies announced larger than `maxBytes` are
  * refused before a byte is read; a multipart file is cut one byte past it, so the storage sees it is too large.
@@ -49,7 +55,11 @@ export function readUpload(request: Request, maxBytes: number): Promise<Upload> 
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: request.headers, limits: { files: 1, fileSize: maxBytes + 1 } });
+      parser = busboy({
+        headers: request.headers,
+        defParamCharset: 'utf8',
+        limits: { files: 1, fileSize: maxBytes + 1 },
+      });
     } catch {
       reject(new BadRequestError('Malformed multipart body'));
       return;
@@ -61,7 +71,7 @@ export function readUpload(request: Request, maxBytes: number): Promise<Upload> 
         return;
       }
       found = true;
-      resolve({ mimetype: info.mimeType || DEFAULT_MIMETYPE, fileName: info.filename || null, source: stream });
+      resolve({ mimetype: info.mimeType || DEFAULT_MIMETYPE, fileName: formFileName(info.filename), source: stream });
     });
     parser.on('error', () => reject(new BadRequestError('Malformed multipart body')));
     parser.on('close', () => {
