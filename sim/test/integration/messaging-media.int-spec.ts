@@ -170,6 +170,28 @@ describe('media and other message kinds between a linked Baileys client and sim 
       expect((await receivedByBob(revoke)).message?.protocolMessage).toMatchObject({ key: { id: mine, fromMe: true } });
     });
 
+    it('takes a media body over HTTP beyond the 1 MiB other control routes allow', async () => {
+      const big = randomBytes(3 * 1024 * 1024);
+      const post = (path: string, body: unknown) =>
+        fetch(`${sim.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+
+      const sent = await post(`/control/accounts/${alice.phoneNumber}/messages`, {
+        to: bob.phoneNumber,
+        document: { data: big.toString('base64'), mimetype: 'application/octet-stream', fileName: 'big.bin' },
+      });
+      expect(sent.status).toBe(201);
+      const { id } = (await sent.json()) as { id: string };
+      const baileys = await loadWaLibrary();
+      expect(sha256(await baileys.downloadMediaMessage(await receivedByBob(id), 'buffer', {}))).toBe(sha256(big));
+
+      const elsewhere = await post('/control/groups', { subject: 'x'.repeat(2 * 1024 * 1024), participants: [] });
+      expect(elsewhere.status).toBe(413);
+    });
+
     it("refuses an edit of someone else's message and a request with two kinds of content", async () => {
       const fromBob = await sendFromClient(client, alice.jid, { text: 'mine' });
       await inboxed(fromBob);
