@@ -1,7 +1,7 @@
 // `npm run bench:media`: a 1 MiB, 16 MiB and 64 MiB video each way between a simulated phone and WAGO (the real server
 // process). In: the phone sends, WAGO downloads and decrypts it, the webhook arrives, its media.url is fetched. Out: the
 // file is uploaded to POST /media and sent by mediaId, the phone decrypts it. Prints time, the server's peak RSS above
-// its RSS before the transfer, and the server's CPU time; checks every byte by SHA-256.
+// its idle RSS (after a warm-up, before any media), and the server's CPU time; checks every byte by SHA-256.
 // SIZES_MIB (comma-separated) overrides the sizes; DATABASE_URL uses that Postgres instead of an embedded one.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -83,6 +83,9 @@ async function main(): Promise<void> {
     await receiver.waitForRequests(1, 60_000);
     await api.call('POST', `/sessions/${bot.id}/messages`, { token, body: { to: PHONE, text: 'warm-up' } });
 
+    // Idle: after the warm-up, before any media. Every peak below is measured against it, not against the RSS a
+    // previous transfer left behind.
+    const idle = probe.start().rss;
     const rows: string[] = [];
     for (const size of SIZES_MIB) {
       const file = randomBytes(size * MIB);
@@ -98,10 +101,13 @@ async function main(): Promise<void> {
       });
       const [request] = (await receiver.waitForRequests(before + 1, 300_000)).slice(before);
       const toWebhookMs = Date.now() - started;
+      const receivePeak = probe.peakRss() - idle;
       const { data } = JSON.parse(request.body) as { data: ReceivedMedia };
       if (data.type !== 'video' || !data.media?.url) throw new Error(`Unexpected payload: ${request.body}`);
+      probe.start();
       const served = Buffer.from(await (await fetch(data.media.url)).arrayBuffer());
-      const inPeak = probe.peakRss() - inStart.rss;
+      const servePeak = probe.peakRss() - idle;
+      const inPeak = Math.max(receivePeak, servePeak);
       const inCpu = probe.cpuMs() - inStart.cpuMs;
       if (sha256(served) !== digest || data.media.sha256 !== digest) throw new Error('media.url served other bytes');
 
@@ -122,7 +128,7 @@ async function main(): Promise<void> {
         body: { to: PHONE, video: { mediaId } },
       });
       const sendMs = Date.now() - sendStarted;
-      const outPeak = probe.peakRss() - outStart.rss;
+      const outPeak = probe.peakRss() - idle;
       const outCpu = probe.cpuMs() - outStart.cpuMs;
       const received = await poll(
         () => Promise.resolve(sim.inbox(PHONE).find((message) => message.id === sent.body.id)),
@@ -134,7 +140,8 @@ async function main(): Promise<void> {
 
       rows.push(
         `${String(size).padStart(3)} MiB  in: ${String(toWebhookMs).padStart(6)} ms to the webhook, ` +
-          `peak RSS +${mib(inPeak)}, CPU ${inCpu} ms  |  out: upload ${uploadMs} ms + ${sendMs} ms to the sent ` +
+          `peak RSS +${mib(inPeak)} (receiving +${mib(receivePeak)}, serving media.url +${mib(servePeak)}), ` +
+          `CPU ${inCpu} ms  |  out: upload ${uploadMs} ms + ${sendMs} ms to the sent ` +
           `answer (${sent.status}), peak RSS +${mib(outPeak)}, CPU ${outCpu} ms`,
       );
       process.stdout.write(`${rows[rows.length - 1]}\n`);

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { EntityManager } from 'typeorm';
 import type { MediaStorageKind } from '../core/config/app-config';
+import { noteStreamedBytes } from '../core/memory/garbage-pacer';
 import { MediaTooLargeError } from './media.errors';
 import type { ByteRange } from './media.service';
 
@@ -46,6 +47,7 @@ export async function* metered(
     result.size += chunk.length;
     if (result.size > maxBytes) throw new MediaTooLargeError(maxBytes);
     hash.update(chunk);
+    noteStreamedBytes(chunk.length);
     yield chunk;
   }
   result.sha256 = hash.digest('hex');

@@ -2,9 +2,10 @@
 // the storage MEDIA_STORAGE chose when they were written; the records in `media`.
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { AppConfig } from '../core/config/app-config';
 import { NotFoundError, UnauthorizedError } from '../core/errors/domain-errors';
+import { pacedGarbage } from '../core/memory/garbage-pacer';
 import { TimeoutError, withTimeout } from '../core/with-timeout';
 import { MediaFetcher } from './media-fetcher';
 import { MediaStorage } from './media-storage';
@@ -152,7 +153,7 @@ export class MediaService {
     const media = await this.media.findById(mediaId);
     if (!media) throw new NotFoundError('Media not found');
     const file = await this.available(media);
-    return this.storages.of(file.storage).read(file.id, file.size ?? 0, range);
+    return Readable.from(pacedGarbage(this.storages.of(file.storage).read(file.id, file.size ?? 0, range)));
   }
 
   /**
