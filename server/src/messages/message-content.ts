@@ -1,15 +1,16 @@
 // The kinds of message the send API takes, the rules WhatsApp puts on combining them, and what a row stores of each.
 import { createHash } from 'node:crypto';
 import { BadRequestError } from '../core/errors/domain-errors';
+import { MEDIA_TYPES, type MediaType } from '../whatsapp/events';
 
-export const MEDIA_TYPES = ['image', 'video', 'audio', 'document', 'sticker'] as const;
-export type MediaType = (typeof MEDIA_TYPES)[number];
+export { MEDIA_TYPES, type MediaType };
 
-export const MESSAGE_TYPES = ['text', ...MEDIA_TYPES, 'location', 'contact', 'reaction'] as const;
-export type MessageType = (typeof MESSAGE_TYPES)[number];
+/** The kinds the send API takes: what WhatsApp describes, plus reactions. */
+export const OUTGOING_MESSAGE_TYPES = ['text', ...MEDIA_TYPES, 'location', 'contact', 'reaction'] as const;
+export type OutgoingMessageType = (typeof OUTGOING_MESSAGE_TYPES)[number];
 
 /** Kinds WhatsApp shows a caption with (and so mentions in it, and edits of it). */
-export const CAPTIONED_TYPES: readonly MessageType[] = ['image', 'video', 'document'];
+export const CAPTIONED_TYPES: readonly OutgoingMessageType[] = ['image', 'video', 'document'];
 
 /** A media message's file: exactly one of an uploaded file, a URL to fetch or base64 bytes. */
 export interface MediaInput {
@@ -70,11 +71,11 @@ export type MediaSource =
   { kind: 'mediaId'; mediaId: string } | { kind: 'url'; url: string } | { kind: 'data'; data: string };
 
 /** The request's kind; a 400 naming the choices unless there is exactly one. */
-export function messageType(request: SendRequest): MessageType {
-  const present = MESSAGE_TYPES.filter((type) => request[type] !== undefined);
+export function messageType(request: SendRequest): OutgoingMessageType {
+  const present = OUTGOING_MESSAGE_TYPES.filter((type) => request[type] !== undefined);
   if (present.length !== 1) {
     throw new BadRequestError(
-      `A message needs exactly one of ${MESSAGE_TYPES.join(', ')}` +
+      `A message needs exactly one of ${OUTGOING_MESSAGE_TYPES.join(', ')}` +
         (present.length > 1 ? ` (got ${present.join(' and ')})` : ''),
     );
   }
@@ -97,7 +98,7 @@ export function mediaSource(type: MediaType, input: MediaInput): MediaSource {
  * quotes nothing. Captions on audio and stickers and `ptt` elsewhere are unknown fields of those kinds (the DTOs
  * refuse them).
  */
-export function checkCombination(type: MessageType, request: SendRequest): void {
+export function checkCombination(type: OutgoingMessageType, request: SendRequest): void {
   const caption = CAPTIONED_TYPES.includes(type) ? request[type as MediaType]?.caption : undefined;
   const hasText = type === 'text' || Boolean(caption);
   if (request.mentions && request.mentions.length > 0 && !hasText) {
@@ -112,7 +113,7 @@ export function checkCombination(type: MessageType, request: SendRequest): void 
 }
 
 /** The caption or text a row stores ('' for kinds without one). */
-export function textOf(type: MessageType, request: SendRequest): string {
+export function textOf(type: OutgoingMessageType, request: SendRequest): string {
   if (type === 'text') return request.text ?? '';
   return CAPTIONED_TYPES.includes(type) ? (request[type as MediaType]?.caption ?? '') : '';
 }
@@ -122,7 +123,7 @@ export function textOf(type: MessageType, request: SendRequest): string {
  * hashes as it always did (so a retry across an upgrade still matches); base64 data is hashed by its digest.
  */
 export function requestHash(
-  type: MessageType,
+  type: OutgoingMessageType,
   request: SendRequest,
   normalised: { to: string; replyTo: string | null; mentions: string[] },
 ): string {

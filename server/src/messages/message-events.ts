@@ -2,14 +2,14 @@
 // written in the transaction that marks it sent, so the event exists exactly when the status does.
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { MessageType } from './message-content';
+import type { OutgoingMessageType } from './message-content';
 
 export interface MessageSent {
   sessionId: string;
   messageId: string;
   chatJid: string;
   chatType: 'direct' | 'group';
-  type: MessageType;
+  type: OutgoingMessageType;
   /** The text or caption; '' for kinds without one. */
   text: string;
   media: { id: string; mimetype: string; fileName: string | null; ptt: boolean } | null;

@@ -13,7 +13,7 @@ import {
   mediaSource,
   MessageContent,
   messageType,
-  MessageType,
+  OutgoingMessageType,
   requestHash,
   SendRequest,
   textOf,
@@ -198,6 +198,6 @@ export class MessagesService {
   }
 }
 
-function isMedia(type: MessageType): type is MediaType {
+function isMedia(type: OutgoingMessageType): type is MediaType {
   return (MEDIA_TYPES as readonly string[]).includes(type);
 }

@@ -10,7 +10,7 @@ import {
 } from 'typeorm';
 import { MediaEntity } from '../media/media.entity';
 import { SessionEntity } from '../sessions/session.entity';
-import type { MessageContent, MessageType } from './message-content';
+import type { MessageContent, OutgoingMessageType } from './message-content';
 
 export const OUTGOING_STATUSES = ['queued', 'sending', 'sent', 'delivered', 'read', 'failed'] as const;
 export type OutgoingStatus = (typeof OUTGOING_STATUSES)[number];
@@ -43,7 +43,7 @@ export class OutgoingMessageEntity {
   chatJid!: string;
 
   @Column({ type: 'varchar', length: 10, default: 'text' })
-  type!: MessageType;
+  type!: OutgoingMessageType;
 
   /** The text, or a media message's caption ('' for kinds without text). An edit replaces it. */
   @Column({ type: 'text' })

@@ -3,18 +3,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { MediaStatus, MediaUnavailableReason } from '../media/media.entity';
 import type { SessionStatus } from '../sessions/session-status';
 
+/** The kinds of message that carry a file. */
+export const MEDIA_TYPES = ['image', 'video', 'audio', 'document', 'sticker'] as const;
+export type MediaType = (typeof MEDIA_TYPES)[number];
+
 /** What a message is, by its content. `unsupported`: a kind WAGO does not describe (polls, events, payments…). */
-export const MESSAGE_TYPES = [
-  'text',
-  'image',
-  'video',
-  'audio',
-  'document',
-  'sticker',
-  'location',
-  'contact',
-  'unsupported',
-] as const;
+export const MESSAGE_TYPES = ['text', ...MEDIA_TYPES, 'location', 'contact', 'unsupported'] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 
 /** The file of a media message as WAGO keeps it (see MediaService.receive). */

@@ -17,7 +17,7 @@ import {
   NotContains,
   ValidateNested,
 } from 'class-validator';
-import { MESSAGE_TYPES, MessageType } from '../message-content';
+import { OUTGOING_MESSAGE_TYPES, OutgoingMessageType } from '../message-content';
 import type { OutgoingMessageEntity } from '../outgoing-message.entity';
 import { WHATSAPP_MESSAGE_ID } from '../recipient';
 
@@ -337,8 +337,8 @@ export class MessageDto {
   @ApiProperty({ example: '3EB0A1B2C3D4E5F60718', description: 'WhatsApp’s message id (chosen before sending)' })
   id!: string;
 
-  @ApiProperty({ enum: MESSAGE_TYPES })
-  type!: MessageType;
+  @ApiProperty({ enum: OUTGOING_MESSAGE_TYPES })
+  type!: OutgoingMessageType;
 
   @ApiProperty({ enum: MESSAGE_STATUSES })
   status!: MessageStatus;

@@ -1,6 +1,6 @@
 // The payloads subscribers receive, for the OpenAPI document (they are sent, not served, so no route returns them).
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { MESSAGE_TYPES as SENT_MESSAGE_TYPES } from '../../messages/message-content';
+import { OUTGOING_MESSAGE_TYPES } from '../../messages/message-content';
 import {
   MessageContactDto,
   MessageLocationDto,
@@ -186,7 +186,10 @@ export class MessageSentDataDto implements MessageSentData {
   @ApiProperty({ type: ChatRefDto })
   chat!: ChatRefDto;
 
-  @ApiProperty({ enum: SENT_MESSAGE_TYPES, description: 'The kind of message; the field of the same name carries it' })
+  @ApiProperty({
+    enum: OUTGOING_MESSAGE_TYPES,
+    description: 'The kind of message; the field of the same name carries it',
+  })
   type!: string;
 
   @ApiProperty({ description: 'The text, or a media message’s caption; empty for kinds without one' })
