@@ -103,6 +103,11 @@ describe('incoming messages of every kind, eager downloads into Postgres', () =>
     const port = new URL(inbox.wago.server.baseUrl).port;
     expect(file.url).toMatch(new RegExp(`^http://localhost:${port}/api/v1/media/${file.id}\\?expires=\\d+&signature=`));
     expect(new Date(file.urlExpiresAt ?? '').getTime()).toBeGreaterThan(Date.now());
+    // Downloaded before the message was committed, so before the webhook arrived: the link is not what fetched it.
+    const rows = (await (
+      await inbox.wago.database.dataSource()
+    ).query(`SELECT status, storage FROM media WHERE id = $1`, [file.id])) as { status: string; storage: string }[];
+    expect(rows).toEqual([{ status: 'stored', storage: 'postgres' }]);
     expect(sha256(await download(file.url as string))).toBe(sha256(data));
     return file;
   }
