@@ -194,7 +194,8 @@ export class MediaService {
       id: media.id,
       status: media.status,
       size: media.size,
-      sha256: media.sha256,
+      // A file still to fetch will be checked against the digest its sender announced: the one its link will serve.
+      sha256: media.sha256 ?? (media.status === 'pending' ? announcedSha256(media.download) : null),
       unavailableReason: media.unavailableReason,
     };
   }
@@ -233,7 +234,8 @@ export class MediaService {
     );
     try {
       await storage.write(media.id, source, maxBytes, async (file, transaction) => {
-        if (ref.fileSha256 && Buffer.from(ref.fileSha256, 'base64').toString('hex') !== file.sha256) {
+        const announced = announcedSha256(ref);
+        if (announced && announced !== file.sha256) {
           throw new IntegrityError('The downloaded media does not match the SHA-256 its sender announced');
         }
         if (!(await this.media.markStored(media.id, storage.kind, file, transaction))) throw new AlreadyStored();
@@ -248,6 +250,10 @@ export class MediaService {
     if (!after) throw new NotFoundError('Media not found');
     return after;
   }
+}
+
+function announcedSha256(ref: MediaDownloadRef | null): string | null {
+  return ref?.fileSha256 ? Buffer.from(ref.fileSha256, 'base64').toString('hex') : null;
 }
 
 function toMediaFile(media: MediaEntity): MediaFile {
