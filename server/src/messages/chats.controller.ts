@@ -49,6 +49,10 @@ export class ChatsController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Announce the session online or offline, or typing, recording or paused in a chat' })
   @ApiNoContentResponse({ description: 'Presence sent' })
+  @ApiConflictResponse({
+    type: ErrorDto,
+    description: 'The session is not connected, or (online/offline only) does not know its WhatsApp profile name yet',
+  })
   async presence(
     @CurrentUser() user: AuthUser,
     @SessionIdParam() sessionId: string,

@@ -121,7 +121,14 @@ describe('sending every kind of message through the API', () => {
     });
     expect((await call('POST', `/chats/${ERIN.phoneNumber}/read`, {})).status).toBe(204);
     expect((await call('POST', '/presence', { state: 'composing', chat: ERIN.phoneNumber })).status).toBe(204);
-    expect((await call('POST', '/presence', { state: 'available' })).status).toBe(204);
+    // Online presence needs the profile name, which the device learns from what its phone sends.
+    expect((await call('POST', '/presence', { state: 'available' })).status).toBe(409);
+    await wago.sim.sendMessage(bot.phoneNumber, { to: ERIN.phoneNumber, text: 'typed on the phone' });
+    await poll(
+      async () => (await call('POST', '/presence', { state: 'available' })).status,
+      (status) => status === 204,
+      'online presence to be taken',
+    );
     expect((await call('POST', '/presence', { state: 'recording' })).status).toBe(400);
   });
 });

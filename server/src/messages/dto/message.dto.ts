@@ -15,6 +15,7 @@ import {
   MaxLength,
   Min,
   NotContains,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
 import { OUTGOING_MESSAGE_TYPES, OutgoingMessageType } from '../message-content';
@@ -29,6 +30,26 @@ const MAX_CAPTION_LENGTH = 1024;
 export const MAX_DATA_BYTES = 5 * 1024 * 1024;
 export const MAX_DATA_LENGTH = Math.ceil(MAX_DATA_BYTES / 3) * 4;
 const NO_NUL = { message: '$property must not contain NUL characters' };
+
+/** Bytes padded base64 decodes to. */
+function decodedLength(base64: string): number {
+  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+  return (base64.length / 4) * 3 - padding;
+}
+
+/**
+ * The decoded size itself: a length limit on the text alone lets through up to two bytes more, as base64 of N, N+1
+ * and N+2 bytes can be just as long.
+ */
+function MaxDecodedBytes(max: number): PropertyDecorator {
+  return ValidateBy({
+    name: 'maxDecodedBytes',
+    validator: {
+      validate: (value) => typeof value !== 'string' || value.length % 4 !== 0 || decodedLength(value) <= max,
+      defaultMessage: () => `$property must decode to at most ${max} bytes`,
+    },
+  });
+}
 
 /** A media message's file: exactly one of `mediaId`, `url`, `data`. */
 export class MediaSourceDto {
@@ -54,6 +75,7 @@ export class MediaSourceDto {
   @IsString()
   @MaxLength(MAX_DATA_LENGTH)
   @IsBase64()
+  @MaxDecodedBytes(MAX_DATA_BYTES)
   data?: string;
 
   @ApiPropertyOptional({

@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { SendMessageDto } from './message.dto';
+import { MAX_DATA_BYTES, SendMessageDto } from './message.dto';
 
 /** What the global ValidationPipe answers: the messages of every failed constraint, nested ones included. */
 function problems(body: object): string[] {
@@ -55,6 +55,15 @@ describe('SendMessageDto', () => {
       'contact.vcard must be a vCard (BEGIN:VCARD…)',
     ]);
     expect(problems({ to, image: 'https://example.com/a.jpg' })).toContain('image must be an object');
+  });
+
+  it('takes data of exactly 5 MiB decoded and refuses a byte more, though both encode to the same length', () => {
+    const base64Of = (bytes: number) => Buffer.alloc(bytes, 1).toString('base64');
+    expect(problems({ to, document: { data: base64Of(MAX_DATA_BYTES) } })).toEqual([]);
+    expect(base64Of(MAX_DATA_BYTES + 1)).toHaveLength(base64Of(MAX_DATA_BYTES).length);
+    expect(problems({ to, document: { data: base64Of(MAX_DATA_BYTES + 1) } })).toEqual([
+      `document.data must decode to at most ${MAX_DATA_BYTES} bytes`,
+    ]);
   });
 
   it('refuses unknown fields inside a kind', () => {

@@ -17,7 +17,7 @@ import { withTimeout } from '../../core/with-timeout';
 import { MetricsService } from '../../health/metrics.service';
 import { MediaService } from '../../media/media.service';
 import { MessageAck, WhatsAppEvents } from '../events';
-import { SessionNotConnectedError, WhatsAppUnavailableError } from '../whatsapp.errors';
+import { ProfileNameUnknownError, SessionNotConnectedError, WhatsAppUnavailableError } from '../whatsapp.errors';
 import {
   ConnectionListener,
   MessageRef,
@@ -440,7 +440,10 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
   }
 
   async sendPresence(sessionId: string, state: PresenceState, chatJid?: string): Promise<void> {
-    await this.socketOf(sessionId).sendPresenceUpdate(state, chatJid);
+    const socket = this.socketOf(sessionId);
+    const aboutChat = state !== 'available' && state !== 'unavailable';
+    if (!aboutChat && !socket.authState.creds.me?.name) throw new ProfileNameUnknownError(sessionId);
+    await socket.sendPresenceUpdate(state, chatJid);
   }
 
   /** Asks WhatsApp: a PN on WhatsApp (usync contact query), a group this account is in (its metadata). */
