@@ -25,16 +25,49 @@ function loadCollector(): Collect | undefined {
   }
 }
 
+/** How often Buffer memory is looked at while a transfer runs where WAGO does not see its bytes. */
+const WATCH_INTERVAL_MS = 50;
+
 let collect: Collect | null | undefined;
 let streamedSinceCollect = 0;
+
+function collectYoungGarbage(): void {
+  if (collect === undefined) collect = loadCollector() ?? null;
+  collect?.({ type: 'minor', execution: 'sync' });
+}
 
 /** Counts bytes a media stream moved; collects young garbage every COLLECT_EVERY_BYTES of them. */
 export function noteStreamedBytes(bytes: number): void {
   streamedSinceCollect += bytes;
   if (streamedSinceCollect < COLLECT_EVERY_BYTES) return;
   streamedSinceCollect = 0;
-  if (collect === undefined) collect = loadCollector() ?? null;
-  collect?.({ type: 'minor', execution: 'sync' });
+  collectYoungGarbage();
+}
+
+let watchers = 0;
+let watch: NodeJS.Timeout | undefined;
+let arrayBuffersAtCollect = 0;
+
+/**
+ * Runs `task` (a transfer inside a library, e.g. Baileys encrypting and uploading a file, whose bytes WAGO never
+ * sees) while watching the process's Buffer memory: each COLLECT_EVERY_BYTES it grows, young garbage is collected.
+ */
+export async function collectingGarbageDuring<T>(task: () => Promise<T>): Promise<T> {
+  if (watchers++ === 0) {
+    arrayBuffersAtCollect = process.memoryUsage().arrayBuffers;
+    watch = setInterval(() => {
+      const arrayBuffers = process.memoryUsage().arrayBuffers;
+      if (arrayBuffers - arrayBuffersAtCollect < COLLECT_EVERY_BYTES) return;
+      collectYoungGarbage();
+      arrayBuffersAtCollect = process.memoryUsage().arrayBuffers;
+    }, WATCH_INTERVAL_MS);
+    watch.unref();
+  }
+  try {
+    return await task();
+  } finally {
+    if (--watchers === 0) clearInterval(watch);
+  }
 }
 
 /** Passes a stream's pieces through unchanged, counting them. */

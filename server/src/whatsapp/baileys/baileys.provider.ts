@@ -13,6 +13,7 @@ import { PinoLogger } from 'nestjs-pino';
 import type { Logger as PinoInstance } from 'pino';
 import { Counter, Gauge } from 'prom-client';
 import { AppConfig } from '../../core/config/app-config';
+import { collectingGarbageDuring } from '../../core/memory/garbage-pacer';
 import { withTimeout } from '../../core/with-timeout';
 import { MetricsService } from '../../health/metrics.service';
 import { MediaService } from '../../media/media.service';
@@ -411,10 +412,12 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
         message: { conversation: '' },
       };
       // Media is encrypted by Baileys from the stream into a temporary file and uploaded from there.
-      const sent = await socket.sendMessage(chatJid, baileysContent(content, message.mentions), {
-        quoted,
-        messageId: message.messageId,
-      });
+      const sent = await collectingGarbageDuring(() =>
+        socket.sendMessage(chatJid, baileysContent(content, message.mentions), {
+          quoted,
+          messageId: message.messageId,
+        }),
+      );
       if (!sent?.key.id) throw new Error('WhatsApp did not accept the message');
       return {
         messageId: sent.key.id,
