@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import {
+  ApiParam,
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiNoContentResponse,
@@ -15,6 +16,7 @@ import { ErrorDto } from '../core/http/error.dto';
 import { SessionIdParam } from '../sessions/sessions.controller';
 import { MarkReadDto, PresenceDto } from './dto/chat.dto';
 import { MessageActionsService } from './message-actions.service';
+import { RECIPIENT_PATTERN } from './recipient';
 
 /** Read receipts and presence: what a session tells its chats without sending a message. */
 @ApiTags('messages')
@@ -36,6 +38,11 @@ export class ChatsController {
       'marked read yet (WAGO keeps no message history). In groups, messageIds must be messages received lately.',
   })
   @ApiNoContentResponse({ description: 'Read receipts sent' })
+  @ApiParam({
+    name: 'chatJid',
+    description: 'The chat, as `to` of a message: a phone number, a PN JID, a LID or a group JID',
+    schema: { type: 'string', pattern: RECIPIENT_PATTERN, example: '15551234567@s.whatsapp.net' },
+  })
   async read(
     @CurrentUser() user: AuthUser,
     @SessionIdParam() sessionId: string,

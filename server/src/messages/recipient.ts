@@ -2,6 +2,13 @@
 import { randomBytes } from 'node:crypto';
 import { BadRequestError } from '../core/errors/domain-errors';
 
+/**
+ * The forms `parseRecipient` takes, for the OpenAPI document: a phone number, a PN JID, a LID or a group JID (the
+ * parser also tolerates spaces, brackets and dashes inside a phone number).
+ */
+export const RECIPIENT_PATTERN =
+  '^(\\+?\\d{6,15}|\\d{6,15}@(s\\.whatsapp\\.net|c\\.us)|\\d{6,20}@lid|\\d{6,30}(-\\d{6,15})?@g\\.us)$';
+
 export interface Recipient {
   jid: string;
   type: 'direct' | 'group';

@@ -11,7 +11,7 @@ import {
   validateAgainstSchema,
 } from '../support/openapi';
 import { pairSession, poll } from '../support/paired-session';
-import { startRouteSweep } from '../support/route-sweep';
+import { messageFieldFixture, startRouteSweep } from '../support/route-sweep';
 import type { WagoWithSim } from '../support/wago-with-sim';
 import type { WebhookReceiver } from '../support/webhook-receiver';
 
@@ -163,6 +163,8 @@ describe('contract fuzzing of every operation in /api/docs-json', () => {
           return owner.deliveryId ?? UNKNOWN_ID;
         case 'messages':
           return owner.messageId ?? 'unknown-message';
+        case 'chats':
+          return `${CARLA.phoneNumber}@s.whatsapp.net`;
         default:
           return UNKNOWN_ID;
       }
@@ -189,7 +191,7 @@ describe('contract fuzzing of every operation in /api/docs-json', () => {
         case 'name':
           return uniqueName('fuzz');
         default:
-          return undefined;
+          return messageFieldFixture(field, CARLA.phoneNumber);
       }
     },
   };

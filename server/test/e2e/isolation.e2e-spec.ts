@@ -12,7 +12,7 @@ import {
 } from '../support/openapi';
 import { pairSession, poll } from '../support/paired-session';
 import { RealtimeWatcher, SessionSocketReader } from '../support/realtime';
-import { startRouteSweep } from '../support/route-sweep';
+import { messageFieldFixture, startRouteSweep } from '../support/route-sweep';
 import type { WagoWithSim } from '../support/wago-with-sim';
 import type { WebhookReceiver } from '../support/webhook-receiver';
 
@@ -29,6 +29,7 @@ interface Owner {
   deliveryId: string;
   messageId: string;
   apiKeyId: string;
+  mediaId: string;
 }
 
 type Credential = 'JWT' | 'API key';
@@ -78,6 +79,8 @@ describe('isolation between users, over every route and both realtime transports
       messages: owner.messageId,
       'api-keys': owner.apiKeyId,
       users: owner.userId,
+      media: owner.mediaId,
+      chats: `${CARLA.phoneNumber}@s.whatsapp.net`,
     };
     const resource = resourceOf(operation, parameter);
     if (!(resource in objects))
@@ -94,7 +97,7 @@ describe('isolation between users, over every route and both realtime transports
         if (field === 'to' || field === 'phoneNumber') return CARLA.phoneNumber;
         if (field === 'mentions') return [];
         if (field === 'name' || field === 'username') return `isolation-${++created}`;
-        return undefined;
+        return messageFieldFixture(field, CARLA.phoneNumber);
       },
     });
     let path = operation.path.replace(/^\/api\/v1/, '');
@@ -143,6 +146,13 @@ describe('isolation between users, over every route and both realtime transports
       'a delivery of the first user’s message.sent',
     );
     const apiKey = await call<{ id: string }>('POST', '/auth/api-keys', first.accessToken, { name: 'first-users-key' });
+    const upload = await fetch(`${wago.server.baseUrl}/api/v1/media`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${first.accessToken}`, 'content-type': 'text/plain' },
+      body: 'the first user’s file',
+    });
+    if (upload.status !== 201) throw new Error(`POST /media: ${upload.status} ${await upload.text()}`);
+    const media = (await upload.json()) as { id: string };
     owner = {
       userId: first.user.id,
       token: first.accessToken,
@@ -151,6 +161,7 @@ describe('isolation between users, over every route and both realtime transports
       deliveryId: deliveries.items[0].id,
       messageId: message.id,
       apiKeyId: apiKey.id,
+      mediaId: media.id,
     };
 
     const second = await wago.api.createUser(wago.admin, 'second-user');

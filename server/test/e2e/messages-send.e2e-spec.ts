@@ -98,7 +98,12 @@ describe('sending messages through the API, against the simulator', () => {
     const statuses = answers.map((answer) => answer.status).sort();
     expect(statuses).toContain(202);
     const queued = answers.find((answer) => answer.status === 202);
-    expect(queued?.body).toEqual({ id: expect.stringMatching(/^3EB0/), status: 'queued', timestamp: null });
+    expect(queued?.body).toEqual({
+      id: expect.stringMatching(/^3EB0/),
+      type: 'text',
+      status: 'queued',
+      timestamp: null,
+    });
     await poll(
       async () => inboxTexts(DAN.phoneNumber).filter((text) => text.startsWith('burst')),
       (arrived) => arrived.length === 3,

@@ -216,7 +216,9 @@ export class ContractFuzzer {
       case 'object': {
         const value: Record<string, unknown> = {};
         for (const [name, property] of Object.entries(resolved.properties ?? {})) {
-          if (resolved.required?.includes(name) || this.random.chance(0.5)) {
+          // A field the fixtures fill is always sent: its rule (e.g. `chat` for typing) may be stated only in words.
+          const fixed = this.fixtures.bodyField(operation, name, identity) !== undefined;
+          if (resolved.required?.includes(name) || fixed || this.random.chance(0.5)) {
             value[name] = this.validValue(property, operation, identity, name);
           }
         }

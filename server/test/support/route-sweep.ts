@@ -31,3 +31,29 @@ export async function startRouteSweep(recipient: { phoneNumber: string; pushName
     throw error;
   }
 }
+
+const SMALL_PNG_BASE64 = 'iVBORw0KGgo=';
+
+/**
+ * Valid values for the send API's fields whose rules the document states only in words (a file needs exactly one
+ * source; composing needs a chat): what a sweep's valid request puts there. Undefined for any other field.
+ */
+export function messageFieldFixture(field: string, recipientPhoneNumber: string): unknown {
+  switch (field) {
+    // Captioned kinds carry a caption, so the mentions a sweep sends have text to stand in.
+    case 'image':
+      return { data: SMALL_PNG_BASE64, mimetype: 'image/png', caption: `@${recipientPhoneNumber}` };
+    case 'video':
+      return { data: SMALL_PNG_BASE64, mimetype: 'video/mp4', caption: `@${recipientPhoneNumber}` };
+    case 'document':
+      return { data: SMALL_PNG_BASE64, mimetype: 'application/pdf', fileName: 'sweep.pdf', caption: 'sweep' };
+    case 'sticker':
+      return { data: SMALL_PNG_BASE64, mimetype: 'image/webp' };
+    case 'audio':
+      return { data: SMALL_PNG_BASE64, mimetype: 'audio/ogg' };
+    case 'chat':
+      return recipientPhoneNumber;
+    default:
+      return undefined;
+  }
+}

@@ -29,12 +29,20 @@ export class MediaDto implements Pick<MediaFile, 'id' | 'mimetype' | 'size' | 's
 
 /** The query of a signed media link; without it, the caller's credentials must be the owner's. */
 export class MediaLinkQueryDto {
-  @ApiPropertyOptional({ description: 'Unix seconds the link expires at', example: '1767225600' })
+  @ApiPropertyOptional({
+    description: 'Unix seconds the link expires at',
+    example: '1767225600',
+    pattern: '^\\d{1,12}$',
+  })
   @IsOptional()
   @Matches(/^\d{1,12}$/, { message: 'expires must be unix seconds' })
   expires?: string;
 
-  @ApiPropertyOptional({ description: 'HMAC-SHA256 of the id and expiry, base64url' })
+  @ApiPropertyOptional({
+    description: 'HMAC-SHA256 of the id and expiry, base64url',
+    example: 'Jw3kq0q6S2zDmdZ7n5pY1cU4hN8oTq2v3aXb9eLfWgI',
+    pattern: '^[\\w-]{1,100}$',
+  })
   @IsOptional()
   @Matches(/^[\w-]{1,100}$/, { message: 'signature must be base64url' })
   signature?: string;

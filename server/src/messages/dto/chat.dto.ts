@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { PRESENCE_STATES, PresenceState } from '../../whatsapp/whatsapp.provider';
-import { WHATSAPP_MESSAGE_ID } from '../recipient';
+import { RECIPIENT_PATTERN, WHATSAPP_MESSAGE_ID } from '../recipient';
 
 export class MarkReadDto {
   @ApiPropertyOptional({
@@ -31,6 +31,7 @@ export class PresenceDto {
   @ApiPropertyOptional({
     example: '15551234567',
     maxLength: 100,
+    pattern: RECIPIENT_PATTERN,
     description: 'The chat (as `to` of a message) that sees typing or recording; required for those states',
   })
   @IsOptional()

@@ -70,7 +70,13 @@ export class MediaSourceDto {
   @MaxLength(2048)
   url?: string;
 
-  @ApiPropertyOptional({ format: 'byte', maxLength: MAX_DATA_LENGTH, description: 'Base64, at most 5 MB decoded' })
+  @ApiPropertyOptional({
+    format: 'byte',
+    maxLength: MAX_DATA_LENGTH,
+    pattern: '^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$',
+    example: 'JVBERi0xLjQK',
+    description: 'Base64, at most 5 MB decoded',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(MAX_DATA_LENGTH)
@@ -153,6 +159,7 @@ export class ContactContentDto {
 
   @ApiProperty({
     maxLength: 10000,
+    pattern: '^(BEGIN|begin):(VCARD|vcard)',
     example: 'BEGIN:VCARD\nVERSION:3.0\nFN:Alice Example\nTEL;type=CELL;waid=15551234567:+15551234567\nEND:VCARD',
   })
   @IsString()
