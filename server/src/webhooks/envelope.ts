@@ -1,7 +1,6 @@
 // What subscribers receive: one envelope for every event, `{version, id, type, sessionId, timestamp, data}`.
 import { createHash, randomUUID } from 'node:crypto';
-import type { MediaUnavailableReason } from '../media/media.entity';
-import type { MessageType } from '../whatsapp/events';
+import type { MessageType, ReceivedContact, ReceivedLocation, ReceivedMedia } from '../whatsapp/events';
 import type { MentionedBy } from './mention-policy';
 
 export const WEBHOOK_EVENT_TYPES = [
@@ -43,35 +42,18 @@ export interface SenderRef {
   pushName: string | null;
 }
 
-/** The file of a media message. `url` is a signed link valid until `urlExpiresAt`; null when the file is unavailable. */
-export interface MediaData {
-  id: string;
-  mimetype: string;
-  fileName: string | null;
-  size: number | null;
-  sha256: string | null;
-  caption: string | null;
-  ptt: boolean;
-  seconds: number | null;
-  width: number | null;
-  height: number | null;
+/**
+ * The file of a media message as the incoming message described it, with `url`, a signed link valid until
+ * `urlExpiresAt` (null when the file is unavailable, `unavailableReason` saying why) instead of its storage status.
+ */
+export interface MediaData extends Omit<ReceivedMedia, 'status'> {
   url: string | null;
   urlExpiresAt: string | null;
-  /** Why `url` is null: over MEDIA_MAX_BYTES, MEDIA_DOWNLOAD=off, or WhatsApp did not hand the file over. */
-  unavailableReason: MediaUnavailableReason | null;
 }
 
-export interface LocationData {
-  latitude: number;
-  longitude: number;
-  name: string | null;
-  address: string | null;
-}
+export type LocationData = ReceivedLocation;
 
-export interface ContactData {
-  displayName: string | null;
-  vcard: string | null;
-}
+export type ContactData = ReceivedContact;
 
 export interface MessageReceivedData {
   id: string;

@@ -217,22 +217,9 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
 
   /** A signed link for a file that is (or will be, at the first request) here; none for an unavailable one. */
   private mediaData(media: ReceivedMedia): MediaData {
-    const link = media.status === 'unavailable' ? null : this.links.sign(media.id);
-    return {
-      id: media.id,
-      mimetype: media.mimetype,
-      fileName: media.fileName,
-      size: media.size,
-      sha256: media.sha256,
-      caption: media.caption,
-      ptt: media.ptt,
-      seconds: media.seconds,
-      width: media.width,
-      height: media.height,
-      url: link?.url ?? null,
-      urlExpiresAt: link?.expiresAt.toISOString() ?? null,
-      unavailableReason: media.unavailableReason,
-    };
+    const { status, ...described } = media;
+    const link = status === 'unavailable' ? null : this.links.sign(media.id);
+    return { ...described, url: link?.url ?? null, urlExpiresAt: link?.expiresAt.toISOString() ?? null };
   }
 
   /** Publishes a reaction, edit or deletion to the subscriptions whose group policy lets it through. */
