@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { contentDisposition } from './content-disposition';
-import { metered, rechunk, WrittenFile } from './media-storage';
+import { metered, WrittenFile } from './media-storage';
 import { MediaTooLargeError } from './media.errors';
 import { fileNameOf } from './media-upload';
 
@@ -15,19 +15,6 @@ function pieces(...sizes: number[]): Readable {
   let next = 0;
   return Readable.from(sizes.map((size) => Buffer.from(Array.from({ length: size }, () => next++ % 256))));
 }
-
-describe('rechunk', () => {
-  it('cuts pieces of any size into chunks of exactly the chunk size, the last one shorter', async () => {
-    const chunks = await collect(rechunk(pieces(3, 10, 1, 7, 4), 8));
-    expect(chunks.map((chunk) => chunk.length)).toEqual([8, 8, 8, 1]);
-    expect(Buffer.concat(chunks)).toEqual(Buffer.concat(await collect(pieces(3, 10, 1, 7, 4))));
-  });
-
-  it('yields nothing for an empty stream and one chunk for an exact fit', async () => {
-    expect(await collect(rechunk(pieces(), 8))).toEqual([]);
-    expect((await collect(rechunk(pieces(4, 4), 8))).map((chunk) => chunk.length)).toEqual([8]);
-  });
-});
 
 describe('metered', () => {
   it('counts and hashes what passes through', async () => {

@@ -52,20 +52,3 @@ export async function* metered(
   }
   result.sha256 = hash.digest('hex');
 }
-
-/** Re-cuts a stream of pieces into chunks of exactly `size` bytes (the last one shorter). */
-export async function* rechunk(source: AsyncIterable<Buffer>, size: number): AsyncGenerator<Buffer> {
-  let pieces: Buffer[] = [];
-  let held = 0;
-  for await (const piece of source) {
-    pieces.push(piece);
-    held += piece.length;
-    while (held >= size) {
-      const all = pieces.length === 1 ? pieces[0] : Buffer.concat(pieces, held);
-      yield all.subarray(0, size);
-      pieces = held > size ? [all.subarray(size)] : [];
-      held -= size;
-    }
-  }
-  if (held > 0) yield Buffer.concat(pieces, held);
-}
