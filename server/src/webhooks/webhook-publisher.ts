@@ -75,9 +75,7 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
   async messageReceived(message: MessageReceived): Promise<void> {
     const webhooks = await this.subscribed(message.sessionId, 'message.received');
     if (webhooks.length === 0) return;
-    const session = await this.sessions.findById(message.sessionId);
-    if (!session) return;
-    const mention = mentionOf(message, { pn: session.jid, lid: session.lid });
+    const mention = await this.mentionIn(message);
     const targets = webhooks.filter((webhook) =>
       forwardsMessage(webhook.groupPolicy, message.chatType, mention.mentioned),
     );
@@ -213,6 +211,16 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
       }),
       await this.subscribed(change.sessionId, 'session.status'),
     );
+  }
+
+  /**
+   * Whether and how the message mentions the account, by a mention or a reply. The account's JID and LID are read
+   * only when the message mentions or quotes someone: most messages do neither and cost no query.
+   */
+  private async mentionIn(message: MessageReceived): Promise<ReturnType<typeof mentionOf>> {
+    if (message.mentionedJids.length === 0 && !message.quotedSender) return { mentioned: false, mentionedBy: null };
+    const session = await this.sessions.findById(message.sessionId);
+    return mentionOf(message, { pn: session?.jid ?? null, lid: session?.lid ?? null });
   }
 
   /** A signed link for a file that is (or will be, at the first request) here; none for an unavailable one. */

@@ -19,13 +19,24 @@ export type WebhookChanges = Partial<
   >
 >;
 
+/**
+ * How long a session's enabled subscriptions are served from memory. Every incoming event needs them, and at a
+ * busy line's rate reading them each time was a query per message. Changes made through this node forget the cache
+ * at once; one made on another node of a cluster is seen within this time.
+ */
+const SUBSCRIPTIONS_FRESH_MS = 1_000;
+
 /** All webhook-subscription I/O. */
 @Injectable()
 export class WebhooksRepository {
+  private readonly enabledBySession = new Map<string, { webhooks: Promise<WebhookEntity[]>; readAt: number }>();
+
   constructor(@InjectRepository(WebhookEntity) private readonly webhooks: Repository<WebhookEntity>) {}
 
-  create(webhook: NewWebhook): Promise<WebhookEntity> {
-    return this.webhooks.save(this.webhooks.create(webhook));
+  async create(webhook: NewWebhook): Promise<WebhookEntity> {
+    const created = await this.webhooks.save(this.webhooks.create(webhook));
+    this.forgetSubscriptions();
+    return created;
   }
 
   findById(id: string): Promise<WebhookEntity | null> {
@@ -45,16 +56,37 @@ export class WebhooksRepository {
     return { items, total };
   }
 
-  /** The session's enabled subscriptions: where its events go. */
-  /** Within `transaction` when given: a writer holding one connection never waits for a second from the pool. */
+  /**
+   * The session's enabled subscriptions: where its events go. Within `transaction` when given (a writer holding one
+   * connection never waits for a second from the pool); otherwise from memory while fresh (SUBSCRIPTIONS_FRESH_MS).
+   */
   findEnabledBySession(sessionId: string, transaction?: EntityManager): Promise<WebhookEntity[]> {
-    const webhooks = transaction ? transaction.getRepository(WebhookEntity) : this.webhooks;
-    return webhooks.findBy({ sessionId, enabled: true });
+    if (transaction) return transaction.getRepository(WebhookEntity).findBy({ sessionId, enabled: true });
+    const now = Date.now();
+    const cached = this.enabledBySession.get(sessionId);
+    if (cached && now - cached.readAt < SUBSCRIPTIONS_FRESH_MS) return cached.webhooks;
+    const webhooks = this.webhooks.findBy({ sessionId, enabled: true });
+    const entry = { webhooks, readAt: now };
+    this.enabledBySession.set(sessionId, entry);
+    // A failed read is not kept: the next event reads again.
+    webhooks.catch(() => {
+      if (this.enabledBySession.get(sessionId) === entry) this.enabledBySession.delete(sessionId);
+    });
+    return webhooks;
+  }
+
+  /**
+   * Subscriptions changed here: the next event reads them again. (A webhook a 410 disabled may still be chosen for
+   * up to SUBSCRIPTIONS_FRESH_MS; its worker ends those deliveries without an attempt.)
+   */
+  forgetSubscriptions(): void {
+    this.enabledBySession.clear();
   }
 
   /** A webhook deleted meanwhile (another request, a session deletion) is a 404, not a failed read. */
   async update(id: string, changes: WebhookChanges): Promise<WebhookEntity> {
     await this.webhooks.update({ id }, changes);
+    this.forgetSubscriptions();
     const updated = await this.webhooks.findOneBy({ id });
     if (!updated) throw new NotFoundError(`Webhook ${id} not found`);
     return updated;
@@ -62,5 +94,6 @@ export class WebhooksRepository {
 
   async delete(id: string): Promise<void> {
     await this.webhooks.delete({ id });
+    this.forgetSubscriptions();
   }
 }
