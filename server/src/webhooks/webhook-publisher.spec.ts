@@ -69,6 +69,9 @@ function harness(
       enqueue: async (event: WebhookEnvelope, webhookIds: string[], transaction?: EntityManager) => {
         published.push({ event, webhookIds, transaction });
       },
+      enqueueAll: async (entries: { event: WebhookEnvelope; webhookIds: string[] }[]) => {
+        for (const { event, webhookIds } of entries) published.push({ event, webhookIds });
+      },
       sentThroughApi: async (_sessionId: string, messageId: string) => (known.sentByApi ?? []).includes(messageId),
       webhooksGiven: async (eventId: string, webhookIds: string[]) =>
         new Set(

@@ -2,6 +2,7 @@
 // subscription that wants them; the worker delivers them from there.
 import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { LanedGroupCommit } from '../core/runtime/group-commit';
 import { MediaLinks } from '../media/media-links';
 import { MessageEvents, MessageSent } from '../messages/message-events';
 import { SessionsRepository } from '../sessions/sessions.repository';
@@ -33,11 +34,25 @@ import { forwardsMessage, forwardsUpdate, mentionOf } from './mention-policy';
 import { WebhookEntity } from './webhook.entity';
 import { WebhooksRepository } from './webhooks.repository';
 
+/** Outbox transactions at a time: enough that one waiting for its commit does not hold up the others. */
+const OUTBOX_LANES = 4;
+
 @Injectable()
 export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(WebhookPublisher.name);
   private readonly pending = new Set<Promise<void>>();
   private readonly unsubscribes: (() => void)[] = [];
+  /**
+   * Events committed to the outbox: under load, those that queue behind one transaction go together into the next,
+   * so a busy line costs far fewer transactions than events. Each event is still committed before its promise
+   * resolves (and an incoming message's receipt waits for that). A session's events keep their order in their lane;
+   * OUTBOX_LANES transactions run side by side.
+   */
+  private readonly outbox = new LanedGroupCommit<{ event: WebhookEnvelope; webhookIds: string[] }>(
+    (entries) => this.deliveries.enqueueAll(entries),
+    (entry) => entry.event.sessionId,
+    OUTBOX_LANES,
+  );
 
   constructor(
     private readonly whatsappEvents: WhatsAppEvents,
@@ -264,10 +279,7 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
 
   private async publish(event: WebhookEnvelope, targets: WebhookEntity[]): Promise<void> {
     if (targets.length === 0) return;
-    await this.deliveries.enqueue(
-      event,
-      targets.map((webhook) => webhook.id),
-    );
+    await this.outbox.write({ event, webhookIds: targets.map((webhook) => webhook.id) });
     this.worker.wake();
   }
 

@@ -197,6 +197,35 @@ describe('WhatsApp auth state in Postgres', () => {
     expect(await keyCount(sessionId)).toBe(0);
   });
 
+  it('writes many sessions’ batches at once, each session’s in order, and fails only the batch that cannot be written', async () => {
+    const sessions = await Promise.all(Array.from({ length: 6 }, () => createSession()));
+    const value = (n: number): string => JSON.stringify({ n });
+    // Issued together, as a burst of incoming messages would: they queue behind each other and share transactions.
+    const outcomes = await Promise.allSettled(
+      sessions.flatMap((sessionId, index) => [
+        repository.writeKeys(sessionId, [{ type: 'session', keyId: 'a.0', json: value(1) }]),
+        repository.writeKeys(sessionId, [
+          { type: 'session', keyId: 'a.0', json: value(2) },
+          { type: 'pre-key', keyId: '1', json: value(index) },
+        ]),
+        repository.writeKeys(sessionId, [{ type: 'pre-key', keyId: '1', json: null }]),
+        // Too long a key id: Postgres refuses it, and only this batch.
+        ...(index === 2
+          ? [repository.writeKeys(sessionId, [{ type: 'session', keyId: 'x'.repeat(300), json: '1' }])]
+          : []),
+      ]),
+    );
+    expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toHaveLength(1);
+    const rows = await dataSource.query<{ session_id: string; type: string; key_id: string; value: { n: number } }[]>(
+      `SELECT session_id, type, key_id, value FROM whatsapp_auth_keys WHERE session_id = ANY($1::uuid[])`,
+      [sessions],
+    );
+    // Each session ends with its last writes: a.0 = 2, and pre-key 1 deleted after it was set.
+    expect(rows.map((row) => [row.session_id, row.type, row.key_id, row.value.n]).sort()).toEqual(
+      sessions.map((sessionId) => [sessionId, 'session', 'a.0', 2]).sort(),
+    );
+  });
+
   it('forgets the keys of a failed write, so it serves what Postgres holds rather than a rolled-back change', async () => {
     const sessionId = await createSession();
     const { keys } = (await open(sessionId)).state;

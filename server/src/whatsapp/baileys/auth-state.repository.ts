@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { LanedGroupCommit } from '../../core/runtime/group-commit';
 
 /** One write to a session's key store: a value (JSON text) to upsert, or null to delete the key. */
 export interface AuthKeyWrite {
@@ -8,9 +9,29 @@ export interface AuthKeyWrite {
   json: string | null;
 }
 
+/** Transactions writing keys at a time: enough that one waiting for its commit does not hold up the others. */
+const WRITE_LANES = 4;
+
+/** One session's batch of key writes, as Baileys asked for it. */
+interface SessionKeyWrites {
+  sessionId: string;
+  writes: AuthKeyWrite[];
+}
+
 /** All I/O of the WhatsApp auth state: opaque JSON documents per session, written atomically. */
 @Injectable()
 export class AuthStateRepository {
+  /**
+   * Every incoming message writes its session's Signal keys: under load, the batches of all sessions that queue
+   * behind one transaction go together into the next (each batch stays atomic: it is inside one transaction). A
+   * session's writes keep their order in their lane; WRITE_LANES transactions run side by side.
+   */
+  private readonly keyWrites = new LanedGroupCommit<SessionKeyWrites>(
+    (batches) => this.writeKeyBatches(batches),
+    (batch) => batch.sessionId,
+    WRITE_LANES,
+  );
+
   constructor(private readonly dataSource: DataSource) {}
 
   async readCreds(sessionId: string): Promise<string | null> {
@@ -42,29 +63,42 @@ export class AuthStateRepository {
 
   /** Applies a batch of key writes in one transaction: all of them or none. */
   async writeKeys(sessionId: string, writes: AuthKeyWrite[]): Promise<void> {
-    const upserts = writes.filter((write) => write.json !== null);
-    const deletes = writes.filter((write) => write.json === null);
-    if (upserts.length === 0 && deletes.length === 0) return;
+    if (writes.length === 0) return;
+    await this.keyWrites.write({ sessionId, writes });
+  }
+
+  /** Several sessions' batches in one transaction, applied in order: a key's last write in them wins. */
+  private async writeKeyBatches(batches: SessionKeyWrites[]): Promise<void> {
+    const last = new Map<string, { sessionId: string; write: AuthKeyWrite }>();
+    for (const { sessionId, writes } of batches) {
+      for (const write of writes) last.set(JSON.stringify([sessionId, write.type, write.keyId]), { sessionId, write });
+    }
+    const upserts = [...last.values()].filter(({ write }) => write.json !== null);
+    const deletes = [...last.values()].filter(({ write }) => write.json === null);
     await this.dataSource.transaction(async (manager) => {
       if (upserts.length > 0) {
         await manager.query(
           `INSERT INTO whatsapp_auth_keys (session_id, type, key_id, value)
-           SELECT $1, batch.type, batch.key_id, batch.value::jsonb
-           FROM unnest($2::text[], $3::text[], $4::text[]) AS batch(type, key_id, value)
+           SELECT batch.session_id, batch.type, batch.key_id, batch.value::jsonb
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS batch(session_id, type, key_id, value)
            ON CONFLICT (session_id, type, key_id) DO UPDATE SET value = EXCLUDED.value`,
           [
-            sessionId,
-            upserts.map((write) => write.type),
-            upserts.map((write) => write.keyId),
-            upserts.map((write) => write.json),
+            upserts.map(({ sessionId }) => sessionId),
+            upserts.map(({ write }) => write.type),
+            upserts.map(({ write }) => write.keyId),
+            upserts.map(({ write }) => write.json),
           ],
         );
       }
       if (deletes.length > 0) {
         await manager.query(
           `DELETE FROM whatsapp_auth_keys
-           WHERE session_id = $1 AND (type, key_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
-          [sessionId, deletes.map((write) => write.type), deletes.map((write) => write.keyId)],
+           WHERE (session_id, type, key_id) IN (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]))`,
+          [
+            deletes.map(({ sessionId }) => sessionId),
+            deletes.map(({ write }) => write.type),
+            deletes.map(({ write }) => write.keyId),
+          ],
         );
       }
     });

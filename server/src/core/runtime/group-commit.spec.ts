@@ -1,0 +1,75 @@
+import { GroupCommit, LanedGroupCommit } from './group-commit';
+
+/** A batch writer whose writes finish when the test says so. */
+function controlledWriter(fails: (item: number) => boolean = () => false) {
+  const batches: number[][] = [];
+  const finish: (() => void)[] = [];
+  const writeBatch = (items: number[]): Promise<void> => {
+    batches.push(items);
+    return new Promise((resolve, reject) => {
+      finish.push(() => (items.some(fails) ? reject(new Error(`bad ${items.join(',')}`)) : resolve()));
+    });
+  };
+  const finishNext = async (): Promise<void> => {
+    finish.shift()?.();
+    // Let the committer see the outcome and start its next batch.
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+  };
+  return { batches, writeBatch, finishNext };
+}
+
+describe('GroupCommit', () => {
+  it('writes a lone item at once, and gathers what arrives meanwhile into the next batch', async () => {
+    const writer = controlledWriter();
+    const commit = new GroupCommit(writer.writeBatch);
+    const first = commit.write(1);
+    expect(writer.batches).toEqual([[1]]);
+    const later = [commit.write(2), commit.write(3), commit.write(4)];
+    expect(writer.batches).toEqual([[1]]);
+    await writer.finishNext();
+    await expect(first).resolves.toBeUndefined();
+    expect(writer.batches).toEqual([[1], [2, 3, 4]]);
+    await writer.finishNext();
+    await expect(Promise.all(later)).resolves.toHaveLength(3);
+  });
+
+  it('keeps batches within their maximum size', async () => {
+    const writer = controlledWriter();
+    const commit = new GroupCommit(writer.writeBatch, 2);
+    const all = [1, 2, 3, 4, 5].map((item) => commit.write(item));
+    for (let i = 0; i < 3; i++) await writer.finishNext();
+    await Promise.all(all);
+    expect(writer.batches).toEqual([[1], [2, 3], [4, 5]]);
+  });
+
+  it('writes a failed batch again item by item, so only the bad item fails', async () => {
+    const writer = controlledWriter((item) => item === 3);
+    const commit = new GroupCommit(writer.writeBatch);
+    const first = commit.write(1);
+    const rest = [2, 3, 4].map((item) => commit.write(item));
+    const outcomes = Promise.allSettled(rest);
+    for (let i = 0; i < 5; i++) await writer.finishNext();
+    await first;
+    expect((await outcomes).map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(writer.batches).toEqual([[1], [2, 3, 4], [2], [3], [4]]);
+  });
+});
+
+describe('LanedGroupCommit', () => {
+  it('keeps one key in one lane, in order, while other keys write in parallel', async () => {
+    const writer = controlledWriter();
+    const commit = new LanedGroupCommit<number>(writer.writeBatch, (item) => `key-${item % 2}`, 2);
+    const all = [0, 1, 2, 3, 4, 5].map((item) => commit.write(item));
+    // The first of each key went out at once, each in its own lane; the rest wait behind them, in order.
+    expect(writer.batches.map((batch) => batch.map((item) => item % 2))).toEqual([[0], [1]]);
+    await writer.finishNext();
+    await writer.finishNext();
+    expect(writer.batches.slice(2).map((batch) => [...batch].sort())).toEqual([
+      [2, 4],
+      [3, 5],
+    ]);
+    await writer.finishNext();
+    await writer.finishNext();
+    await expect(Promise.all(all)).resolves.toHaveLength(6);
+  });
+});
