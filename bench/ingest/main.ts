@@ -4,12 +4,15 @@
 // CPU ms per message of the gateway (every thread of its process), of this process (the simulator and the load it
 // drives) and of Postgres. The receiver runs in a child process of its own. DATABASE_URL uses that Postgres instead of
 // an embedded one; PROFILE=1 writes a CPU profile of the gateway (node --cpu-prof) under bench/ingest/profiles.
+// SEND=1 also has every session send through the API at its paced rate meanwhile (to four chats, so the per-chat limit
+// never binds), and prints each session's send rate against the pace MESSAGE_MIN_INTERVAL_MS and MESSAGE_JITTER_MS
+// allow.
 import { ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { startSim } from '../../sim/src/index';
+import { SimHandle, startSim } from '../../sim/src/index';
 import { startEmbeddedPostgres } from '../../server/src/core/database/embedded-postgres';
 import { ApiClient } from '../../server/test/support/api-client';
 import { createTestDatabase } from '../../server/test/support/database';
@@ -31,6 +34,11 @@ const WARM_UP_SECONDS = 5;
 const DRAIN_TIMEOUT_MS = 60_000;
 const PROFILE = process.env.PROFILE === '1';
 const TICK_MS = 5;
+const SEND = process.env.SEND === '1';
+/** The server's pacing defaults: one message per interval plus a uniform jitter, i.e. one per 1.25 s on average. */
+const PACE_PER_SECOND = 1000 / (1000 + 500 / 2);
+/** Sends counted only after this much of the measured phase: the first go out before the pace settles in. */
+const SEND_SETTLE_MS = 5_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -94,6 +102,52 @@ async function transactionCounter(databaseUrl: string): Promise<{ count(): Promi
     },
     close: () => client.end(),
   };
+}
+
+const pct = (ratio: number): string => `${(ratio * 100).toFixed(0)} %`;
+
+/** Session ids by the phone number they are paired with. */
+async function sessionsByPhone(api: ApiClient, token: string): Promise<Map<string, string>> {
+  const answer = await api.call<{ items: { id: string; phoneNumber: string | null }[] }>('GET', '/sessions?limit=100', {
+    token,
+  });
+  return new Map(answer.body.items.map((session) => [session.phoneNumber ?? '', session.id]));
+}
+
+/** Queues enough sends in every session to last the measured phase at its pace, to four customers in turn. */
+async function queueSends(
+  api: ApiClient,
+  token: string,
+  pairs: { phone: string; bot: string }[],
+  sessionIds: Map<string, string>,
+): Promise<void> {
+  const perSession = Math.ceil(SECONDS * PACE_PER_SECOND * 1.3);
+  await Promise.all(
+    pairs.map(async ({ bot }, index) => {
+      for (let n = 0; n < perSession; n++) {
+        const to = pairs[(index + n) % Math.min(4, pairs.length)].phone;
+        const answer = await api.call('POST', `/sessions/${sessionIds.get(bot)}/messages`, {
+          token,
+          body: { to, text: `outbound ${index} ${n}` },
+        });
+        if (answer.status !== 202 && answer.status !== 201) throw new Error(`send refused: ${answer.status}`);
+      }
+    }),
+  );
+}
+
+/** Each session's sends received by the phones within [from, to], as a share of its pace; ascending. */
+function paceKept(sim: SimHandle, pairs: { phone: string; bot: string }[], from: number, to: number): number[] {
+  const sent = new Map<string, number>();
+  for (const { phone } of pairs) {
+    for (const message of sim.inbox(phone)) {
+      const at = Date.parse(message.at);
+      const session = /^outbound (\d+) /.exec(message.text ?? '')?.[1];
+      if (session !== undefined && at >= from && at <= to) sent.set(session, (sent.get(session) ?? 0) + 1);
+    }
+  }
+  const seconds = (to - from) / 1000;
+  return pairs.map((_, index) => (sent.get(String(index)) ?? 0) / seconds / PACE_PER_SECOND).sort((a, b) => a - b);
 }
 
 interface Receiver {
@@ -190,6 +244,8 @@ async function main(): Promise<void> {
       await sleep(100);
     }
 
+    const sessionIds = await sessionsByPhone(api, token);
+    const outbound = SEND ? queueSends(api, token, pairs, sessionIds) : Promise.resolve();
     process.stdout.write(`Measuring: ${RATE}/s over ${SESSIONS} sessions for ${SECONDS} s...\n`);
     const statements = await transactionCounter(databaseUrl);
     const transactionsBefore = await statements.count();
@@ -208,6 +264,8 @@ async function main(): Promise<void> {
     };
     while (arrived() < count && Date.now() < deadline) await sleep(200);
     const drainedAt = Date.now();
+    await outbound;
+    const sendRates = SEND ? paceKept(sim, pairs, measuredStart + SEND_SETTLE_MS, measuredStart + SECONDS * 1000) : [];
     const gatewayCpu = cpuMs(server.pid) - gatewayBefore;
     const self = process.cpuUsage(selfBefore);
     const simulatorCpu = (self.user + self.system) / 1000;
@@ -238,6 +296,15 @@ async function main(): Promise<void> {
         ? ([['Postgres CPU per message', `${(postgresCpu / count).toFixed(2)} ms`]] as [string, string][])
         : []),
       ['Postgres transactions per message', (transactions / count).toFixed(2)],
+      ...(SEND
+        ? ([
+            [
+              'Sends per session vs pace',
+              `min ${pct(sendRates[0])} / median ${pct(sendRates[Math.floor(sendRates.length / 2)])} / ` +
+                `max ${pct(sendRates[sendRates.length - 1])} of ${PACE_PER_SECOND.toFixed(2)}/s`,
+            ],
+          ] as [string, string][])
+        : []),
     ];
     const width = Math.max(...rows.map(([label]) => label.length));
     process.stdout.write(
