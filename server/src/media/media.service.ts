@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { AppConfig } from '../core/config/app-config';
 import { NotFoundError, UnauthorizedError } from '../core/errors/domain-errors';
 import { pacedGarbage } from '../core/memory/garbage-pacer';
-import { TimeoutError, withTimeout } from '../core/with-timeout';
+import { TimeoutError, withTimeout } from '../core/runtime/with-timeout';
 import { MediaFetcher } from './media-fetcher';
 import { MediaStorage } from './media-storage';
 import { MediaDownloadRef, MediaEntity, MediaUnavailableReason } from './media.entity';

@@ -14,7 +14,7 @@ import type { Logger as PinoInstance } from 'pino';
 import { Counter, Gauge } from 'prom-client';
 import { AppConfig } from '../../core/config/app-config';
 import { collectingGarbageDuring } from '../../core/memory/garbage-pacer';
-import { withTimeout } from '../../core/with-timeout';
+import { withTimeout } from '../../core/runtime/with-timeout';
 import { MetricsService } from '../../health/metrics.service';
 import { MediaService } from '../../media/media.service';
 import { MessageAck, WhatsAppEvents } from '../events';
