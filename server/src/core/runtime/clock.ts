@@ -12,9 +12,13 @@ export class Clock {
     return new Date();
   }
 
-  /** Calls `callback` once, `ms` from now, unless cancelled first. */
-  setTimeout(callback: () => void, ms: number): Timer {
+  /**
+   * Calls `callback` once, `ms` from now, unless cancelled first. `holdsProcess: false` for a watchdog that must not
+   * keep the process alive by itself.
+   */
+  setTimeout(callback: () => void, ms: number, options: { holdsProcess?: boolean } = {}): Timer {
     const timeout = setTimeout(callback, ms);
+    if (options.holdsProcess === false) timeout.unref();
     return { cancel: () => clearTimeout(timeout) };
   }
 

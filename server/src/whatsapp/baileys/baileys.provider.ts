@@ -14,6 +14,7 @@ import type { Logger as PinoInstance } from 'pino';
 import { Counter, Gauge } from 'prom-client';
 import { AppConfig } from '../../core/config/app-config';
 import { collectingGarbageDuring } from '../../core/memory/garbage-pacer';
+import { Clock } from '../../core/runtime/clock';
 import { withTimeout } from '../../core/runtime/with-timeout';
 import { MetricsService } from '../../health/metrics.service';
 import { MediaService } from '../../media/media.service';
@@ -131,8 +132,6 @@ function holdDecryptionWrites(socket: WASocket, auth: PostgresAuthState): void {
     auth.heldKeys.decrypting(() => processSenderKeyDistributionMessage.call(repository, input));
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 function statusCodeOf(error: unknown): number | undefined {
   const output = (error as { output?: { statusCode?: unknown } } | undefined)?.output;
   return typeof output?.statusCode === 'number' ? output.statusCode : undefined;
@@ -221,6 +220,7 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
     private readonly media: MediaService,
     pino: PinoLogger,
     metrics: MetricsService,
+    private readonly clock: Clock,
   ) {
     super();
     this.baileysLogger = pino.logger.child({ context: 'Baileys' }, { level: config.whatsapp.logLevel });
@@ -265,6 +265,7 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
     const logger = this.baileysLogger.child({ sessionId });
     const auth = await usePostgresAuthState(baileys, this.authState, sessionId, { cacheSize: KEY_CACHE_SIZE, logger });
     const receipts = new ReceiptGate({
+      clock: this.clock,
       holdLimitMs: RECEIPT_HOLD_LIMIT_MS,
       onHold: (messageIds) => auth.heldKeys.assign(messageIds),
       onStalled: (messageIds) => {
@@ -422,7 +423,9 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
       return {
         messageId: sent.key.id,
         chatJid,
-        timestamp: new Date((baileys.toNumber(sent.messageTimestamp) || Date.now() / 1000) * 1000).toISOString(),
+        timestamp: new Date(
+          (baileys.toNumber(sent.messageTimestamp) || this.clock.now().getTime() / 1000) * 1000,
+        ).toISOString(),
       };
     } finally {
       // A stream Baileys did not read to its end (a failure on the way) would hold its file open.
@@ -492,7 +495,7 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
       const ttl = connection.qrCount === 0 ? FIRST_QR_TTL_MS : NEXT_QR_TTL_MS;
       connection.qrCount += 1;
       connection.markReady();
-      listener.onQr(update.qr, new Date(Date.now() + ttl));
+      listener.onQr(update.qr, new Date(this.clock.now().getTime() + ttl));
     }
     if (update.connection === 'open') {
       connection.open = true;
@@ -671,7 +674,7 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
           this.dropUnacknowledged(connection);
           return false;
         }
-        await sleep(COMMIT_FIRST_RETRY_MS * 2 ** (attempt - 1));
+        await this.clock.sleep(COMMIT_FIRST_RETRY_MS * 2 ** (attempt - 1));
       }
     }
   }
