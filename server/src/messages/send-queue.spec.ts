@@ -269,7 +269,7 @@ describe('SendQueue', () => {
     await clock.advance(0);
     expect(textsOf('s1')).toEqual([]);
     whatsapp.connected.add('s1');
-    whatsappEvents.emit('session.status', {
+    void whatsappEvents.publish('session.status', {
       sessionId: 's1',
       ownerId: 'alice',
       status: 'connected',

@@ -309,7 +309,7 @@ export class SessionLifecycleService implements OnApplicationBootstrap, OnModule
     if (runtime.pairing) return;
     runtime.qr = { qr, expiresAt };
     if (runtime.status !== 'qr') await this.setStatus(runtime, 'qr', null);
-    this.events.emit('session.qr', {
+    void this.events.publish('session.qr', {
       sessionId: runtime.sessionId,
       ownerId: runtime.ownerId,
       qr,
@@ -488,7 +488,7 @@ export class SessionLifecycleService implements OnApplicationBootstrap, OnModule
     changes: Partial<SessionEntity>,
   ): Promise<void> {
     await this.repository.update(session.id, { ...changes, status });
-    this.events.emit('session.status', {
+    void this.events.publish('session.status', {
       sessionId: session.id,
       ownerId: session.ownerId,
       status,

@@ -18,7 +18,7 @@ import { Clock } from '../../core/runtime/clock';
 import { withTimeout } from '../../core/runtime/with-timeout';
 import { MetricsService } from '../../health/metrics.service';
 import { MediaService } from '../../media/media.service';
-import { MessageAck, WhatsAppEvents } from '../events';
+import { MessageAck, WhatsAppEventMap, WhatsAppEventName, WhatsAppEvents } from '../events';
 import { ProfileNameUnknownError, SessionNotConnectedError, WhatsAppUnavailableError } from '../whatsapp.errors';
 import {
   ConnectionListener,
@@ -559,7 +559,7 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
   }
 
   private emitAck(ack: MessageAck | null): void {
-    if (ack) this.events.emit('message.ack', ack);
+    if (ack) void this.events.publish('message.ack', ack);
   }
 
   private account(baileys: Baileys, connection: Connection): WhatsAppAccount {
@@ -637,15 +637,21 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
           width: attachment.width,
           height: attachment.height,
         };
-        return this.events.deliver('message.received', { ...message, media });
+        return this.publishDurably('message.received', { ...message, media });
       }
       case 'reaction':
-        return this.events.deliver('message.reaction', received.reaction);
+        return this.publishDurably('message.reaction', received.reaction);
       case 'edit':
-        return this.events.deliver('message.edited', received.edit);
+        return this.publishDurably('message.edited', received.edit);
       case 'revoke':
-        return this.events.deliver('message.revoked', received.revoke);
+        return this.publishDurably('message.revoked', received.revoke);
     }
+  }
+
+  /** Publishes an event its listeners commit; rejects when any of them failed, so the message is not acknowledged. */
+  private async publishDurably<E extends WhatsAppEventName>(event: E, payload: WhatsAppEventMap[E]): Promise<void> {
+    const failures = await this.events.publish(event, payload);
+    if (failures.length > 0) throw new AggregateError(failures, `${failures.length} ${event} listener(s) failed`);
   }
 
   /**
