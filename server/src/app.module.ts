@@ -4,6 +4,7 @@ import { AppConfig } from './core/config/app-config';
 import { ConfigModule } from './core/config/config.module';
 import { DatabaseModule } from './core/database/database.module';
 import { LoggingModule } from './core/logging/logging.module';
+import { RuntimeModule } from './core/runtime/runtime.module';
 import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
 import { MediaModule } from './media/media.module';
@@ -20,6 +21,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule,
+        RuntimeModule,
         DatabaseModule,
         HealthModule,
         AuthModule,

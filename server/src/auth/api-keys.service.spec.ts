@@ -5,7 +5,7 @@ import type { ApiKeyEntity } from './api-key.entity';
 import type { ApiKeysRepository, NewApiKey } from './api-keys.repository';
 import { ApiKeysService } from './api-keys.service';
 import type { AuthUser } from './auth-user';
-import type { Clock } from './clock';
+import type { Clock } from '../core/runtime/clock';
 import type { UserEntity } from './user.entity';
 
 const alice: AuthUser = { id: randomUUID(), username: 'alice', role: 'user', via: 'jwt' };

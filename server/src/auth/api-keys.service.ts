@@ -5,7 +5,7 @@ import type { Page } from '../core/http/pagination';
 import type { ApiKeyEntity } from './api-key.entity';
 import { ApiKeysRepository } from './api-keys.repository';
 import { AuthUser, Identified, toAuthUser } from './auth-user';
-import { Clock } from './clock';
+import { Clock } from '../core/runtime/clock';
 
 export const API_KEY_PREFIX = 'wago_';
 /** 32 random bytes in base64url: 43 characters, 256 bits. */

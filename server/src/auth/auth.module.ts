@@ -10,7 +10,6 @@ import { ApiKeysService } from './api-keys.service';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
-import { Clock } from './clock';
 import { LoginFailuresRepository } from './login-failures.repository';
 import { PinHasher } from './pin-hasher';
 import { RateLimitGuard, rateLimitOptions } from './rate-limit';
@@ -43,7 +42,6 @@ import { UsersService } from './users.service';
     UsersRepository,
     ApiKeysRepository,
     LoginFailuresRepository,
-    Clock,
     { provide: PinHasher, useFactory: () => new PinHasher() },
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_GUARD, useClass: AuthGuard },

@@ -14,7 +14,7 @@ import { MetricsService } from '../health/metrics.service';
 import type { ApiKeysService } from './api-keys.service';
 import type { AuthUser, CredentialSource, Identified } from './auth-user';
 import { AuthService, INVALID_LOGIN, INVALID_TOKEN } from './auth.service';
-import type { Clock } from './clock';
+import type { Clock } from '../core/runtime/clock';
 import type { AdmissionRule, LoginAdmission, LoginFailuresRepository } from './login-failures.repository';
 import { PinHasher } from './pin-hasher';
 import type { UserEntity } from './user.entity';

@@ -7,7 +7,7 @@ import { BadRequestError, ForbiddenError, TooManyRequestsError, UnauthorizedErro
 import { MetricsService } from '../health/metrics.service';
 import { API_KEY_PREFIX, ApiKeysService } from './api-keys.service';
 import { AuthUser, CredentialSource, Identified, isAdmin, toAuthUser, UserRole } from './auth-user';
-import { Clock } from './clock';
+import { Clock } from '../core/runtime/clock';
 import { assertValidPin, assertValidUsername } from './credentials';
 import { clientAddressKey, FORGET_FAILURES_AFTER_SECONDS, LOCK_SECONDS_BY_FAILURES } from './lockout';
 import { LoginFailuresRepository } from './login-failures.repository';

@@ -1,10 +1,16 @@
 import { Logger } from '@nestjs/common';
+import { FakeClock } from '../../test/support/fake-clock';
 import { RetentionTask } from './retention-task';
 
 class FakeRetention extends RetentionTask {
   protected readonly subject = 'test rows';
   readonly cutoffs: Date[] = [];
   failure: Error | undefined;
+
+  constructor(clock: FakeClock) {
+    super();
+    this.clock = clock;
+  }
 
   protected retentionSeconds(): number {
     return 3600;
@@ -21,23 +27,30 @@ describe('RetentionTask', () => {
   beforeAll(() => Logger.overrideLogger(false));
 
   it('prunes what finished longer ago than the retention', async () => {
-    const task = new FakeRetention();
-    const now = Date.now();
+    const clock = new FakeClock(new Date('2026-01-01T12:00:00.000Z'));
+    const task = new FakeRetention(clock);
     await task.prune();
-    expect(task.cutoffs).toHaveLength(1);
-    expect(Math.abs(task.cutoffs[0].getTime() - (now - 3600_000))).toBeLessThan(1000);
+    expect(task.cutoffs).toEqual([new Date('2026-01-01T11:00:00.000Z')]);
   });
 
   it('keeps running when a prune fails (the next one tries again)', async () => {
-    const task = new FakeRetention();
+    const task = new FakeRetention(new FakeClock());
     task.failure = new Error('database away');
     await expect(task.prune()).resolves.toBeUndefined();
   });
 
-  it('does not prune at the moment of boot, and stops cleanly at shutdown', async () => {
-    const task = new FakeRetention();
+  it('prunes a minute after boot, then hourly, and stops at shutdown', async () => {
+    const clock = new FakeClock();
+    const task = new FakeRetention(clock);
     task.onApplicationBootstrap();
+    await clock.advance(59_999);
+    expect(task.cutoffs).toHaveLength(0);
+    await clock.advance(1);
+    expect(task.cutoffs).toHaveLength(1);
+    await clock.advance(60 * 60_000);
+    expect(task.cutoffs).toHaveLength(2);
     await task.beforeApplicationShutdown();
-    expect(task.cutoffs).toEqual([]);
+    await clock.advance(10 * 60 * 60_000);
+    expect(task.cutoffs).toHaveLength(2);
   });
 });

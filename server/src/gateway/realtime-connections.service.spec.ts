@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { CredentialSource } from '../auth/auth-user';
+import { FakeClock } from '../../test/support/fake-clock';
 import { CredentialEndings, RealtimeConnections } from './realtime-connections.service';
 
 /** Ends the credentials a test names; fails when told to. */
@@ -24,7 +25,7 @@ const token = (userId: string): CredentialSource => ({
 
 function setup() {
   const credentials = new FakeCredentialEndings();
-  const connections = new RealtimeConnections(credentials);
+  const connections = new RealtimeConnections(credentials, new FakeClock());
   const endedConnections: string[] = [];
   const open = (name: string, source: CredentialSource) =>
     connections.register({ source, end: () => endedConnections.push(name) });

@@ -2,7 +2,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { CredentialSource } from '../auth/auth-user';
 import { AuthService } from '../auth/auth.service';
-import { PeriodicTask, startPeriodic } from '../core/periodic-task';
+import { Clock } from '../core/runtime/clock';
+import { WakeableLoop } from '../core/runtime/wakeable-loop';
 
 /**
  * How often open connections are checked against their credentials. The promise is "closed within 5 s" of a PIN
@@ -29,19 +30,26 @@ export interface RealtimeConnection {
 export class RealtimeConnections implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(RealtimeConnections.name);
   private readonly connections = new Set<RealtimeConnection>();
-  private revalidation: PeriodicTask | undefined;
+  private readonly revalidation: WakeableLoop;
 
-  constructor(@Inject(AuthService) private readonly credentials: CredentialEndings) {}
+  constructor(
+    @Inject(AuthService) private readonly credentials: CredentialEndings,
+    clock: Clock,
+  ) {
+    this.revalidation = new WakeableLoop(
+      'Revalidating realtime connections',
+      () => this.endRevoked(),
+      { intervalMs: REVALIDATE_EVERY_MS },
+      clock,
+    );
+  }
 
   onApplicationBootstrap(): void {
-    this.revalidation = startPeriodic(() => this.endRevoked(), {
-      firstDelayMs: REVALIDATE_EVERY_MS,
-      intervalMs: REVALIDATE_EVERY_MS,
-    });
+    this.revalidation.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.revalidation?.stop();
+    await this.revalidation.stop();
   }
 
   /** Tracks the connection until the returned function is called (when it closes). */

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Clock } from '../core/runtime/clock';
+import { withTimeout } from '../core/runtime/with-timeout';
 import { HealthDto } from './health.dto';
 
 const VERSION = process.env.npm_package_version ?? '0.1.0';
@@ -7,7 +9,10 @@ const DATABASE_TIMEOUT_MS = 2000;
 
 @Injectable()
 export class HealthService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   async check(): Promise<HealthDto> {
     const database = (await this.pingDatabase()) ? 'up' : 'down';
@@ -19,17 +24,16 @@ export class HealthService {
     };
   }
 
+  /** Up when Postgres answers within DATABASE_TIMEOUT_MS; a slow answer is as bad as none for a health check. */
   private async pingDatabase(): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), DATABASE_TIMEOUT_MS)));
-    const ping = this.dataSource.query('SELECT 1').then(
+    return withTimeout(
+      this.dataSource.query('SELECT 1'),
+      DATABASE_TIMEOUT_MS,
+      'Postgres did not answer',
+      this.clock,
+    ).then(
       () => true,
       () => false,
     );
-    try {
-      return await Promise.race([ping, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 }

@@ -6,7 +6,8 @@ import { Readable } from 'node:stream';
 import { AppConfig } from '../core/config/app-config';
 import { NotFoundError, UnauthorizedError } from '../core/errors/domain-errors';
 import { pacedGarbage } from '../core/memory/garbage-pacer';
-import { TimeoutError, withTimeout } from '../core/with-timeout';
+import { Clock } from '../core/runtime/clock';
+import { TimeoutError, withTimeout } from '../core/runtime/with-timeout';
 import { MediaFetcher } from './media-fetcher';
 import { MediaStorage } from './media-storage';
 import { MediaDownloadRef, MediaEntity, MediaUnavailableReason } from './media.entity';
@@ -94,6 +95,7 @@ export class MediaService {
     private readonly storages: MediaStorages,
     private readonly fetcher: MediaFetcher,
     private readonly links: MediaLinks,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -222,15 +224,16 @@ export class MediaService {
     if (!ref) throw new Error(`Pending media ${media.id} has nothing to download it with`);
     const storage = this.storages.current;
     const { downloadTimeoutMs, maxBytes } = this.config.media;
-    const deadline = Date.now() + downloadTimeoutMs;
+    const deadline = this.clock.now().getTime() + downloadTimeoutMs;
     const source = await withTimeout(
       this.fetcher.fetch(ref),
       downloadTimeoutMs,
       'WhatsApp did not send the media in time',
+      this.clock,
     );
-    const timer = setTimeout(
+    const timer = this.clock.setTimeout(
       () => source.destroy(new TimeoutError('The media download took too long')),
-      Math.max(0, deadline - Date.now()),
+      Math.max(0, deadline - this.clock.now().getTime()),
     );
     try {
       await storage.write(media.id, source, maxBytes, async (file, transaction) => {
@@ -244,7 +247,7 @@ export class MediaService {
       if (error instanceof MediaTooLargeError) await this.media.markUnavailable(media.id, 'too_large');
       else if (!(error instanceof AlreadyStored)) throw error;
     } finally {
-      clearTimeout(timer);
+      timer.cancel();
     }
     const after = await this.media.findById(media.id);
     if (!after) throw new NotFoundError('Media not found');

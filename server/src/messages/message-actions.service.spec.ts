@@ -1,5 +1,5 @@
 import type { AuthUser } from '../auth/auth-user';
-import { Clock } from '../auth/clock';
+import { Clock } from '../core/runtime/clock';
 import { BadRequestError, NotFoundError } from '../core/errors/domain-errors';
 import type { SessionEntity } from '../sessions/session.entity';
 import type { SessionsService } from '../sessions/sessions.service';

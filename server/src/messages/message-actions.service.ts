@@ -3,7 +3,7 @@
 // message, and the answer says whether WhatsApp took it.
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user';
-import { Clock } from '../auth/clock';
+import { Clock } from '../core/runtime/clock';
 import { BadRequestError, DomainError, NotFoundError } from '../core/errors/domain-errors';
 import type { SessionEntity } from '../sessions/session.entity';
 import { SessionsService } from '../sessions/sessions.service';

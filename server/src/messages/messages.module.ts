@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { Clock } from '../auth/clock';
 import { MediaModule } from '../media/media.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { ChatsController } from './chats.controller';
@@ -30,7 +29,6 @@ import { SendQueue } from './send-queue';
     MessageMedia,
     MediaDownloader,
     RecentIncoming,
-    Clock,
     OutgoingMessagesRepository,
     SendQueue,
     MessageEvents,

@@ -3,6 +3,10 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../core/config/app-config';
 import { databaseErrorCode } from '../core/database/database-errors';
+import { Clock } from '../core/runtime/clock';
+import { KeyedSerialQueue } from '../core/runtime/keyed-serial-queue';
+import { TaskTracker } from '../core/runtime/task-tracker';
+import { WakeableLoop } from '../core/runtime/wakeable-loop';
 import { WhatsAppEvents } from '../whatsapp/events';
 import { SessionNotConnectedError } from '../whatsapp/whatsapp.errors';
 import { MediaService } from '../media/media.service';
@@ -28,17 +32,21 @@ const FINISHED = new Set(['sent', 'delivered', 'read', 'failed']);
 export class SendQueue implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SendQueue.name);
   private readonly pacing = new Map<string, SessionPacing>();
-  private readonly drains = new Map<string, Promise<void>>();
-  private readonly drainAgain = new Set<string>();
-  private readonly sleepers = new Set<() => void>();
+  /** One drain at a time per session, so its messages leave in order and at its pace; sessions drain side by side. */
+  private readonly drains = new KeyedSerialQueue();
+  /** Sessions with a drain waiting behind the running one: it will see whatever a wake now is about. */
+  private readonly drainWaiting = new Set<string>();
+  private readonly tasks: TaskTracker;
+  private readonly sweeper: WakeableLoop;
+  /** Aborted at shutdown: cuts every pacing pause and retry backoff short, so drains end within the grace period. */
+  private readonly stopping = new AbortController();
   /** Local failures by message row, so the request that queued it can answer with the real error. */
   private readonly failures = new Map<string, Error>();
-  private readonly settledListeners = new Map<string, Set<() => void>>();
+  /** Callers of waitFor by message row, woken when it settles here. */
+  private readonly settledWaiters = new Map<string, Set<AbortController>>();
   /** Messages WhatsApp took whose status Postgres refused even to note: the sweep records them. */
   private readonly unrecorded = new Map<string, AcceptedMessage>();
   private running = false;
-  private sweepTimer: NodeJS.Timeout | undefined;
-  private sweeping: Promise<void> | undefined;
   private unsubscribe: (() => void) | undefined;
 
   constructor(
@@ -48,13 +56,15 @@ export class SendQueue implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly whatsappEvents: WhatsAppEvents,
     private readonly config: AppConfig,
     private readonly media: MediaService,
-  ) {}
+    private readonly clock: Clock,
+  ) {
+    this.tasks = new TaskTracker(clock);
+    this.sweeper = new WakeableLoop('Send queue sweep', () => this.sweep(), { intervalMs: SWEEP_INTERVAL_MS }, clock);
+  }
 
   onApplicationBootstrap(): void {
     this.running = true;
-    this.sweepTimer = setInterval(() => {
-      this.sweeping ??= this.sweep().finally(() => (this.sweeping = undefined));
-    }, SWEEP_INTERVAL_MS);
+    this.sweeper.start();
     // A session that comes back sends what queued up while it was away.
     this.unsubscribe = this.whatsappEvents.on('session.status', (change) => {
       if (change.status === 'connected') this.wake(change.sessionId);
@@ -63,11 +73,10 @@ export class SendQueue implements OnApplicationBootstrap, BeforeApplicationShutd
 
   async beforeApplicationShutdown(): Promise<void> {
     this.running = false;
-    clearInterval(this.sweepTimer);
     this.unsubscribe?.();
-    this.sleepers.forEach((wake) => wake());
-    const pending = Promise.all([...this.drains.values(), this.sweeping]);
-    await Promise.race([pending, new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS))]);
+    this.stopping.abort();
+    void this.tasks.track(this.sweeper.stop());
+    await this.tasks.drain(SHUTDOWN_GRACE_MS);
     // The rows that note a taken message wait for the next start; what only this process knows is its last chance.
     await this.recordRemembered();
     for (const accepted of this.unrecorded.values()) {
@@ -77,18 +86,15 @@ export class SendQueue implements OnApplicationBootstrap, BeforeApplicationShutd
 
   /** Sends what the session has queued, at the paced rate, if this process holds its connection. */
   wake(sessionId: string): void {
-    if (!this.running) return;
-    if (this.drains.has(sessionId)) {
-      this.drainAgain.add(sessionId);
-      return;
-    }
-    const drain = this.drain(sessionId)
-      .catch((error: unknown) => this.logger.error({ err: error, sessionId }, 'Send queue failed'))
-      .finally(() => {
-        this.drains.delete(sessionId);
-        if (this.drainAgain.delete(sessionId)) this.wake(sessionId);
-      });
-    this.drains.set(sessionId, drain);
+    if (!this.running || this.drainWaiting.has(sessionId)) return;
+    this.drainWaiting.add(sessionId);
+    const drain = this.drains.run(sessionId, () => {
+      this.drainWaiting.delete(sessionId);
+      return this.drain(sessionId);
+    });
+    void this.tasks.track(
+      drain.catch((error: unknown) => this.logger.error({ err: error, sessionId }, 'Send queue failed')),
+    );
   }
 
   /**
@@ -96,7 +102,7 @@ export class SendQueue implements OnApplicationBootstrap, BeforeApplicationShutd
    * Watches the row too, for a message sent by the node that holds the session.
    */
   async waitFor(messageRowId: string, timeoutMs: number): Promise<{ settled: boolean; error?: Error }> {
-    const deadline = Date.now() + timeoutMs;
+    const deadline = this.clock.now().getTime() + timeoutMs;
     for (;;) {
       const row = await this.messages.findById(messageRowId);
       if (!row || FINISHED.has(row.status)) {
@@ -104,30 +110,28 @@ export class SendQueue implements OnApplicationBootstrap, BeforeApplicationShutd
         this.failures.delete(messageRowId);
         return { settled: true, error };
       }
-      const remaining = deadline - Date.now();
+      const remaining = deadline - this.clock.now().getTime();
       if (remaining <= 0) return { settled: false };
       await this.settledOrTimeout(messageRowId, Math.min(remaining, OUTCOME_POLL_MS));
     }
   }
 
-  private settledOrTimeout(messageRowId: string, ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const listeners = this.settledListeners.get(messageRowId) ?? new Set();
-      this.settledListeners.set(messageRowId, listeners);
-      const done = (): void => {
-        clearTimeout(timer);
-        listeners.delete(done);
-        if (listeners.size === 0) this.settledListeners.delete(messageRowId);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      listeners.add(done);
-    });
+  private async settledOrTimeout(messageRowId: string, ms: number): Promise<void> {
+    const waiters = this.settledWaiters.get(messageRowId) ?? new Set();
+    this.settledWaiters.set(messageRowId, waiters);
+    const settled = new AbortController();
+    waiters.add(settled);
+    try {
+      await this.clock.sleep(ms, settled.signal);
+    } finally {
+      waiters.delete(settled);
+      if (waiters.size === 0) this.settledWaiters.delete(messageRowId);
+    }
   }
 
   private settled(messageRowId: string, error?: Error): void {
-    if (error && this.settledListeners.has(messageRowId)) this.failures.set(messageRowId, error);
-    this.settledListeners.get(messageRowId)?.forEach((done) => done());
+    if (error && this.settledWaiters.has(messageRowId)) this.failures.set(messageRowId, error);
+    this.settledWaiters.get(messageRowId)?.forEach((waiter) => waiter.abort());
   }
 
   private pacingOf(sessionId: string): SessionPacing {
@@ -144,7 +148,7 @@ export class SendQueue implements OnApplicationBootstrap, BeforeApplicationShutd
     while (this.running && this.whatsapp.isConnected(sessionId)) {
       const queued = await this.messages.nextQueued(sessionId, LOOKAHEAD);
       if (queued.length === 0) break;
-      const now = Date.now();
+      const now = this.clock.now().getTime();
       // Oldest first, except that a chat at its per-minute limit lets the other chats go ahead.
       let next = queued[0];
       let due = pacing.earliest(next.chatJid, now);
@@ -153,14 +157,14 @@ export class SendQueue implements OnApplicationBootstrap, BeforeApplicationShutd
         if (earliest < due) [next, due] = [message, earliest];
       }
       if (due > now) {
-        await this.sleep(due - now);
+        await this.clock.sleep(due - now, this.stopping.signal);
         continue;
       }
       if (!(await this.messages.claim(next.id))) continue;
-      pacing.record(next.chatJid, Date.now());
+      pacing.record(next.chatJid, this.clock.now().getTime());
       if (!(await this.send(next))) break;
     }
-    if (pacing.idle(Date.now())) this.pacing.delete(sessionId);
+    if (pacing.idle(this.clock.now().getTime())) this.pacing.delete(sessionId);
   }
 
   /** Sends one claimed message; false when the session turned out not to be connected (it stays queued). */
@@ -237,7 +241,7 @@ export class SendQueue implements OnApplicationBootstrap, BeforeApplicationShutd
             `Message sent, its status not recorded yet: ${accepted.messageId}`,
           );
         } else {
-          await this.sleep(pause);
+          await this.clock.sleep(pause, this.stopping.signal);
         }
       }
     }
@@ -285,22 +289,12 @@ export class SendQueue implements OnApplicationBootstrap, BeforeApplicationShutd
     }
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        this.sleepers.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.sleepers.add(wake);
-    });
-  }
-
   private async sweep(): Promise<void> {
     try {
       await this.recordUnrecorded();
-      await this.messages.requeueStuckSending(new Date(Date.now() - STUCK_SENDING_MS), [...this.unrecorded.keys()]);
+      await this.messages.requeueStuckSending(new Date(this.clock.now().getTime() - STUCK_SENDING_MS), [
+        ...this.unrecorded.keys(),
+      ]);
       for (const sessionId of await this.messages.sessionsWithQueued()) {
         if (this.whatsapp.isConnected(sessionId)) this.wake(sessionId);
       }

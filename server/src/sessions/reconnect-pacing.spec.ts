@@ -1,3 +1,4 @@
+import { FakeClock } from '../../test/support/fake-clock';
 import { Pacer, reconnectDelay } from './reconnect-pacing';
 
 describe('reconnectDelay', () => {
@@ -19,32 +20,31 @@ describe('reconnectDelay', () => {
 });
 
 describe('Pacer', () => {
-  beforeEach(() => jest.useFakeTimers());
-  afterEach(() => jest.useRealTimers());
-
   it('runs at most the given number of tasks per second, in order', async () => {
-    const pacer = new Pacer(4);
+    const clock = new FakeClock();
+    const pacer = new Pacer(4, clock);
     const started: number[] = [];
-    const t0 = Date.now();
+    const t0 = clock.now().getTime();
     const runs = [1, 2, 3, 4, 5, 6].map((task) => pacer.run(async () => void started.push(task)));
-    await jest.advanceTimersByTimeAsync(0);
+    await clock.advance(0);
     expect(started).toEqual([1]);
-    await jest.advanceTimersByTimeAsync(500);
+    await clock.advance(500);
     expect(started).toEqual([1, 2, 3]);
-    await jest.advanceTimersByTimeAsync(1_000);
+    await clock.advance(1_000);
     expect(started).toEqual([1, 2, 3, 4, 5, 6]);
     expect(await Promise.all(runs)).toEqual([true, true, true, true, true, true]);
-    expect(Date.now() - t0).toBe(1_500);
+    expect(clock.now().getTime() - t0).toBe(1_500);
   });
 
   it('drops waiting tasks when cancelled', async () => {
-    const pacer = new Pacer(1);
+    const clock = new FakeClock();
+    const pacer = new Pacer(1, clock);
     const task = jest.fn(async () => undefined);
     const first = pacer.run(task);
     const second = pacer.run(task);
-    await jest.advanceTimersByTimeAsync(0);
+    await clock.advance(0);
     pacer.cancel();
-    await jest.advanceTimersByTimeAsync(5_000);
+    await clock.advance(5_000);
     expect(await first).toBe(true);
     expect(await second).toBe(false);
     expect(task).toHaveBeenCalledTimes(1);

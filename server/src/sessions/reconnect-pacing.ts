@@ -1,4 +1,5 @@
 // Timing rules for reconnects: capped exponential backoff with jitter, and a pacer so many sessions never stampede.
+import { Clock, Timer } from '../core/runtime/clock';
 
 /**
  * Delay before reconnect attempt `attempt` (0 for the first): doubles from `minMs` up to `maxMs`, then takes a random
@@ -13,21 +14,24 @@ export function reconnectDelay(attempt: number, minMs: number, maxMs: number, ra
 export class Pacer {
   private readonly intervalMs: number;
   private nextSlot = 0;
-  private readonly waiting = new Set<{ timer: NodeJS.Timeout; cancel: () => void }>();
+  private readonly waiting = new Set<{ timer: Timer; cancel: () => void }>();
 
-  constructor(ratePerSecond: number) {
+  constructor(
+    ratePerSecond: number,
+    private readonly clock: Clock,
+  ) {
     this.intervalMs = 1000 / ratePerSecond;
   }
 
   /** Runs `task` in the next free slot; resolves false (without running it) when cancelled first. */
   run(task: () => Promise<void>): Promise<boolean> {
-    const now = Date.now();
+    const now = this.clock.now().getTime();
     const slot = Math.max(now, this.nextSlot);
     this.nextSlot = slot + this.intervalMs;
     if (slot === now) return task().then(() => true);
     return new Promise((resolve, reject) => {
       const entry = {
-        timer: setTimeout(() => {
+        timer: this.clock.setTimeout(() => {
           this.waiting.delete(entry);
           task().then(() => resolve(true), reject);
         }, slot - now),
@@ -39,7 +43,7 @@ export class Pacer {
 
   cancel(): void {
     for (const entry of this.waiting) {
-      clearTimeout(entry.timer);
+      entry.timer.cancel();
       entry.cancel();
     }
     this.waiting.clear();

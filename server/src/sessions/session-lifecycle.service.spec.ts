@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { FakeClock } from '../../test/support/fake-clock';
 import type { AuthUser } from '../auth/auth-user';
 import { loadAppConfig } from '../core/config/app-config';
 import { ConflictError } from '../core/errors/domain-errors';
@@ -11,6 +12,7 @@ import {
   WhatsAppAccount,
   WhatsAppProvider,
 } from '../whatsapp/whatsapp.provider';
+import { OwnershipScan } from './ownership-scan';
 import type { SessionLeaseRepository } from './session-lease.repository';
 import { SessionLifecycleService } from './session-lifecycle.service';
 import type { SessionEntity } from './session.entity';
@@ -169,12 +171,20 @@ describe('SessionLifecycleService', () => {
   let events: WhatsAppEvents;
   let statuses: SessionStatusChanged[];
   let lifecycle: SessionLifecycleService;
+  let ownershipScan: OwnershipScan;
+  let clock: FakeClock;
   let logs: string[];
 
   /** Lets due timers and the operations and callbacks they queue run to the end. */
   async function settle(ms = 0): Promise<void> {
-    await jest.advanceTimersByTimeAsync(ms);
-    for (let round = 0; round < 10; round++) await jest.advanceTimersByTimeAsync(0);
+    await clock.advance(ms);
+    for (let round = 0; round < 3; round++) await clock.advance(0);
+  }
+
+  /** The application has started: the lifecycle watches its leases and the ownership scan runs. */
+  function boot(): void {
+    lifecycle.onApplicationBootstrap();
+    ownershipScan.onApplicationBootstrap();
   }
 
   function build(): SessionLifecycleService {
@@ -186,18 +196,21 @@ describe('SessionLifecycleService', () => {
       WA_OWNER_SCAN_INTERVAL_MS: '5000',
     });
     const repository = rows as unknown as SessionsRepository;
-    return new SessionLifecycleService(
+    const built = new SessionLifecycleService(
       config,
       new SessionsService(repository),
       repository,
       leases as unknown as SessionLeaseRepository,
       provider,
       events,
+      clock,
     );
+    ownershipScan = new OwnershipScan(built, repository, config, clock);
+    return built;
   }
 
   beforeEach(() => {
-    jest.useFakeTimers();
+    clock = new FakeClock();
     jest.spyOn(Math, 'random').mockReturnValue(1);
     logs = [];
     jest.spyOn(Logger.prototype, 'log').mockImplementation((message: unknown) => void logs.push(String(message)));
@@ -213,8 +226,8 @@ describe('SessionLifecycleService', () => {
   });
 
   afterEach(async () => {
+    await ownershipScan.onModuleDestroy();
     await lifecycle.onModuleDestroy();
-    jest.useRealTimers();
     jest.restoreAllMocks();
   });
 
@@ -249,7 +262,7 @@ describe('SessionLifecycleService', () => {
       const qrs: unknown[] = [];
       events.on('session.qr', (qr) => void qrs.push(qr));
       await lifecycle.start(alice, session.id);
-      const expiresAt = new Date(Date.now() + 60_000);
+      const expiresAt = new Date(clock.now().getTime() + 60_000);
       provider.listener(session.id).onQr('2@qr-one', expiresAt);
       await settle();
       expect(await lifecycle.currentQr(alice, session.id)).toEqual({ qr: '2@qr-one', expiresAt });
@@ -266,7 +279,7 @@ describe('SessionLifecycleService', () => {
         phoneNumber: ACCOUNT.phoneNumber,
         pushName: 'Alice',
         device: ACCOUNT.device,
-        lastConnectedAt: new Date(),
+        lastConnectedAt: clock.now(),
       });
       expect(lifecycle.qrOf(session.id)).toBeNull();
       await expect(lifecycle.currentQr(alice, session.id)).rejects.toThrow('status: connected');
@@ -307,7 +320,7 @@ describe('SessionLifecycleService', () => {
     it('starts the session, asks for a code and stays pairing_code while QRs keep coming', async () => {
       const session = rows.add();
       expect(await lifecycle.requestPairingCode(alice, session.id, '15550001111')).toBe('ABCD1234');
-      provider.listener(session.id).onQr('2@later-qr', new Date(Date.now() + 20_000));
+      provider.listener(session.id).onQr('2@later-qr', new Date(clock.now().getTime() + 20_000));
       await settle();
       expect(statusesOf(session.id)).toEqual(['starting', 'pairing_code']);
       expect(lifecycle.qrOf(session.id)).toBeNull();
@@ -457,7 +470,7 @@ describe('SessionLifecycleService', () => {
         rows.add({ status: 'connected', desiredState: 'running', jid: `1555000000${n}@s.whatsapp.net` }),
       );
       for (const session of sessions) provider.linked.set(session.id, session.jid as string);
-      lifecycle.onApplicationBootstrap();
+      boot();
       await settle();
       expect(sessions.map((session) => rows.rows.get(session.id)?.status)).toEqual(Array(4).fill('reconnecting'));
       expect(logs).toEqual(sessions.map((session) => `Reconnecting session: ${session.id} (${session.jid})`));
@@ -476,7 +489,7 @@ describe('SessionLifecycleService', () => {
       provider.linked.set(owned.id, ACCOUNT.jid);
       provider.linked.set(stopped.id, ACCOUNT.jid);
       leases.elsewhere.add(owned.id);
-      lifecycle.onApplicationBootstrap();
+      boot();
       await settle(5_000);
       expect(provider.calls).toEqual([]);
       expect(statuses).toEqual([]);
@@ -484,7 +497,7 @@ describe('SessionLifecycleService', () => {
 
     it('stops a session whose pairing was cut short by the end of its process', async () => {
       const session = rows.add({ status: 'qr', desiredState: 'running' });
-      lifecycle.onApplicationBootstrap();
+      boot();
       await settle();
       expect(rows.rows.get(session.id)).toMatchObject({ status: 'stopped', desiredState: 'stopped' });
       expect(statuses).toEqual([expect.objectContaining({ status: 'stopped', reason: 'pairing_interrupted' })]);
@@ -495,7 +508,7 @@ describe('SessionLifecycleService', () => {
       const session = rows.add({ status: 'connected', desiredState: 'running', jid: ACCOUNT.jid });
       provider.linked.set(session.id, ACCOUNT.jid);
       leases.elsewhere.add(session.id);
-      lifecycle.onApplicationBootstrap();
+      boot();
       await settle();
       leases.elsewhere.delete(session.id);
       await settle(5_000);
@@ -504,7 +517,7 @@ describe('SessionLifecycleService', () => {
     });
 
     it('stops a local session that was stopped through another process', async () => {
-      lifecycle.onApplicationBootstrap();
+      boot();
       const session = await connected();
       await rows.update(session.id, { desiredState: 'stopped' });
       await settle(5_000);
@@ -514,7 +527,7 @@ describe('SessionLifecycleService', () => {
     });
 
     it('lets go of every session at once when the lease connection is lost', async () => {
-      lifecycle.onApplicationBootstrap();
+      boot();
       const session = await connected();
       leases.loseAll();
       await settle();

@@ -3,6 +3,8 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { AuthUser } from '../auth/auth-user';
 import { AppConfig } from '../core/config/app-config';
 import { ConflictError } from '../core/errors/domain-errors';
+import { Clock, Timer } from '../core/runtime/clock';
+import { KeyedSerialQueue } from '../core/runtime/keyed-serial-queue';
 import { WhatsAppEvents } from '../whatsapp/events';
 import { WhatsAppUnavailableError } from '../whatsapp/whatsapp.errors';
 import { ConnectionListener, Disconnect, WhatsAppAccount, WhatsAppProvider } from '../whatsapp/whatsapp.provider';
@@ -31,7 +33,7 @@ interface Runtime {
   connected: boolean;
   /** Failed reconnects since the last successful connect, for the backoff. */
   attempt: number;
-  retry: NodeJS.Timeout | undefined;
+  retry: Timer | undefined;
 }
 
 /** Statuses of a session that is (or is trying to be) connected. */
@@ -63,11 +65,8 @@ export class SessionLifecycleService implements OnApplicationBootstrap, OnModule
   private readonly logger = new Logger('Sessions');
   private readonly runtimes = new Map<string, Runtime>();
   /** Per-session queue: operations and connection callbacks of one session never interleave. */
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly operations = new KeyedSerialQueue();
   private readonly pacer: Pacer;
-  private scanTimer: NodeJS.Timeout | undefined;
-  private scanning: Promise<void> | undefined;
-  private booted = false;
   private shuttingDown = false;
   private unsubscribeLeaseLoss: (() => void) | undefined;
 
@@ -78,24 +77,23 @@ export class SessionLifecycleService implements OnApplicationBootstrap, OnModule
     private readonly leases: SessionLeaseRepository,
     private readonly provider: WhatsAppProvider,
     private readonly events: WhatsAppEvents,
+    private readonly clock: Clock,
   ) {
-    this.pacer = new Pacer(config.whatsapp.reconnectRatePerSecond);
+    this.pacer = new Pacer(config.whatsapp.reconnectRatePerSecond, clock);
   }
 
   onApplicationBootstrap(): void {
     this.unsubscribeLeaseLoss = this.leases.onLost(() => this.onLeasesLost());
-    this.runScan();
-    this.scanTimer = setInterval(() => this.runScan(), this.config.whatsapp.ownerScanIntervalMs);
   }
 
   /** Closes every connection without logging anyone out; the sessions stay meant to run and come back. */
   async onModuleDestroy(): Promise<void> {
     this.shuttingDown = true;
-    clearInterval(this.scanTimer);
     this.unsubscribeLeaseLoss?.();
     this.pacer.cancel();
-    await this.scanning;
-    for (const runtime of this.runtimes.values()) clearTimeout(runtime.retry);
+    // What is under way (an ownership scan's takeovers and stops among it) ends before the connections close.
+    await this.operations.idle();
+    for (const runtime of this.runtimes.values()) runtime.retry?.cancel();
     const ids = [...this.runtimes.keys()];
     this.runtimes.clear();
     await this.provider.disconnectAll();
@@ -311,7 +309,7 @@ export class SessionLifecycleService implements OnApplicationBootstrap, OnModule
     if (runtime.pairing) return;
     runtime.qr = { qr, expiresAt };
     if (runtime.status !== 'qr') await this.setStatus(runtime, 'qr', null);
-    this.events.emit('session.qr', {
+    void this.events.publish('session.qr', {
       sessionId: runtime.sessionId,
       ownerId: runtime.ownerId,
       qr,
@@ -326,7 +324,7 @@ export class SessionLifecycleService implements OnApplicationBootstrap, OnModule
       lid: account.lid,
       phoneNumber: account.phoneNumber,
       device: account.device,
-      lastConnectedAt: new Date(),
+      lastConnectedAt: this.clock.now(),
       // A login that does not carry the name yet must not erase the one we know.
       ...(account.pushName ? { pushName: account.pushName } : {}),
     });
@@ -358,8 +356,8 @@ export class SessionLifecycleService implements OnApplicationBootstrap, OnModule
     const { reconnectMinDelayMs, reconnectMaxDelayMs } = this.config.whatsapp;
     const delay = reconnectDelay(runtime.attempt, reconnectMinDelayMs, reconnectMaxDelayMs);
     runtime.attempt += 1;
-    clearTimeout(runtime.retry);
-    runtime.retry = setTimeout(() => {
+    runtime.retry?.cancel();
+    runtime.retry = this.clock.setTimeout(() => {
       runtime.retry = undefined;
       this.reconnectPaced(runtime);
     }, delay);
@@ -386,7 +384,7 @@ export class SessionLifecycleService implements OnApplicationBootstrap, OnModule
 
   /** Drops the runtime: pending callbacks and reconnects of it become no-ops. */
   private forget(runtime: Runtime): void {
-    clearTimeout(runtime.retry);
+    runtime.retry?.cancel();
     runtime.retry = undefined;
     if (this.runtimes.get(runtime.sessionId) === runtime) this.runtimes.delete(runtime.sessionId);
   }
@@ -397,23 +395,22 @@ export class SessionLifecycleService implements OnApplicationBootstrap, OnModule
     });
   }
 
-  private runScan(): void {
-    if (this.shuttingDown || this.scanning) return;
-    this.scanning = this.scan()
-      .catch((error: unknown) => this.logger.error({ err: error }, 'Looking for sessions to run failed'))
-      .finally(() => {
-        this.scanning = undefined;
-        this.booted = true;
-      });
+  /** The sessions this process owns now. */
+  localSessionIds(): string[] {
+    return [...this.runtimes.keys()];
   }
 
   /**
-   * Brings this process in line with the database: takes over sessions meant to run that nobody owns (at boot:
-   * its own from before the restart), and stops or forgets local ones stopped or deleted through another node.
+   * Brings this process in line with the database (`rows`: the run candidates read for `localIds`): takes over
+   * sessions meant to run that nobody owns, saying why with `takeoverReason`, and stops or forgets local ones stopped
+   * or deleted through another node.
    */
-  private async scan(): Promise<void> {
-    const localIds = [...this.runtimes.keys()];
-    const rows = await this.repository.findRunCandidates(localIds);
+  async reconcile(
+    localIds: string[],
+    rows: SessionEntity[],
+    takeoverReason: 'server_restart' | 'owner_lost',
+  ): Promise<void> {
+    if (this.shuttingDown) return;
     const found = new Set(rows.map((row) => row.id));
     const work: Promise<void>[] = [];
     for (const sessionId of localIds) {
@@ -431,7 +428,7 @@ export class SessionLifecycleService implements OnApplicationBootstrap, OnModule
           }),
         );
       } else if (!runtime && row.desiredState === 'running') {
-        work.push(this.exclusive(row.id, () => this.claim(row.id)));
+        work.push(this.exclusive(row.id, () => this.claim(row.id, takeoverReason)));
       }
     }
     const failures = (await Promise.allSettled(work)).filter((result) => result.status === 'rejected');
@@ -439,7 +436,7 @@ export class SessionLifecycleService implements OnApplicationBootstrap, OnModule
   }
 
   /** Takes over a session meant to run that no process owns, and reconnects it from its stored credentials. */
-  private async claim(sessionId: string): Promise<void> {
+  private async claim(sessionId: string, reason: 'server_restart' | 'owner_lost'): Promise<void> {
     if (this.shuttingDown || this.runtimes.has(sessionId) || !(await this.leases.acquire(sessionId))) return;
     // Read again under the lease: it may have been stopped or deleted in the meantime.
     const session = await this.repository.findById(sessionId);
@@ -456,7 +453,7 @@ export class SessionLifecycleService implements OnApplicationBootstrap, OnModule
     }
     this.logger.log(`Reconnecting session: ${sessionId} (${session.jid ?? linkedJid})`);
     const runtime = this.createRuntime(session);
-    await this.setStatus(runtime, 'reconnecting', this.booted ? 'owner_lost' : 'server_restart');
+    await this.setStatus(runtime, 'reconnecting', reason);
     this.reconnectPaced(runtime);
   }
 
@@ -491,17 +488,17 @@ export class SessionLifecycleService implements OnApplicationBootstrap, OnModule
     changes: Partial<SessionEntity>,
   ): Promise<void> {
     await this.repository.update(session.id, { ...changes, status });
-    this.events.emit('session.status', {
+    void this.events.publish('session.status', {
       sessionId: session.id,
       ownerId: session.ownerId,
       status,
       reason,
-      at: new Date().toISOString(),
+      at: this.clock.now().toISOString(),
     });
   }
 
   private disconnect(code: number | null, reason: string): SessionEntity['lastDisconnect'] {
-    return { code, reason, at: new Date().toISOString() };
+    return { code, reason, at: this.clock.now().toISOString() };
   }
 
   private async reload(sessionId: string): Promise<SessionEntity> {
@@ -511,16 +508,6 @@ export class SessionLifecycleService implements OnApplicationBootstrap, OnModule
   }
 
   private exclusive<T>(sessionId: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(sessionId) ?? Promise.resolve();
-    const result = previous.then(work, work);
-    const settled = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.queues.set(sessionId, settled);
-    void settled.then(() => {
-      if (this.queues.get(sessionId) === settled) this.queues.delete(sessionId);
-    });
-    return result;
+    return this.operations.run(sessionId, work);
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SessionLeaseRepository } from './session-lease.repository';
+import { OwnershipScan } from './ownership-scan';
 import { SessionLifecycleService } from './session-lifecycle.service';
 import { SessionEntity } from './session.entity';
 import { SessionsController } from './sessions.controller';
@@ -10,7 +11,7 @@ import { SessionsService } from './sessions.service';
 @Module({
   imports: [TypeOrmModule.forFeature([SessionEntity])],
   controllers: [SessionsController],
-  providers: [SessionsService, SessionsRepository, SessionLifecycleService, SessionLeaseRepository],
+  providers: [SessionsService, SessionsRepository, SessionLifecycleService, OwnershipScan, SessionLeaseRepository],
   exports: [SessionsService, SessionsRepository, SessionLifecycleService],
 })
 export class SessionsModule {}

@@ -1,5 +1,6 @@
-// The internal event bus between the WhatsApp side and its consumers (webhooks, realtime gateway): typed, in-process.
-import { Injectable, Logger } from '@nestjs/common';
+// The events between the WhatsApp side and its consumers (webhooks, realtime gateway, send queue): names and payloads.
+import { Injectable } from '@nestjs/common';
+import { EventBus } from '../core/runtime/event-bus';
 import type { MediaStatus, MediaUnavailableReason } from '../media/media.entity';
 import type { SessionStatus } from '../sessions/session-status';
 
@@ -172,52 +173,11 @@ export interface WhatsAppEventMap {
 }
 
 export type WhatsAppEventName = keyof WhatsAppEventMap;
-export type WhatsAppEventListener<E extends WhatsAppEventName> = (payload: WhatsAppEventMap[E]) => void | Promise<void>;
 
-/**
- * Subscribe with `on(event, listener)` (returns the unsubscribe function). `emit` runs the listeners in order,
- * synchronously from the emitter's point of view; a listener that throws or rejects is logged and does not affect the
- * others. `deliver` is for events that must be durable before the emitter goes on (an incoming message is not
- * acknowledged to WhatsApp before it is committed): it waits for every listener and rejects if any failed.
- */
+/** What the WhatsApp side tells its consumers (webhooks, realtime gateway, send queue), on the one bus and its rule. */
 @Injectable()
-export class WhatsAppEvents {
-  private readonly logger = new Logger(WhatsAppEvents.name);
-  private readonly listeners = new Map<WhatsAppEventName, Set<WhatsAppEventListener<never>>>();
-
-  on<E extends WhatsAppEventName>(event: E, listener: WhatsAppEventListener<E>): () => void {
-    let set = this.listeners.get(event);
-    if (!set) {
-      set = new Set();
-      this.listeners.set(event, set);
-    }
-    set.add(listener as WhatsAppEventListener<never>);
-    return () => {
-      set.delete(listener as WhatsAppEventListener<never>);
-    };
-  }
-
-  emit<E extends WhatsAppEventName>(event: E, payload: WhatsAppEventMap[E]): void {
-    for (const listener of this.listeners.get(event) ?? []) {
-      try {
-        const result = (listener as WhatsAppEventListener<E>)(payload);
-        if (result instanceof Promise) result.catch((error: unknown) => this.report(event, error));
-      } catch (error) {
-        this.report(event, error);
-      }
-    }
-  }
-
-  async deliver<E extends WhatsAppEventName>(event: E, payload: WhatsAppEventMap[E]): Promise<void> {
-    const results = await Promise.allSettled(
-      [...(this.listeners.get(event) ?? [])].map(async (listener) => (listener as WhatsAppEventListener<E>)(payload)),
-    );
-    const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
-    if (failures.length === 1) throw failures[0];
-    if (failures.length > 1) throw new AggregateError(failures, `${failures.length} ${event} listeners failed`);
-  }
-
-  private report(event: WhatsAppEventName, error: unknown): void {
-    this.logger.error({ err: error, event }, `A ${event} listener failed`);
+export class WhatsAppEvents extends EventBus<WhatsAppEventMap> {
+  constructor() {
+    super(WhatsAppEvents.name);
   }
 }

@@ -3,7 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { ApiKeysRepository } from '../../src/auth/api-keys.repository';
 import { ApiKeysService } from '../../src/auth/api-keys.service';
 import { AuthService } from '../../src/auth/auth.service';
-import { Clock } from '../../src/auth/clock';
+import { Clock } from '../../src/core/runtime/clock';
 import { LoginFailuresRepository } from '../../src/auth/login-failures.repository';
 import { PinHasher } from '../../src/auth/pin-hasher';
 import { UsersRepository } from '../../src/auth/users.repository';

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import { AppConfig, loadAppConfig } from '../../src/core/config/app-config';
+import { Clock } from '../../src/core/runtime/clock';
 import { FilesystemMediaStorage } from '../../src/media/filesystem-media-storage';
 import { MediaFetcher } from '../../src/media/media-fetcher';
 import { MediaLinks } from '../../src/media/media-links';
@@ -71,7 +72,7 @@ describe.each(['postgres', 'filesystem'] as const)('media storage: %s', (storage
       new PostgresMediaStorage(dataSource),
       new FilesystemMediaStorage(config),
     );
-    service = new MediaService(config, repository, storages, fetcher, new MediaLinks(config));
+    service = new MediaService(config, repository, storages, fetcher, new MediaLinks(config), new Clock());
     sessionId = await insertSession(dataSource);
     ownerId = (
       await dataSource.query<{ owner_id: string }[]>(`SELECT owner_id FROM sessions WHERE id = $1`, [sessionId])
@@ -147,6 +148,7 @@ describe.each(['postgres', 'filesystem'] as const)('media storage: %s', (storage
         storages,
         fetcher,
         new MediaLinks(config),
+        new Clock(),
       );
       const source = Readable.from(Array.from({ length: 100 }, (_, i) => data.subarray(i * 50_000, (i + 1) * 50_000)));
       fileId = (await roomy.store({ ownerId, mimetype: 'video/mp4', source })).id;

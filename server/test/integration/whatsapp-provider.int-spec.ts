@@ -3,6 +3,7 @@ import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import { SimHandle, startSim } from '../../../sim/src/index';
 import { loadAppConfig } from '../../src/core/config/app-config';
+import { Clock } from '../../src/core/runtime/clock';
 import { MetricsService } from '../../src/health/metrics.service';
 import { AuthStateRepository } from '../../src/whatsapp/baileys/auth-state.repository';
 import { BaileysProvider } from '../../src/whatsapp/baileys/baileys.provider';
@@ -39,6 +40,7 @@ describe('Baileys provider against the simulator', () => {
       mediaServiceOn(dataSource, config),
       logger,
       new MetricsService(),
+      new Clock(),
     );
   });
 

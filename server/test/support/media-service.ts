@@ -1,6 +1,7 @@
 // A MediaService as the server has it, on a test database: both storages, the Baileys fetcher, signed links.
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../../src/core/config/app-config';
+import { Clock } from '../../src/core/runtime/clock';
 import { FilesystemMediaStorage } from '../../src/media/filesystem-media-storage';
 import { MediaLinks } from '../../src/media/media-links';
 import { ConfiguredMediaStorages } from '../../src/media/media-storages';
@@ -22,5 +23,6 @@ export function mediaServiceOn(dataSource: DataSource, config: AppConfig): Media
     storages,
     new BaileysMediaFetcher(),
     new MediaLinks(config),
+    new Clock(),
   );
 }

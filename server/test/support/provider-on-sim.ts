@@ -3,6 +3,7 @@
 import { PinoLogger } from 'nestjs-pino';
 import { SimHandle, startSim } from '../../../sim/src/index';
 import { loadAppConfig } from '../../src/core/config/app-config';
+import { Clock } from '../../src/core/runtime/clock';
 import { MetricsService } from '../../src/health/metrics.service';
 import { AuthStateRepository } from '../../src/whatsapp/baileys/auth-state.repository';
 import { BaileysProvider } from '../../src/whatsapp/baileys/baileys.provider';
@@ -50,6 +51,7 @@ export async function startProviderOnSim(): Promise<ProviderOnSim> {
         mediaServiceOn(dataSource, config),
         logger,
         processMetrics,
+        new Clock(),
       );
       providers.push(made);
       return made;

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { systemClock } from '../runtime/clock';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -81,7 +82,7 @@ async function stopLeftoverCluster(databaseDir: string): Promise<void> {
   if (!Number.isInteger(pid) || pid <= 0 || !alive()) return;
   process.kill(pid, 'SIGINT');
   for (let waited = 0; alive() && waited < 15_000; waited += 100) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await systemClock.sleep(100);
   }
 }
 

@@ -1,6 +1,8 @@
 // Keeps the memory a media transfer costs bounded: collects short-lived garbage every few MiB streamed.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { systemClock } from '../runtime/clock';
+import { WakeableLoop } from '../runtime/wakeable-loop';
 
 /**
  * Streaming a file allocates several short-lived Buffers per byte (socket reads, decryption, chunking, the Postgres
@@ -45,8 +47,15 @@ export function noteStreamedBytes(bytes: number): void {
 }
 
 let watchers = 0;
-let watch: NodeJS.Timeout | undefined;
+let watch: WakeableLoop | undefined;
 let arrayBuffersAtCollect = 0;
+
+async function collectIfGrown(): Promise<void> {
+  const arrayBuffers = process.memoryUsage().arrayBuffers;
+  if (arrayBuffers - arrayBuffersAtCollect < COLLECT_EVERY_BYTES) return;
+  collectYoungGarbage();
+  arrayBuffersAtCollect = process.memoryUsage().arrayBuffers;
+}
 
 /**
  * Runs `task` (a transfer inside a library, e.g. Baileys encrypting and uploading a file, whose bytes WAGO never
@@ -55,18 +64,13 @@ let arrayBuffersAtCollect = 0;
 export async function collectingGarbageDuring<T>(task: () => Promise<T>): Promise<T> {
   if (watchers++ === 0) {
     arrayBuffersAtCollect = process.memoryUsage().arrayBuffers;
-    watch = setInterval(() => {
-      const arrayBuffers = process.memoryUsage().arrayBuffers;
-      if (arrayBuffers - arrayBuffersAtCollect < COLLECT_EVERY_BYTES) return;
-      collectYoungGarbage();
-      arrayBuffersAtCollect = process.memoryUsage().arrayBuffers;
-    }, WATCH_INTERVAL_MS);
-    watch.unref();
+    watch = new WakeableLoop('Watching Buffer memory', collectIfGrown, { intervalMs: WATCH_INTERVAL_MS }, systemClock);
+    watch.start();
   }
   try {
     return await task();
   } finally {
-    if (--watchers === 0) clearInterval(watch);
+    if (--watchers === 0) await watch?.stop();
   }
 }
 

@@ -14,10 +14,11 @@ import type { Logger as PinoInstance } from 'pino';
 import { Counter, Gauge } from 'prom-client';
 import { AppConfig } from '../../core/config/app-config';
 import { collectingGarbageDuring } from '../../core/memory/garbage-pacer';
-import { withTimeout } from '../../core/with-timeout';
+import { Clock } from '../../core/runtime/clock';
+import { withTimeout } from '../../core/runtime/with-timeout';
 import { MetricsService } from '../../health/metrics.service';
 import { MediaService } from '../../media/media.service';
-import { MessageAck, WhatsAppEvents } from '../events';
+import { MessageAck, WhatsAppEventMap, WhatsAppEventName, WhatsAppEvents } from '../events';
 import { ProfileNameUnknownError, SessionNotConnectedError, WhatsAppUnavailableError } from '../whatsapp.errors';
 import {
   ConnectionListener,
@@ -131,8 +132,6 @@ function holdDecryptionWrites(socket: WASocket, auth: PostgresAuthState): void {
     auth.heldKeys.decrypting(() => processSenderKeyDistributionMessage.call(repository, input));
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 function statusCodeOf(error: unknown): number | undefined {
   const output = (error as { output?: { statusCode?: unknown } } | undefined)?.output;
   return typeof output?.statusCode === 'number' ? output.statusCode : undefined;
@@ -221,6 +220,7 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
     private readonly media: MediaService,
     pino: PinoLogger,
     metrics: MetricsService,
+    private readonly clock: Clock,
   ) {
     super();
     this.baileysLogger = pino.logger.child({ context: 'Baileys' }, { level: config.whatsapp.logLevel });
@@ -265,6 +265,7 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
     const logger = this.baileysLogger.child({ sessionId });
     const auth = await usePostgresAuthState(baileys, this.authState, sessionId, { cacheSize: KEY_CACHE_SIZE, logger });
     const receipts = new ReceiptGate({
+      clock: this.clock,
       holdLimitMs: RECEIPT_HOLD_LIMIT_MS,
       onHold: (messageIds) => auth.heldKeys.assign(messageIds),
       onStalled: (messageIds) => {
@@ -422,7 +423,9 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
       return {
         messageId: sent.key.id,
         chatJid,
-        timestamp: new Date((baileys.toNumber(sent.messageTimestamp) || Date.now() / 1000) * 1000).toISOString(),
+        timestamp: new Date(
+          (baileys.toNumber(sent.messageTimestamp) || this.clock.now().getTime() / 1000) * 1000,
+        ).toISOString(),
       };
     } finally {
       // A stream Baileys did not read to its end (a failure on the way) would hold its file open.
@@ -492,7 +495,7 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
       const ttl = connection.qrCount === 0 ? FIRST_QR_TTL_MS : NEXT_QR_TTL_MS;
       connection.qrCount += 1;
       connection.markReady();
-      listener.onQr(update.qr, new Date(Date.now() + ttl));
+      listener.onQr(update.qr, new Date(this.clock.now().getTime() + ttl));
     }
     if (update.connection === 'open') {
       connection.open = true;
@@ -556,7 +559,7 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
   }
 
   private emitAck(ack: MessageAck | null): void {
-    if (ack) this.events.emit('message.ack', ack);
+    if (ack) void this.events.publish('message.ack', ack);
   }
 
   private account(baileys: Baileys, connection: Connection): WhatsAppAccount {
@@ -634,15 +637,21 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
           width: attachment.width,
           height: attachment.height,
         };
-        return this.events.deliver('message.received', { ...message, media });
+        return this.publishDurably('message.received', { ...message, media });
       }
       case 'reaction':
-        return this.events.deliver('message.reaction', received.reaction);
+        return this.publishDurably('message.reaction', received.reaction);
       case 'edit':
-        return this.events.deliver('message.edited', received.edit);
+        return this.publishDurably('message.edited', received.edit);
       case 'revoke':
-        return this.events.deliver('message.revoked', received.revoke);
+        return this.publishDurably('message.revoked', received.revoke);
     }
+  }
+
+  /** Publishes an event its listeners commit; rejects when any of them failed, so the message is not acknowledged. */
+  private async publishDurably<E extends WhatsAppEventName>(event: E, payload: WhatsAppEventMap[E]): Promise<void> {
+    const failures = await this.events.publish(event, payload);
+    if (failures.length > 0) throw new AggregateError(failures, `${failures.length} ${event} listener(s) failed`);
   }
 
   /**
@@ -671,7 +680,7 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
           this.dropUnacknowledged(connection);
           return false;
         }
-        await sleep(COMMIT_FIRST_RETRY_MS * 2 ** (attempt - 1));
+        await this.clock.sleep(COMMIT_FIRST_RETRY_MS * 2 ** (attempt - 1));
       }
     }
   }

@@ -1,3 +1,4 @@
+import { FakeClock } from '../../../test/support/fake-clock';
 import { BaileysLogger, FrameSend, FrameSocket, ReceiptGate } from './receipt-gate';
 
 const silent: BaileysLogger = {
@@ -19,7 +20,9 @@ function setUp(options: { holdLimitMs?: number; onStalled?: (ids: string[]) => v
       callback?.();
     },
   };
+  const clock = new FakeClock();
   const gate = new ReceiptGate({
+    clock,
     holdLimitMs: options.holdLimitMs ?? 60_000,
     onStalled: options.onStalled ?? jest.fn(),
   });
@@ -31,12 +34,10 @@ function setUp(options: { holdLimitMs?: number; onStalled?: (ids: string[]) => v
     logger.debug({ attrs: { id: ids[0], ...(type ? { type } : {}) }, messageIds: ids }, 'sending receipt for messages');
     return send(`receipt:${ids.join(',')}${type ? `:${type}` : ''}`);
   };
-  return { gate, wire, send, sendReceipt };
+  return { gate, wire, send, sendReceipt, clock };
 }
 
 describe('ReceiptGate', () => {
-  afterEach(() => jest.useRealTimers());
-
   it('passes frames straight through while nothing is held', async () => {
     const { wire, send } = setUp();
     await send('ping');
@@ -79,24 +80,22 @@ describe('ReceiptGate', () => {
   });
 
   it('reports a receipt held past the limit as stalled', async () => {
-    jest.useFakeTimers();
     const onStalled = jest.fn();
-    const { gate, sendReceipt } = setUp({ holdLimitMs: 1000, onStalled });
+    const { gate, sendReceipt, clock } = setUp({ holdLimitMs: 1000, onStalled });
     await sendReceipt(['m1', 'm2']);
-    jest.advanceTimersByTime(999);
+    await clock.advance(999);
     expect(onStalled).not.toHaveBeenCalled();
-    jest.advanceTimersByTime(1);
+    await clock.advance(1);
     expect(onStalled).toHaveBeenCalledWith(['m1', 'm2']);
     gate.release(['m1', 'm2']);
   });
 
   it('forgets the stall timer of a released receipt', async () => {
-    jest.useFakeTimers();
     const onStalled = jest.fn();
-    const { gate, sendReceipt } = setUp({ holdLimitMs: 1000, onStalled });
+    const { gate, sendReceipt, clock } = setUp({ holdLimitMs: 1000, onStalled });
     await sendReceipt(['m1']);
     gate.release(['m1']);
-    jest.advanceTimersByTime(5000);
+    await clock.advance(5000);
     expect(onStalled).not.toHaveBeenCalled();
   });
 });

@@ -1,5 +1,7 @@
 // Holds the delivery receipts Baileys sends for incoming messages until WAGO has committed those messages, so that
 // WhatsApp is never told "received" about a message a crash or a database outage could still lose.
+import { Clock, Timer } from '../../core/runtime/clock';
+
 /**
  * Baileys sends a message's delivery receipt before it hands the message to us, and offers no hook in between. Two
  * things it does let us see: it logs `sending receipt for messages` (with the ids) synchronously right before it
@@ -49,12 +51,13 @@ export interface ReceiptGateOptions {
   /** A receipt held this long means its message was never handed over or committed: the connection must go. */
   holdLimitMs: number;
   onStalled(messageIds: string[]): void;
+  clock: Clock;
 }
 
 export class ReceiptGate {
   private readonly queue: QueuedFrame[] = [];
   /** Ids of held receipts' messages, with the timer that gives up on them. */
-  private readonly held = new Map<string, NodeJS.Timeout>();
+  private readonly held = new Map<string, Timer>();
   private nextReceipt: string[] | undefined;
   private send: FrameSend | undefined;
   private closed = false;
@@ -95,7 +98,7 @@ export class ReceiptGate {
   /** The messages are committed (or need no commit): their receipts may go. */
   release(messageIds: Iterable<string>): void {
     for (const id of messageIds) {
-      clearTimeout(this.held.get(id));
+      this.held.get(id)?.cancel();
       this.held.delete(id);
     }
     this.flush();
@@ -105,7 +108,7 @@ export class ReceiptGate {
   close(): void {
     this.closed = true;
     this.queue.length = 0;
-    for (const timer of this.held.values()) clearTimeout(timer);
+    for (const timer of this.held.values()) timer.cancel();
     this.held.clear();
   }
 
@@ -149,11 +152,14 @@ export class ReceiptGate {
     }
   }
 
-  private stallTimer(id: string): NodeJS.Timeout {
-    const timer = setTimeout(() => {
-      if (this.held.get(id) === timer && !this.closed) this.options.onStalled([...this.held.keys()]);
-    }, this.options.holdLimitMs);
-    timer.unref();
+  private stallTimer(id: string): Timer {
+    const timer = this.options.clock.setTimeout(
+      () => {
+        if (this.held.get(id) === timer && !this.closed) this.options.onStalled([...this.held.keys()]);
+      },
+      this.options.holdLimitMs,
+      { holdsProcess: false },
+    );
     return timer;
   }
 }

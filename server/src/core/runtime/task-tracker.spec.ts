@@ -1,0 +1,38 @@
+import { FakeClock } from '../../../test/support/fake-clock';
+import { TaskTracker } from './task-tracker';
+
+describe('TaskTracker', () => {
+  it('forgets a task once it settles', async () => {
+    const tracker = new TaskTracker(new FakeClock());
+    await tracker.track(Promise.resolve());
+    await tracker.track(Promise.reject(new Error('handled by its caller'))).catch(() => undefined);
+    expect(tracker.size).toBe(0);
+  });
+
+  it('drains: waits for running tasks, including ones started meanwhile', async () => {
+    const clock = new FakeClock();
+    const tracker = new TaskTracker(clock);
+    void tracker.track(clock.sleep(100).then(() => void tracker.track(clock.sleep(100))));
+    let drained: boolean | undefined;
+    const draining = tracker.drain(5000).then((all) => (drained = all));
+    await clock.advance(150);
+    expect(drained).toBeUndefined();
+    await clock.advance(50);
+    await draining;
+    expect(drained).toBe(true);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('gives up waiting after the grace period', async () => {
+    const clock = new FakeClock();
+    const tracker = new TaskTracker(clock);
+    void tracker.track(new Promise(() => undefined));
+    let drained: boolean | undefined;
+    const draining = tracker.drain(5000).then((all) => (drained = all));
+    await clock.advance(4999);
+    expect(drained).toBeUndefined();
+    await clock.advance(1);
+    await draining;
+    expect(drained).toBe(false);
+  });
+});
