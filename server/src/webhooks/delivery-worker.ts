@@ -3,6 +3,10 @@
 // is held only for the HTTP request; reading and recording happen in batches outside it.
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../core/config/app-config';
+import { Clock } from '../core/runtime/clock';
+import { TaskTracker } from '../core/runtime/task-tracker';
+import { WakeableLoop } from '../core/runtime/wakeable-loop';
+import { WriteBehindBatcher } from '../core/runtime/write-behind-batcher';
 import { DeliveriesRepository } from './deliveries.repository';
 import { DeliveryJob, DeliveryQueue } from './delivery-queue';
 import { DeliveryService, PreparedAttempt } from './delivery.service';
@@ -37,84 +41,80 @@ interface Lane {
 export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(DeliveryWorker.name);
   private readonly lanes = new Map<string, Lane>();
-  private readonly tasks = new Set<Promise<void>>();
+  private readonly tasks: TaskTracker;
   /** Jobs claimed from the queue and not yet completed, deferred or released. */
   private readonly held = new Set<string>();
-  private readonly completed: string[] = [];
+  /** Completions are written in batches: a lost one is harmless (the job expires, runs again and is skipped). */
+  private readonly completed: WriteBehindBatcher<string>;
+  private readonly fetching: WakeableLoop;
+  private readonly sweeping: WakeableLoop;
   private readonly perReceiver: number;
   private readonly maxInFlight: number;
   private running = false;
-  private wakeRequested = false;
-  private loop: Promise<void> | undefined;
-  private wakeLoop: (() => void) | undefined;
-  private flushTimer: NodeJS.Timeout | undefined;
-  private sweepTimer: NodeJS.Timeout | undefined;
+  private completionsClosed = false;
 
   constructor(
     private readonly queue: DeliveryQueue,
     private readonly delivery: DeliveryService,
     private readonly deliveries: DeliveriesRepository,
     config: AppConfig,
+    private readonly clock: Clock,
   ) {
     this.perReceiver = config.webhooks.concurrencyPerReceiver;
     this.maxInFlight = config.webhooks.maxInFlight;
+    this.tasks = new TaskTracker(clock);
+    this.completed = new WriteBehindBatcher(
+      'completed delivery jobs',
+      (jobIds) => this.queue.complete(jobIds),
+      { maxItems: FETCH_BATCH, maxDelayMs: COMPLETION_FLUSH_MS },
+      clock,
+    );
+    this.fetching = new WakeableLoop(
+      'Webhook delivery fetch',
+      () => this.fetch(),
+      { intervalMs: POLL_INTERVAL_MS, firstDelayMs: 0 },
+      clock,
+    );
+    this.sweeping = new WakeableLoop(
+      'Webhook lane sweep',
+      async () => this.sweepWaiting(),
+      { intervalMs: SWEEP_INTERVAL_MS },
+      clock,
+    );
   }
 
   onApplicationBootstrap(): void {
     this.running = true;
-    this.loop = this.run();
-    this.sweepTimer = setInterval(() => this.sweepWaiting(), SWEEP_INTERVAL_MS);
+    this.fetching.start();
+    this.sweeping.start();
   }
 
   /** New jobs were committed in this process: look for them now rather than at the next poll. */
   wake(): void {
-    this.wakeRequested = true;
-    this.wakeLoop?.();
+    this.fetching.wake();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    clearInterval(this.sweepTimer);
-    this.wake();
-    await this.loop;
+    await Promise.all([this.fetching.stop(), this.sweeping.stop()]);
     for (const lane of this.lanes.values()) lane.waiting.splice(0);
-    await this.settle(SHUTDOWN_GRACE_MS);
-    await this.flushCompleted();
+    await this.tasks.drain(SHUTDOWN_GRACE_MS);
+    this.completionsClosed = true;
+    // Failures are logged by the batcher; a lost completion is harmless.
+    await this.completed.close().catch(() => undefined);
     // What could not finish goes back to the queue at once, for a restart or another node.
     await this.queue.release([...this.held]).catch((error: unknown) => this.logError(error, 'release'));
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      const wanted = Math.min(this.maxInFlight - this.held.size, FETCH_BATCH);
-      let fetched = 0;
-      if (wanted > 0) {
-        try {
-          const jobs = await this.queue.fetch(wanted);
-          fetched = jobs.length;
-          if (jobs.length > 0) this.prepare(jobs);
-        } catch (error) {
-          this.logError(error, 'fetch');
-        }
-      }
-      if (this.running && (wanted === 0 || fetched < wanted)) await this.pause(POLL_INTERVAL_MS);
-    }
-  }
-
-  /** Sleeps until the next poll, unless a wake-up came meanwhile (even during the last fetch). */
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.wakeLoop = undefined;
-        this.wakeRequested = false;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      if (this.wakeRequested) done();
-      else this.wakeLoop = done;
-    });
+  /** Claims due jobs up to the in-flight limit; when it got all it asked for, more may be due: runs again at once. */
+  private async fetch(): Promise<void> {
+    if (!this.running) return;
+    const wanted = Math.min(this.maxInFlight - this.held.size, FETCH_BATCH);
+    if (wanted <= 0) return;
+    const jobs = await this.queue.fetch(wanted);
+    if (jobs.length > 0) this.prepare(jobs);
+    if (jobs.length === wanted) this.fetching.wake();
   }
 
   private prepare(jobs: DeliveryJob[]): void {
@@ -146,7 +146,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     const lane = this.lane(attempt.job.webhookId);
     if (!this.running) this.release([attempt.job.id]);
     else if (lane.active.size < this.perReceiver) this.start(attempt, lane);
-    else if (lane.waiting.length < this.waitCapacity(lane)) lane.waiting.push({ attempt, since: Date.now() });
+    else if (lane.waiting.length < this.waitCapacity(lane))
+      lane.waiting.push({ attempt, since: this.clock.now().getTime() });
     else this.defer(attempt.job, lane);
   }
 
@@ -216,7 +217,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
    * newest beyond what the lane can start in time now that its receiver turned out slow.
    */
   private sweepWaiting(): void {
-    const cutoff = Date.now() - MAX_LANE_WAIT_MS;
+    const cutoff = this.clock.now().getTime() - MAX_LANE_WAIT_MS;
     for (const lane of this.lanes.values()) {
       while (lane.waiting.length > 0 && lane.waiting[0].since < cutoff) {
         this.defer((lane.waiting.shift() as WaitingAttempt).attempt.job, lane);
@@ -227,18 +228,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   }
 
   private complete(jobId: string): void {
-    this.completed.push(jobId);
     this.letGo([jobId]);
-    if (this.completed.length >= FETCH_BATCH) this.track(this.flushCompleted());
-    else this.flushTimer ??= setTimeout(() => this.track(this.flushCompleted()), COMPLETION_FLUSH_MS);
-  }
-
-  private async flushCompleted(): Promise<void> {
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    const ids = this.completed.splice(0);
-    // A job left uncompleted expires and runs again, and is then skipped as stale: losing a completion is harmless.
-    await this.queue.complete(ids).catch((error: unknown) => this.logError(error, 'complete'));
+    // After shutdown closed the batch, a late completion is dropped: the job expires and is skipped when it reruns.
+    if (!this.completionsClosed) this.completed.add(jobId);
   }
 
   /** Hands jobs back to pg-boss, which makes them due again shortly, here or on another node. */
@@ -253,21 +245,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     if (wasFull && this.held.size < this.maxInFlight) this.wake();
   }
 
+  /** Owns a piece of work until shutdown; its failure is logged here. */
   private track(task: Promise<unknown>): void {
-    const tracked: Promise<void> = task
-      .then(
-        () => undefined,
-        (error: unknown) => this.logError(error, 'task'),
-      )
-      .finally(() => this.tasks.delete(tracked));
-    this.tasks.add(tracked);
-  }
-
-  private async settle(timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.tasks.size > 0 && Date.now() < deadline) {
-      await Promise.race([Promise.all(this.tasks), new Promise((resolve) => setTimeout(resolve, 100))]);
-    }
+    void this.tasks.track(task.catch((error: unknown) => this.logError(error, 'task')));
   }
 
   private logError(error: unknown, during: string): void {

@@ -7,6 +7,7 @@ import { botReplyOf, DeliveryService } from './delivery.service';
 import type { MessageReceivedData, WebhookEnvelope } from './envelope';
 import { generateSecret } from './signature';
 import type { WebhookHttpClient, WebhookRequest, WebhookResponse } from './webhook-http.client';
+import { Clock } from '../core/runtime/clock';
 
 const secret = generateSecret();
 
@@ -91,7 +92,7 @@ function harness(state: AttemptContext | null, response: WebhookResponse, option
     },
   } as unknown as MessagesService;
   const config = { webhooks: { retryScheduleSeconds: [5, 300] } } as AppConfig;
-  const service = new DeliveryService(deliveries, http, messages, config, new MetricsService());
+  const service = new DeliveryService(deliveries, http, messages, config, new MetricsService(), new Clock());
   return { service, calls, delivered, failed, requests, replies };
 }
 

@@ -4,6 +4,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
 import { AppConfig } from '../core/config/app-config';
 import { databaseErrorCode } from '../core/database/database-errors';
+import { Clock } from '../core/runtime/clock';
+import { WriteBehindBatcher } from '../core/runtime/write-behind-batcher';
 import { MetricsService } from '../health/metrics.service';
 import { MessagesService } from '../messages/messages.service';
 import { AfterFailure, AttemptContext, AttemptRecord, DeliveriesRepository } from './deliveries.repository';
@@ -108,8 +110,8 @@ export class DeliveryService {
   private readonly logger = new Logger(DeliveryService.name);
   private readonly attempts: Counter<'outcome'>;
   private readonly duration: Histogram;
-  private delivered: PendingDelivered[] = [];
-  private deliveredTimer: NodeJS.Timeout | undefined;
+  /** Delivered outcomes are recorded in batches; each attempt's promise settles with its batch's write. */
+  private readonly delivered: WriteBehindBatcher<PendingDelivered>;
 
   constructor(
     private readonly deliveries: DeliveriesRepository,
@@ -117,7 +119,14 @@ export class DeliveryService {
     private readonly messages: MessagesService,
     private readonly config: AppConfig,
     metrics: MetricsService,
+    private readonly clock: Clock,
   ) {
+    this.delivered = new WriteBehindBatcher(
+      'delivered outcomes',
+      (batch) => this.writeDelivered(batch),
+      { maxItems: DELIVERED_BATCH_SIZE, maxDelayMs: DELIVERED_BATCH_MS },
+      clock,
+    );
     this.attempts = new Counter({
       name: 'wago_webhook_attempts_total',
       help: 'Webhook delivery attempts, by outcome (delivered, retry, failed)',
@@ -157,7 +166,7 @@ export class DeliveryService {
   /** Signs the event at the moment it leaves and POSTs it; never rejects (a failure is an answer with an error). */
   async send(attempt: PreparedAttempt): Promise<SentAttempt> {
     const { context } = attempt;
-    const at = new Date();
+    const at = this.clock.now();
     const body = JSON.stringify(context.event);
     const headers = { ...signWebhook(signingSecrets(context, at), context.event.id, at, body) };
     const response = await this.http.post({ url: context.url, headers, body });
@@ -206,27 +215,29 @@ export class DeliveryService {
 
   private recordDelivered(deliveryId: string, jobId: string, attempt: AttemptRecord): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.delivered.push({ deliveryId, jobId, attempt, settle: { resolve, reject } });
-      if (this.delivered.length >= DELIVERED_BATCH_SIZE) this.flushDelivered();
-      else this.deliveredTimer ??= setTimeout(() => this.flushDelivered(), DELIVERED_BATCH_MS);
+      this.delivered.add({ deliveryId, jobId, attempt, settle: { resolve, reject } });
     });
   }
 
-  private flushDelivered(): void {
-    clearTimeout(this.deliveredTimer);
-    this.deliveredTimer = undefined;
-    // One row per delivery per statement: a duplicate (two jobs racing on one delivery) goes in the next batch.
-    const batch: PendingDelivered[] = [];
-    const later: PendingDelivered[] = [];
-    for (const entry of this.delivered) {
-      (batch.some((taken) => taken.deliveryId === entry.deliveryId) ? later : batch).push(entry);
+  /**
+   * One row per delivery per statement: a duplicate (two jobs racing on one delivery) goes in a second statement.
+   * Never rejects: every entry's own promise carries the outcome of the statement that wrote it.
+   */
+  private async writeDelivered(entries: PendingDelivered[]): Promise<void> {
+    let rest = entries;
+    while (rest.length > 0) {
+      const batch: PendingDelivered[] = [];
+      const later: PendingDelivered[] = [];
+      for (const entry of rest)
+        (batch.some((taken) => taken.deliveryId === entry.deliveryId) ? later : batch).push(entry);
+      try {
+        await this.deliveries.recordDelivered(batch);
+        batch.forEach((entry) => entry.settle.resolve());
+      } catch (error) {
+        batch.forEach((entry) => entry.settle.reject(error));
+      }
+      rest = later;
     }
-    this.delivered = later;
-    if (later.length > 0) this.deliveredTimer = setTimeout(() => this.flushDelivered(), DELIVERED_BATCH_MS);
-    this.deliveries.recordDelivered(batch).then(
-      () => batch.forEach((entry) => entry.settle.resolve()),
-      (error: unknown) => batch.forEach((entry) => entry.settle.reject(error)),
-    );
   }
 
   private afterFailure(context: AttemptContext, response: WebhookResponse, at: Date): AfterFailure {

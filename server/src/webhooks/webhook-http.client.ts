@@ -6,6 +6,7 @@ import https from 'node:https';
 import { isIP, LookupFunction } from 'node:net';
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '../core/config/app-config';
+import { Clock } from '../core/runtime/clock';
 import { refusedAddress, refusedUrl, urlHost } from './url-policy';
 
 /** Enough for a bot reply; the rest of a larger answer is not read. */
@@ -50,7 +51,10 @@ export class WebhookHttpClient implements OnModuleDestroy {
   private readonly timeoutMs: number;
   private readonly denyPrivate: boolean;
 
-  constructor(config: AppConfig) {
+  constructor(
+    config: AppConfig,
+    private readonly clock: Clock,
+  ) {
     this.denyPrivate = config.webhooks.denyPrivate;
     this.timeoutMs = config.webhooks.timeoutSeconds * 1000;
     this.lookup = guardedLookup(this.denyPrivate);
@@ -95,7 +99,7 @@ export class WebhookHttpClient implements OnModuleDestroy {
       const finish = (answer: Omit<WebhookResponse, 'durationMs'>): void => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        timer.cancel();
         resolve({ ...answer, durationMs: elapsed() });
       };
       const outgoing = (secure ? https : http).request(
@@ -134,7 +138,7 @@ export class WebhookHttpClient implements OnModuleDestroy {
           response.on('error', (error) => finish(failure(error)));
         },
       );
-      const timer = setTimeout(
+      const timer = this.clock.setTimeout(
         () => outgoing.destroy(new Error(`Timed out after ${this.timeoutMs / 1000} s`)),
         this.timeoutMs,
       );

@@ -14,6 +14,7 @@ import { generateSecret } from '../../src/webhooks/signature';
 import { WebhookHttpClient } from '../../src/webhooks/webhook-http.client';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { startWebhookReceiver, WebhookReceiver } from '../support/webhook-receiver';
+import { Clock } from '../../src/core/runtime/clock';
 
 const RETRY_SCHEDULE = '0.2,0.2,0.2';
 
@@ -37,15 +38,15 @@ async function startOutbox(database: TestDatabase, dataSource: DataSource): Prom
   const queue = new DeliveryQueue(config);
   await queue.onModuleInit();
   const deliveries = new DeliveriesRepository(dataSource, queue);
-  const http = new WebhookHttpClient(config);
+  const http = new WebhookHttpClient(config, new Clock());
   const replies: BotReply[] = [];
   const messages = {
     queueReply: async (reply: BotReply) => {
       replies.push(reply);
     },
   } as unknown as MessagesService;
-  const service = new DeliveryService(deliveries, http, messages, config, new MetricsService());
-  const worker = new DeliveryWorker(queue, service, deliveries, config);
+  const service = new DeliveryService(deliveries, http, messages, config, new MetricsService(), new Clock());
+  const worker = new DeliveryWorker(queue, service, deliveries, config, new Clock());
   worker.onApplicationBootstrap();
   return {
     deliveries,
