@@ -1,6 +1,7 @@
 // Signed media links: `{PUBLIC_URL}/api/v1/media/{id}?expires=<unix s>&signature=<HMAC-SHA256, base64url>`, which
 // need no other credential until they expire.
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { Clock, systemClock } from '../core/runtime/clock';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../core/config/app-config';
 
@@ -29,9 +30,12 @@ export function verifyMediaSignature(
 
 @Injectable()
 export class MediaLinks {
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
-  sign(mediaId: string, now: Date = new Date()): SignedMediaUrl {
+  sign(mediaId: string, now: Date = this.clock.now()): SignedMediaUrl {
     const expires = Math.floor(now.getTime() / 1000) + this.config.media.urlTtlSeconds;
     const signature = mediaSignature(this.config.media.urlKey, mediaId, expires);
     return {
@@ -40,7 +44,7 @@ export class MediaLinks {
     };
   }
 
-  verify(mediaId: string, expires: string, signature: string, now: Date = new Date()): boolean {
+  verify(mediaId: string, expires: string, signature: string, now: Date = this.clock.now()): boolean {
     return verifyMediaSignature(this.config.media.urlKey, mediaId, expires, signature, now);
   }
 }

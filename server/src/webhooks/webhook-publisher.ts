@@ -2,7 +2,9 @@
 // subscription that wants them; the worker delivers them from there.
 import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { systemClock } from '../core/runtime/clock';
 import { LanedGroupCommit } from '../core/runtime/group-commit';
+import { TaskTracker } from '../core/runtime/task-tracker';
 import { MediaLinks } from '../media/media-links';
 import { MessageEvents, MessageSent } from '../messages/message-events';
 import { SessionsRepository } from '../sessions/sessions.repository';
@@ -40,7 +42,8 @@ const OUTBOX_LANES = 4;
 @Injectable()
 export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(WebhookPublisher.name);
-  private readonly pending = new Set<Promise<void>>();
+  /** Events committed in the background (statuses, acks), waited for at shutdown. */
+  private readonly pending = new TaskTracker(systemClock);
   private readonly unsubscribes: (() => void)[] = [];
   /**
    * Events committed to the outbox: under load, those that queue behind one transaction go together into the next,
@@ -84,7 +87,7 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
   /** Events already received are committed before the database goes away. */
   async beforeApplicationShutdown(): Promise<void> {
     this.unsubscribes.splice(0).forEach((unsubscribe) => unsubscribe());
-    await Promise.allSettled([...this.pending]);
+    await this.pending.idle();
   }
 
   async messageReceived(message: MessageReceived): Promise<void> {
@@ -285,12 +288,11 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
 
   /** Owns the event's commit until shutdown; a failure is logged (the bus has nobody to report it to). */
   private track(task: Promise<void>): Promise<void> {
-    const tracked = task.catch((error: unknown) => {
-      this.logger.error({ err: error }, 'An event could not be committed to the webhook outbox');
-    });
-    this.pending.add(tracked);
-    void tracked.finally(() => this.pending.delete(tracked));
-    return tracked;
+    return this.pending.track(
+      task.catch((error: unknown) => {
+        this.logger.error({ err: error }, 'An event could not be committed to the webhook outbox');
+      }),
+    );
   }
 }
 

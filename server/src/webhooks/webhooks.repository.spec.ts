@@ -1,6 +1,7 @@
 import type { Repository } from 'typeorm';
 import type { WebhookEntity } from './webhook.entity';
 import { WebhooksRepository } from './webhooks.repository';
+import { Clock } from '../core/runtime/clock';
 
 /** A TypeORM repository that only counts reads of enabled subscriptions. */
 function fakeWebhooks(): { repository: Repository<WebhookEntity>; reads: () => number } {
@@ -26,7 +27,7 @@ describe('WebhooksRepository subscriptions in memory', () => {
 
   it('reads a session’s subscriptions once while fresh, and again after a second', async () => {
     const { repository, reads } = fakeWebhooks();
-    const webhooks = new WebhooksRepository(repository);
+    const webhooks = new WebhooksRepository(repository, new Clock());
     await webhooks.findEnabledBySession('s1');
     await webhooks.findEnabledBySession('s1');
     expect(reads()).toBe(1);
@@ -43,7 +44,7 @@ describe('WebhooksRepository subscriptions in memory', () => {
     ['deleting', (webhooks: WebhooksRepository) => webhooks.delete('w1')],
   ])('reads them again at once after %s a webhook', async (_change, change) => {
     const { repository, reads } = fakeWebhooks();
-    const webhooks = new WebhooksRepository(repository);
+    const webhooks = new WebhooksRepository(repository, new Clock());
     await webhooks.findEnabledBySession('s1');
     await change(webhooks);
     await webhooks.findEnabledBySession('s1');
@@ -53,7 +54,7 @@ describe('WebhooksRepository subscriptions in memory', () => {
   it('keeps no failed read', async () => {
     const { repository, reads } = fakeWebhooks();
     (repository.findBy as jest.Mock).mockImplementationOnce(() => Promise.reject(new Error('connection lost')));
-    const webhooks = new WebhooksRepository(repository);
+    const webhooks = new WebhooksRepository(repository, new Clock());
     await expect(webhooks.findEnabledBySession('s1')).rejects.toThrow('connection lost');
     await webhooks.findEnabledBySession('s1');
     expect((repository.findBy as jest.Mock).mock.calls).toHaveLength(2);

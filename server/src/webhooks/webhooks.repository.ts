@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { NotFoundError } from '../core/errors/domain-errors';
 import { EntityManager, Repository } from 'typeorm';
+import { Clock } from '../core/runtime/clock';
 import { WebhookEntity } from './webhook.entity';
 
 export type NewWebhook = Pick<WebhookEntity, 'sessionId' | 'url' | 'events' | 'groupPolicy' | 'enabled' | 'secret'>;
@@ -31,7 +32,10 @@ const SUBSCRIPTIONS_FRESH_MS = 1_000;
 export class WebhooksRepository {
   private readonly enabledBySession = new Map<string, { webhooks: Promise<WebhookEntity[]>; readAt: number }>();
 
-  constructor(@InjectRepository(WebhookEntity) private readonly webhooks: Repository<WebhookEntity>) {}
+  constructor(
+    @InjectRepository(WebhookEntity) private readonly webhooks: Repository<WebhookEntity>,
+    private readonly clock: Clock,
+  ) {}
 
   async create(webhook: NewWebhook): Promise<WebhookEntity> {
     const created = await this.webhooks.save(this.webhooks.create(webhook));
@@ -62,7 +66,7 @@ export class WebhooksRepository {
    */
   findEnabledBySession(sessionId: string, transaction?: EntityManager): Promise<WebhookEntity[]> {
     if (transaction) return transaction.getRepository(WebhookEntity).findBy({ sessionId, enabled: true });
-    const now = Date.now();
+    const now = this.clock.now().getTime();
     const cached = this.enabledBySession.get(sessionId);
     if (cached && now - cached.readAt < SUBSCRIPTIONS_FRESH_MS) return cached.webhooks;
     const webhooks = this.webhooks.findBy({ sessionId, enabled: true });

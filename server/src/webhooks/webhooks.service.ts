@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user';
 import { AppConfig } from '../core/config/app-config';
+import { Clock } from '../core/runtime/clock';
 import { BadRequestError, NotFoundError } from '../core/errors/domain-errors';
 import { SessionsService } from '../sessions/sessions.service';
 import { isSuccess, signingSecrets } from './delivery.service';
@@ -39,6 +40,7 @@ export class WebhooksService {
     private readonly sessions: SessionsService,
     private readonly http: WebhookHttpClient,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   /** Creates the subscription; its secret is returned here and never again. */
@@ -105,7 +107,7 @@ export class WebhooksService {
     await this.webhooks.update(webhook.id, {
       secret,
       previousSecret: webhook.secret,
-      previousSecretExpiresAt: new Date(Date.now() + this.config.webhooks.secretGraceSeconds * 1000),
+      previousSecretExpiresAt: new Date(this.clock.now().getTime() + this.config.webhooks.secretGraceSeconds * 1000),
     });
     return secret;
   }
@@ -113,7 +115,7 @@ export class WebhooksService {
   /** Sends a signed `webhook.test` ping now and reports the receiver's answer; nothing is stored or retried. */
   async test(user: AuthUser, webhookId: string): Promise<WebhookTestResult> {
     const webhook = await this.get(user, webhookId);
-    const at = new Date();
+    const at = this.clock.now();
     const ping: WebhookEnvelope = {
       version: 1,
       id: newEventId(),

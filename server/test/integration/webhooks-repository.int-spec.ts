@@ -3,6 +3,7 @@ import { NotFoundError } from '../../src/core/errors/domain-errors';
 import { WebhookEntity } from '../../src/webhooks/webhook.entity';
 import { WebhooksRepository } from '../../src/webhooks/webhooks.repository';
 import { createTestDatabase, TestDatabase } from '../support/database';
+import { Clock } from '../../src/core/runtime/clock';
 
 describe('WebhooksRepository on Postgres', () => {
   let database: TestDatabase;
@@ -10,7 +11,7 @@ describe('WebhooksRepository on Postgres', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    repository = new WebhooksRepository((await database.dataSource()).getRepository(WebhookEntity));
+    repository = new WebhooksRepository((await database.dataSource()).getRepository(WebhookEntity), new Clock());
   });
 
   afterAll(async () => {

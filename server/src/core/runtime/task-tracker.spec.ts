@@ -23,6 +23,25 @@ describe('TaskTracker', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
+  it('is idle once every task settled, those started meanwhile and failed ones too', async () => {
+    const tracker = new TaskTracker(new FakeClock());
+    let finishSecond: () => void = () => undefined;
+    let idle = false;
+    void tracker.track(Promise.reject(new Error('failed')).catch(() => undefined));
+    const first = tracker.track(
+      Promise.resolve().then(() => {
+        void tracker.track(new Promise<void>((resolve) => (finishSecond = resolve)));
+      }),
+    );
+    const waiting = tracker.idle().then(() => (idle = true));
+    await first;
+    await Promise.resolve();
+    expect(idle).toBe(false);
+    finishSecond();
+    await waiting;
+    expect(tracker.size).toBe(0);
+  });
+
   it('gives up waiting after the grace period', async () => {
     const clock = new FakeClock();
     const tracker = new TaskTracker(clock);

@@ -20,16 +20,18 @@ export class TaskTracker {
     return this.tasks.size;
   }
 
+  /** Waits for every tracked task, including those started meanwhile, however long they take. */
+  async idle(): Promise<void> {
+    while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
+  }
+
   /**
    * Waits for every tracked task, including those started meanwhile, but at most `graceMs`; answers whether all
    * finished. Failures are not reported here: `track`'s caller owns them.
    */
   async drain(graceMs: number): Promise<boolean> {
     const grace = new AbortController();
-    const settled = (async () => {
-      while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
-      return true;
-    })();
+    const settled = this.idle().then(() => true);
     const expired = this.clock.sleep(graceMs, grace.signal).then(() => false);
     try {
       return await Promise.race([settled, expired]);

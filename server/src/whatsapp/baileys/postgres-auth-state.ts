@@ -9,6 +9,8 @@ import type {
 } from '@whiskeysockets/baileys';
 import type { Baileys } from './baileys';
 import type { AuthKeyWrite, AuthStateRepository } from './auth-state.repository';
+import { systemClock } from '../../core/runtime/clock';
+import { TaskTracker } from '../../core/runtime/task-tracker';
 import { BoundedCache } from './bounded-cache';
 import { HeldKeyWrites } from './held-key-writes';
 
@@ -65,7 +67,7 @@ export async function usePostgresAuthState(
   let closed = false;
   /** No more key writes. */
   let keysClosed = false;
-  const keyWrites = new Set<Promise<void>>();
+  const keyWrites = new TaskTracker(systemClock);
   const cache = new BoundedCache(options.cacheSize);
   const heldKeys = new HeldKeyWrites((writes) => repository.writeKeys(sessionId, writes));
 
@@ -101,8 +103,7 @@ export async function usePostgresAuthState(
           });
         }
       }
-      const write = heldKeys.save(writes);
-      keyWrites.add(write);
+      const write = keyWrites.track(heldKeys.save(writes));
       try {
         await write;
       } catch (error) {
@@ -110,8 +111,6 @@ export async function usePostgresAuthState(
         // since): forgotten, the next read gets what Postgres holds, not keys a rolled-back transaction made.
         for (const { type, keyId } of writes) cache.del(`${type}.${keyId}`);
         throw error;
-      } finally {
-        keyWrites.delete(write);
       }
     },
   };
@@ -168,7 +167,7 @@ export async function usePostgresAuthState(
     async close() {
       keysClosed = true;
       heldKeys.discard();
-      await Promise.allSettled([...keyWrites]);
+      await keyWrites.idle();
       try {
         await flush();
       } finally {
@@ -179,7 +178,7 @@ export async function usePostgresAuthState(
       closed = true;
       keysClosed = true;
       heldKeys.discard();
-      await Promise.allSettled([...keyWrites, writing]);
+      await Promise.allSettled([keyWrites.idle(), writing]);
     },
   };
 }
