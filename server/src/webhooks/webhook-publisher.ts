@@ -3,7 +3,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { systemClock } from '../core/runtime/clock';
-import { LanedGroupCommit } from '../core/runtime/group-commit';
+import { GroupCommit } from '../core/runtime/group-commit';
 import { TaskTracker } from '../core/runtime/task-tracker';
 import { MediaLinks } from '../media/media-links';
 import { MessageEvents, MessageSent } from '../messages/message-events';
@@ -36,9 +36,6 @@ import { forwardsMessage, forwardsUpdate, mentionOf } from './mention-policy';
 import { WebhookEntity } from './webhook.entity';
 import { WebhooksRepository } from './webhooks.repository';
 
-/** Outbox transactions at a time: enough that one waiting for its commit does not hold up the others. */
-const OUTBOX_LANES = 4;
-
 @Injectable()
 export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(WebhookPublisher.name);
@@ -48,13 +45,10 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
   /**
    * Events committed to the outbox: under load, those that queue behind one transaction go together into the next,
    * so a busy line costs far fewer transactions than events. Each event is still committed before its promise
-   * resolves (and an incoming message's receipt waits for that). A session's events keep their order in their lane;
-   * OUTBOX_LANES transactions run side by side.
+   * resolves (and an incoming message's receipt waits for that), in the order they came.
    */
-  private readonly outbox = new LanedGroupCommit<{ event: WebhookEnvelope; webhookIds: string[] }>(
-    (entries) => this.deliveries.enqueueAll(entries),
-    (entry) => entry.event.sessionId,
-    OUTBOX_LANES,
+  private readonly outbox = new GroupCommit<{ event: WebhookEnvelope; webhookIds: string[] }>((entries) =>
+    this.deliveries.enqueueAll(entries),
   );
 
   constructor(

@@ -1,4 +1,4 @@
-import { GroupCommit, LanedGroupCommit } from './group-commit';
+import { GroupCommit } from './group-commit';
 
 /** A batch writer whose writes finish when the test says so. */
 function controlledWriter(fails: (item: number) => boolean = () => false) {
@@ -52,24 +52,5 @@ describe('GroupCommit', () => {
     await first;
     expect((await outcomes).map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(writer.batches).toEqual([[1], [2, 3, 4], [2], [3], [4]]);
-  });
-});
-
-describe('LanedGroupCommit', () => {
-  it('keeps one key in one lane, in order, while other keys write in parallel', async () => {
-    const writer = controlledWriter();
-    const commit = new LanedGroupCommit<number>(writer.writeBatch, (item) => `key-${item % 2}`, 2);
-    const all = [0, 1, 2, 3, 4, 5].map((item) => commit.write(item));
-    // The first of each key went out at once, each in its own lane; the rest wait behind them, in order.
-    expect(writer.batches.map((batch) => batch.map((item) => item % 2))).toEqual([[0], [1]]);
-    await writer.finishNext();
-    await writer.finishNext();
-    expect(writer.batches.slice(2).map((batch) => [...batch].sort())).toEqual([
-      [2, 4],
-      [3, 5],
-    ]);
-    await writer.finishNext();
-    await writer.finishNext();
-    await expect(Promise.all(all)).resolves.toHaveLength(6);
   });
 });

@@ -6,31 +6,6 @@ interface Queued<T> {
   reject: (error: unknown) => void;
 }
 
-/** Spreads writes over several GroupCommit lanes by a key: one key's writes stay in order, lanes run in parallel. */
-export class LanedGroupCommit<T> {
-  private readonly lanes: GroupCommit<T>[];
-
-  constructor(
-    writeBatch: (items: T[]) => Promise<void>,
-    private readonly keyOf: (item: T) => string,
-    lanes: number,
-    maxBatch?: number,
-  ) {
-    this.lanes = Array.from({ length: lanes }, () => new GroupCommit(writeBatch, maxBatch));
-  }
-
-  write(item: T): Promise<void> {
-    return this.lanes[laneIndex(this.keyOf(item), this.lanes.length)].write(item);
-  }
-}
-
-/** A stable lane for a key (FNV-1a). */
-function laneIndex(key: string, lanes: number): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
-  return (hash >>> 0) % lanes;
-}
-
 /**
  * Runs one batch write at a time; whatever arrives while a batch is being written goes together into the next one.
  * Alone, a write goes out at once, as before; under load, each transaction carries every write that queued behind
