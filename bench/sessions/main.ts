@@ -1,7 +1,7 @@
 // `npm run bench:sessions`: N simulated accounts (default 50) paired and connected through WAGO, the real server
 // process. Prints the server's RSS per connected session, the time to reconnect all of them after a restart, and the
 // heap after idling. N, IDLE_MINUTES (default 10), LINKS_IN_FLIGHT (default 10) and WA_RECONNECT_RATE (the server's
-// pacing, default 5 per second) tune it; DATABASE_URL uses that Postgres instead of an embedded one.
+// pacing, default 20 per second) tune it; DATABASE_URL uses that Postgres instead of an embedded one.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

@@ -133,7 +133,7 @@ export class AppConfig {
     this.whatsapp = {
       wsUrl: env.WA_WS_URL ?? 'wss://web.whatsapp.com/ws/chat',
       logLevel: env.WA_LOG_LEVEL ?? 'error',
-      reconnectRatePerSecond: env.WA_RECONNECT_RATE ?? 5,
+      reconnectRatePerSecond: env.WA_RECONNECT_RATE ?? 20,
       reconnectMinDelayMs: env.WA_RECONNECT_MIN_DELAY_MS ?? 1000,
       reconnectMaxDelayMs: Math.max(env.WA_RECONNECT_MAX_DELAY_MS ?? 60000, env.WA_RECONNECT_MIN_DELAY_MS ?? 1000),
       ownerScanIntervalMs: env.WA_OWNER_SCAN_INTERVAL_MS ?? 5000,
