@@ -18,6 +18,7 @@ import { ApiClient } from '../../server/test/support/api-client';
 import { createTestDatabase } from '../../server/test/support/database';
 import { pairSession } from '../../server/test/support/paired-session';
 import { startServerProcess } from '../../server/test/support/server-process';
+import { runBench } from '../support/run-bench';
 
 function positive(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -321,12 +322,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(
-      `bench:ingest failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exit(1);
-  },
-);
+runBench('bench:ingest', main);

@@ -14,6 +14,7 @@ import { createTestDatabase } from '../../server/test/support/database';
 import { pairSession, poll } from '../../server/test/support/paired-session';
 import { startServerProcess } from '../../server/test/support/server-process';
 import { startWebhookReceiver } from '../../server/test/support/webhook-receiver';
+import { runBench } from '../support/run-bench';
 
 const SIZES_MIB = (process.env.SIZES_MIB ?? '1,16,64').split(',').map(Number);
 const MIB = 1024 * 1024;
@@ -159,12 +160,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(
-      `Benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exit(1);
-  },
-);
+runBench('bench:media', main);

@@ -11,6 +11,7 @@ import { ApiClient } from '../../server/test/support/api-client';
 import { createTestDatabase } from '../../server/test/support/database';
 import { RealtimeWatcher } from '../../server/test/support/realtime';
 import { ServerProcess, startServerProcess } from '../../server/test/support/server-process';
+import { runBench } from '../support/run-bench';
 
 function positiveNumber(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -149,12 +150,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(
-      `bench:sessions failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exit(1);
-  },
-);
+runBench('bench:sessions', main);

@@ -17,6 +17,7 @@ import { createTestDatabase } from '../../server/test/support/database';
 import { pairSession, poll } from '../../server/test/support/paired-session';
 import { startServerProcess, TEST_JWT_SECRET } from '../../server/test/support/server-process';
 import { startWebhookReceiver } from '../../server/test/support/webhook-receiver';
+import { runBench } from '../support/run-bench';
 
 const RATE = Number(process.env.RATE ?? 200);
 const SECONDS = Number(process.env.SECONDS ?? 10);
@@ -151,12 +152,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(
-      `Benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exit(1);
-  },
-);
+runBench('bench:webhooks', main);

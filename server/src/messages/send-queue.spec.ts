@@ -9,11 +9,12 @@ import { MediaRepository } from '../media/media.repository';
 import type { MediaStorage } from '../media/media-storage';
 import { MediaService, MediaStorages } from '../media/media.service';
 import { WhatsAppEvents } from '../whatsapp/events';
-import { OutgoingMessage, SentMessage, WhatsAppProvider } from '../whatsapp/whatsapp.provider';
+import { OutgoingMessage, SentMessage } from '../whatsapp/whatsapp.provider';
 import { MessageEvents } from './message-events';
 import { OutgoingMessageEntity } from './outgoing-message.entity';
 import { AcceptedMessage, OutgoingMessagesRepository } from './outgoing-messages.repository';
 import { SendQueue } from './send-queue';
+import { UnusedWhatsAppProvider } from '../../test/support/unused-whatsapp-provider';
 
 /** A DataSource never connected: the real repositories need one to exist, the fakes below never touch it. */
 const unconnected = new DataSource({ type: 'postgres' });
@@ -99,7 +100,7 @@ interface Send {
 }
 
 /** Connected sessions that send at once, unless a test holds their sends back. */
-class FakeWhatsApp extends WhatsAppProvider {
+class FakeWhatsApp extends UnusedWhatsAppProvider {
   readonly connected = new Set<string>();
   readonly sends: Send[] = [];
   /** How long each send takes to answer; Infinity: never. */
@@ -109,10 +110,10 @@ class FakeWhatsApp extends WhatsAppProvider {
     super();
   }
 
-  isConnected(sessionId: string): boolean {
+  override isConnected(sessionId: string): boolean {
     return this.connected.has(sessionId);
   }
-  async send(sessionId: string, message: OutgoingMessage): Promise<SentMessage> {
+  override async send(sessionId: string, message: OutgoingMessage): Promise<SentMessage> {
     this.sends.push({
       sessionId,
       text: message.content.type === 'text' ? message.content.text : message.content.type,
@@ -121,39 +122,6 @@ class FakeWhatsApp extends WhatsAppProvider {
     if (this.sendTakesMs === Infinity) await new Promise(() => undefined);
     if (this.sendTakesMs > 0) await this.clock.sleep(this.sendTakesMs);
     return { messageId: message.messageId ?? 'id', chatJid: message.to, timestamp: this.clock.now().toISOString() };
-  }
-  connect(): Promise<void> {
-    throw new Error('not used here');
-  }
-  requestPairingCode(): Promise<string> {
-    throw new Error('not used here');
-  }
-  disconnect(): Promise<void> {
-    throw new Error('not used here');
-  }
-  logout(): Promise<void> {
-    throw new Error('not used here');
-  }
-  wipeCredentials(): Promise<void> {
-    throw new Error('not used here');
-  }
-  linkedJid(): Promise<string | null> {
-    throw new Error('not used here');
-  }
-  edit(): Promise<void> {
-    throw new Error('not used here');
-  }
-  deleteForEveryone(): Promise<void> {
-    throw new Error('not used here');
-  }
-  markRead(): Promise<void> {
-    throw new Error('not used here');
-  }
-  sendPresence(): Promise<void> {
-    throw new Error('not used here');
-  }
-  disconnectAll(): Promise<void> {
-    throw new Error('not used here');
   }
 }
 

@@ -4,20 +4,14 @@ import type { AuthUser } from '../auth/auth-user';
 import { loadAppConfig } from '../core/config/app-config';
 import { ConflictError } from '../core/errors/domain-errors';
 import { SessionStatusChanged, WhatsAppEvents } from '../whatsapp/events';
-import {
-  ConnectionListener,
-  Disconnect,
-  OutgoingMessage,
-  SentMessage,
-  WhatsAppAccount,
-  WhatsAppProvider,
-} from '../whatsapp/whatsapp.provider';
+import { ConnectionListener, Disconnect, WhatsAppAccount } from '../whatsapp/whatsapp.provider';
 import { OwnershipScan } from './ownership-scan';
 import type { SessionLeaseRepository } from './session-lease.repository';
 import { SessionLifecycleService } from './session-lifecycle.service';
 import type { SessionEntity } from './session.entity';
 import type { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
+import { UnusedWhatsAppProvider } from '../../test/support/unused-whatsapp-provider';
 
 const alice: AuthUser = { id: 'alice', username: 'alice', role: 'user', via: 'jwt' };
 
@@ -29,56 +23,41 @@ const ACCOUNT: WhatsAppAccount = {
   device: { platform: 'Ubuntu', browser: 'Chrome', deviceId: 7 },
 };
 
-class FakeProvider extends WhatsAppProvider {
+class FakeProvider extends UnusedWhatsAppProvider {
   readonly listeners = new Map<string, ConnectionListener>();
   readonly linked = new Map<string, string>();
   readonly calls: string[] = [];
   failConnect = false;
 
-  async connect(sessionId: string, listener: ConnectionListener): Promise<void> {
+  override async connect(sessionId: string, listener: ConnectionListener): Promise<void> {
     this.calls.push(`connect ${sessionId}`);
     if (this.failConnect) throw new Error('database unavailable');
     this.listeners.set(sessionId, listener);
   }
-  async requestPairingCode(sessionId: string, phoneNumber: string): Promise<string> {
+  override async requestPairingCode(sessionId: string, phoneNumber: string): Promise<string> {
     this.calls.push(`pairing-code ${sessionId} ${phoneNumber}`);
     return 'ABCD1234';
   }
-  async disconnect(sessionId: string): Promise<void> {
+  override async disconnect(sessionId: string): Promise<void> {
     this.calls.push(`disconnect ${sessionId}`);
     this.listeners.delete(sessionId);
   }
-  async logout(sessionId: string): Promise<void> {
+  override async logout(sessionId: string): Promise<void> {
     this.calls.push(`logout ${sessionId}`);
     this.listeners.delete(sessionId);
     this.linked.delete(sessionId);
   }
-  async wipeCredentials(sessionId: string): Promise<void> {
+  override async wipeCredentials(sessionId: string): Promise<void> {
     this.calls.push(`wipe ${sessionId}`);
     this.linked.delete(sessionId);
   }
-  async linkedJid(sessionId: string): Promise<string | null> {
+  override async linkedJid(sessionId: string): Promise<string | null> {
     return this.linked.get(sessionId) ?? null;
   }
-  isConnected(): boolean {
+  override isConnected(): boolean {
     return false;
   }
-  send(_sessionId: string, _message: OutgoingMessage): Promise<SentMessage> {
-    throw new Error('not used here');
-  }
-  edit(): Promise<void> {
-    throw new Error('not used here');
-  }
-  deleteForEveryone(): Promise<void> {
-    throw new Error('not used here');
-  }
-  markRead(): Promise<void> {
-    throw new Error('not used here');
-  }
-  sendPresence(): Promise<void> {
-    throw new Error('not used here');
-  }
-  async disconnectAll(): Promise<void> {
+  override async disconnectAll(): Promise<void> {
     this.calls.push('disconnect all');
     this.listeners.clear();
   }
