@@ -112,7 +112,8 @@ describe('sending messages through the API, against the simulator', () => {
     const arrivals = wago.sim.inbox(DAN.phoneNumber).filter((message) => message.text?.startsWith('burst'));
     for (let index = 1; index < arrivals.length; index++) {
       const gap = Date.parse(arrivals[index].at) - Date.parse(arrivals[index - 1].at);
-      expect(gap).toBeGreaterThanOrEqual(MIN_INTERVAL_MS - 100);
+      // Arrival times carry each send's own latency, which varies under load; unpaced, the gap would be milliseconds.
+      expect(gap).toBeGreaterThanOrEqual(MIN_INTERVAL_MS - 300);
     }
     const sentEvent = await poll(
       async () =>
