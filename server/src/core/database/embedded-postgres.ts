@@ -86,6 +86,9 @@ async function stopLeftoverCluster(databaseDir: string): Promise<void> {
   }
 }
 
+/** The longest path a Unix socket may have on Linux (sun_path holds 108 bytes with the terminating zero). */
+const MAX_SOCKET_PATH = 107;
+
 export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
   const EmbeddedPostgres = await importWithoutExitHooks();
   const databaseDir = path.join(options.dataDir, 'postgres');
@@ -97,6 +100,9 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
   await stopLeftoverCluster(databaseDir);
   const port = await findFreePort();
   const log = options.onLog ?? (() => undefined);
+  // Queries over a Unix socket skip the loopback TCP stack. The socket lives in the cluster's own directory; a path too
+  // long for a socket name keeps TCP alone.
+  const useSocket = path.join(databaseDir, `.s.PGSQL.${port}`).length <= MAX_SOCKET_PATH;
   const postgres = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -104,7 +110,14 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
     password: PASSWORD,
     persistent: true,
     createPostgresUser: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'max_connections=200',
+      '-c',
+      `unix_socket_directories=${useSocket ? databaseDir : ''}`,
+    ],
     onLog: log,
     onError: (error: unknown) => log(String(error)),
   });
@@ -112,7 +125,7 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
   await postgres.start();
   if (fresh) await postgres.createDatabase('wago');
   return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/wago`,
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/wago${useSocket ? `?host=${encodeURIComponent(databaseDir)}` : ''}`,
     dataDir: databaseDir,
     stop: () => postgres.stop(),
   };
