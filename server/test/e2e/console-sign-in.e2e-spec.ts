@@ -30,7 +30,12 @@ describe('signing in to the console when it does not simply work', () => {
   const page = () => browser.page;
   const url = (path: string) => `${server.baseUrl}${path}`;
 
+  /**
+   * Plants a stored sign-in from a page of the same origin that runs no console code (/health): a console still open
+   * from the previous test could otherwise save its own sign-in over it before the next page loads.
+   */
   async function storeSignIn(accessToken: string, expiresAt: number): Promise<void> {
+    await page().goto(url('/health'));
     await page().evaluate(([key, value]) => localStorage.setItem(key, value), [
       AUTH_STORAGE_KEY,
       JSON.stringify({ accessToken, expiresAt, user: admin.user }),
