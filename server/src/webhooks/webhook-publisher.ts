@@ -32,7 +32,7 @@ import {
   WebhookEnvelope,
   WebhookEventType,
 } from './envelope';
-import { forwardsMessage, forwardsUpdate, mentionOf } from './mention-policy';
+import { forwardsMessage, forwardsUpdate, Mention, mentionOf } from './mention-policy';
 import { WebhookEntity } from './webhook.entity';
 import { WebhooksRepository } from './webhooks.repository';
 
@@ -229,7 +229,7 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
    * Whether and how the message mentions the account, by a mention or a reply. The account's JID and LID are read
    * only when the message mentions or quotes someone: most messages do neither and cost no query.
    */
-  private async mentionIn(message: MessageReceived): Promise<ReturnType<typeof mentionOf>> {
+  private async mentionIn(message: MessageReceived): Promise<Mention> {
     if (message.mentionedJids.length === 0 && !message.quotedSender) return { mentioned: false, mentionedBy: null };
     const session = await this.sessions.findById(message.sessionId);
     return mentionOf(message, { pn: session?.jid ?? null, lid: session?.lid ?? null });
