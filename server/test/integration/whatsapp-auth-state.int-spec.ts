@@ -187,14 +187,31 @@ describe('WhatsApp auth state in Postgres', () => {
     expect(Object.keys(await (await open(sessionId)).state.keys.get('pre-key', ['1', '2']))).toEqual(['2']);
   });
 
-  it('writes a batch of keys in one transaction: a failing key leaves none of the batch behind', async () => {
+  it('writes a batch of keys as one: a failing key leaves none of the batch behind, its deletions included', async () => {
     const sessionId = await createSession();
+    await repository.writeKeys(sessionId, [
+      { type: 'session', keyId: 'kept.0', json: '{"type":"Buffer","data":"AQ=="}' },
+    ]);
     const writes = [
+      { type: 'session', keyId: 'kept.0', json: null },
       { type: 'session', keyId: 'fine.0', json: '{"type":"Buffer","data":"AQ=="}' },
       { type: 'session', keyId: 'x'.repeat(300), json: '{"type":"Buffer","data":"AQ=="}' },
     ];
     await expect(repository.writeKeys(sessionId, writes)).rejects.toThrow();
-    expect(await keyCount(sessionId)).toBe(0);
+    expect(await keyCount(sessionId)).toBe(1);
+  });
+
+  it('sets some keys and deletes others in one batch', async () => {
+    const sessionId = await createSession();
+    await repository.writeKeys(sessionId, [
+      { type: 'session', keyId: 'old.0', json: '{"type":"Buffer","data":"AQ=="}' },
+    ]);
+    await repository.writeKeys(sessionId, [
+      { type: 'session', keyId: 'old.0', json: null },
+      { type: 'session', keyId: 'new.0', json: '{"type":"Buffer","data":"Ag=="}' },
+    ]);
+    const keys = await (await open(sessionId)).state.keys.get('session', ['old.0', 'new.0']);
+    expect(Object.keys(keys)).toEqual(['new.0']);
   });
 
   it('writes many sessions’ batches at once, each session’s in order, and fails only the batch that cannot be written', async () => {
