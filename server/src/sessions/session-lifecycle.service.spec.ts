@@ -4,7 +4,7 @@ import type { AuthUser } from '../auth/auth-user';
 import { loadAppConfig } from '../core/config/app-config';
 import { ConflictError } from '../core/errors/domain-errors';
 import { SessionStatusChanged, WhatsAppEvents } from '../whatsapp/events';
-import { ConnectionListener, Disconnect, WhatsAppAccount } from '../whatsapp/whatsapp.provider';
+import { Disconnect, WhatsAppAccount } from '../whatsapp/whatsapp.provider';
 import { OwnershipScan } from './ownership-scan';
 import type { SessionLeaseRepository } from './session-lease.repository';
 import { SessionLifecycleService } from './session-lifecycle.service';
@@ -23,16 +23,29 @@ const ACCOUNT: WhatsAppAccount = {
   device: { platform: 'Ubuntu', browser: 'Chrome', deviceId: 7 },
 };
 
+/** What a test makes the provider report about a session's current connection. */
+interface ConnectionReports {
+  onQr(qr: string, expiresAt: Date): void;
+  onOpen(account: WhatsAppAccount): void;
+  onPushName(pushName: string): void;
+  onClose(disconnect: Disconnect): void;
+}
+
 class FakeProvider extends UnusedWhatsAppProvider {
-  readonly listeners = new Map<string, ConnectionListener>();
+  /** The connection id each session's open connection was asked for. */
+  readonly connections = new Map<string, number>();
   readonly linked = new Map<string, string>();
   readonly calls: string[] = [];
   failConnect = false;
 
-  override async connect(sessionId: string, listener: ConnectionListener): Promise<void> {
+  constructor(private readonly events: WhatsAppEvents) {
+    super();
+  }
+
+  override async connect(sessionId: string, connectionId: number): Promise<void> {
     this.calls.push(`connect ${sessionId}`);
     if (this.failConnect) throw new Error('database unavailable');
-    this.listeners.set(sessionId, listener);
+    this.connections.set(sessionId, connectionId);
   }
   override async requestPairingCode(sessionId: string, phoneNumber: string): Promise<string> {
     this.calls.push(`pairing-code ${sessionId} ${phoneNumber}`);
@@ -40,11 +53,11 @@ class FakeProvider extends UnusedWhatsAppProvider {
   }
   override async disconnect(sessionId: string): Promise<void> {
     this.calls.push(`disconnect ${sessionId}`);
-    this.listeners.delete(sessionId);
+    this.connections.delete(sessionId);
   }
   override async logout(sessionId: string): Promise<void> {
     this.calls.push(`logout ${sessionId}`);
-    this.listeners.delete(sessionId);
+    this.connections.delete(sessionId);
     this.linked.delete(sessionId);
   }
   override async wipeCredentials(sessionId: string): Promise<void> {
@@ -59,13 +72,20 @@ class FakeProvider extends UnusedWhatsAppProvider {
   }
   override async disconnectAll(): Promise<void> {
     this.calls.push('disconnect all');
-    this.listeners.clear();
+    this.connections.clear();
   }
 
-  listener(sessionId: string): ConnectionListener {
-    const listener = this.listeners.get(sessionId);
-    if (!listener) throw new Error(`no connection for ${sessionId}`);
-    return listener;
+  /** Publishes, as the real provider does, the events of the session's current connection. */
+  listener(sessionId: string): ConnectionReports {
+    const connectionId = this.connections.get(sessionId);
+    if (connectionId === undefined) throw new Error(`no connection for ${sessionId}`);
+    const about = { sessionId, connectionId };
+    return {
+      onQr: (qr, expiresAt) => void this.events.publish('connection.qr', { ...about, qr, expiresAt }),
+      onOpen: (account) => void this.events.publish('connection.opened', { ...about, account }),
+      onPushName: (pushName) => void this.events.publish('connection.renamed', { ...about, pushName }),
+      onClose: (disconnect) => void this.events.publish('connection.closed', { ...about, disconnect }),
+    };
   }
 
   count(call: string): number {
@@ -160,9 +180,8 @@ describe('SessionLifecycleService', () => {
     for (let round = 0; round < 3; round++) await clock.advance(0);
   }
 
-  /** The application has started: the lifecycle watches its leases and the ownership scan runs. */
+  /** The application has started: the ownership scan runs. */
   function boot(): void {
-    lifecycle.onApplicationBootstrap();
     ownershipScan.onApplicationBootstrap();
   }
 
@@ -185,6 +204,7 @@ describe('SessionLifecycleService', () => {
       clock,
     );
     ownershipScan = new OwnershipScan(built, repository, config, clock);
+    built.onModuleInit();
     return built;
   }
 
@@ -195,10 +215,10 @@ describe('SessionLifecycleService', () => {
     jest.spyOn(Logger.prototype, 'log').mockImplementation((message: unknown) => void logs.push(String(message)));
     jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
-    provider = new FakeProvider();
+    events = new WhatsAppEvents();
+    provider = new FakeProvider(events);
     leases = new FakeLeases();
     rows = new FakeSessions();
-    events = new WhatsAppEvents();
     statuses = [];
     events.on('session.status', (change) => void statuses.push(change));
     lifecycle = build();
@@ -374,6 +394,22 @@ describe('SessionLifecycleService', () => {
       await settle(1_000);
       expect(rows.rows.get(session.id)?.status).toBe('reconnecting');
       expect(connects()).toBe(7);
+    });
+
+    it('ignores what an earlier connection reports once the session has a new one', async () => {
+      const session = await connected();
+      const earlier = provider.listener(session.id);
+      earlier.onClose({ reason: 'connection_lost', code: 408, message: 'lost' });
+      await settle(1_000);
+      expect(provider.count(`connect ${session.id}`)).toBe(2);
+      earlier.onClose({ reason: 'logged_out', code: 401, message: 'late' });
+      earlier.onOpen(ACCOUNT);
+      await settle(60_000);
+      expect(rows.rows.get(session.id)).toMatchObject({ status: 'reconnecting', desiredState: 'running' });
+      expect(provider.count(`wipe ${session.id}`)).toBe(0);
+      provider.listener(session.id).onOpen(ACCOUNT);
+      await settle();
+      expect(rows.rows.get(session.id)?.status).toBe('connected');
     });
 
     it('retries when opening a connection fails before it even starts', async () => {

@@ -1,5 +1,5 @@
 // The rules of a session's life on WhatsApp: start, QR and pairing code, disconnect policy, reconnects, ownership.
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit, OnModuleDestroy } from '@nestjs/common';
 import { AuthUser } from '../auth/auth-user';
 import { AppConfig } from '../core/config/app-config';
 import { ConflictError } from '../core/errors/domain-errors';
@@ -7,7 +7,7 @@ import { Clock, Timer } from '../core/runtime/clock';
 import { KeyedSerialQueue } from '../core/runtime/keyed-serial-queue';
 import { WhatsAppEvents } from '../whatsapp/events';
 import { WhatsAppUnavailableError } from '../whatsapp/whatsapp.errors';
-import { ConnectionListener, Disconnect, WhatsAppAccount, WhatsAppProvider } from '../whatsapp/whatsapp.provider';
+import { Disconnect, WhatsAppAccount, WhatsAppProvider } from '../whatsapp/whatsapp.provider';
 import { Pacer, reconnectDelay } from './reconnect-pacing';
 import { SessionLeaseRepository } from './session-lease.repository';
 import { SessionEntity } from './session.entity';
@@ -25,8 +25,8 @@ interface Runtime {
   sessionId: string;
   ownerId: string;
   status: SessionStatus;
-  /** Bumped on every connect, so callbacks of an earlier connection are recognised and ignored. */
-  generation: number;
+  /** The connection this runtime opened last: events of any other (an earlier one) are recognised and ignored. */
+  connectionId: number;
   qr: SessionQr | null;
   /** A pairing code was requested: QRs keep coming but the session stays `pairing_code`. */
   pairing: boolean;
@@ -61,14 +61,16 @@ const FINAL_DISCONNECTS: Partial<Record<Disconnect['reason'], SessionStatus>> = 
 const WIPE_ON: ReadonlySet<Disconnect['reason']> = new Set(['logged_out', 'banned']);
 
 @Injectable()
-export class SessionLifecycleService implements OnApplicationBootstrap, OnModuleDestroy {
+export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Sessions');
   private readonly runtimes = new Map<string, Runtime>();
   /** Per-session queue: operations and connection callbacks of one session never interleave. */
   private readonly operations = new KeyedSerialQueue();
   private readonly pacer: Pacer;
   private shuttingDown = false;
-  private unsubscribeLeaseLoss: (() => void) | undefined;
+  private readonly unsubscribes: (() => void)[] = [];
+  /** Connection ids are never reused in this process, so no runtime takes another's events for its own. */
+  private lastConnectionId = 0;
 
   constructor(
     private readonly config: AppConfig,
@@ -82,14 +84,31 @@ export class SessionLifecycleService implements OnApplicationBootstrap, OnModule
     this.pacer = new Pacer(config.whatsapp.reconnectRatePerSecond, clock);
   }
 
-  onApplicationBootstrap(): void {
-    this.unsubscribeLeaseLoss = this.leases.onLost(() => this.onLeasesLost());
+  /** Before anything connects: the ownership scan's first takeovers start at bootstrap. */
+  onModuleInit(): void {
+    this.unsubscribes.push(
+      this.leases.onLost(() => this.onLeasesLost()),
+      this.events.on('connection.qr', (event) =>
+        this.onConnection(event, 'a new QR', (runtime) => this.onQr(runtime, event.qr, event.expiresAt)),
+      ),
+      this.events.on('connection.opened', (event) =>
+        this.onConnection(event, 'a login', (runtime) => this.onOpen(runtime, event.account)),
+      ),
+      this.events.on('connection.renamed', (event) =>
+        this.onConnection(event, 'a push name', () =>
+          this.repository.update(event.sessionId, { pushName: event.pushName }),
+        ),
+      ),
+      this.events.on('connection.closed', (event) =>
+        this.onConnection(event, 'a disconnect', (runtime) => this.onClose(runtime, event.disconnect)),
+      ),
+    );
   }
 
   /** Closes every connection without logging anyone out; the sessions stay meant to run and come back. */
   async onModuleDestroy(): Promise<void> {
     this.shuttingDown = true;
-    this.unsubscribeLeaseLoss?.();
+    this.unsubscribes.splice(0).forEach((unsubscribe) => unsubscribe());
     this.pacer.cancel();
     // What is under way (an ownership scan's takeovers and stops among it) ends before the connections close.
     await this.operations.idle();
@@ -266,7 +285,7 @@ export class SessionLifecycleService implements OnApplicationBootstrap, OnModule
       sessionId: session.id,
       ownerId: session.ownerId,
       status: session.status,
-      generation: 0,
+      connectionId: 0,
       qr: null,
       pairing: false,
       connected: false,
@@ -278,31 +297,30 @@ export class SessionLifecycleService implements OnApplicationBootstrap, OnModule
   }
 
   private async connect(runtime: Runtime): Promise<void> {
-    runtime.generation += 1;
+    this.lastConnectionId += 1;
+    runtime.connectionId = this.lastConnectionId;
     try {
-      await this.provider.connect(runtime.sessionId, this.listen(runtime, runtime.generation));
+      await this.provider.connect(runtime.sessionId, runtime.connectionId);
     } catch (error) {
       this.logger.error({ err: error, sessionId: runtime.sessionId }, 'Opening a WhatsApp connection failed');
       await this.onClose(runtime, { reason: 'connection_closed', code: null, message: String(error) });
     }
   }
 
-  /** Connection callbacks, queued with the session's other operations and dropped once outdated. */
-  private listen(runtime: Runtime, generation: number): ConnectionListener {
-    const handle = (name: string, work: () => Promise<void>): void => {
-      this.exclusive(runtime.sessionId, async () => {
-        if (this.runtimes.get(runtime.sessionId) !== runtime || runtime.generation !== generation) return;
-        await work();
-      }).catch((error: unknown) => {
-        this.logger.error({ err: error, sessionId: runtime.sessionId }, `Handling ${name} failed`);
-      });
-    };
-    return {
-      onQr: (qr, expiresAt) => handle('a new QR', () => this.onQr(runtime, qr, expiresAt)),
-      onOpen: (account) => handle('a login', () => this.onOpen(runtime, account)),
-      onPushName: (pushName) => handle('a push name', () => this.repository.update(runtime.sessionId, { pushName })),
-      onClose: (disconnect) => handle('a disconnect', () => this.onClose(runtime, disconnect)),
-    };
+  /** A connection's events, queued with the session's other operations and dropped once outdated. */
+  private onConnection(
+    event: { sessionId: string; connectionId: number },
+    name: string,
+    work: (runtime: Runtime) => Promise<void>,
+  ): void {
+    const { sessionId, connectionId } = event;
+    this.exclusive(sessionId, async () => {
+      const runtime = this.runtimes.get(sessionId);
+      if (runtime?.connectionId !== connectionId) return;
+      await work(runtime);
+    }).catch((error: unknown) => {
+      this.logger.error({ err: error, sessionId }, `Handling ${name} failed`);
+    });
   }
 
   private async onQr(runtime: Runtime, qr: string, expiresAt: Date): Promise<void> {

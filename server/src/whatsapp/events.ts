@@ -1,8 +1,10 @@
-// The events between the WhatsApp side and its consumers (webhooks, realtime gateway, send queue): names and payloads.
+// The events between the WhatsApp side and its consumers (the session lifecycle, webhooks, realtime gateway, send
+// queue): names and payloads.
 import { Injectable } from '@nestjs/common';
 import { EventBus } from '../core/runtime/event-bus';
 import type { MediaStatus, MediaUnavailableReason } from '../media/media.entity';
 import type { SessionStatus } from '../sessions/session-status';
+import type { Disconnect, WhatsAppAccount } from './whatsapp.provider';
 
 /** The kinds of message that carry a file. */
 export const MEDIA_TYPES = ['image', 'video', 'audio', 'document', 'sticker'] as const;
@@ -162,7 +164,42 @@ export interface MessageAck {
   at: string;
 }
 
+/**
+ * What a live connection reports to the sessions module that opened it: `connectionId` is the id it passed to
+ * `WhatsAppProvider.connect`, so an event of a connection it has since replaced is recognised and dropped. Published
+ * in order, none after `connection.closed`; a connection closed on purpose (stop, logout, shutdown) publishes nothing.
+ */
+interface ConnectionEvent {
+  sessionId: string;
+  connectionId: number;
+}
+
+/** A new QR to show (each replaces the previous one until expiresAt). */
+export interface ConnectionQr extends ConnectionEvent {
+  qr: string;
+  expiresAt: Date;
+}
+
+/** Logged in (after pairing, or from stored credentials). */
+export interface ConnectionOpened extends ConnectionEvent {
+  account: WhatsAppAccount;
+}
+
+/** The push name became known or changed while connected. */
+export interface ConnectionRenamed extends ConnectionEvent {
+  pushName: string;
+}
+
+/** The connection ended without anyone here asking for it. */
+export interface ConnectionClosed extends ConnectionEvent {
+  disconnect: Disconnect;
+}
+
 export interface WhatsAppEventMap {
+  'connection.qr': ConnectionQr;
+  'connection.opened': ConnectionOpened;
+  'connection.renamed': ConnectionRenamed;
+  'connection.closed': ConnectionClosed;
   'message.received': MessageReceived;
   'session.status': SessionStatusChanged;
   'session.qr': SessionQrChanged;
@@ -174,7 +211,10 @@ export interface WhatsAppEventMap {
 
 export type WhatsAppEventName = keyof WhatsAppEventMap;
 
-/** What the WhatsApp side tells its consumers (webhooks, realtime gateway, send queue), on the one bus and its rule. */
+/**
+ * What the WhatsApp side tells its consumers (the session lifecycle, webhooks, realtime gateway, send queue), on the one
+ * bus and its rule.
+ */
 @Injectable()
 export class WhatsAppEvents extends EventBus<WhatsAppEventMap> {
   constructor() {

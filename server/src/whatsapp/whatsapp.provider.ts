@@ -36,18 +36,6 @@ export interface Disconnect {
   message: string;
 }
 
-/** What a live connection reports to the session lifecycle. Called in order, never after onClose. */
-export interface ConnectionListener {
-  /** A new QR to show (each replaces the previous one until expiresAt). */
-  onQr(qr: string, expiresAt: Date): void;
-  /** Logged in (after pairing, or from stored credentials). */
-  onOpen(account: WhatsAppAccount): void;
-  /** The push name became known or changed while connected. */
-  onPushName(pushName: string): void;
-  /** The connection ended without anyone here asking for it. */
-  onClose(disconnect: Disconnect): void;
-}
-
 /** A message of the chat, as WhatsApp identifies it: by id, whether this account sent it, and in groups its sender. */
 export interface MessageRef {
   chatJid: string;
@@ -105,20 +93,21 @@ export interface SentMessage {
 export abstract class WhatsAppProvider {
   /**
    * Opens a connection for the session from its stored credentials, or from fresh ones (a QR follows) when it has
-   * none. Resolves once the socket is created; progress arrives on the listener. Restarts WhatsApp asks for (515 after
-   * pairing) are handled inside and are not reported as closes.
+   * none. Resolves once the socket is created; progress is published on WhatsAppEvents as `connection.*` events that
+   * carry `connectionId`. Restarts WhatsApp asks for (515 after pairing) are handled inside and are not reported as
+   * closes.
    */
-  abstract connect(sessionId: string, listener: ConnectionListener): Promise<void>;
+  abstract connect(sessionId: string, connectionId: number): Promise<void>;
 
   /** Asks WhatsApp for an 8-character code to type on the phone instead of scanning the QR (session connecting). */
   abstract requestPairingCode(sessionId: string, phoneNumber: string): Promise<string>;
 
-  /** Closes the session's connection, if any, keeping its credentials. Does not call the listener. */
+  /** Closes the session's connection, if any, keeping its credentials. Publishes no `connection.closed`. */
   abstract disconnect(sessionId: string): Promise<void>;
 
   /**
    * Logs the device out at WhatsApp (connecting briefly from stored credentials if needed) and wipes its
-   * credentials. Does not call the listener. Wipes even when WhatsApp cannot be reached.
+   * credentials. Publishes no `connection.*` event. Wipes even when WhatsApp cannot be reached.
    */
   abstract logout(sessionId: string): Promise<void>;
 

@@ -135,8 +135,8 @@ describe('WhatsApp messages through the Baileys provider', () => {
     await provider.disconnectAll();
     const id = await send(ALICE, { to: GATEWAY, text: 'while you were away' });
     provider = providerOnSim.newProvider();
-    const listener = new RecordingListener();
-    await provider.connect(sessionId, listener);
+    const listener = new RecordingListener(providerOnSim.events, sessionId);
+    await provider.connect(sessionId, listener.connectionId);
     await listener.waitForOpen();
     expect(listener.qrs).toEqual([]);
     expect(await receivedWithId(id)).toMatchObject({

@@ -20,6 +20,7 @@ describe('Baileys provider against the simulator', () => {
   let dataSource: DataSource;
   let sim: SimHandle;
   let provider: BaileysProvider;
+  let events: WhatsAppEvents;
   let phoneCounter = 0;
 
   beforeAll(async () => {
@@ -33,10 +34,11 @@ describe('Baileys provider against the simulator', () => {
       WA_LOG_LEVEL: 'silent',
     });
     const logger = { logger: pino({ level: 'silent' }) } as unknown as PinoLogger;
+    events = new WhatsAppEvents();
     provider = new BaileysProvider(
       config,
       new AuthStateRepository(dataSource),
-      new WhatsAppEvents(),
+      events,
       mediaServiceOn(dataSource, config),
       logger,
       new MetricsService(),
@@ -70,8 +72,8 @@ describe('Baileys provider against the simulator', () => {
     const sessionId = await createSession();
     const phoneNumber = newPhone();
     sim.createAccount({ phoneNumber, pushName: `Phone ${phoneNumber}` });
-    const listener = new RecordingListener();
-    await provider.connect(sessionId, listener);
+    const listener = new RecordingListener(events, sessionId);
+    await provider.connect(sessionId, listener.connectionId);
     await sim.link(phoneNumber, { qr: await listener.waitForQr() });
     await listener.waitForOpen();
     return { sessionId, phoneNumber, listener };
@@ -101,8 +103,8 @@ describe('Baileys provider against the simulator', () => {
     expect(provider.isConnected(sessionId)).toBe(false);
     expect(first.closes).toEqual([]);
 
-    const second = new RecordingListener();
-    await provider.connect(sessionId, second);
+    const second = new RecordingListener(events, sessionId);
+    await provider.connect(sessionId, second.connectionId);
     const account = await second.waitForOpen();
     expect(account.jid).toBe(`${phoneNumber}@s.whatsapp.net`);
     expect(account.lid).toBe(first.opens[0].lid);
@@ -114,8 +116,8 @@ describe('Baileys provider against the simulator', () => {
     const sessionId = await createSession();
     const phoneNumber = newPhone();
     sim.createAccount({ phoneNumber, pushName: 'Coder' });
-    const listener = new RecordingListener();
-    await provider.connect(sessionId, listener);
+    const listener = new RecordingListener(events, sessionId);
+    await provider.connect(sessionId, listener.connectionId);
     const code = await provider.requestPairingCode(sessionId, `+${phoneNumber}`);
     expect(code).toMatch(/^[0-9A-Z]{8}$/);
     await typePairingCode(sim, phoneNumber, code);
@@ -125,8 +127,8 @@ describe('Baileys provider against the simulator', () => {
 
   it('reports a QR timeout when nobody scans before the refs run out', async () => {
     const sessionId = await createSession();
-    const listener = new RecordingListener();
-    await provider.connect(sessionId, listener);
+    const listener = new RecordingListener(events, sessionId);
+    await provider.connect(sessionId, listener.connectionId);
     const disconnect = await listener.waitForClose(1, 10_000);
     expect(disconnect).toMatchObject({ reason: 'qr_timeout', code: 408 });
     expect(listener.opens).toEqual([]);

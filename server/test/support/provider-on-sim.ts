@@ -69,8 +69,8 @@ export async function startProviderOnSim(): Promise<ProviderOnSim> {
       newProvider: () => newProvider(new MetricsService()),
       async linkSession(phoneNumber) {
         const sessionId = await insertSession(dataSource);
-        const listener = new RecordingListener();
-        await provider.connect(sessionId, listener);
+        const listener = new RecordingListener(events, sessionId);
+        await provider.connect(sessionId, listener.connectionId);
         await sim.link(phoneNumber, { qr: await listener.waitForQr() });
         await listener.waitForOpen();
         return sessionId;

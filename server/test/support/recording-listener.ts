@@ -1,31 +1,35 @@
-// A ConnectionListener that records what a provider reports and lets a test wait for it.
-import type { ConnectionListener, Disconnect, WhatsAppAccount } from '../../src/whatsapp/whatsapp.provider';
+// Records one connection's `connection.*` events as a provider publishes them, and lets a test wait for them.
+import type { WhatsAppEvents } from '../../src/whatsapp/events';
+import type { Disconnect, WhatsAppAccount } from '../../src/whatsapp/whatsapp.provider';
 
-export class RecordingListener implements ConnectionListener {
+let lastConnectionId = 1_000_000;
+
+export class RecordingListener {
+  /** The id to connect with: `provider.connect(sessionId, listener.connectionId)`. */
+  readonly connectionId: number;
   readonly qrs: { qr: string; expiresAt: Date }[] = [];
   readonly opens: WhatsAppAccount[] = [];
   readonly pushNames: string[] = [];
   readonly closes: Disconnect[] = [];
   private waiters: (() => void)[] = [];
 
-  onQr(qr: string, expiresAt: Date): void {
-    this.qrs.push({ qr, expiresAt });
-    this.notify();
-  }
-
-  onOpen(account: WhatsAppAccount): void {
-    this.opens.push(account);
-    this.notify();
-  }
-
-  onPushName(pushName: string): void {
-    this.pushNames.push(pushName);
-    this.notify();
-  }
-
-  onClose(disconnect: Disconnect): void {
-    this.closes.push(disconnect);
-    this.notify();
+  constructor(events: WhatsAppEvents, sessionId: string) {
+    lastConnectionId += 1;
+    this.connectionId = lastConnectionId;
+    const mine = (event: { sessionId: string; connectionId: number }): boolean =>
+      event.sessionId === sessionId && event.connectionId === this.connectionId;
+    events.on('connection.qr', (event) => {
+      if (mine(event)) this.record(() => this.qrs.push({ qr: event.qr, expiresAt: event.expiresAt }));
+    });
+    events.on('connection.opened', (event) => {
+      if (mine(event)) this.record(() => this.opens.push(event.account));
+    });
+    events.on('connection.renamed', (event) => {
+      if (mine(event)) this.record(() => this.pushNames.push(event.pushName));
+    });
+    events.on('connection.closed', (event) => {
+      if (mine(event)) this.record(() => this.closes.push(event.disconnect));
+    });
   }
 
   waitForQr(count = 1, timeoutMs = 15_000): Promise<string> {
@@ -58,7 +62,8 @@ export class RecordingListener implements ConnectionListener {
     });
   }
 
-  private notify(): void {
+  private record(add: () => void): void {
+    add();
     for (const waiter of [...this.waiters]) waiter();
   }
 }

@@ -1,18 +1,12 @@
 // A WhatsAppProvider whose every method fails: unit tests extend it and override only what the code under test uses,
 // so a call nobody expected shows as an error instead of passing silently.
-import type {
-  ConnectionListener,
-  MessageRef,
-  OutgoingMessage,
-  PresenceState,
-  SentMessage,
-} from '../../src/whatsapp/whatsapp.provider';
+import type { MessageRef, OutgoingMessage, PresenceState, SentMessage } from '../../src/whatsapp/whatsapp.provider';
 import { WhatsAppProvider } from '../../src/whatsapp/whatsapp.provider';
 
 const unused = (method: string): Error => new Error(`WhatsAppProvider.${method} is not used here`);
 
 export class UnusedWhatsAppProvider extends WhatsAppProvider {
-  connect(_sessionId: string, _listener: ConnectionListener): Promise<void> {
+  connect(_sessionId: string, _connectionId: number): Promise<void> {
     throw unused('connect');
   }
   requestPairingCode(_sessionId: string, _phoneNumber: string): Promise<string> {

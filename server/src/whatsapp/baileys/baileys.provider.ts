@@ -21,7 +21,6 @@ import { MediaService } from '../../media/media.service';
 import { MessageAck, WhatsAppEventMap, WhatsAppEventName, WhatsAppEvents } from '../events';
 import { ProfileNameUnknownError, SessionNotConnectedError, WhatsAppUnavailableError } from '../whatsapp.errors';
 import {
-  ConnectionListener,
   MessageRef,
   OutgoingContent,
   OutgoingMessage,
@@ -78,9 +77,13 @@ interface Connection {
   sessionId: string;
   socket: WASocket;
   auth: PostgresAuthState;
-  listener: ConnectionListener;
+  /** What its `connection.*` events carry; null for a connection nobody hears of (a brief one, to log out). */
+  connectionId: number | null;
   open: boolean;
-  /** Closed on purpose (stop, logout, shutdown): the listener hears nothing of it. */
+  /** Resolves once the connection logged in or closed. */
+  decided: Promise<void>;
+  markDecided(): void;
+  /** Closed on purpose (stop, logout, shutdown): nobody hears of it. */
   closing: boolean;
   qrCount: number;
   /** The push name the server announced at login (Baileys itself only learns it later, from app-state sync). */
@@ -259,7 +262,7 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
     await loadBaileys();
   }
 
-  async connect(sessionId: string, listener: ConnectionListener): Promise<void> {
+  async connect(sessionId: string, connectionId: number | null): Promise<void> {
     if (this.connections.has(sessionId)) throw new Error(`Session ${sessionId} already has a connection`);
     const baileys = await loadBaileys();
     const logger = this.baileysLogger.child({ sessionId });
@@ -293,13 +296,16 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
     serialiseKeyTransactions(socket.authState.keys, sessionId);
     holdDecryptionWrites(socket, auth);
     const ready = deferred();
+    const decided = deferred();
     const closed = deferred();
     const connection: Connection = {
       sessionId,
       socket,
       auth,
-      listener,
+      connectionId,
       open: false,
+      decided: decided.promise,
+      markDecided: decided.resolve,
       closing: false,
       qrCount: 0,
       loginName: undefined,
@@ -318,7 +324,7 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
     socket.ev.on('creds.update', (update) => {
       auth.saveCreds();
       const name = update.me?.name;
-      if (connection.open && name && name !== '~') listener.onPushName(name);
+      if (connection.open && name && name !== '~') this.announce(connection, 'connection.renamed', { pushName: name });
     });
     socket.ws.on('CB:success', (node: BinaryNode) => {
       connection.loginName = node.attrs.display_name || undefined;
@@ -489,17 +495,22 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
   }
 
   private onConnectionUpdate(baileys: Baileys, connection: Connection, update: Partial<ConnectionState>): void {
-    const { sessionId, listener } = connection;
+    const { sessionId } = connection;
     if (this.connections.get(sessionId) !== connection) return;
     if (update.qr && !connection.closing) {
       const ttl = connection.qrCount === 0 ? FIRST_QR_TTL_MS : NEXT_QR_TTL_MS;
       connection.qrCount += 1;
       connection.markReady();
-      listener.onQr(update.qr, new Date(this.clock.now().getTime() + ttl));
+      this.announce(connection, 'connection.qr', {
+        qr: update.qr,
+        expiresAt: new Date(this.clock.now().getTime() + ttl),
+      });
     }
     if (update.connection === 'open') {
       connection.open = true;
-      if (!connection.closing) listener.onOpen(this.account(baileys, connection));
+      connection.markDecided();
+      if (!connection.closing)
+        this.announce(connection, 'connection.opened', { account: this.account(baileys, connection) });
     }
     if (update.connection === 'close') {
       connection.open = false;
@@ -509,24 +520,48 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
       const wanted = connection.closing;
       this.settle(connection)
         .then(() => {
-          if (wanted) return;
-          if (code === RESTART_REQUIRED) return this.restart(sessionId, listener);
+          if (wanted) return connection.markDecided();
+          if (code === RESTART_REQUIRED) return this.restart(connection);
+          connection.markDecided();
           const awaitingScan = connection.qrCount > 0 && !connection.auth.paired;
-          listener.onClose(classifyDisconnect(code, error?.message ?? 'Connection closed', awaitingScan));
+          this.announce(connection, 'connection.closed', {
+            disconnect: classifyDisconnect(code, error?.message ?? 'Connection closed', awaitingScan),
+          });
         })
         .catch((failure: unknown) => this.logger.error({ err: failure, sessionId }, 'Closing a connection failed'));
     }
   }
 
-  /** WhatsApp asks for a fresh connection right after pairing: reconnect at once with the new credentials. */
-  private async restart(sessionId: string, listener: ConnectionListener): Promise<void> {
+  /**
+   * WhatsApp asks for a fresh connection right after pairing: reconnect at once with the new credentials. The new
+   * connection carries on for the old one: same connection id, and the old one is decided when it is.
+   */
+  private async restart(previous: Connection): Promise<void> {
+    const { sessionId, connectionId } = previous;
     this.logger.log(`Session ${sessionId}: WhatsApp asked for a restart after pairing; reconnecting`);
     try {
-      await this.connect(sessionId, listener);
+      await this.connect(sessionId, connectionId);
+      const next = this.connections.get(sessionId);
+      if (next) void next.decided.then(previous.markDecided);
+      else previous.markDecided();
     } catch (error) {
       this.logger.error({ err: error, sessionId }, 'Reconnecting after the restart request failed');
-      listener.onClose({ reason: 'connection_closed', code: RESTART_REQUIRED, message: String(error) });
+      previous.markDecided();
+      this.announce(previous, 'connection.closed', {
+        disconnect: { reason: 'connection_closed', code: RESTART_REQUIRED, message: String(error) },
+      });
     }
+  }
+
+  /** Publishes a connection's progress for whoever opened it; a connection nobody is to hear of publishes nothing. */
+  private announce<E extends 'connection.qr' | 'connection.opened' | 'connection.renamed' | 'connection.closed'>(
+    connection: Connection,
+    event: E,
+    details: Omit<WhatsAppEventMap[E], 'sessionId' | 'connectionId'>,
+  ): void {
+    if (connection.connectionId === null) return;
+    const payload = { sessionId: connection.sessionId, connectionId: connection.connectionId, ...details };
+    void this.events.publish(event, payload as WhatsAppEventMap[E]);
   }
 
   /** Waits for the socket to be gone, writes any pending creds and forgets the connection. */
@@ -543,15 +578,9 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
 
   /** Logs in from stored credentials just long enough to log out; nobody else hears of this connection. */
   private async connectBriefly(sessionId: string): Promise<Connection | undefined> {
-    const opened = deferred();
-    const quiet: ConnectionListener = {
-      onQr: () => undefined,
-      onOpen: () => opened.resolve(),
-      onPushName: () => undefined,
-      onClose: () => opened.resolve(),
-    };
-    await this.connect(sessionId, quiet);
-    await withTimeout(opened.promise, LOGOUT_CONNECT_TIMEOUT_MS, 'timeout').catch(() => undefined);
+    await this.connect(sessionId, null);
+    const decided = this.connections.get(sessionId)?.decided ?? Promise.resolve();
+    await withTimeout(decided, LOGOUT_CONNECT_TIMEOUT_MS, 'timeout').catch(() => undefined);
     const connection = this.connections.get(sessionId);
     if (connection?.open) return connection;
     await this.disconnect(sessionId);
