@@ -11,6 +11,7 @@ import { AddWebhookAttemptReplyError1765100000000 } from './1765100000000-AddWeb
 import { CreateMedia1765200000000 } from './1765200000000-CreateMedia';
 import { AddOutgoingMessageKinds1765300000000 } from './1765300000000-AddOutgoingMessageKinds';
 import { AddOutgoingMessageMediaForeignKey1765310000000 } from './1765310000000-AddOutgoingMessageMediaForeignKey';
+import { CreateClusterNodes1765400000000 } from './1765400000000-CreateClusterNodes';
 
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
   CreateUsers1764000000000,
@@ -24,4 +25,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   CreateMedia1765200000000,
   AddOutgoingMessageKinds1765300000000,
   AddOutgoingMessageMediaForeignKey1765310000000,
+  CreateClusterNodes1765400000000,
 ];

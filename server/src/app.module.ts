@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
+import { ClusterModule } from './cluster/cluster.module';
 import { AppConfig } from './core/config/app-config';
 import { ConfigModule } from './core/config/config.module';
 import { DatabaseModule } from './core/database/database.module';
@@ -23,6 +24,7 @@ export class AppModule {
         LoggingModule,
         RuntimeModule,
         DatabaseModule,
+        ClusterModule,
         HealthModule,
         AuthModule,
         MediaModule,

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { APP_VERSION } from '../core/config/app-version';
 import { Clock } from '../core/runtime/clock';
 import { withTimeout } from '../core/runtime/with-timeout';
 import { HealthDto } from './health.dto';
 
-const VERSION = process.env.npm_package_version ?? '0.1.0';
 const DATABASE_TIMEOUT_MS = 2000;
 
 @Injectable()
@@ -20,7 +20,7 @@ export class HealthService {
       status: database === 'up' ? 'ok' : 'error',
       database,
       uptime: Math.round(process.uptime()),
-      version: VERSION,
+      version: APP_VERSION,
     };
   }
 

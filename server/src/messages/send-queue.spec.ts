@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { FakeClock } from '../../test/support/fake-clock';
+import { FakeClusterBus } from '../../test/support/fake-cluster-bus';
 import { loadAppConfig } from '../core/config/app-config';
 import type { MediaDownloadRef, MediaEntity } from '../media/media.entity';
 import { MediaFetcher } from '../media/media-fetcher';
@@ -162,11 +163,21 @@ function harness() {
     new MediaLinks(config),
     clock,
   );
-  const queue = new SendQueue(messages, whatsapp, new MessageEvents(), whatsappEvents, config, media, clock);
+  const bus = new FakeClusterBus();
+  const queue = new SendQueue(
+    messages,
+    whatsapp,
+    new MessageEvents(),
+    whatsappEvents,
+    config,
+    media,
+    bus.asBus(),
+    clock,
+  );
   queue.onApplicationBootstrap();
   const textsOf = (sessionId: string) =>
     whatsapp.sends.filter((send) => send.sessionId === sessionId).map((send) => send.text);
-  return { clock, messages, whatsapp, whatsappEvents, queue, textsOf };
+  return { clock, messages, whatsapp, whatsappEvents, bus, queue, textsOf };
 }
 
 describe('SendQueue', () => {
@@ -246,6 +257,21 @@ describe('SendQueue', () => {
     });
     await clock.advance(0);
     expect(textsOf('s1')).toEqual(['waiting']);
+    await queue.beforeApplicationShutdown();
+  });
+
+  it('tells the other nodes when it does not hold the session, and sends when another node tells it', async () => {
+    const { clock, messages, whatsapp, bus, queue, textsOf } = harness();
+    messages.queue('s1', 'queued elsewhere');
+    queue.wake('s1');
+    await clock.advance(0);
+    expect(bus.published).toEqual([{ kind: 'send.queued', payload: { sessionId: 's1' } }]);
+    expect(textsOf('s1')).toEqual([]);
+    whatsapp.connected.add('s1');
+    bus.receive('send.queued', { sessionId: 's1' });
+    await clock.advance(0);
+    expect(textsOf('s1')).toEqual(['queued elsewhere']);
+    expect(bus.published).toHaveLength(1);
     await queue.beforeApplicationShutdown();
   });
 

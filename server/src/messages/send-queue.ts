@@ -1,6 +1,7 @@
 // Each session's pacing queue: queued messages leave one at a time at the paced rate, from the process that holds the
 // session's connection. The rows are in Postgres, so a burst survives a restart and any node can accept a send.
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { ClusterBus } from '../cluster/cluster-bus';
 import { AppConfig } from '../core/config/app-config';
 import { databaseErrorCode } from '../core/database/database-errors';
 import { Clock } from '../core/runtime/clock';
@@ -47,7 +48,7 @@ export class SendQueue implements OnApplicationBootstrap, BeforeApplicationShutd
   /** Messages WhatsApp took whose status Postgres refused even to note: the sweep records them. */
   private readonly unrecorded = new Map<string, AcceptedMessage>();
   private running = false;
-  private unsubscribe: (() => void) | undefined;
+  private readonly unsubscribes: (() => void)[] = [];
 
   constructor(
     private readonly messages: OutgoingMessagesRepository,
@@ -56,6 +57,7 @@ export class SendQueue implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly whatsappEvents: WhatsAppEvents,
     private readonly config: AppConfig,
     private readonly media: MediaService,
+    private readonly bus: ClusterBus,
     private readonly clock: Clock,
   ) {
     this.tasks = new TaskTracker(clock);
@@ -65,15 +67,19 @@ export class SendQueue implements OnApplicationBootstrap, BeforeApplicationShutd
   onApplicationBootstrap(): void {
     this.running = true;
     this.sweeper.start();
-    // A session that comes back sends what queued up while it was away.
-    this.unsubscribe = this.whatsappEvents.on('session.status', (change) => {
-      if (change.status === 'connected') this.wake(change.sessionId);
-    });
+    this.unsubscribes.push(
+      // A session that comes back sends what queued up while it was away.
+      this.whatsappEvents.on('session.status', (change) => {
+        if (change.status === 'connected') this.drainHere(change.sessionId);
+      }),
+      // Queued through another node, for a session this one runs.
+      this.bus.on('send.queued', ({ sessionId }) => this.drainHere(sessionId)),
+    );
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.running = false;
-    this.unsubscribe?.();
+    this.unsubscribes.splice(0).forEach((unsubscribe) => unsubscribe());
     this.stopping.abort();
     void this.tasks.track(this.sweeper.stop());
     await this.tasks.drain(SHUTDOWN_GRACE_MS);
@@ -84,8 +90,17 @@ export class SendQueue implements OnApplicationBootstrap, BeforeApplicationShutd
     }
   }
 
-  /** Sends what the session has queued, at the paced rate, if this process holds its connection. */
+  /**
+   * Something was queued for the session: this node sends it if it holds the connection, and otherwise tells the
+   * node that does (the send sweep is the fallback, should that node miss it).
+   */
   wake(sessionId: string): void {
+    if (this.whatsapp.isConnected(sessionId)) this.drainHere(sessionId);
+    else void this.bus.publish('send.queued', { sessionId });
+  }
+
+  /** Sends what the session has queued, at the paced rate, if this process holds its connection. */
+  private drainHere(sessionId: string): void {
     if (!this.running || this.drainWaiting.has(sessionId)) return;
     this.drainWaiting.add(sessionId);
     const drain = this.drains.run(sessionId, () => {
@@ -296,7 +311,7 @@ export class SendQueue implements OnApplicationBootstrap, BeforeApplicationShutd
         ...this.unrecorded.keys(),
       ]);
       for (const sessionId of await this.messages.sessionsWithQueued()) {
-        if (this.whatsapp.isConnected(sessionId)) this.wake(sessionId);
+        if (this.whatsapp.isConnected(sessionId)) this.drainHere(sessionId);
       }
     } catch (error) {
       this.logger.error({ err: error }, 'Send queue sweep failed');

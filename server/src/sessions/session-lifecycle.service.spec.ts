@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
+import type { ClusterMembership } from '../cluster/cluster-membership';
 import { FakeClock } from '../../test/support/fake-clock';
+import { FakeClusterBus } from '../../test/support/fake-cluster-bus';
 import type { AuthUser } from '../auth/auth-user';
 import { loadAppConfig } from '../core/config/app-config';
 import { ConflictError } from '../core/errors/domain-errors';
@@ -168,6 +170,7 @@ describe('SessionLifecycleService', () => {
   let leases: FakeLeases;
   let rows: FakeSessions;
   let events: WhatsAppEvents;
+  let bus: FakeClusterBus;
   let statuses: SessionStatusChanged[];
   let lifecycle: SessionLifecycleService;
   let ownershipScan: OwnershipScan;
@@ -201,9 +204,11 @@ describe('SessionLifecycleService', () => {
       leases as unknown as SessionLeaseRepository,
       provider,
       events,
+      bus.asBus(),
       clock,
     );
-    ownershipScan = new OwnershipScan(built, repository, config, clock);
+    const membership = { reportSessionsWith: () => undefined } as unknown as ClusterMembership;
+    ownershipScan = new OwnershipScan(built, repository, bus.asBus(), membership, config, clock);
     built.onModuleInit();
     return built;
   }
@@ -216,6 +221,7 @@ describe('SessionLifecycleService', () => {
     jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     events = new WhatsAppEvents();
+    bus = new FakeClusterBus();
     provider = new FakeProvider(events);
     leases = new FakeLeases();
     rows = new FakeSessions();
@@ -539,6 +545,25 @@ describe('SessionLifecycleService', () => {
       expect(provider.calls).toContain(`disconnect ${session.id}`);
       expect(rows.rows.get(session.id)?.status).toBe('stopped');
       expect(leases.held.has(session.id)).toBe(false);
+    });
+
+    it('stops it at once when another node says on the cluster bus that the session changed', async () => {
+      boot();
+      const session = await connected();
+      await settle();
+      await rows.update(session.id, { desiredState: 'stopped' });
+      bus.receive('session.changed', { sessionId: session.id });
+      await settle();
+      expect(provider.calls).toContain(`disconnect ${session.id}`);
+      expect(rows.rows.get(session.id)?.status).toBe('stopped');
+    });
+
+    it('tells the owner on the cluster bus when a session it runs is stopped through this node', async () => {
+      const session = rows.add({ status: 'connected', desiredState: 'running', jid: ACCOUNT.jid });
+      leases.elsewhere.add(session.id);
+      await lifecycle.stop(alice, session.id);
+      expect(rows.rows.get(session.id)?.desiredState).toBe('stopped');
+      expect(bus.published).toEqual([{ kind: 'session.changed', payload: { sessionId: session.id } }]);
     });
 
     it('lets go of every session at once when the lease connection is lost', async () => {

@@ -1,6 +1,7 @@
 // The rules of a session's life on WhatsApp: start, QR and pairing code, disconnect policy, reconnects, ownership.
 import { Injectable, Logger, OnModuleInit, OnModuleDestroy } from '@nestjs/common';
 import { AuthUser } from '../auth/auth-user';
+import { ClusterBus } from '../cluster/cluster-bus';
 import { AppConfig } from '../core/config/app-config';
 import { ConflictError } from '../core/errors/domain-errors';
 import { Clock, Timer } from '../core/runtime/clock';
@@ -79,6 +80,7 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
     private readonly leases: SessionLeaseRepository,
     private readonly provider: WhatsAppProvider,
     private readonly events: WhatsAppEvents,
+    private readonly bus: ClusterBus,
     private readonly clock: Clock,
   ) {
     this.pacer = new Pacer(config.whatsapp.reconnectRatePerSecond, clock);
@@ -130,6 +132,7 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
         // Held elsewhere: that process owns the session and sees it is meant to run.
         if (await this.leases.acquire(sessionId)) await this.open(session, 'starting', null);
       }
+      this.tellOwner(sessionId);
       return this.reload(sessionId);
     });
   }
@@ -194,6 +197,7 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
         await this.leases.release(sessionId);
         await this.record(session, 'stopped', null, {});
       }
+      this.tellOwner(sessionId);
       return this.reload(sessionId);
     });
   }
@@ -221,6 +225,7 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
       const session = await this.repository.findById(sessionId);
       if (session) await this.logOutDevice(session);
       await this.sessions.delete(user, sessionId);
+      this.tellOwner(sessionId);
     });
   }
 
@@ -238,6 +243,7 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
           this.logger.warn({ err: error, sessionId }, 'Could not log out the session of a deleted user'),
         );
         await this.repository.delete(sessionId);
+        this.tellOwner(sessionId);
       });
     }
   }
@@ -523,6 +529,11 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
     const session = await this.repository.findById(sessionId);
     if (!session) throw new ConflictError(`Session ${sessionId} was deleted meanwhile`);
     return session;
+  }
+
+  /** The session changed here but runs on another node (or nowhere): that node's scan looks at it now. */
+  private tellOwner(sessionId: string): void {
+    if (!this.runtimes.has(sessionId)) void this.bus.publish('session.changed', { sessionId });
   }
 
   private exclusive<T>(sessionId: string, work: () => Promise<T>): Promise<T> {

@@ -2,6 +2,7 @@ import type { Repository } from 'typeorm';
 import type { WebhookEntity } from './webhook.entity';
 import { WebhooksRepository } from './webhooks.repository';
 import { Clock } from '../core/runtime/clock';
+import { FakeClusterBus } from '../../test/support/fake-cluster-bus';
 
 /** A TypeORM repository that only counts reads of enabled subscriptions. */
 function fakeWebhooks(): { repository: Repository<WebhookEntity>; reads: () => number } {
@@ -27,7 +28,7 @@ describe('WebhooksRepository subscriptions in memory', () => {
 
   it('reads a session’s subscriptions once while fresh, and again after a second', async () => {
     const { repository, reads } = fakeWebhooks();
-    const webhooks = new WebhooksRepository(repository, new Clock());
+    const webhooks = new WebhooksRepository(repository, new FakeClusterBus().asBus(), new Clock());
     await webhooks.findEnabledBySession('s1');
     await webhooks.findEnabledBySession('s1');
     expect(reads()).toBe(1);
@@ -42,19 +43,33 @@ describe('WebhooksRepository subscriptions in memory', () => {
     ['creating', (webhooks: WebhooksRepository) => webhooks.create({} as never)],
     ['updating', (webhooks: WebhooksRepository) => webhooks.update('w1', { enabled: false })],
     ['deleting', (webhooks: WebhooksRepository) => webhooks.delete('w1')],
-  ])('reads them again at once after %s a webhook', async (_change, change) => {
+  ])('reads them again at once after %s a webhook, and tells the other nodes to', async (_change, change) => {
     const { repository, reads } = fakeWebhooks();
-    const webhooks = new WebhooksRepository(repository, new Clock());
+    const bus = new FakeClusterBus();
+    const webhooks = new WebhooksRepository(repository, bus.asBus(), new Clock());
     await webhooks.findEnabledBySession('s1');
     await change(webhooks);
     await webhooks.findEnabledBySession('s1');
     expect(reads()).toBe(2);
+    expect(bus.published).toEqual([{ kind: 'webhooks.changed', payload: {} }]);
+  });
+
+  it('reads them again at once when another node says they changed', async () => {
+    const { repository, reads } = fakeWebhooks();
+    const bus = new FakeClusterBus();
+    const webhooks = new WebhooksRepository(repository, bus.asBus(), new Clock());
+    webhooks.onModuleInit();
+    await webhooks.findEnabledBySession('s1');
+    bus.receive('webhooks.changed', {});
+    await webhooks.findEnabledBySession('s1');
+    expect(reads()).toBe(2);
+    expect(bus.published).toEqual([]);
   });
 
   it('keeps no failed read', async () => {
     const { repository, reads } = fakeWebhooks();
     (repository.findBy as jest.Mock).mockImplementationOnce(() => Promise.reject(new Error('connection lost')));
-    const webhooks = new WebhooksRepository(repository, new Clock());
+    const webhooks = new WebhooksRepository(repository, new FakeClusterBus().asBus(), new Clock());
     await expect(webhooks.findEnabledBySession('s1')).rejects.toThrow('connection lost');
     await webhooks.findEnabledBySession('s1');
     expect((repository.findBy as jest.Mock).mock.calls).toHaveLength(2);

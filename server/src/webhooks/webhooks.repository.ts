@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { ClusterBus } from '../cluster/cluster-bus';
 import { NotFoundError } from '../core/errors/domain-errors';
 import { EntityManager, Repository } from 'typeorm';
 import { Clock } from '../core/runtime/clock';
@@ -22,20 +23,31 @@ export type WebhookChanges = Partial<
 
 /**
  * How long a session's enabled subscriptions are served from memory. Every incoming event needs them, and at a
- * busy line's rate reading them each time was a query per message. Changes made through this node forget the cache
- * at once; one made on another node of a cluster is seen within this time.
+ * busy line's rate reading them each time was a query per message. A change forgets the cache at once, on every node
+ * of a cluster (the cluster bus tells the others); should a node miss that message, it sees the change within this
+ * time.
  */
 const SUBSCRIPTIONS_FRESH_MS = 1_000;
 
 /** All webhook-subscription I/O. */
 @Injectable()
-export class WebhooksRepository {
+export class WebhooksRepository implements OnModuleInit, OnModuleDestroy {
   private readonly enabledBySession = new Map<string, { webhooks: Promise<WebhookEntity[]>; readAt: number }>();
+  private stopListening: (() => void) | undefined;
 
   constructor(
     @InjectRepository(WebhookEntity) private readonly webhooks: Repository<WebhookEntity>,
+    private readonly bus: ClusterBus,
     private readonly clock: Clock,
   ) {}
+
+  onModuleInit(): void {
+    this.stopListening = this.bus.on('webhooks.changed', () => this.enabledBySession.clear());
+  }
+
+  onModuleDestroy(): void {
+    this.stopListening?.();
+  }
 
   async create(webhook: NewWebhook): Promise<WebhookEntity> {
     const created = await this.webhooks.save(this.webhooks.create(webhook));
@@ -80,11 +92,13 @@ export class WebhooksRepository {
   }
 
   /**
-   * Subscriptions changed here: the next event reads them again. (A webhook a 410 disabled may still be chosen for
-   * up to SUBSCRIPTIONS_FRESH_MS; its worker ends those deliveries without an attempt.)
+   * Subscriptions changed here: the next event reads them again, here and on the other nodes. (A webhook a 410
+   * disabled may still be chosen for up to SUBSCRIPTIONS_FRESH_MS; its worker ends those deliveries without an
+   * attempt.)
    */
   forgetSubscriptions(): void {
     this.enabledBySession.clear();
+    void this.bus.publish('webhooks.changed', {});
   }
 
   /** A webhook deleted meanwhile (another request, a session deletion) is a 404, not a failed read. */

@@ -4,6 +4,7 @@ import { WebhookEntity } from '../../src/webhooks/webhook.entity';
 import { WebhooksRepository } from '../../src/webhooks/webhooks.repository';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { Clock } from '../../src/core/runtime/clock';
+import { FakeClusterBus } from '../support/fake-cluster-bus';
 
 describe('WebhooksRepository on Postgres', () => {
   let database: TestDatabase;
@@ -11,7 +12,11 @@ describe('WebhooksRepository on Postgres', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    repository = new WebhooksRepository((await database.dataSource()).getRepository(WebhookEntity), new Clock());
+    repository = new WebhooksRepository(
+      (await database.dataSource()).getRepository(WebhookEntity),
+      new FakeClusterBus().asBus(),
+      new Clock(),
+    );
   });
 
   afterAll(async () => {

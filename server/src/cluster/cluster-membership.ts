@@ -1,0 +1,66 @@
+// This node's membership: registered at start, a beat every few seconds with the sessions it runs, gone at stop.
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Clock } from '../core/runtime/clock';
+import { WakeableLoop } from '../core/runtime/wakeable-loop';
+import { ClusterNodeRow, ClusterNodesRepository } from './cluster-nodes.repository';
+import { NodeIdentity } from './node-identity';
+
+/** Three beats fit in the time after which a silent node is gone, so one slow beat does not make it gone. */
+export const HEARTBEAT_INTERVAL_MS = 5_000;
+/** Gone nodes' rows are pruned about once an hour (every this many beats). */
+const PRUNE_EVERY_BEATS = 720;
+
+export interface ClusterNode extends ClusterNodeRow {
+  /** The node that answered. */
+  self: boolean;
+}
+
+@Injectable()
+export class ClusterMembership implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Cluster');
+  private readonly beating: WakeableLoop;
+  private countSessions: () => number = () => 0;
+  private beats = 0;
+
+  constructor(
+    private readonly node: NodeIdentity,
+    private readonly nodes: ClusterNodesRepository,
+    clock: Clock,
+  ) {
+    this.beating = new WakeableLoop(
+      'Cluster heartbeat',
+      () => this.beat(),
+      { firstDelayMs: 0, intervalMs: HEARTBEAT_INTERVAL_MS },
+      clock,
+    );
+  }
+
+  /** The sessions module tells how many sessions this node runs (it depends on this module, not the reverse). */
+  reportSessionsWith(count: () => number): void {
+    this.countSessions = count;
+  }
+
+  onApplicationBootstrap(): void {
+    this.logger.log(`Node ${this.node.id} (${this.node.host}) joined the cluster`);
+    this.beating.start();
+  }
+
+  /** After the sessions closed (onModuleDestroy): the node leaves at once instead of fading out. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.beating.stop();
+    await this.nodes.leave(this.node.id).catch((error: unknown) => {
+      this.logger.error({ err: error }, 'Leaving the cluster failed; the node is gone once its beats stop counting');
+    });
+  }
+
+  async list(): Promise<ClusterNode[]> {
+    const rows = await this.nodes.live();
+    return rows.map((row) => ({ ...row, self: row.id === this.node.id }));
+  }
+
+  private async beat(): Promise<void> {
+    await this.nodes.beat(this.node, this.countSessions());
+    this.beats += 1;
+    if (this.beats % PRUNE_EVERY_BEATS === 0) await this.nodes.pruneGone();
+  }
+}

@@ -1,0 +1,16 @@
+// The cluster: this node's identity and membership, and the bus the nodes talk on. Global: sessions, messages,
+// webhooks and the realtime gateway all publish on the bus or listen to it.
+import { Global, Module } from '@nestjs/common';
+import { ClusterBus } from './cluster-bus';
+import { ClusterMembership } from './cluster-membership';
+import { ClusterNodesRepository } from './cluster-nodes.repository';
+import { ClusterController } from './cluster.controller';
+import { NodeIdentity } from './node-identity';
+
+@Global()
+@Module({
+  controllers: [ClusterController],
+  providers: [NodeIdentity, ClusterNodesRepository, ClusterMembership, ClusterBus],
+  exports: [NodeIdentity, ClusterMembership, ClusterBus],
+})
+export class ClusterModule {}

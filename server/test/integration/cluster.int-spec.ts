@@ -1,0 +1,98 @@
+import { ClusterBus } from '../../src/cluster/cluster-bus';
+import { ClusterMembership } from '../../src/cluster/cluster-membership';
+import { ClusterNodesRepository } from '../../src/cluster/cluster-nodes.repository';
+import { NodeIdentity } from '../../src/cluster/node-identity';
+import { loadAppConfig } from '../../src/core/config/app-config';
+import { Clock } from '../../src/core/runtime/clock';
+import { createTestDatabase, TestDatabase } from '../support/database';
+import { eventually } from '../support/realtime';
+import { TEST_JWT_SECRET } from '../support/server-process';
+
+describe('the cluster on Postgres', () => {
+  let database: TestDatabase;
+  const started: { onApplicationShutdown(): Promise<void> }[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+
+  afterAll(async () => {
+    for (const part of started.reverse()) await part.onApplicationShutdown();
+    await database?.drop();
+  });
+
+  async function busOf(node: NodeIdentity): Promise<ClusterBus> {
+    const config = loadAppConfig({ JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: database.url });
+    const bus = new ClusterBus(config, await database.dataSource(), node, new Clock());
+    await bus.onModuleInit();
+    started.push(bus);
+    return bus;
+  }
+
+  function record(bus: ClusterBus): string[] {
+    const heard: string[] = [];
+    bus.on('send.queued', ({ sessionId }) => void heard.push(sessionId));
+    return heard;
+  }
+
+  it('carries a message to every other node, in the order it was sent, and never back to its sender', async () => {
+    const a = await busOf(new NodeIdentity(new Clock()));
+    const b = await busOf(new NodeIdentity(new Clock()));
+    const c = await busOf(new NodeIdentity(new Clock()));
+    const [heardA, heardB, heardC] = [record(a), record(b), record(c)];
+    const sent = Array.from({ length: 20 }, (_, index) => `session-${index}`);
+    for (const sessionId of sent) await a.publish('send.queued', { sessionId });
+    await eventually(async () => heardB.length === 20 && heardC.length === 20, 'both other nodes heard all', 5_000);
+    expect(heardB).toEqual(sent);
+    expect(heardC).toEqual(sent);
+    expect(heardA).toEqual([]);
+  });
+
+  it('listens again after its connection is cut, and hears what is sent from then on', async () => {
+    const a = await busOf(new NodeIdentity(new Clock()));
+    const b = await busOf(new NodeIdentity(new Clock()));
+    const heard = record(b);
+    const dataSource = await database.dataSource();
+    const [{ cut }] = await dataSource.query<{ cut: number }[]>(
+      `SELECT count(pg_terminate_backend(pid))::int AS cut FROM pg_stat_activity
+        WHERE datname = current_database() AND application_name = 'wago-cluster-bus'`,
+    );
+    expect(cut).toBeGreaterThanOrEqual(2);
+    await eventually(
+      async () => {
+        await a.publish('send.queued', { sessionId: 'after the cut' });
+        return heard.includes('after the cut');
+      },
+      'the node listens again',
+      15_000,
+    );
+  });
+
+  it('lists the nodes alive with their sessions, marks the one asking, and drops one that left or went silent', async () => {
+    const dataSource = await database.dataSource();
+    const nodes = new ClusterNodesRepository(dataSource);
+    const first = new ClusterMembership(new NodeIdentity(new Clock()), nodes, new Clock());
+    const second = new ClusterMembership(new NodeIdentity(new Clock()), nodes, new Clock());
+    const silent = new ClusterMembership(new NodeIdentity(new Clock()), nodes, new Clock());
+    first.reportSessionsWith(() => 3);
+    second.reportSessionsWith(() => 4);
+    for (const membership of [first, second, silent]) {
+      membership.onApplicationBootstrap();
+      started.push(membership);
+    }
+    await eventually(async () => (await first.list()).length === 3, 'three nodes beat', 5_000);
+    const [silentRow] = (await silent.list()).filter((node) => node.self);
+    await silent.onApplicationShutdown();
+    const listed = await first.list();
+    expect(listed.map((node) => node.id)).not.toContain(silentRow.id);
+    expect(listed).toEqual([
+      expect.objectContaining({ sessions: 3, self: true, version: expect.any(String), host: expect.any(String) }),
+      expect.objectContaining({ sessions: 4, self: false }),
+    ]);
+    const secondId = listed[1].id;
+    await dataSource.query(`UPDATE cluster_nodes SET last_seen_at = now() - interval '16 seconds' WHERE id = $1`, [
+      secondId,
+    ]);
+    expect((await first.list()).map((node) => node.id)).not.toContain(secondId);
+  });
+});
