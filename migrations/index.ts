@@ -12,6 +12,8 @@ import { CreateMedia1765200000000 } from './1765200000000-CreateMedia';
 import { AddOutgoingMessageKinds1765300000000 } from './1765300000000-AddOutgoingMessageKinds';
 import { AddOutgoingMessageMediaForeignKey1765310000000 } from './1765310000000-AddOutgoingMessageMediaForeignKey';
 import { CreateClusterNodes1765400000000 } from './1765400000000-CreateClusterNodes';
+import { CreateSocketIoAttachments1765410000000 } from './1765410000000-CreateSocketIoAttachments';
+import { AddSessionQr1765420000000 } from './1765420000000-AddSessionQr';
 
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
   CreateUsers1764000000000,
@@ -26,4 +28,6 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   AddOutgoingMessageKinds1765300000000,
   AddOutgoingMessageMediaForeignKey1765310000000,
   CreateClusterNodes1765400000000,
+  CreateSocketIoAttachments1765410000000,
+  AddSessionQr1765420000000,
 ];

@@ -71,7 +71,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   );
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableCors(config.corsOrigins.length > 0 ? { origin: config.corsOrigins, credentials: true } : undefined);
-  app.useWebSocketAdapter(new GatewayIoAdapter(app, config.corsOrigins));
+  app.useWebSocketAdapter(new GatewayIoAdapter(app, config.corsOrigins, config.databaseUrl as string));
   app.disable('x-powered-by');
   setupSwagger(app);
   serveConsole(app);

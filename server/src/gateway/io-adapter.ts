@@ -1,5 +1,7 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import { INestApplicationContext, Logger } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/postgres-adapter';
+import { Pool } from 'pg';
 import type { Server, ServerOptions } from 'socket.io';
 
 /**
@@ -10,24 +12,43 @@ import type { Server, ServerOptions } from 'socket.io';
 export const MAX_SOCKET_IO_MESSAGE_BYTES = 16 * 1024;
 
 /**
- * Socket.IO with the same CORS policy as the HTTP API (the configured origins, or any origin when none are) and a
- * small message limit.
+ * Socket.IO with the same CORS policy as the HTTP API (the configured origins, or any origin when none are), a small
+ * message limit, and the Postgres adapter: what one node emits to a room reaches the room's clients on every node of
+ * the cluster, so a console connected anywhere follows every session.
  */
 export class GatewayIoAdapter extends IoAdapter {
+  private readonly logger = new Logger('Cluster');
+  /** The adapter's own: one connection listens, the others publish and prune its attachments. */
+  private readonly pool: Pool;
+
   constructor(
     app: INestApplicationContext,
     private readonly corsOrigins: string[],
+    databaseUrl: string,
   ) {
     super(app);
+    this.pool = new Pool({ connectionString: databaseUrl, max: 3, application_name: 'wago-socket-io' });
+    this.pool.on('error', (error) => this.logger.warn({ err: error }, 'A Socket.IO adapter connection failed'));
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
     // Clients authenticate with a token, never a cookie, so allowing any origin exposes nothing.
     const cors = this.corsOrigins.length > 0 ? { origin: this.corsOrigins, credentials: true } : { origin: '*' };
-    return super.createIOServer(port, {
+    const server = super.createIOServer(port, {
       ...options,
       cors,
       maxHttpBufferSize: MAX_SOCKET_IO_MESSAGE_BYTES,
     } as ServerOptions) as Server;
+    server.adapter(
+      createAdapter(this.pool, {
+        errorHandler: (error) => this.logger.warn({ err: error }, 'The Socket.IO cluster adapter failed'),
+      }),
+    );
+    return server;
+  }
+
+  override async close(server: Parameters<IoAdapter['close']>[0]): Promise<void> {
+    await super.close(server);
+    await this.pool.end().catch(() => undefined);
   }
 }

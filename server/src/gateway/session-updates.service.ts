@@ -1,7 +1,8 @@
 // What both realtime transports share: who the client is, which session it may follow, and that session's updates.
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { AuthUser, Identified } from '../auth/auth-user';
 import { AuthService } from '../auth/auth.service';
+import { ClusterBus } from '../cluster/cluster-bus';
 import { DomainError } from '../core/errors/domain-errors';
 import { SessionLifecycleService } from '../sessions/session-lifecycle.service';
 import { SessionsService } from '../sessions/sessions.service';
@@ -38,14 +39,33 @@ const DISCONNECTED: ReadonlySet<SessionStatus> = new Set([
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * Which updates a transport hears: those of this node only (Socket.IO, whose Postgres adapter carries what a node
+ * emits to the clients of every other node), or those of the whole cluster (the plain WebSocket, which has no adapter
+ * and hears the other nodes' updates on the cluster bus).
+ */
+export type UpdateScope = 'this-node' | 'cluster';
+
 @Injectable()
-export class SessionUpdates {
+export class SessionUpdates implements OnModuleInit, OnModuleDestroy {
+  private stopRelaying: (() => void) | undefined;
+
   constructor(
     private readonly auth: AuthService,
     private readonly sessions: SessionsService,
     private readonly lifecycle: SessionLifecycleService,
     private readonly events: WhatsAppEvents,
+    private readonly bus: ClusterBus,
   ) {}
+
+  /** Every update made on this node goes to the other nodes, for their WebSocket clients. */
+  onModuleInit(): void {
+    this.stopRelaying = this.listen((update) => void this.bus.publish('session.update', update), 'this-node');
+  }
+
+  onModuleDestroy(): void {
+    this.stopRelaying?.();
+  }
 
   /**
    * The caller behind a handshake token (JWT or API key) and what the token is, or undefined when it is missing or
@@ -80,7 +100,7 @@ export class SessionUpdates {
           },
         },
       ];
-      const qr = this.lifecycle.qrOf(sessionId);
+      const qr = await this.lifecycle.qrOf(sessionId);
       if (qr) {
         updates.push({
           event: 'session.qr',
@@ -94,17 +114,20 @@ export class SessionUpdates {
     }
   }
 
-  /** Every status and QR change of every session, as clients receive them; returns the unsubscribe function. */
-  listen(listener: (update: SessionUpdate) => void): () => void {
-    const offStatus = this.events.on('session.status', ({ sessionId, status, reason, at }) =>
-      listener({ event: 'session.status', data: { sessionId, status, reason, at } }),
-    );
-    const offQr = this.events.on('session.qr', ({ sessionId, qr, expiresAt }) =>
-      listener({ event: 'session.qr', data: { sessionId, qr, expiresAt } }),
-    );
-    return () => {
-      offStatus();
-      offQr();
-    };
+  /**
+   * Every status and QR change of every session made on this node, or in the whole cluster, as clients receive
+   * them; returns the unsubscribe function.
+   */
+  listen(listener: (update: SessionUpdate) => void, scope: UpdateScope): () => void {
+    const unsubscribes = [
+      this.events.on('session.status', ({ sessionId, status, reason, at }) =>
+        listener({ event: 'session.status', data: { sessionId, status, reason, at } }),
+      ),
+      this.events.on('session.qr', ({ sessionId, qr, expiresAt }) =>
+        listener({ event: 'session.qr', data: { sessionId, qr, expiresAt } }),
+      ),
+      ...(scope === 'cluster' ? [this.bus.on('session.update', listener)] : []),
+    ];
+    return () => unsubscribes.forEach((unsubscribe) => unsubscribe());
   }
 }

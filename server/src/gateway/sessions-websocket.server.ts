@@ -39,7 +39,7 @@ export class SessionsWebSocketServer implements OnApplicationBootstrap, OnModule
   onApplicationBootstrap(): void {
     this.httpServer = this.adapterHost.httpAdapter.getHttpServer() as HttpServer;
     this.httpServer.on('upgrade', this.onUpgrade);
-    this.stopListening = this.updates.listen((update) => this.broadcast(update));
+    this.stopListening = this.updates.listen((update) => this.broadcast(update), 'cluster');
   }
 
   onModuleDestroy(): void {

@@ -51,9 +51,10 @@ export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnMo
         },
       );
     });
+    // This node's updates only: the Postgres adapter carries them to the clients of the other nodes.
     this.stopListening = this.updates.listen(({ event, data }) => {
       server.to(room(data.sessionId)).emit(event, data);
-    });
+    }, 'this-node');
   }
 
   handleConnection(socket: Socket): void {

@@ -157,6 +157,10 @@ class FakeSessions {
       .filter((row) => row.desiredState === 'running' || localIds.includes(row.id))
       .map((row) => ({ ...row }));
   }
+  async findQr(id: string): Promise<{ qr: string; expiresAt: Date } | null> {
+    const row = this.rows.get(id);
+    return row?.status === 'qr' && row.qr && row.qrExpiresAt ? { qr: row.qr, expiresAt: row.qrExpiresAt } : null;
+  }
   async markReconnecting(ids: string[]): Promise<void> {
     this.markedReconnecting = ids;
   }
@@ -271,6 +275,8 @@ describe('SessionLifecycleService', () => {
       provider.listener(session.id).onQr('2@qr-one', expiresAt);
       await settle();
       expect(await lifecycle.currentQr(alice, session.id)).toEqual({ qr: '2@qr-one', expiresAt });
+      // Written for the other nodes of a cluster.
+      expect(rows.rows.get(session.id)).toMatchObject({ qr: '2@qr-one', qrExpiresAt: expiresAt });
       expect(qrs).toEqual([
         { sessionId: session.id, ownerId: 'alice', qr: '2@qr-one', expiresAt: expiresAt.toISOString() },
       ]);
@@ -286,9 +292,17 @@ describe('SessionLifecycleService', () => {
         device: ACCOUNT.device,
         lastConnectedAt: clock.now(),
       });
-      expect(lifecycle.qrOf(session.id)).toBeNull();
+      expect(await lifecycle.qrOf(session.id)).toBeNull();
+      expect(rows.rows.get(session.id)).toMatchObject({ qr: null, qrExpiresAt: null });
       await expect(lifecycle.currentQr(alice, session.id)).rejects.toThrow('status: connected');
       expect(statusesOf(session.id)).toEqual(['starting', 'qr', 'connected']);
+    });
+
+    it('serves the QR of a session another node runs, as that node wrote it', async () => {
+      const expiresAt = new Date(clock.now().getTime() + 20_000);
+      const session = rows.add({ status: 'qr', desiredState: 'running', qr: '2@elsewhere', qrExpiresAt: expiresAt });
+      leases.elsewhere.add(session.id);
+      expect(await lifecycle.currentQr(alice, session.id)).toEqual({ qr: '2@elsewhere', expiresAt });
     });
 
     it('keeps the known push name when a login does not carry one', async () => {
@@ -328,7 +342,7 @@ describe('SessionLifecycleService', () => {
       provider.listener(session.id).onQr('2@later-qr', new Date(clock.now().getTime() + 20_000));
       await settle();
       expect(statusesOf(session.id)).toEqual(['starting', 'pairing_code']);
-      expect(lifecycle.qrOf(session.id)).toBeNull();
+      expect(await lifecycle.qrOf(session.id)).toBeNull();
     });
 
     it('refuses a code for a session already linked to a phone', async () => {

@@ -137,18 +137,22 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  /** The QR to scan right now. */
+  /** The QR to scan right now, whichever node of the cluster runs the session. */
   async currentQr(user: AuthUser, sessionId: string): Promise<SessionQr> {
     const session = await this.sessions.get(user, sessionId);
-    const qr = this.qrOf(sessionId);
+    const qr = await this.qrOf(sessionId);
     if (!qr) throw new ConflictError(`Session ${sessionId} has no QR code (status: ${session.status})`);
     return qr;
   }
 
-  /** The QR a session of this process shows, if any (for the realtime gateway; no access check). */
-  qrOf(sessionId: string): SessionQr | null {
+  /**
+   * The QR the session shows, if any (for the realtime gateway; no access check): from memory when this node runs
+   * the session, else as the node that does wrote it.
+   */
+  async qrOf(sessionId: string): Promise<SessionQr | null> {
     const runtime = this.runtimes.get(sessionId);
-    return runtime?.status === 'qr' ? runtime.qr : null;
+    if (runtime) return runtime.status === 'qr' ? runtime.qr : null;
+    return this.repository.findQr(sessionId);
   }
 
   /** Links by code instead of QR: starts the session if needed and asks WhatsApp for the code to type. */
@@ -332,7 +336,9 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
   private async onQr(runtime: Runtime, qr: string, expiresAt: Date): Promise<void> {
     if (runtime.pairing) return;
     runtime.qr = { qr, expiresAt };
-    if (runtime.status !== 'qr') await this.setStatus(runtime, 'qr', null);
+    // Written for the other nodes of a cluster, which serve it too.
+    if (runtime.status !== 'qr') await this.setStatus(runtime, 'qr', null, { qr, qrExpiresAt: expiresAt });
+    else await this.repository.update(runtime.sessionId, { qr, qrExpiresAt: expiresAt });
     void this.events.publish('session.qr', {
       sessionId: runtime.sessionId,
       ownerId: runtime.ownerId,
@@ -511,7 +517,9 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
     reason: string | null,
     changes: Partial<SessionEntity>,
   ): Promise<void> {
-    await this.repository.update(session.id, { ...changes, status });
+    // A QR is only ever shown in the `qr` status.
+    const qr = status === 'qr' ? {} : { qr: null, qrExpiresAt: null };
+    await this.repository.update(session.id, { ...changes, ...qr, status });
     void this.events.publish('session.status', {
       sessionId: session.id,
       ownerId: session.ownerId,

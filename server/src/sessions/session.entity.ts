@@ -72,6 +72,16 @@ export class SessionEntity {
   @Column({ name: 'last_disconnect', type: 'jsonb', nullable: true })
   lastDisconnect!: SessionDisconnect | null;
 
+  /**
+   * The QR the session shows while its status is `qr`, written by the node that runs it so any node can serve it
+   * (GET /qr, the realtime snapshot). Not read unless asked for: it is nobody's business but the pairing screen's.
+   */
+  @Column({ type: 'text', nullable: true, select: false })
+  qr?: string | null;
+
+  @Column({ name: 'qr_expires_at', type: 'timestamptz', nullable: true, select: false })
+  qrExpiresAt?: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

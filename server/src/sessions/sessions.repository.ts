@@ -73,8 +73,18 @@ export class SessionsRepository {
     if (ids.length === 0) return;
     await this.sessions.update(
       { id: In(ids), status: In(['starting', 'qr', 'pairing_code', 'connected']) },
-      { status: 'reconnecting' },
+      { status: 'reconnecting', qr: null, qrExpiresAt: null },
     );
+  }
+
+  /** The QR the session shows now, whichever node runs it; null when it shows none (or it expired). */
+  async findQr(id: string): Promise<{ qr: string; expiresAt: Date } | null> {
+    const row = await this.sessions
+      .createQueryBuilder('session')
+      .select(['session.qr', 'session.qrExpiresAt'])
+      .where('session.id = :id AND session.status = :status AND session.qr_expires_at > now()', { id, status: 'qr' })
+      .getOne();
+    return row?.qr && row.qrExpiresAt ? { qr: row.qr, expiresAt: row.qrExpiresAt } : null;
   }
 
   async delete(id: string): Promise<void> {
