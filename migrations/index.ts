@@ -14,6 +14,7 @@ import { AddOutgoingMessageMediaForeignKey1765310000000 } from './1765310000000-
 import { CreateClusterNodes1765400000000 } from './1765400000000-CreateClusterNodes';
 import { CreateSocketIoAttachments1765410000000 } from './1765410000000-CreateSocketIoAttachments';
 import { AddSessionQr1765420000000 } from './1765420000000-AddSessionQr';
+import { CreateRateLimitHits1765430000000 } from './1765430000000-CreateRateLimitHits';
 
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
   CreateUsers1764000000000,
@@ -30,4 +31,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   CreateClusterNodes1765400000000,
   CreateSocketIoAttachments1765410000000,
   AddSessionQr1765420000000,
+  CreateRateLimitHits1765430000000,
 ];

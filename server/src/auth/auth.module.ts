@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
+import { DataSource } from 'typeorm';
 import { AppConfig } from '../core/config/app-config';
 import { SessionsModule } from '../sessions/sessions.module';
 import { ApiKeysController } from './api-keys.controller';
@@ -10,6 +11,7 @@ import { ApiKeysService } from './api-keys.service';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { PostgresThrottlerStorage } from './postgres-throttler-storage';
 import { LoginFailuresRepository } from './login-failures.repository';
 import { PinHasher } from './pin-hasher';
 import { RateLimitGuard, rateLimitOptions } from './rate-limit';
@@ -32,7 +34,13 @@ import { UsersService } from './users.service';
         verifyOptions: { algorithms: ['HS256'] },
       }),
     }),
-    ThrottlerModule.forRootAsync({ inject: [AppConfig], useFactory: rateLimitOptions }),
+    ThrottlerModule.forRootAsync({
+      inject: [AppConfig, DataSource],
+      useFactory: (config: AppConfig, dataSource: DataSource) => ({
+        ...rateLimitOptions(config),
+        storage: new PostgresThrottlerStorage(dataSource),
+      }),
+    }),
   ],
   controllers: [AuthController, ApiKeysController, UsersController],
   providers: [

@@ -1,5 +1,6 @@
-// Request rate limits (@nestjs/throttler, in memory per node): a general one per client IP on every route, and a
-// tight one per IP on login and register. The per-account lockout is separate and lives in the database.
+// Request rate limits (@nestjs/throttler, counted in Postgres for the whole cluster: postgres-throttler-storage.ts):
+// a general one per client IP on every route, and a tight one per IP on login and register. The per-account lockout
+// is separate and lives in the database too.
 import { applyDecorators, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiTooManyRequestsResponse } from '@nestjs/swagger';

@@ -12,4 +12,18 @@ export interface ClusterMessageMap {
   'webhooks.changed': Record<string, never>;
   /** A status or QR change of a session this node owns, for realtime clients connected to other nodes. */
   'session.update': SessionUpdate;
+  /** A request for the node concerned (see ClusterRequests). */
+  request: { id: string; from: string; kind: keyof ClusterRequestMap; body: unknown };
+  /** The concerned node's answer, for the node that asked. */
+  answer:
+    | { id: string; to: string; ok: true; value: unknown }
+    | { id: string; to: string; ok: false; status: number; message: string };
+}
+
+/** What a node may ask of the node that runs a session, and what it answers. */
+export interface ClusterRequestMap {
+  /** A pairing code for the session, which that node is linking. */
+  'session.pairing-code': { request: { sessionId: string; phoneNumber: string }; answer: { code: string } };
+  /** Log the session's device out at WhatsApp and wipe its credentials. */
+  'session.logout': { request: { sessionId: string }; answer: Record<string, never> };
 }

@@ -2,9 +2,22 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Client } from 'pg';
 import { AppConfig } from '../core/config/app-config';
+import { Clock } from '../core/runtime/clock';
+import { WakeableLoop } from '../core/runtime/wakeable-loop';
+import { withTimeout } from '../core/runtime/with-timeout';
 
 /** First key of every session lease ("WAGS"), so they never meet the single-key locks of migrations or pg-boss. */
 const LEASE_NAMESPACE = 0x57414753;
+
+/**
+ * The lease connection is asked to answer this often, within the timeout. A connection that went silent (a database
+ * failover, a half-open TCP connection) fails this long before Postgres notices it and frees the locks for another
+ * node, so this node drops its WhatsApp connections before anyone else can have taken them.
+ */
+const HEARTBEAT_INTERVAL_MS = 3_000;
+const HEARTBEAT_TIMEOUT_MS = 3_000;
+/** TCP keepalive on the lease connection starts probing after this much silence. */
+const KEEPALIVE_INITIAL_DELAY_MS = 5_000;
 
 /** The second lock key: 32 bits of the (random) UUID. A rare collision only makes two sessions share an owner. */
 export function leaseKey(sessionId: string): number {
@@ -24,7 +37,19 @@ export class SessionLeaseRepository implements OnApplicationShutdown {
   /** Leases this process holds: taking one twice must not stack Postgres' re-entrant lock. */
   private readonly held = new Set<string>();
 
-  constructor(private readonly config: AppConfig) {}
+  private readonly heartbeat: WakeableLoop;
+
+  constructor(
+    private readonly config: AppConfig,
+    clock: Clock,
+  ) {
+    this.heartbeat = new WakeableLoop(
+      'Session lease heartbeat',
+      () => this.beat(),
+      { intervalMs: HEARTBEAT_INTERVAL_MS },
+      clock,
+    );
+  }
 
   /** Called when the lease connection is lost: every lease of this process is gone with it. */
   onLost(listener: () => void): () => void {
@@ -57,6 +82,7 @@ export class SessionLeaseRepository implements OnApplicationShutdown {
     this.client = undefined;
     this.held.clear();
     this.lostListeners.clear();
+    await this.heartbeat.stop();
     await client?.end().catch(() => undefined);
   }
 
@@ -72,20 +98,34 @@ export class SessionLeaseRepository implements OnApplicationShutdown {
     const client = new Client({
       connectionString: this.config.databaseUrl,
       keepAlive: true,
+      keepAliveInitialDelayMillis: KEEPALIVE_INITIAL_DELAY_MS,
       application_name: 'wago-session-leases',
     });
-    const lost = (error?: Error): void => {
-      if (this.client !== client) return;
-      this.client = undefined;
-      this.held.clear();
-      this.logger.error({ err: error }, 'Lost the session lease connection: this process no longer owns its sessions');
-      client.end().catch(() => undefined);
-      for (const listener of this.lostListeners) listener();
-    };
-    client.on('error', lost);
-    client.on('end', () => lost());
+    client.on('error', (error) => this.lose(client, error));
+    client.on('end', () => this.lose(client));
     await client.connect();
     this.client = client;
+    this.heartbeat.start();
     return client;
+  }
+
+  /** The connection answers in time, or it is treated as lost (and so are its leases) at once. */
+  private async beat(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    try {
+      await withTimeout(client.query('SELECT 1'), HEARTBEAT_TIMEOUT_MS, 'the lease connection did not answer');
+    } catch (error) {
+      this.lose(client, error as Error);
+    }
+  }
+
+  private lose(client: Client, error?: Error): void {
+    if (this.client !== client) return;
+    this.client = undefined;
+    this.held.clear();
+    this.logger.error({ err: error }, 'Lost the session lease connection: this process no longer owns its sessions');
+    client.end().catch(() => undefined);
+    for (const listener of this.lostListeners) listener();
   }
 }

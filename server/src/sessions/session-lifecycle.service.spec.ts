@@ -2,6 +2,8 @@ import { Logger } from '@nestjs/common';
 import type { ClusterMembership } from '../cluster/cluster-membership';
 import { FakeClock } from '../../test/support/fake-clock';
 import { FakeClusterBus } from '../../test/support/fake-cluster-bus';
+import { FakeClusterRequests } from '../../test/support/fake-cluster-requests';
+import { NodeUnavailableError } from '../cluster/cluster-requests';
 import type { AuthUser } from '../auth/auth-user';
 import { loadAppConfig } from '../core/config/app-config';
 import { ConflictError } from '../core/errors/domain-errors';
@@ -175,6 +177,7 @@ describe('SessionLifecycleService', () => {
   let rows: FakeSessions;
   let events: WhatsAppEvents;
   let bus: FakeClusterBus;
+  let requests: FakeClusterRequests;
   let statuses: SessionStatusChanged[];
   let lifecycle: SessionLifecycleService;
   let ownershipScan: OwnershipScan;
@@ -209,6 +212,7 @@ describe('SessionLifecycleService', () => {
       provider,
       events,
       bus.asBus(),
+      requests.asRequests(),
       clock,
     );
     const membership = { reportSessionsWith: () => undefined } as unknown as ClusterMembership;
@@ -226,6 +230,7 @@ describe('SessionLifecycleService', () => {
     jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     events = new WhatsAppEvents();
     bus = new FakeClusterBus();
+    requests = new FakeClusterRequests();
     provider = new FakeProvider(events);
     leases = new FakeLeases();
     rows = new FakeSessions();
@@ -360,6 +365,50 @@ describe('SessionLifecycleService', () => {
     });
   });
 
+  describe('sessions another node runs', () => {
+    it('asks the node that runs it for a pairing code', async () => {
+      const session = rows.add({ status: 'qr', desiredState: 'running' });
+      leases.elsewhere.add(session.id);
+      requests.answers.set('session.pairing-code', { code: 'WXYZ9876' });
+      expect(await lifecycle.requestPairingCode(alice, session.id, '15550001111')).toBe('WXYZ9876');
+      expect(requests.asked).toEqual([
+        { kind: 'session.pairing-code', request: { sessionId: session.id, phoneNumber: '15550001111' } },
+      ]);
+      expect(provider.calls).toEqual([]);
+    });
+
+    it('answers another node for a session it runs, and leaves the others to their nodes', async () => {
+      const session = rows.add();
+      await lifecycle.start(alice, session.id);
+      expect(requests.handle('session.pairing-code', { sessionId: 'elsewhere', phoneNumber: '1' })).toBeNull();
+      expect(
+        await requests.handle('session.pairing-code', { sessionId: session.id, phoneNumber: '15550001111' }),
+      ).toEqual({
+        code: 'ABCD1234',
+      });
+      expect(statusesOf(session.id)).toEqual(['starting', 'pairing_code']);
+    });
+
+    it('has the node that runs it log it out, then deletes it', async () => {
+      const session = rows.add({ status: 'connected', desiredState: 'running', jid: ACCOUNT.jid });
+      provider.linked.set(session.id, ACCOUNT.jid);
+      leases.elsewhere.add(session.id);
+      requests.answers.set('session.logout', {});
+      await lifecycle.delete(alice, session.id);
+      expect(requests.asked).toEqual([{ kind: 'session.logout', request: { sessionId: session.id } }]);
+      expect(provider.calls).toEqual([]);
+      expect(rows.rows.has(session.id)).toBe(false);
+    });
+
+    it('logs out a session it runs when another node asks', async () => {
+      const session = await connected();
+      expect(await requests.handle('session.logout', { sessionId: session.id })).toEqual({});
+      expect(provider.calls).toContain(`logout ${session.id}`);
+      expect(rows.rows.get(session.id)).toMatchObject({ status: 'logged_out', desiredState: 'stopped' });
+      expect(leases.held.has(session.id)).toBe(false);
+    });
+  });
+
   describe('disconnect policy', () => {
     it.each([
       ['qr_timeout', 408, 'qr_timeout', false],
@@ -483,12 +532,14 @@ describe('SessionLifecycleService', () => {
       await expect(lifecycle.logout(alice, session.id)).rejects.toThrow('not linked to WhatsApp (status: created)');
     });
 
-    it('refuses to log out a session another process runs', async () => {
+    it('answers 503 for a session another process runs when that process does not answer', async () => {
       const session = rows.add({ status: 'connected', desiredState: 'running' });
       provider.linked.set(session.id, ACCOUNT.jid);
       leases.elsewhere.add(session.id);
-      await expect(lifecycle.logout(alice, session.id)).rejects.toThrow('running on another WAGO node');
+      await expect(lifecycle.logout(alice, session.id)).rejects.toThrow(NodeUnavailableError);
+      expect(requests.asked).toEqual([{ kind: 'session.logout', request: { sessionId: session.id } }]);
       expect(provider.calls).toEqual([]);
+      expect(rows.rows.get(session.id)?.status).toBe('connected');
     });
 
     it('deletes a linked session after logging it out', async () => {

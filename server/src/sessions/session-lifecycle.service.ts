@@ -2,6 +2,7 @@
 import { Injectable, Logger, OnModuleInit, OnModuleDestroy } from '@nestjs/common';
 import { AuthUser } from '../auth/auth-user';
 import { ClusterBus } from '../cluster/cluster-bus';
+import { ClusterRequests } from '../cluster/cluster-requests';
 import { AppConfig } from '../core/config/app-config';
 import { ConflictError } from '../core/errors/domain-errors';
 import { Clock, Timer } from '../core/runtime/clock';
@@ -46,6 +47,11 @@ const LIVE_STATUSES: ReadonlySet<SessionStatus> = new Set([
   'reconnecting',
 ]);
 
+/** How long the node that runs a session may take to answer for a pairing code (WhatsApp's own answer included). */
+const ASK_PAIRING_CODE_MS = 30_000;
+/** How long the node that runs a session may take to log it out. */
+const ASK_LOGOUT_MS = 20_000;
+
 /** Statuses in which a running session can still be linked by pairing code. */
 const PAIRING_STATUSES: ReadonlySet<SessionStatus> = new Set(['starting', 'qr', 'pairing_code']);
 
@@ -81,6 +87,7 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
     private readonly provider: WhatsAppProvider,
     private readonly events: WhatsAppEvents,
     private readonly bus: ClusterBus,
+    private readonly requests: ClusterRequests,
     private readonly clock: Clock,
   ) {
     this.pacer = new Pacer(config.whatsapp.reconnectRatePerSecond, clock);
@@ -88,6 +95,7 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
 
   /** Before anything connects: the ownership scan's first takeovers start at bootstrap. */
   onModuleInit(): void {
+    this.answerOtherNodes();
     this.unsubscribes.push(
       this.leases.onLost(() => this.onLeasesLost()),
       this.events.on('connection.qr', (event) =>
@@ -155,36 +163,43 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
     return this.repository.findQr(sessionId);
   }
 
-  /** Links by code instead of QR: starts the session if needed and asks WhatsApp for the code to type. */
+  /**
+   * Links by code instead of QR: starts the session if needed and asks WhatsApp for the code to type. When another
+   * node runs the session, that node asks (it holds the connection the code is for).
+   */
   async requestPairingCode(user: AuthUser, sessionId: string, phoneNumber: string): Promise<string> {
     const session = await this.sessions.get(user, sessionId);
-    return this.exclusive(sessionId, async () => {
-      let runtime = this.runtimes.get(sessionId);
-      if (runtime && !PAIRING_STATUSES.has(runtime.status)) {
-        throw new ConflictError(`Session ${sessionId} cannot pair now (status: ${runtime.status})`);
+    const code = await this.exclusive(sessionId, async () => {
+      const runtime = this.runtimes.get(sessionId);
+      if (runtime) return this.pair(runtime, phoneNumber);
+      if (await this.provider.linkedJid(sessionId)) {
+        throw new ConflictError(`Session ${sessionId} is already linked to WhatsApp; log it out to link another phone`);
       }
-      if (!runtime) {
-        if (await this.provider.linkedJid(sessionId)) {
-          throw new ConflictError(
-            `Session ${sessionId} is already linked to WhatsApp; log it out to link another phone`,
-          );
-        }
-        await this.repository.update(sessionId, { desiredState: 'running' });
-        if (!(await this.leases.acquire(sessionId))) throw this.ownedElsewhere(sessionId);
-        runtime = await this.open(session, 'starting', null);
-      }
-      runtime.pairing = true;
-      let code: string;
-      try {
-        code = await this.provider.requestPairingCode(sessionId, phoneNumber);
-      } catch (error) {
-        runtime.pairing = false;
-        throw new WhatsAppUnavailableError(`WhatsApp did not give a pairing code: ${(error as Error).message}`);
-      }
-      runtime.qr = null;
-      await this.setStatus(runtime, 'pairing_code', null);
-      return code;
+      await this.repository.update(sessionId, { desiredState: 'running' });
+      // Held elsewhere: asked of that node below, outside this session's queue.
+      if (!(await this.leases.acquire(sessionId))) return null;
+      return this.pair(await this.open(session, 'starting', null), phoneNumber);
     });
+    if (code !== null) return code;
+    const answer = await this.requests.ask('session.pairing-code', { sessionId, phoneNumber }, ASK_PAIRING_CODE_MS);
+    return answer.code;
+  }
+
+  private async pair(runtime: Runtime, phoneNumber: string): Promise<string> {
+    if (!PAIRING_STATUSES.has(runtime.status)) {
+      throw new ConflictError(`Session ${runtime.sessionId} cannot pair now (status: ${runtime.status})`);
+    }
+    runtime.pairing = true;
+    let code: string;
+    try {
+      code = await this.provider.requestPairingCode(runtime.sessionId, phoneNumber);
+    } catch (error) {
+      runtime.pairing = false;
+      throw new WhatsAppUnavailableError(`WhatsApp did not give a pairing code: ${(error as Error).message}`);
+    }
+    runtime.qr = null;
+    await this.setStatus(runtime, 'pairing_code', null);
+    return code;
   }
 
   /** Closes the connection and keeps the credentials; the session stays down until started again. */
@@ -210,7 +225,7 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
   async logout(user: AuthUser, sessionId: string): Promise<SessionEntity> {
     const session = await this.sessions.get(user, sessionId);
     return this.exclusive(sessionId, async () => {
-      if (!(await this.logOutDevice(session))) {
+      if (!(await this.logOutDevice(sessionId))) {
         if (session.status === 'logged_out') return session;
         throw new ConflictError(`Session ${sessionId} is not linked to WhatsApp (status: ${session.status})`);
       }
@@ -227,7 +242,7 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
     await this.sessions.get(user, sessionId);
     await this.exclusive(sessionId, async () => {
       const session = await this.repository.findById(sessionId);
-      if (session) await this.logOutDevice(session);
+      if (session) await this.logOutDevice(sessionId);
       await this.sessions.delete(user, sessionId);
       this.tellOwner(sessionId);
     });
@@ -243,7 +258,7 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
       await this.exclusive(sessionId, async () => {
         const session = await this.repository.findById(sessionId);
         if (!session) return;
-        await this.logOutDevice(session).catch((error: unknown) =>
+        await this.logOutDevice(sessionId).catch((error: unknown) =>
           this.logger.warn({ err: error, sessionId }, 'Could not log out the session of a deleted user'),
         );
         await this.repository.delete(sessionId);
@@ -256,24 +271,53 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
    * Logs the device out wherever this process can: its own connection, or a brief one from stored credentials when
    * the session is not running anywhere. False when there was nothing to log out.
    */
-  private async logOutDevice(session: SessionEntity): Promise<boolean> {
-    const runtime = this.runtimes.get(session.id);
+  private async logOutDevice(sessionId: string): Promise<boolean> {
+    const runtime = this.runtimes.get(sessionId);
     if (runtime) {
       this.forget(runtime);
     } else {
-      if (!(await this.provider.linkedJid(session.id))) return false;
-      if (!(await this.leases.acquire(session.id))) throw this.ownedElsewhere(session.id);
+      if (!(await this.provider.linkedJid(sessionId))) return false;
+      if (!(await this.leases.acquire(sessionId))) {
+        // Another node runs it: that node logs it out on its connection.
+        await this.requests.ask('session.logout', { sessionId }, ASK_LOGOUT_MS);
+        return true;
+      }
     }
     try {
-      await this.provider.logout(session.id);
+      await this.provider.logout(sessionId);
     } finally {
-      await this.releaseLease(session.id);
+      await this.releaseLease(sessionId);
     }
     return true;
   }
 
-  private ownedElsewhere(sessionId: string): ConflictError {
-    return new ConflictError(`Session ${sessionId} is running on another WAGO node; try again there or stop it first`);
+  /** What this node does when another asks, for a session it runs; null (another node answers) for the rest. */
+  private answerOtherNodes(): void {
+    this.requests.answer('session.pairing-code', ({ sessionId, phoneNumber }) =>
+      this.runtimes.has(sessionId)
+        ? this.exclusive(sessionId, async () => ({ code: await this.pair(this.runningHere(sessionId), phoneNumber) }))
+        : null,
+    );
+    this.requests.answer('session.logout', ({ sessionId }) =>
+      this.runtimes.has(sessionId)
+        ? this.exclusive(sessionId, async () => {
+            const runtime = this.runningHere(sessionId);
+            await this.logOutDevice(sessionId);
+            await this.record({ id: sessionId, ownerId: runtime.ownerId }, 'logged_out', null, {
+              desiredState: 'stopped',
+              lastDisconnect: this.disconnect(null, 'logged_out'),
+            });
+            return {};
+          })
+        : null,
+    );
+  }
+
+  /** The session's runtime here, which a request found a moment ago (it may have stopped since). */
+  private runningHere(sessionId: string): Runtime {
+    const runtime = this.runtimes.get(sessionId);
+    if (!runtime) throw new ConflictError(`Session ${sessionId} was stopped meanwhile`);
+    return runtime;
   }
 
   /** Creates the runtime of a session this process just took the lease of, and connects it. */

@@ -2,6 +2,7 @@
 // the test's choosing, and each must answer as if it ran every session itself.
 import { ApiClient, SignedIn } from '../support/api-client';
 import { eventually, RealtimeWatcher, SessionSocketReader } from '../support/realtime';
+import { typePairingCode } from '../support/sim';
 import { ServerProcess, startServerProcess } from '../support/server-process';
 import { startWagoWithSim, WagoWithSim } from '../support/wago-with-sim';
 
@@ -123,5 +124,34 @@ describe('a cluster of three nodes', () => {
     expect(stopped.status).toBe('stopped');
     watcherOnC.close();
     readerOnB.close();
+  });
+
+  it('gives a pairing code and logs out through nodes that do not run the session', async () => {
+    const phoneNumber = '15550700003';
+    wago.sim.createAccount({ phoneNumber, pushName: 'By code' });
+    const { body: session } = await a.call<{ id: string }>('POST', '/sessions', { token, body: { name: 'by-code' } });
+    const watcher = await RealtimeWatcher.connect(wago.server.baseUrl, token);
+    await watcher.subscribe(session.id);
+    await a.call('POST', `/sessions/${session.id}/start`, { token });
+    await watcher.waitForQr(session.id);
+
+    // A runs it; B asks A for the code.
+    const answer = await b.call<{ code: string }>('POST', `/sessions/${session.id}/pairing-code`, {
+      token,
+      body: { phoneNumber },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body.code).toMatch(/^[0-9A-Z]{8}$/);
+    await watcher.waitForStatus(session.id, 'pairing_code');
+    await typePairingCode(wago.sim, phoneNumber, answer.body.code);
+    await watcher.waitForStatus(session.id, 'connected');
+
+    // C asks A to log it out: the phone loses the device, the session keeps its record.
+    const loggedOut = await c.call<{ status: string }>('POST', `/sessions/${session.id}/logout`, { token });
+    expect(loggedOut.status).toBe(200);
+    expect(loggedOut.body.status).toBe('logged_out');
+    await eventually(() => wago.sim.devices(phoneNumber).length === 0, 'the phone lost the linked device', 15_000);
+    await watcher.waitForStatus(session.id, 'logged_out');
+    watcher.close();
   });
 });

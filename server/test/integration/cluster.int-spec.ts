@@ -1,6 +1,8 @@
 import { ClusterBus } from '../../src/cluster/cluster-bus';
 import { ClusterMembership } from '../../src/cluster/cluster-membership';
 import { ClusterNodesRepository } from '../../src/cluster/cluster-nodes.repository';
+import { ClusterAnswerError, ClusterRequests, NodeUnavailableError } from '../../src/cluster/cluster-requests';
+import { ConflictError } from '../../src/core/errors/domain-errors';
 import { NodeIdentity } from '../../src/cluster/node-identity';
 import { loadAppConfig } from '../../src/core/config/app-config';
 import { Clock } from '../../src/core/runtime/clock';
@@ -68,6 +70,37 @@ describe('the cluster on Postgres', () => {
     );
   });
 
+  it('has a request answered by the node concerned, with its answer or its error, and by nobody else', async () => {
+    const nodes = [new NodeIdentity(new Clock()), new NodeIdentity(new Clock()), new NodeIdentity(new Clock())];
+    const [asking, running, other] = await Promise.all(
+      nodes.map(async (node) => {
+        const requests = new ClusterRequests(await busOf(node), node, new Clock());
+        requests.onModuleInit();
+        return requests;
+      }),
+    );
+    const otherWasAsked: string[] = [];
+    other.answer('session.pairing-code', ({ sessionId }) => {
+      otherWasAsked.push(sessionId);
+      return null;
+    });
+    running.answer('session.pairing-code', ({ sessionId, phoneNumber }) => {
+      if (sessionId === 'elsewhere') return null;
+      if (phoneNumber === 'refused') return Promise.reject(new ConflictError('cannot pair now'));
+      return Promise.resolve({ code: `CODE-${phoneNumber}` });
+    });
+    expect(await asking.ask('session.pairing-code', { sessionId: 's1', phoneNumber: '42' }, 5_000)).toEqual({
+      code: 'CODE-42',
+    });
+    const refused = asking.ask('session.pairing-code', { sessionId: 's1', phoneNumber: 'refused' }, 5_000);
+    await expect(refused).rejects.toThrow(ClusterAnswerError);
+    await expect(refused).rejects.toMatchObject({ status: 409, message: 'cannot pair now' });
+    await expect(
+      asking.ask('session.pairing-code', { sessionId: 'elsewhere', phoneNumber: '1' }, 1_000),
+    ).rejects.toThrow(NodeUnavailableError);
+    expect(otherWasAsked).toEqual(['s1', 's1', 'elsewhere']);
+  });
+
   it('lists the nodes alive with their sessions, marks the one asking, and drops one that left or went silent', async () => {
     const dataSource = await database.dataSource();
     const nodes = new ClusterNodesRepository(dataSource);
@@ -85,11 +118,11 @@ describe('the cluster on Postgres', () => {
     await silent.onApplicationShutdown();
     const listed = await first.list();
     expect(listed.map((node) => node.id)).not.toContain(silentRow.id);
-    expect(listed).toEqual([
+    expect([...listed].sort((x, y) => x.sessions - y.sessions)).toEqual([
       expect.objectContaining({ sessions: 3, self: true, version: expect.any(String), host: expect.any(String) }),
       expect.objectContaining({ sessions: 4, self: false }),
     ]);
-    const secondId = listed[1].id;
+    const secondId = listed.find((node) => !node.self)?.id as string;
     await dataSource.query(`UPDATE cluster_nodes SET last_seen_at = now() - interval '16 seconds' WHERE id = $1`, [
       secondId,
     ]);

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server, type Socket, connect } from 'node:net';
+import { Clock } from '../../src/core/runtime/clock';
 import { loadAppConfig } from '../../src/core/config/app-config';
 import { SessionLeaseRepository } from '../../src/sessions/session-lease.repository';
 import { createTestDatabase, TestDatabase } from '../support/database';
@@ -17,8 +19,8 @@ describe('session leases on Postgres advisory locks', () => {
 
   beforeEach(() => {
     const config = loadAppConfig({ JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: database.url });
-    first = new SessionLeaseRepository(config);
-    second = new SessionLeaseRepository(config);
+    first = new SessionLeaseRepository(config, new Clock());
+    second = new SessionLeaseRepository(config, new Clock());
   });
 
   afterEach(async () => {
@@ -75,4 +77,62 @@ describe('session leases on Postgres advisory locks', () => {
     expect(await second.acquire(sessionId)).toBe(true);
     expect(await first.acquire(randomUUID())).toBe(true);
   });
+
+  it('gives its leases up when its connection goes silent, without waiting for Postgres to notice', async () => {
+    const proxy = await freezableProxy(new URL(database.url));
+    try {
+      const url = new URL(database.url);
+      url.hostname = '127.0.0.1';
+      url.port = String(proxy.port);
+      const silent = new SessionLeaseRepository(
+        loadAppConfig({ JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: url.toString() }),
+        new Clock(),
+      );
+      let lost = false;
+      silent.onLost(() => (lost = true));
+      const sessionId = randomUUID();
+      expect(await silent.acquire(sessionId)).toBe(true);
+      // A half-open connection: nothing is closed, nothing answers any more.
+      proxy.freeze();
+      await eventually(() => lost, 'the silent connection reported lost', 15_000);
+      // Postgres still holds the lock of the frozen connection: nobody else could have taken the session yet.
+      expect(await second.acquire(sessionId)).toBe(false);
+      await silent.onApplicationShutdown();
+    } finally {
+      await proxy.close();
+    }
+  });
 });
+
+/** A TCP proxy to Postgres whose `freeze()` stops passing bytes either way while keeping every socket open. */
+async function freezableProxy(target: URL): Promise<{ port: number; freeze(): void; close(): Promise<void> }> {
+  const sockets: Socket[] = [];
+  let frozen = false;
+  const server: Server = createServer((client) => {
+    const upstream = connect(Number(target.port || 5432), target.hostname);
+    sockets.push(client, upstream);
+    const pass = (from: Socket, to: Socket) =>
+      from.on('data', (chunk) => {
+        if (!frozen) to.write(chunk);
+      });
+    pass(client, upstream);
+    pass(upstream, client);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', end);
+    upstream.on('error', end);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    freeze: () => {
+      frozen = true;
+    },
+    close: async () => {
+      sockets.forEach((socket) => socket.destroy());
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
