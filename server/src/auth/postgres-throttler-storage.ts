@@ -1,5 +1,6 @@
 // The request rate limits' counters in Postgres, so every node of a cluster counts against the same budget: a
 // client spreading its requests over the nodes behind a round-robin proxy gets no more than from one node.
+import { Logger } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { DataSource } from 'typeorm';
 
@@ -7,6 +8,8 @@ import type { DataSource } from 'typeorm';
 const IDLE_ROWS_KEPT = '1 hour';
 const PRUNE_EVERY = 1000;
 const MAX_KEY_LENGTH = 300;
+/** A database that is away fails every request's count: logged once in this long. */
+const FAILURE_LOG_INTERVAL_MS = 10_000;
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
@@ -16,7 +19,9 @@ type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>
  * atomic, so concurrent requests on several nodes never lose a hit.
  */
 export class PostgresThrottlerStorage implements ThrottlerStorage {
+  private readonly logger = new Logger('RateLimits');
   private increments = 0;
+  private lastFailureLoggedAt = 0;
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -29,7 +34,24 @@ export class PostgresThrottlerStorage implements ThrottlerStorage {
   ): Promise<ThrottlerStorageRecord> {
     this.increments += 1;
     if (this.increments % PRUNE_EVERY === 0) void this.prune();
-    const [row] = await this.dataSource.query<
+    // Without its database the gateway can do little anyway, but /health must still say so (503) and nothing may
+    // turn into a 500: the limits let requests through until Postgres is back.
+    const rows = await this.count(key, ttl, limit, blockDuration).catch((error: unknown) => {
+      this.logFailure(error);
+      return null;
+    });
+    if (!rows) return { totalHits: 0, timeToExpire: Math.ceil(ttl / 1000), isBlocked: false, timeToBlockExpire: 0 };
+    const [row] = rows;
+    return {
+      totalHits: row.hits,
+      timeToExpire: row.time_to_expire,
+      isBlocked: row.is_blocked,
+      timeToBlockExpire: row.time_to_block_expire,
+    };
+  }
+
+  private count(key: string, ttl: number, limit: number, blockDuration: number) {
+    return this.dataSource.query<
       { hits: number; time_to_expire: number; is_blocked: boolean; time_to_block_expire: number }[]
     >(
       `WITH hit AS (
@@ -58,12 +80,13 @@ export class PostgresThrottlerStorage implements ThrottlerStorage {
          FROM hit`,
       [key.slice(0, MAX_KEY_LENGTH), ttl, limit, blockDuration],
     );
-    return {
-      totalHits: row.hits,
-      timeToExpire: row.time_to_expire,
-      isBlocked: row.is_blocked,
-      timeToBlockExpire: row.time_to_block_expire,
-    };
+  }
+
+  private logFailure(error: unknown): void {
+    const now = Date.now();
+    if (now - this.lastFailureLoggedAt < FAILURE_LOG_INTERVAL_MS) return;
+    this.lastFailureLoggedAt = now;
+    this.logger.warn({ err: error }, 'Counting a request against the rate limits failed; letting it through');
   }
 
   private async prune(): Promise<void> {

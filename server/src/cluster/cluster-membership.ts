@@ -21,6 +21,7 @@ export class ClusterMembership implements OnApplicationBootstrap, OnApplicationS
   private readonly beating: WakeableLoop;
   private countSessions: () => number = () => 0;
   private beats = 0;
+  private left = false;
 
   constructor(
     private readonly node: NodeIdentity,
@@ -45,12 +46,21 @@ export class ClusterMembership implements OnApplicationBootstrap, OnApplicationS
     this.beating.start();
   }
 
-  /** After the sessions closed (onModuleDestroy): the node leaves at once instead of fading out. */
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * The node stops: it is gone for the others at once (no session is handed to it any more) rather than once its
+   * beats stop counting. The sessions module calls this first thing at shutdown; calling it again does nothing.
+   */
+  async leave(): Promise<void> {
+    if (this.left) return;
+    this.left = true;
     await this.beating.stop();
     await this.nodes.leave(this.node.id).catch((error: unknown) => {
       this.logger.error({ err: error }, 'Leaving the cluster failed; the node is gone once its beats stop counting');
     });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.leave();
   }
 
   async list(): Promise<ClusterNode[]> {

@@ -8,6 +8,8 @@ export interface ClusterMessageMap {
   /** The session was started, stopped, logged out or deleted through another node: its owner (or any node, for a
    * session nobody runs) reconciles it now. */
   'session.changed': { sessionId: string };
+  /** The node that runs the session is giving it to node `to` (rebalancing, or stopping): the others leave it. */
+  'session.handoff': { sessionId: string; to: string };
   /** Webhook subscriptions changed: every node forgets the ones it remembers. */
   'webhooks.changed': Record<string, never>;
   /** A status or QR change of a session this node owns, for realtime clients connected to other nodes. */

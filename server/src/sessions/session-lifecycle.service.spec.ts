@@ -4,12 +4,13 @@ import { FakeClock } from '../../test/support/fake-clock';
 import { FakeClusterBus } from '../../test/support/fake-cluster-bus';
 import { FakeClusterRequests } from '../../test/support/fake-cluster-requests';
 import { NodeUnavailableError } from '../cluster/cluster-requests';
+import { NodeIdentity } from '../cluster/node-identity';
 import type { AuthUser } from '../auth/auth-user';
 import { loadAppConfig } from '../core/config/app-config';
 import { ConflictError } from '../core/errors/domain-errors';
 import { SessionStatusChanged, WhatsAppEvents } from '../whatsapp/events';
 import { Disconnect, WhatsAppAccount } from '../whatsapp/whatsapp.provider';
-import { OwnershipScan } from './ownership-scan';
+import { BALANCE_INTERVAL_MS, OwnershipScan } from './ownership-scan';
 import type { SessionLeaseRepository } from './session-lease.repository';
 import { SessionLifecycleService } from './session-lifecycle.service';
 import type { SessionEntity } from './session.entity';
@@ -120,6 +121,22 @@ class FakeLeases {
   }
 }
 
+/** The cluster as this node sees it: the nodes alive (itself first), and whether it left. */
+class FakeMembership {
+  others: { id: string; sessions: number }[] = [];
+  left = false;
+
+  constructor(private readonly node: NodeIdentity) {}
+
+  reportSessionsWith(): void {}
+  async leave(): Promise<void> {
+    this.left = true;
+  }
+  async list(): Promise<{ id: string; sessions: number; self: boolean }[]> {
+    return [{ id: this.node.id, sessions: 0, self: true }, ...this.others.map((other) => ({ ...other, self: false }))];
+  }
+}
+
 class FakeSessions {
   readonly rows = new Map<string, SessionEntity>();
   markedReconnecting: string[] = [];
@@ -163,8 +180,12 @@ class FakeSessions {
     const row = this.rows.get(id);
     return row?.status === 'qr' && row.qr && row.qrExpiresAt ? { qr: row.qr, expiresAt: row.qrExpiresAt } : null;
   }
+  async countConnected(ids: string[]): Promise<number> {
+    return ids.filter((id) => this.rows.get(id)?.status === 'connected').length;
+  }
   async markReconnecting(ids: string[]): Promise<void> {
     this.markedReconnecting = ids;
+    for (const id of ids) await this.update(id, { status: 'reconnecting' });
   }
   async delete(id: string): Promise<void> {
     this.rows.delete(id);
@@ -178,6 +199,8 @@ describe('SessionLifecycleService', () => {
   let events: WhatsAppEvents;
   let bus: FakeClusterBus;
   let requests: FakeClusterRequests;
+  let node: NodeIdentity;
+  let membership: FakeMembership;
   let statuses: SessionStatusChanged[];
   let lifecycle: SessionLifecycleService;
   let ownershipScan: OwnershipScan;
@@ -213,10 +236,19 @@ describe('SessionLifecycleService', () => {
       events,
       bus.asBus(),
       requests.asRequests(),
+      membership as unknown as ClusterMembership,
+      node,
       clock,
     );
-    const membership = { reportSessionsWith: () => undefined } as unknown as ClusterMembership;
-    ownershipScan = new OwnershipScan(built, repository, bus.asBus(), membership, config, clock);
+    ownershipScan = new OwnershipScan(
+      built,
+      repository,
+      bus.asBus(),
+      membership as unknown as ClusterMembership,
+      node,
+      config,
+      clock,
+    );
     built.onModuleInit();
     return built;
   }
@@ -231,6 +263,8 @@ describe('SessionLifecycleService', () => {
     events = new WhatsAppEvents();
     bus = new FakeClusterBus();
     requests = new FakeClusterRequests();
+    node = new NodeIdentity(clock);
+    membership = new FakeMembership(node);
     provider = new FakeProvider(events);
     leases = new FakeLeases();
     rows = new FakeSessions();
@@ -240,6 +274,8 @@ describe('SessionLifecycleService', () => {
   });
 
   afterEach(async () => {
+    // Alone again, so stopping waits for no other node on the fake clock.
+    membership.others = [];
     await ownershipScan.onModuleDestroy();
     await lifecycle.onModuleDestroy();
     jest.restoreAllMocks();
@@ -406,6 +442,50 @@ describe('SessionLifecycleService', () => {
       expect(provider.calls).toContain(`logout ${session.id}`);
       expect(rows.rows.get(session.id)).toMatchObject({ status: 'logged_out', desiredState: 'stopped' });
       expect(leases.held.has(session.id)).toBe(false);
+    });
+  });
+
+  describe('balancing the cluster', () => {
+    it('gives a connected session to a node under its share, which is told before the lease is free', async () => {
+      boot();
+      const first = await connected();
+      const second = await connected();
+      membership.others = [{ id: 'other', sessions: 0 }];
+      await settle(BALANCE_INTERVAL_MS);
+      const handedOff = bus.published.find((message) => message.kind === 'session.handoff');
+      expect(handedOff?.payload).toEqual({ sessionId: expect.any(String), to: 'other' });
+      const { sessionId } = handedOff?.payload as { sessionId: string };
+      expect([first.id, second.id]).toContain(sessionId);
+      expect(provider.calls).toContain(`disconnect ${sessionId}`);
+      expect(leases.held.has(sessionId)).toBe(false);
+      expect(statusesOf(sessionId).at(-1)).toBe('reconnecting');
+      expect(statuses.at(-1)).toMatchObject({ sessionId, status: 'reconnecting', reason: 'handoff' });
+      expect(bus.published.at(-1)).toEqual({ kind: 'session.changed', payload: { sessionId } });
+      // Given once: the giver does not take it back on its next scans, nor give the other one away.
+      await settle(5_000);
+      expect(provider.count(`connect ${sessionId}`)).toBe(1);
+      expect(bus.published.filter((message) => message.kind === 'session.handoff')).toHaveLength(1);
+    });
+
+    it('leaves a session handed to another node to it, and takes it if that node has not within 15 s', async () => {
+      const session = rows.add({ status: 'reconnecting', desiredState: 'running', jid: ACCOUNT.jid });
+      provider.linked.set(session.id, ACCOUNT.jid);
+      bus.receive('session.handoff', { sessionId: session.id, to: 'other' });
+      boot();
+      await settle(10_000);
+      expect(provider.count(`connect ${session.id}`)).toBe(0);
+      await settle(6_000);
+      expect(provider.count(`connect ${session.id}`)).toBe(1);
+    });
+
+    it('takes a session handed to it, as a handoff', async () => {
+      const session = rows.add({ status: 'reconnecting', desiredState: 'running', jid: ACCOUNT.jid });
+      provider.linked.set(session.id, ACCOUNT.jid);
+      bus.receive('session.handoff', { sessionId: session.id, to: node.id });
+      boot();
+      await settle();
+      expect(provider.count(`connect ${session.id}`)).toBe(1);
+      expect(statuses.at(-1)).toMatchObject({ sessionId: session.id, status: 'reconnecting', reason: 'handoff' });
     });
   });
 
@@ -640,6 +720,39 @@ describe('SessionLifecycleService', () => {
       expect(statuses.at(-1)).toMatchObject({ status: 'reconnecting', reason: 'lease_lost' });
       await settle(5_000);
       expect(provider.count(`connect ${session.id}`)).toBe(2);
+    });
+
+    it('on shutdown with other nodes alive leaves the cluster, releases its sessions and waits until they run elsewhere', async () => {
+      const session = await connected();
+      membership.others = [{ id: 'other', sessions: 0 }];
+      let stopped = false;
+      const stopping = lifecycle.onModuleDestroy().then(() => (stopped = true));
+      await settle();
+      expect(membership.left).toBe(true);
+      expect(leases.held.has(session.id)).toBe(false);
+      expect(bus.published).toEqual([
+        { kind: 'session.handoff', payload: { sessionId: session.id, to: 'other' } },
+        { kind: 'session.changed', payload: { sessionId: session.id } },
+      ]);
+      await settle(1_000);
+      expect(stopped).toBe(false);
+      // The other node has it connected.
+      await rows.update(session.id, { status: 'connected' });
+      await settle(500);
+      expect(stopped).toBe(true);
+      await stopping;
+    });
+
+    it('on shutdown stops waiting for the other nodes after SHUTDOWN_HANDOFF_SECONDS', async () => {
+      await connected();
+      membership.others = [{ id: 'other', sessions: 0 }];
+      let stopped = false;
+      const stopping = lifecycle.onModuleDestroy().then(() => (stopped = true));
+      await settle(19_000);
+      expect(stopped).toBe(false);
+      await settle(1_500);
+      expect(stopped).toBe(true);
+      await stopping;
     });
 
     it('on shutdown closes every connection without logging out and marks them reconnecting', async () => {

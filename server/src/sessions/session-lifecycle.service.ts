@@ -2,7 +2,9 @@
 import { Injectable, Logger, OnModuleInit, OnModuleDestroy } from '@nestjs/common';
 import { AuthUser } from '../auth/auth-user';
 import { ClusterBus } from '../cluster/cluster-bus';
+import { ClusterMembership } from '../cluster/cluster-membership';
 import { ClusterRequests } from '../cluster/cluster-requests';
+import { NodeIdentity } from '../cluster/node-identity';
 import { AppConfig } from '../core/config/app-config';
 import { ConflictError } from '../core/errors/domain-errors';
 import { Clock, Timer } from '../core/runtime/clock';
@@ -52,6 +54,11 @@ const ASK_PAIRING_CODE_MS = 30_000;
 /** How long the node that runs a session may take to log it out. */
 const ASK_LOGOUT_MS = 20_000;
 
+/** A session handed to another node is left to it this long; then any node may take it (the taker may have died). */
+const HANDOFF_RESERVATION_MS = 15_000;
+/** While stopping, how often this node looks whether the others took its sessions over. */
+const HANDOFF_CHECK_MS = 250;
+
 /** Statuses in which a running session can still be linked by pairing code. */
 const PAIRING_STATUSES: ReadonlySet<SessionStatus> = new Set(['starting', 'qr', 'pairing_code']);
 
@@ -76,6 +83,8 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
   private readonly pacer: Pacer;
   private shuttingDown = false;
   private readonly unsubscribes: (() => void)[] = [];
+  /** Sessions being handed to another node, by id: the node they go to, and until when they are left to it. */
+  private readonly handedOff = new Map<string, { to: string; until: number }>();
   /** Connection ids are never reused in this process, so no runtime takes another's events for its own. */
   private lastConnectionId = 0;
 
@@ -88,6 +97,8 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
     private readonly events: WhatsAppEvents,
     private readonly bus: ClusterBus,
     private readonly requests: ClusterRequests,
+    private readonly membership: ClusterMembership,
+    private readonly node: NodeIdentity,
     private readonly clock: Clock,
   ) {
     this.pacer = new Pacer(config.whatsapp.reconnectRatePerSecond, clock);
@@ -97,6 +108,7 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     this.answerOtherNodes();
     this.unsubscribes.push(
+      this.bus.on('session.handoff', ({ sessionId, to }) => this.reserve(sessionId, to)),
       this.leases.onLost(() => this.onLeasesLost()),
       this.events.on('connection.qr', (event) =>
         this.onConnection(event, 'a new QR', (runtime) => this.onQr(runtime, event.qr, event.expiresAt)),
@@ -115,11 +127,17 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
     );
   }
 
-  /** Closes every connection without logging anyone out; the sessions stay meant to run and come back. */
+  /**
+   * Closes every connection without logging anyone out; the sessions stay meant to run and come back. In a cluster
+   * they are handed to the other nodes at once (SIGTERM handoff): this node leaves the cluster first, so nobody hands
+   * it anything more, releases each session as soon as its connection is closed, and waits (SHUTDOWN_HANDOFF_SECONDS
+   * at most) until the others have them connected.
+   */
   async onModuleDestroy(): Promise<void> {
     this.shuttingDown = true;
     this.unsubscribes.splice(0).forEach((unsubscribe) => unsubscribe());
     this.pacer.cancel();
+    await this.membership.leave();
     // What is under way (an ownership scan's takeovers and stops among it) ends before the connections close.
     await this.operations.idle();
     for (const runtime of this.runtimes.values()) runtime.retry?.cancel();
@@ -129,6 +147,76 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
     await this.repository.markReconnecting(ids).catch((error: unknown) => {
       this.logger.error({ err: error }, 'Marking sessions as reconnecting on shutdown failed');
     });
+    await this.handToOtherNodes(ids);
+  }
+
+  private async handToOtherNodes(ids: string[]): Promise<void> {
+    const others = await this.otherNodes();
+    if (ids.length === 0 || others.length === 0) return;
+    // Spread over the others, least loaded first; each taker is told before the lease is free.
+    for (const [index, sessionId] of ids.entries()) {
+      await this.bus.publish('session.handoff', { sessionId, to: others[index % others.length].id });
+      await this.releaseLease(sessionId);
+      await this.bus.publish('session.changed', { sessionId });
+    }
+    const deadline = this.clock.now().getTime() + this.config.whatsapp.shutdownHandoffMs;
+    while (this.clock.now().getTime() < deadline) {
+      const taken = await this.repository.countConnected(ids).catch(() => 0);
+      if (taken === ids.length) {
+        this.logger.log(`Handed ${ids.length} session(s) to the other nodes`);
+        return;
+      }
+      await this.clock.sleep(HANDOFF_CHECK_MS);
+    }
+    this.logger.warn('Stopping before the other nodes had every session connected; they go on taking them over');
+  }
+
+  /** The other nodes alive, least loaded first. */
+  private async otherNodes(): Promise<{ id: string; sessions: number }[]> {
+    const nodes = await this.membership.list().catch(() => []);
+    return nodes.filter((node) => node.id !== this.node.id).sort((a, b) => a.sessions - b.sessions);
+  }
+
+  /**
+   * Gives a connected session to another node (rebalancing): closes its connection cleanly, releases the lease and
+   * tells the taker, which logs in from the stored credentials (`reconnecting` → `connected`, no QR).
+   */
+  async handOff(sessionId: string, to: string): Promise<void> {
+    await this.exclusive(sessionId, async () => {
+      const runtime = this.runtimes.get(sessionId);
+      if (this.shuttingDown || runtime?.status !== 'connected') return;
+      this.reserve(sessionId, to);
+      await this.bus.publish('session.handoff', { sessionId, to });
+      this.forget(runtime);
+      await this.provider.disconnect(sessionId);
+      await this.setStatus(runtime, 'reconnecting', 'handoff');
+      await this.releaseLease(sessionId);
+      this.logger.log(`Session ${sessionId} handed off to node ${to}`);
+      await this.bus.publish('session.changed', { sessionId });
+    });
+  }
+
+  /** The sessions this node may give away now: connected ones (a pairing is never moved). */
+  movableSessionIds(): string[] {
+    return [...this.runtimes.values()]
+      .filter((runtime) => runtime.status === 'connected')
+      .map((runtime) => runtime.sessionId);
+  }
+
+  /** A session is on its way to node `to`: no other node takes it for a while. */
+  private reserve(sessionId: string, to: string): void {
+    this.handedOff.set(sessionId, { to, until: this.clock.now().getTime() + HANDOFF_RESERVATION_MS });
+  }
+
+  /** Whether the session is on its way to another node than this one. */
+  private goingElsewhere(sessionId: string): boolean {
+    const handoff = this.handedOff.get(sessionId);
+    if (!handoff) return false;
+    if (handoff.until <= this.clock.now().getTime()) {
+      this.handedOff.delete(sessionId);
+      return false;
+    }
+    return handoff.to !== this.node.id;
   }
 
   /** Starts connecting (QR for a new session, login from stored credentials otherwise); idempotent. */
@@ -511,7 +599,9 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
 
   /** Takes over a session meant to run that no process owns, and reconnects it from its stored credentials. */
   private async claim(sessionId: string, reason: 'server_restart' | 'owner_lost'): Promise<void> {
-    if (this.shuttingDown || this.runtimes.has(sessionId) || !(await this.leases.acquire(sessionId))) return;
+    if (this.shuttingDown || this.runtimes.has(sessionId) || this.goingElsewhere(sessionId)) return;
+    if (!(await this.leases.acquire(sessionId))) return;
+    const handedHere = this.handedOff.delete(sessionId);
     // Read again under the lease: it may have been stopped or deleted in the meantime.
     const session = await this.repository.findById(sessionId);
     const linkedJid = session?.desiredState === 'running' ? await this.provider.linkedJid(sessionId) : null;
@@ -527,7 +617,7 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
     }
     this.logger.log(`Reconnecting session: ${sessionId} (${session.jid ?? linkedJid})`);
     const runtime = this.createRuntime(session);
-    await this.setStatus(runtime, 'reconnecting', reason);
+    await this.setStatus(runtime, 'reconnecting', handedHere ? 'handoff' : reason);
     this.reconnectPaced(runtime);
   }
 

@@ -77,6 +77,12 @@ export class SessionsRepository {
     );
   }
 
+  /** How many of these sessions are connected (on whichever node). */
+  countConnected(ids: string[]): Promise<number> {
+    if (ids.length === 0) return Promise.resolve(0);
+    return this.sessions.count({ where: { id: In(ids), status: 'connected' } });
+  }
+
   /** The QR the session shows now, whichever node runs it; null when it shows none (or it expired). */
   async findQr(id: string): Promise<{ qr: string; expiresAt: Date } | null> {
     const row = await this.sessions

@@ -102,6 +102,17 @@ describe('WebhooksService', () => {
     expect(updated).toMatchObject({ enabled: true, disabledReason: null, events: ['message.received'] });
   });
 
+  it('refuses null for a field of an update with a 400, changing nothing', async () => {
+    const { service, rows } = harness();
+    const webhook = await service.create(alice, 's1', { url: 'https://bots.example.com/in' });
+    for (const field of ['enabled', 'url', 'events', 'groupPolicy']) {
+      await expect(service.update(alice, webhook.id, { enabled: false, [field]: null })).rejects.toThrow(
+        `${field} must not be null`,
+      );
+    }
+    expect(rows[0]).toMatchObject({ enabled: true, url: 'https://bots.example.com/in' });
+  });
+
   it('sends a signed test ping and reports the answer without storing anything', async () => {
     const { service, requests } = harness();
     const webhook = await service.create(alice, 's1', { url: 'https://bots.example.com/in' });

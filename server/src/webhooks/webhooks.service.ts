@@ -80,6 +80,9 @@ export class WebhooksService {
   }
 
   async update(user: AuthUser, webhookId: string, input: Partial<WebhookInput>): Promise<WebhookEntity> {
+    // Every field may be left out, none may be null (the validation of optional fields lets null through).
+    const nulls = Object.entries(input).filter(([, value]) => value === null);
+    if (nulls.length > 0) throw new BadRequestError(`${nulls.map(([name]) => name).join(', ')} must not be null`);
     const webhook = await this.get(user, webhookId);
     if (input.url !== undefined) await this.assertReceiver(input.url);
     const changes: WebhookChanges = {

@@ -1,4 +1,6 @@
+import { DataSource } from 'typeorm';
 import { PostgresThrottlerStorage } from '../../src/auth/postgres-throttler-storage';
+import { dataSourceOptions } from '../../src/core/database/data-source';
 import { createTestDatabase, TestDatabase } from '../support/database';
 
 const MINUTE_MS = 60_000;
@@ -49,5 +51,16 @@ describe('request rate limits counted in Postgres', () => {
     await sleep(400);
     const after = await nodeA.increment('auth:10.0.0.4', MINUTE_MS, 1, 300, 'auth');
     expect([after.totalHits, after.isBlocked]).toEqual([1, false]);
+  });
+
+  it('lets requests through, without an error, while the database is away', async () => {
+    const away = new DataSource(dataSourceOptions(database.url));
+    await away.initialize();
+    await away.destroy();
+    const storage = new PostgresThrottlerStorage(away);
+    for (let hit = 0; hit < 3; hit++) {
+      const record = await storage.increment('default:10.0.0.5', MINUTE_MS, 1, MINUTE_MS, 'default');
+      expect([record.totalHits, record.isBlocked]).toEqual([0, false]);
+    }
   });
 });

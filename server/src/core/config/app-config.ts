@@ -44,6 +44,8 @@ export interface WhatsAppSettings {
   reconnectMaxDelayMs: number;
   /** How often every node looks for sessions that should run but have no owner. */
   ownerScanIntervalMs: number;
+  /** How long a stopping node waits for the other nodes to have taken its sessions over (SIGTERM handoff). */
+  shutdownHandoffMs: number;
 }
 
 /** Realtime clients (Socket.IO and /ws): how many connections one user may hold at once, both transports together. */
@@ -137,6 +139,7 @@ export class AppConfig {
       reconnectMinDelayMs: env.WA_RECONNECT_MIN_DELAY_MS ?? 1000,
       reconnectMaxDelayMs: Math.max(env.WA_RECONNECT_MAX_DELAY_MS ?? 60000, env.WA_RECONNECT_MIN_DELAY_MS ?? 1000),
       ownerScanIntervalMs: env.WA_OWNER_SCAN_INTERVAL_MS ?? 5000,
+      shutdownHandoffMs: (env.SHUTDOWN_HANDOFF_SECONDS ?? 20) * 1000,
     };
     this.realtime = { maxConnectionsPerUser: env.REALTIME_CONNECTIONS_PER_USER ?? 20 };
     this.metricsToken = env.METRICS_TOKEN;

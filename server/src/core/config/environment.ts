@@ -180,6 +180,14 @@ export class EnvironmentVariables {
   @Max(60000)
   WA_OWNER_SCAN_INTERVAL_MS?: number;
 
+  /** How long a stopping node waits for the other nodes to have taken its sessions over before it exits. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600)
+  SHUTDOWN_HANDOFF_SECONDS?: number;
+
   /** Lets a production node talk to WhatsApp over plain ws://, e.g. to a simulator; TLS is what proves it is WhatsApp. */
   @IsOptional()
   @Transform(toBoolean)
