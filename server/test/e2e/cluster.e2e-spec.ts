@@ -1,5 +1,6 @@
 // Three WAGO processes on one database behind no proxy at all: every request and realtime client goes to a node of
 // the test's choosing, and each must answer as if it ran every session itself.
+import { createServer, connect, type Server } from 'node:net';
 import { ApiClient, SignedIn } from '../support/api-client';
 import { eventually, RealtimeWatcher, SessionSocketReader } from '../support/realtime';
 import { typePairingCode } from '../support/sim';
@@ -154,4 +155,61 @@ describe('a cluster of three nodes', () => {
     await watcher.waitForStatus(session.id, 'logged_out');
     watcher.close();
   });
+
+  it('serves the console’s Socket.IO (WebSocket transport) and the API through a plain round-robin proxy', async () => {
+    const proxy = await roundRobinProxy([wago.server.baseUrl, ...others.map((node) => node.baseUrl)]);
+    try {
+      const api = new ApiClient(proxy.url);
+      const { body: session } = await api.call<{ id: string }>('POST', '/sessions', {
+        token,
+        body: { name: 'proxied' },
+      });
+      // One client per node behind the proxy, as the console's are: WebSocket only, no sticky sessions.
+      const watchers = await Promise.all(
+        [0, 1, 2].map(() => RealtimeWatcher.connect(proxy.url, token, { transports: ['websocket'] })),
+      );
+      for (const watcher of watchers) expect((await watcher.subscribe(session.id)).ok).toBe(true);
+      expect((await api.call('POST', `/sessions/${session.id}/start`, { token })).status).toBe(202);
+      const qrs = await Promise.all(watchers.map((watcher) => watcher.waitForQr(session.id)));
+      expect(new Set(qrs.map((qr) => qr.qr)).size).toBe(1);
+      for (let request = 0; request < 3; request++) {
+        expect((await api.call<{ qr: string }>('GET', `/sessions/${session.id}/qr`, { token })).body.qr).toBe(
+          qrs[0].qr,
+        );
+      }
+      expect((await api.call('POST', `/sessions/${session.id}/stop`, { token })).status).toBe(200);
+      await Promise.all(watchers.map((watcher) => watcher.waitForStatus(session.id, 'stopped')));
+      watchers.forEach((watcher) => watcher.close());
+    } finally {
+      await proxy.close();
+    }
+  });
 });
+
+/** A layer-4 round-robin proxy: each TCP connection goes to the next node, as a plain load balancer sends them. */
+async function roundRobinProxy(baseUrls: string[]): Promise<{ url: string; close(): Promise<void> }> {
+  const targets = baseUrls.map((baseUrl) => new URL(baseUrl));
+  let next = 0;
+  const sockets = new Set<import('node:net').Socket>();
+  const server: Server = createServer((client) => {
+    const target = targets[next++ % targets.length];
+    const upstream = connect(Number(target.port), target.hostname);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    close: async () => {
+      sockets.forEach((socket) => socket.destroy());
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}

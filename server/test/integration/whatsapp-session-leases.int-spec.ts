@@ -84,6 +84,7 @@ describe('session leases on Postgres advisory locks', () => {
       const url = new URL(database.url);
       url.hostname = '127.0.0.1';
       url.port = String(proxy.port);
+      url.searchParams.delete('host');
       const silent = new SessionLeaseRepository(
         loadAppConfig({ JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: url.toString() }),
         new Clock(),
@@ -108,8 +109,11 @@ describe('session leases on Postgres advisory locks', () => {
 async function freezableProxy(target: URL): Promise<{ port: number; freeze(): void; close(): Promise<void> }> {
   const sockets: Socket[] = [];
   let frozen = false;
+  // The embedded Postgres of a local run listens on a Unix socket (`?host=<directory>`), a shared one on TCP.
+  const socketDirectory = target.searchParams.get('host');
+  const port = Number(target.port || 5432);
   const server: Server = createServer((client) => {
-    const upstream = connect(Number(target.port || 5432), target.hostname);
+    const upstream = socketDirectory ? connect(`${socketDirectory}/.s.PGSQL.${port}`) : connect(port, target.hostname);
     sockets.push(client, upstream);
     const pass = (from: Socket, to: Socket) =>
       from.on('data', (chunk) => {

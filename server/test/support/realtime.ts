@@ -52,8 +52,17 @@ export class RealtimeWatcher {
   }
 
   /** Connects with the token in `auth.token`; rejects with the connect_error (e.g. `unauthorized`). */
-  static connect(baseUrl: string, token: string | undefined): Promise<RealtimeWatcher> {
-    const socket = io(baseUrl, { path: '/socket.io', auth: token === undefined ? {} : { token }, reconnection: false });
+  static connect(
+    baseUrl: string,
+    token: string | undefined,
+    options: { transports?: ('polling' | 'websocket')[] } = {},
+  ): Promise<RealtimeWatcher> {
+    const socket = io(baseUrl, {
+      path: '/socket.io',
+      auth: token === undefined ? {} : { token },
+      reconnection: false,
+      ...options,
+    });
     return new Promise((resolve, reject) => {
       socket.once('connect', () => resolve(new RealtimeWatcher(socket)));
       socket.once('connect_error', (error) => {

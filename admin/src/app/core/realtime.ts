@@ -26,10 +26,13 @@ interface ClientEvents {
 
 export type RealtimeSocket = Socket<ServerEvents, ClientEvents>;
 
-/** How the console opens its socket; tests replace it with a fake. */
+/**
+ * How the console opens its socket; tests replace it with a fake. WebSocket only, no long polling first: behind a
+ * round-robin proxy in front of a cluster, a polling session's requests would land on nodes that do not know it.
+ */
 export const SOCKET_FACTORY = new InjectionToken<(token: string) => RealtimeSocket>('SOCKET_FACTORY', {
   providedIn: 'root',
-  factory: () => (token) => io({ path: '/socket.io', auth: { token } }),
+  factory: () => (token) => io({ path: '/socket.io', auth: { token }, transports: ['websocket'] }),
 });
 
 export type RealtimeConnection = 'offline' | 'connecting' | 'online' | 'unauthorized';
