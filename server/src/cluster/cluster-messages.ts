@@ -5,6 +5,8 @@ import type { SessionUpdate } from '../gateway/session-updates.service';
 export interface ClusterMessageMap {
   /** A message was queued for the session: its owner sends it now. */
   'send.queued': { sessionId: string };
+  /** A queued message was sent or failed: a request waiting for it on another node answers now. */
+  'send.settled': { messageRowId: string };
   /** The session was started, stopped, logged out or deleted through another node: its owner (or any node, for a
    * session nobody runs) reconciles it now. */
   'session.changed': { sessionId: string };

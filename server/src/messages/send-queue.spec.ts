@@ -271,7 +271,8 @@ describe('SendQueue', () => {
     bus.receive('send.queued', { sessionId: 's1' });
     await clock.advance(0);
     expect(textsOf('s1')).toEqual(['queued elsewhere']);
-    expect(bus.published).toHaveLength(1);
+    // Not told again: only that it settled.
+    expect(bus.published.map((message) => message.kind)).toEqual(['send.queued', 'send.settled']);
     await queue.beforeApplicationShutdown();
   });
 
@@ -298,6 +299,30 @@ describe('SendQueue', () => {
     expect(outcome).toBeUndefined();
     await clock.advance(1);
     expect(outcome).toEqual({ settled: true, error: undefined });
+    await queue.beforeApplicationShutdown();
+  });
+
+  it('answers a request waiting here as soon as another node says its message was sent, and says so itself', async () => {
+    const { clock, messages, bus, queue } = harness();
+    const row = messages.queue('s1', 'sent elsewhere');
+    let outcome: { settled: boolean } | undefined;
+    void queue.waitFor(row.id, 5000).then((answer) => (outcome = answer));
+    await clock.advance(10);
+    expect(outcome).toBeUndefined();
+    row.status = 'sent';
+    bus.receive('send.settled', { messageRowId: row.id });
+    await clock.advance(0);
+    expect(outcome).toEqual({ settled: true, error: undefined });
+    await queue.beforeApplicationShutdown();
+  });
+
+  it('tells the other nodes when a message it sent has settled', async () => {
+    const { clock, messages, whatsapp, bus, queue } = harness();
+    whatsapp.connected.add('s1');
+    const row = messages.queue('s1', 'hello');
+    queue.wake('s1');
+    await clock.advance(0);
+    expect(bus.published).toContainEqual({ kind: 'send.settled', payload: { messageRowId: row.id } });
     await queue.beforeApplicationShutdown();
   });
 

@@ -74,6 +74,8 @@ export class SendQueue implements OnApplicationBootstrap, BeforeApplicationShutd
       }),
       // Queued through another node, for a session this one runs.
       this.bus.on('send.queued', ({ sessionId }) => this.drainHere(sessionId)),
+      // Sent by another node, for a request waiting here.
+      this.bus.on('send.settled', ({ messageRowId }) => this.wakeWaiters(messageRowId)),
     );
   }
 
@@ -146,6 +148,12 @@ export class SendQueue implements OnApplicationBootstrap, BeforeApplicationShutd
 
   private settled(messageRowId: string, error?: Error): void {
     if (error && this.settledWaiters.has(messageRowId)) this.failures.set(messageRowId, error);
+    this.wakeWaiters(messageRowId);
+    // The request may wait on another node (it was accepted there): that node reads the outcome now.
+    void this.bus.publish('send.settled', { messageRowId });
+  }
+
+  private wakeWaiters(messageRowId: string): void {
     this.settledWaiters.get(messageRowId)?.forEach((waiter) => waiter.abort());
   }
 
