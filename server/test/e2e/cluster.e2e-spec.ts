@@ -1,8 +1,8 @@
 // Three WAGO processes on one database behind no proxy at all: every request and realtime client goes to a node of
 // the test's choosing, and each must answer as if it ran every session itself.
-import { createServer, connect, type Server } from 'node:net';
 import { ApiClient, SignedIn } from '../support/api-client';
 import { eventually, RealtimeWatcher, SessionSocketReader } from '../support/realtime';
+import { startRoundRobinProxy } from '../support/round-robin-proxy';
 import { typePairingCode } from '../support/sim';
 import { ServerProcess, startServerProcess } from '../support/server-process';
 import { startWagoWithSim, WagoWithSim } from '../support/wago-with-sim';
@@ -157,7 +157,7 @@ describe('a cluster of three nodes', () => {
   });
 
   it('serves the console’s Socket.IO (WebSocket transport) and the API through a plain round-robin proxy', async () => {
-    const proxy = await roundRobinProxy([wago.server.baseUrl, ...others.map((node) => node.baseUrl)]);
+    const proxy = await startRoundRobinProxy(() => [wago.server.baseUrl, ...others.map((node) => node.baseUrl)]);
     try {
       const api = new ApiClient(proxy.url);
       const { body: session } = await api.call<{ id: string }>('POST', '/sessions', {
@@ -185,31 +185,3 @@ describe('a cluster of three nodes', () => {
     }
   });
 });
-
-/** A layer-4 round-robin proxy: each TCP connection goes to the next node, as a plain load balancer sends them. */
-async function roundRobinProxy(baseUrls: string[]): Promise<{ url: string; close(): Promise<void> }> {
-  const targets = baseUrls.map((baseUrl) => new URL(baseUrl));
-  let next = 0;
-  const sockets = new Set<import('node:net').Socket>();
-  const server: Server = createServer((client) => {
-    const target = targets[next++ % targets.length];
-    const upstream = connect(Number(target.port), target.hostname);
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-      socket.on('error', () => {
-        client.destroy();
-        upstream.destroy();
-      });
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
-    close: async () => {
-      sockets.forEach((socket) => socket.destroy());
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
