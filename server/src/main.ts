@@ -4,6 +4,10 @@ import pino from 'pino';
 import { ConfigError } from './core/config/environment';
 import { installProcessGuards } from './core/process-guards';
 import { startServer } from './bootstrap';
+import { systemClock } from './core/runtime/clock';
+
+/** SHUTDOWN_HANDOFF_SECONDS (validated at boot, default 20) plus room for everything else a shutdown closes. */
+const shutdownLimitMs = (Number(process.env.SHUTDOWN_HANDOFF_SECONDS ?? 20) + 40) * 1000;
 
 async function main(): Promise<void> {
   const booting = startServer();
@@ -12,6 +16,16 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     process.stdout.write(`Received ${reason}, shutting down\n`);
+    // Last resort: whatever a shutdown step still waits for, the process ends (an orchestrator would kill it anyway,
+    // later). Longer than the session handoff, which is the longest step by design.
+    systemClock.setTimeout(
+      () => {
+        process.stderr.write(`Shutdown did not finish within ${shutdownLimitMs / 1000} s; exiting\n`);
+        process.exit(1);
+      },
+      shutdownLimitMs,
+      { holdsProcess: false },
+    );
     booting
       .then((server) => server.close())
       .then(
