@@ -4,7 +4,6 @@
 // node's sessions took to be handed over (per session and in all); and, during a rolling restart of every node under
 // RATE incoming messages a second (default 20) and SENDS sends a second through the proxy (default 5): messages lost,
 // delivered twice, sends sent twice, and API answers 5xx. DATABASE_URL uses that Postgres instead of an embedded one.
-import { ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,7 +14,9 @@ import { createTestDatabase } from '../../server/test/support/database';
 import { RealtimeWatcher } from '../../server/test/support/realtime';
 import { startRoundRobinProxy } from '../../server/test/support/round-robin-proxy';
 import { ServerProcess, startServerProcess } from '../../server/test/support/server-process';
+import { startIngestReceiver } from '../ingest/start-receiver';
 import { runBench } from '../support/run-bench';
+import { runPool } from '../support/run-pool';
 
 function positive(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -38,37 +39,6 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-async function runPool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  const queue = [...items];
-  const worker = async (): Promise<void> => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-}
-
-interface Receiver {
-  url: string;
-  arrivals: Map<number, number[]>;
-  close(): void;
-}
-
-/** bench:ingest's receiver: counts each `ingest <seq>` message it is posted. */
-async function startReceiver(): Promise<Receiver> {
-  const child: ChildProcess = fork(path.join(__dirname, '..', 'ingest', 'receiver.ts'), [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const arrivals = new Map<number, number[]>();
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('error', reject);
-    child.on('message', (message: { port?: number; arrivals?: { seq: number; at: number }[] }) => {
-      if (message.port) resolve(message.port);
-      for (const { seq, at } of message.arrivals ?? []) arrivals.set(seq, [...(arrivals.get(seq) ?? []), at]);
-    });
-  });
-  return { url: `http://127.0.0.1:${port}/hook`, arrivals, close: () => child.kill() };
 }
 
 interface Cluster {
@@ -156,7 +126,7 @@ async function main(): Promise<void> {
     },
   };
   const proxy = await startRoundRobinProxy(() => cluster.nodes.map((node) => node.baseUrl));
-  const receiver = await startReceiver();
+  const receiver = await startIngestReceiver();
   let watcher: RealtimeWatcher | undefined;
   try {
     for (let index = 0; index < NODES; index++) await cluster.start();

@@ -8,7 +8,6 @@
 // never binds), and prints each session's send rate against the pace MESSAGE_MIN_INTERVAL_MS and MESSAGE_JITTER_MS
 // allow. Before measuring, WARM_UP seconds (default 10) at the measured rate let the JIT optimise the hot path, so the
 // figures are the steady state, not the first thousand messages' compilation.
-import { ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,6 +18,7 @@ import { ApiClient } from '../../server/test/support/api-client';
 import { createTestDatabase } from '../../server/test/support/database';
 import { pairSession } from '../../server/test/support/paired-session';
 import { startServerProcess } from '../../server/test/support/server-process';
+import { startIngestReceiver } from './start-receiver';
 import { runBench } from '../support/run-bench';
 
 function positive(name: string, fallback: number): number {
@@ -152,28 +152,6 @@ function paceKept(sim: SimHandle, pairs: { phone: string; bot: string }[], from:
   return pairs.map((_, index) => (sent.get(String(index)) ?? 0) / seconds / PACE_PER_SECOND).sort((a, b) => a - b);
 }
 
-interface Receiver {
-  url: string;
-  arrivals: Map<number, number[]>;
-  close(): void;
-}
-
-async function startReceiver(): Promise<Receiver> {
-  const child: ChildProcess = fork(path.join(__dirname, 'receiver.ts'), [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const arrivals = new Map<number, number[]>();
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('error', reject);
-    child.on('message', (message: { port?: number; arrivals?: { seq: number; at: number }[] }) => {
-      if (message.port) resolve(message.port);
-      for (const { seq, at } of message.arrivals ?? []) arrivals.set(seq, [...(arrivals.get(seq) ?? []), at]);
-    });
-  });
-  return { url: `http://127.0.0.1:${port}/hook`, arrivals, close: () => child.kill() };
-}
-
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'wago-bench-ingest-'));
   const scratch = process.env.DATABASE_URL ? await createTestDatabase({ migrate: false }) : undefined;
@@ -193,7 +171,7 @@ async function main(): Promise<void> {
       ...(PROFILE ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}),
     },
   });
-  const receiver = await startReceiver();
+  const receiver = await startIngestReceiver();
   try {
     const api = new ApiClient(server.baseUrl);
     const { accessToken: token } = await api.setupAdmin();

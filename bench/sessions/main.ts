@@ -12,6 +12,7 @@ import { createTestDatabase } from '../../server/test/support/database';
 import { RealtimeWatcher } from '../../server/test/support/realtime';
 import { ServerProcess, startServerProcess } from '../../server/test/support/server-process';
 import { runBench } from '../support/run-bench';
+import { runPool } from '../support/run-pool';
 
 function positiveNumber(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -52,14 +53,6 @@ async function waitForAllConnected(api: ApiClient, token: string, timeoutMs: num
     if (Date.now() > deadline) throw new Error(`only ${connected} of ${SESSIONS} sessions connected in time`);
     await sleep(250);
   }
-}
-
-async function runPool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  const queue = [...items];
-  const worker = async (): Promise<void> => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
 async function main(): Promise<void> {
