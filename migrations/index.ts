@@ -15,6 +15,7 @@ import { CreateClusterNodes1765400000000 } from './1765400000000-CreateClusterNo
 import { CreateSocketIoAttachments1765410000000 } from './1765410000000-CreateSocketIoAttachments';
 import { AddSessionQr1765420000000 } from './1765420000000-AddSessionQr';
 import { CreateRateLimitHits1765430000000 } from './1765430000000-CreateRateLimitHits';
+import { AddSessionLeaseEpoch1765440000000 } from './1765440000000-AddSessionLeaseEpoch';
 
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
   CreateUsers1764000000000,
@@ -32,4 +33,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   CreateSocketIoAttachments1765410000000,
   AddSessionQr1765420000000,
   CreateRateLimitHits1765430000000,
+  AddSessionLeaseEpoch1765440000000,
 ];

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, IsNull, LessThan, Not, Repository } from 'typeorm';
+import { SessionOwnedElsewhereError } from '../whatsapp/whatsapp.errors';
 import { OutgoingMessageEntity, OutgoingStatus } from './outgoing-message.entity';
 
 export type NewOutgoingMessage = Pick<
@@ -74,10 +75,23 @@ export class OutgoingMessagesRepository {
     return rows.map((row) => row.session_id);
   }
 
-  /** Takes a queued message for sending; false when another sender took it first. */
-  async claim(id: string): Promise<boolean> {
-    const result = await this.messages.update({ id, status: 'queued' }, { status: 'sending' });
-    return (result.affected ?? 0) > 0;
+  /**
+   * Takes a queued message for sending, as the owner of its session at `leaseEpoch`; false when another sender took
+   * it first. Throws SessionOwnedElsewhereError when another node took the session since: nothing is claimed, so a
+   * node that lost its lease without noticing yet sends nothing more.
+   */
+  async claim(id: string, sessionId: string, leaseEpoch: number): Promise<boolean> {
+    const [row] = await this.messages.query<{ owned: boolean; claimed: boolean }[]>(
+      `WITH owner AS (SELECT 1 FROM sessions WHERE id = $2 AND lease_epoch = $3 FOR SHARE),
+       claimed AS (
+         UPDATE outgoing_messages SET status = 'sending', updated_at = now()
+          WHERE id = $1 AND session_id = $2 AND status = 'queued' AND EXISTS (SELECT 1 FROM owner)
+         RETURNING id)
+       SELECT EXISTS (SELECT 1 FROM owner) AS owned, EXISTS (SELECT 1 FROM claimed) AS claimed`,
+      [id, sessionId, leaseEpoch],
+    );
+    if (!row?.owned) throw new SessionOwnedElsewhereError(sessionId);
+    return row.claimed;
   }
 
   /**

@@ -14,6 +14,7 @@ import { OutgoingMessage, SentMessage } from '../whatsapp/whatsapp.provider';
 import { MessageEvents } from './message-events';
 import { OutgoingMessageEntity } from './outgoing-message.entity';
 import { AcceptedMessage, OutgoingMessagesRepository } from './outgoing-messages.repository';
+import { SessionLeaseRepository } from '../sessions/session-lease.repository';
 import { SendQueue } from './send-queue';
 import { UnusedWhatsAppProvider } from '../../test/support/unused-whatsapp-provider';
 
@@ -58,7 +59,7 @@ class FakeOutgoingMessages extends OutgoingMessagesRepository {
   override async sessionsWithQueued(): Promise<string[]> {
     return [...new Set(this.rows.filter((row) => row.status === 'queued').map((row) => row.sessionId))];
   }
-  override async claim(id: string): Promise<boolean> {
+  override async claim(id: string, _sessionId: string, _leaseEpoch: number): Promise<boolean> {
     const claimed = this.move(id, 'queued', 'sending');
     if (!claimed) this.lostClaims++;
     return claimed;
@@ -172,6 +173,8 @@ function harness() {
     config,
     media,
     bus.asBus(),
+    // Every session's lease is held here, at epoch 1.
+    { epochOf: () => 1 } as unknown as SessionLeaseRepository,
     clock,
   );
   queue.onApplicationBootstrap();

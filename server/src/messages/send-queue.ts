@@ -9,8 +9,9 @@ import { KeyedSerialQueue } from '../core/runtime/keyed-serial-queue';
 import { TaskTracker } from '../core/runtime/task-tracker';
 import { WakeableLoop } from '../core/runtime/wakeable-loop';
 import { WhatsAppEvents } from '../whatsapp/events';
-import { SessionNotConnectedError } from '../whatsapp/whatsapp.errors';
+import { SessionNotConnectedError, SessionOwnedElsewhereError } from '../whatsapp/whatsapp.errors';
 import { MediaService } from '../media/media.service';
+import { SessionLeaseRepository } from '../sessions/session-lease.repository';
 import { OutgoingContent, OutgoingMessage, SentMessage, WhatsAppProvider } from '../whatsapp/whatsapp.provider';
 import { MessageEvents, MessageSent } from './message-events';
 import { OutgoingMessageEntity } from './outgoing-message.entity';
@@ -58,6 +59,7 @@ export class SendQueue implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly config: AppConfig,
     private readonly media: MediaService,
     private readonly bus: ClusterBus,
+    private readonly leases: SessionLeaseRepository,
     private readonly clock: Clock,
   ) {
     this.tasks = new TaskTracker(clock);
@@ -183,7 +185,16 @@ export class SendQueue implements OnApplicationBootstrap, BeforeApplicationShutd
         await this.clock.sleep(due - now, this.stopping.signal);
         continue;
       }
-      if (!(await this.messages.claim(next.id))) continue;
+      // Sent only by the holder of the session's lease, as of now (the claim checks its epoch).
+      const leaseEpoch = this.leases.epochOf(sessionId);
+      if (leaseEpoch === undefined) break;
+      try {
+        if (!(await this.messages.claim(next.id, sessionId, leaseEpoch))) continue;
+      } catch (error) {
+        if (!(error instanceof SessionOwnedElsewhereError)) throw error;
+        this.logger.warn({ sessionId }, 'Another node owns the session now; it sends the queued messages');
+        break;
+      }
       pacing.record(next.chatJid, this.clock.now().getTime());
       if (!(await this.send(next))) break;
     }

@@ -1,6 +1,6 @@
 // Session ownership across WAGO processes: a Postgres advisory lock per running session, all held on one connection.
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { Client } from 'pg';
+import { Client, QueryResultRow } from 'pg';
 import { AppConfig } from '../core/config/app-config';
 import { Clock } from '../core/runtime/clock';
 import { WakeableLoop } from '../core/runtime/wakeable-loop';
@@ -19,6 +19,9 @@ const HEARTBEAT_TIMEOUT_MS = 3_000;
 /** TCP keepalive on the lease connection starts probing after this much silence. */
 const KEEPALIVE_INITIAL_DELAY_MS = 5_000;
 
+/** The epoch of a lease whose session was deleted before it was taken: matches no row. */
+const NO_EPOCH = -1;
+
 /** The second lock key: 32 bits of the (random) UUID. A rare collision only makes two sessions share an owner. */
 export function leaseKey(sessionId: string): number {
   return Number.parseInt(sessionId.replace(/-/g, '').slice(0, 8), 16) | 0;
@@ -34,8 +37,13 @@ export class SessionLeaseRepository implements OnApplicationShutdown {
   private client: Client | undefined;
   private connecting: Promise<Client> | undefined;
   private readonly lostListeners = new Set<() => void>();
-  /** Leases this process holds: taking one twice must not stack Postgres' re-entrant lock. */
-  private readonly held = new Set<string>();
+  /**
+   * Leases this process holds, with their epochs: taking one twice must not stack Postgres' re-entrant lock (nor
+   * raise the epoch again).
+   */
+  private readonly held = new Map<string, number>();
+  /** One query at a time on the lease connection (the heartbeat runs beside acquisitions), in the order asked. */
+  private queries: Promise<unknown> = Promise.resolve();
 
   private readonly heartbeat: WakeableLoop;
 
@@ -57,23 +65,38 @@ export class SessionLeaseRepository implements OnApplicationShutdown {
     return () => this.lostListeners.delete(listener);
   }
 
-  /** Takes the session's lease if nobody holds it; true when this process now owns the session. */
+  /**
+   * Takes the session's lease if nobody holds it; true when this process now owns the session. Taking it raises the
+   * session's lease epoch: from then on the writes of an earlier owner, which carry the epoch it had, are refused.
+   */
   async acquire(sessionId: string): Promise<boolean> {
     const client = await this.connection();
     if (this.held.has(sessionId)) return true;
-    const result = await client.query<{ acquired: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS acquired', [
+    const locked = await this.query<{ acquired: boolean }>(client, 'SELECT pg_try_advisory_lock($1, $2) AS acquired', [
       LEASE_NAMESPACE,
       leaseKey(sessionId),
     ]);
-    const acquired = result.rows[0]?.acquired === true;
-    if (acquired) this.held.add(sessionId);
-    return acquired;
+    if (locked[0]?.acquired !== true) return false;
+    // Raised under the lock, on the lock's connection: no other node can raise it between the two.
+    const raised = await this.query<{ lease_epoch: number }>(
+      client,
+      'UPDATE sessions SET lease_epoch = lease_epoch + 1 WHERE id = $1 RETURNING lease_epoch',
+      [sessionId],
+    );
+    // A session deleted meanwhile has no epoch: every fenced write of it fails, as it should.
+    this.held.set(sessionId, raised[0]?.lease_epoch ?? NO_EPOCH);
+    return true;
+  }
+
+  /** The epoch of the lease this process holds for the session, which its fenced writes carry; undefined if none. */
+  epochOf(sessionId: string): number | undefined {
+    return this.held.get(sessionId);
   }
 
   async release(sessionId: string): Promise<void> {
     const client = this.client;
     if (!client || !this.held.delete(sessionId)) return;
-    await client.query('SELECT pg_advisory_unlock($1, $2)', [LEASE_NAMESPACE, leaseKey(sessionId)]);
+    await this.query(client, 'SELECT pg_advisory_unlock($1, $2)', [LEASE_NAMESPACE, leaseKey(sessionId)]);
   }
 
   /** After the sessions closed (their lifecycle stops in onModuleDestroy): closing the connection frees every lease. */
@@ -105,6 +128,8 @@ export class SessionLeaseRepository implements OnApplicationShutdown {
     client.on('end', () => this.lose(client));
     await client.connect();
     this.client = client;
+    // A query stuck on the connection that was lost would hold the new one's forever.
+    this.queries = Promise.resolve();
     this.heartbeat.start();
     return client;
   }
@@ -114,10 +139,16 @@ export class SessionLeaseRepository implements OnApplicationShutdown {
     const client = this.client;
     if (!client) return;
     try {
-      await withTimeout(client.query('SELECT 1'), HEARTBEAT_TIMEOUT_MS, 'the lease connection did not answer');
+      await withTimeout(this.query(client, 'SELECT 1'), HEARTBEAT_TIMEOUT_MS, 'the lease connection did not answer');
     } catch (error) {
       this.lose(client, error as Error);
     }
+  }
+
+  private query<T extends QueryResultRow>(client: Client, text: string, values: unknown[] = []): Promise<T[]> {
+    const result = this.queries.then(() => client.query<T>(text, values));
+    this.queries = result.catch(() => undefined);
+    return result.then(({ rows }) => rows);
   }
 
   private lose(client: Client, error?: Error): void {

@@ -47,8 +47,12 @@ class FakeProvider extends UnusedWhatsAppProvider {
     super();
   }
 
-  override async connect(sessionId: string, connectionId: number): Promise<void> {
+  /** The lease epoch each session's open connection was fenced with. */
+  readonly leaseEpochs = new Map<string, number>();
+
+  override async connect(sessionId: string, connectionId: number, leaseEpoch: number): Promise<void> {
     this.calls.push(`connect ${sessionId}`);
+    this.leaseEpochs.set(sessionId, leaseEpoch);
     if (this.failConnect) throw new Error('database unavailable');
     this.connections.set(sessionId, connectionId);
   }
@@ -98,10 +102,13 @@ class FakeProvider extends UnusedWhatsAppProvider {
   }
 }
 
+/** Leases as Postgres keeps them: taking one raises the session row's epoch. */
 class FakeLeases {
-  readonly held = new Set<string>();
+  readonly held = new Map<string, number>();
   readonly elsewhere = new Set<string>();
   private lost: (() => void) | undefined;
+
+  constructor(private readonly rows: FakeSessions) {}
 
   onLost(listener: () => void): () => void {
     this.lost = listener;
@@ -109,8 +116,16 @@ class FakeLeases {
   }
   async acquire(sessionId: string): Promise<boolean> {
     if (this.elsewhere.has(sessionId)) return false;
-    this.held.add(sessionId);
+    if (!this.held.has(sessionId)) this.held.set(sessionId, this.rows.raiseEpoch(sessionId));
     return true;
+  }
+  epochOf(sessionId: string): number | undefined {
+    return this.held.get(sessionId);
+  }
+  /** Another node takes the lease while this one has not noticed losing it (a connection gone silent). */
+  takenByAnotherNode(sessionId: string): void {
+    this.elsewhere.add(sessionId);
+    this.rows.raiseEpoch(sessionId);
   }
   async release(sessionId: string): Promise<void> {
     this.held.delete(sessionId);
@@ -171,6 +186,18 @@ class FakeSessions {
     const row = this.rows.get(id);
     if (row) Object.assign(row, changes, { updatedAt: new Date() });
   }
+  async updateAsOwner(id: string, leaseEpoch: number, changes: Partial<SessionEntity>): Promise<boolean> {
+    const row = this.rows.get(id);
+    if (!row || (row.leaseEpoch ?? 0) !== leaseEpoch) return false;
+    await this.update(id, changes);
+    return true;
+  }
+  raiseEpoch(id: string): number {
+    const row = this.rows.get(id);
+    if (!row) return -1;
+    row.leaseEpoch = (row.leaseEpoch ?? 0) + 1;
+    return row.leaseEpoch;
+  }
   async findRunCandidates(localIds: string[]): Promise<SessionEntity[]> {
     return [...this.rows.values()]
       .filter((row) => row.desiredState === 'running' || localIds.includes(row.id))
@@ -183,9 +210,9 @@ class FakeSessions {
   async countConnected(ids: string[]): Promise<number> {
     return ids.filter((id) => this.rows.get(id)?.status === 'connected').length;
   }
-  async markReconnecting(ids: string[]): Promise<void> {
-    this.markedReconnecting = ids;
-    for (const id of ids) await this.update(id, { status: 'reconnecting' });
+  async markReconnecting(owned: { id: string; leaseEpoch: number }[]): Promise<void> {
+    this.markedReconnecting = owned.map(({ id }) => id);
+    for (const { id, leaseEpoch } of owned) await this.updateAsOwner(id, leaseEpoch, { status: 'reconnecting' });
   }
   async delete(id: string): Promise<void> {
     this.rows.delete(id);
@@ -266,8 +293,8 @@ describe('SessionLifecycleService', () => {
     node = new NodeIdentity(clock);
     membership = new FakeMembership(node);
     provider = new FakeProvider(events);
-    leases = new FakeLeases();
     rows = new FakeSessions();
+    leases = new FakeLeases(rows);
     statuses = [];
     events.on('session.status', (change) => void statuses.push(change));
     lifecycle = build();
@@ -720,6 +747,50 @@ describe('SessionLifecycleService', () => {
       expect(statuses.at(-1)).toMatchObject({ status: 'reconnecting', reason: 'lease_lost' });
       await settle(5_000);
       expect(provider.count(`connect ${session.id}`)).toBe(2);
+    });
+
+    it('fences its connection with the epoch of the lease it took', async () => {
+      const session = await connected();
+      expect(provider.leaseEpochs.get(session.id)).toBe(1);
+      expect(leases.epochOf(session.id)).toBe(1);
+    });
+
+    it('writes nothing and lets the session go when another node took its lease unnoticed (440 is no "replaced")', async () => {
+      boot();
+      const session = await connected();
+      leases.takenByAnotherNode(session.id);
+      // The new owner logged in: it wrote its status, and WhatsApp told this node's connection it was replaced.
+      await rows.update(session.id, { status: 'connected' });
+      const told = statuses.length;
+      provider.listener(session.id).onClose({ reason: 'replaced', code: 440, message: 'replaced' });
+      await settle();
+      expect(rows.rows.get(session.id)).toMatchObject({ status: 'connected', desiredState: 'running' });
+      expect(statuses).toHaveLength(told);
+      expect(provider.calls).toContain(`disconnect ${session.id}`);
+      expect(leases.held.has(session.id)).toBe(false);
+      // And it does not come back here: no reconnect, and the lease is the other node's.
+      await settle(10_000);
+      expect(provider.count(`connect ${session.id}`)).toBe(1);
+    });
+
+    it('still stops for good on a "replaced" that no node of its own caused', async () => {
+      const session = await connected();
+      provider.listener(session.id).onClose({ reason: 'replaced', code: 440, message: 'replaced' });
+      await settle();
+      expect(rows.rows.get(session.id)).toMatchObject({ status: 'replaced', desiredState: 'stopped' });
+      expect(leases.held.has(session.id)).toBe(false);
+    });
+
+    it('lets a session go when a QR or push name write finds another node owns it', async () => {
+      const session = rows.add();
+      await lifecycle.start(alice, session.id);
+      provider.listener(session.id).onQr('qr-1', new Date(Date.now() + 60_000));
+      await settle();
+      leases.takenByAnotherNode(session.id);
+      provider.listener(session.id).onQr('qr-2', new Date(Date.now() + 60_000));
+      await settle();
+      expect(rows.rows.get(session.id)?.qr).toBe('qr-1');
+      expect(provider.calls).toContain(`disconnect ${session.id}`);
     });
 
     it('on shutdown with other nodes alive leaves the cluster, releases its sessions and waits until they run elsewhere', async () => {

@@ -29,6 +29,8 @@ interface Runtime {
   sessionId: string;
   ownerId: string;
   status: SessionStatus;
+  /** The epoch of this process's lease on the session when the runtime began: its writes are fenced with it. */
+  leaseEpoch: number;
   /** The connection this runtime opened last: events of any other (an earlier one) are recognised and ignored. */
   connectionId: number;
   qr: SessionQr | null;
@@ -58,6 +60,9 @@ const ASK_LOGOUT_MS = 20_000;
 const HANDOFF_RESERVATION_MS = 15_000;
 /** While stopping, how often this node looks whether the others took its sessions over. */
 const HANDOFF_CHECK_MS = 250;
+
+/** The lease epoch of a runtime whose lease was never held: no write of it passes the fence. */
+const NOT_OWNED = -1;
 
 /** Statuses in which a running session can still be linked by pairing code. */
 const PAIRING_STATUSES: ReadonlySet<SessionStatus> = new Set(['starting', 'qr', 'pairing_code']);
@@ -117,9 +122,9 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
         this.onConnection(event, 'a login', (runtime) => this.onOpen(runtime, event.account)),
       ),
       this.events.on('connection.renamed', (event) =>
-        this.onConnection(event, 'a push name', () =>
-          this.repository.update(event.sessionId, { pushName: event.pushName }),
-        ),
+        this.onConnection(event, 'a push name', async (runtime) => {
+          await this.writeAsOwner(runtime, { pushName: event.pushName });
+        }),
       ),
       this.events.on('connection.closed', (event) =>
         this.onConnection(event, 'a disconnect', (runtime) => this.onClose(runtime, event.disconnect)),
@@ -141,10 +146,11 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
     // What is under way (an ownership scan's takeovers and stops among it) ends before the connections close.
     await this.operations.idle();
     for (const runtime of this.runtimes.values()) runtime.retry?.cancel();
-    const ids = [...this.runtimes.keys()];
+    const owned = [...this.runtimes.values()].map(({ sessionId, leaseEpoch }) => ({ id: sessionId, leaseEpoch }));
+    const ids = owned.map(({ id }) => id);
     this.runtimes.clear();
     await this.provider.disconnectAll();
-    await this.repository.markReconnecting(ids).catch((error: unknown) => {
+    await this.repository.markReconnecting(owned).catch((error: unknown) => {
       this.logger.error({ err: error }, 'Marking sessions as reconnecting on shutdown failed');
     });
     await this.handToOtherNodes(ids);
@@ -223,10 +229,8 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
   async start(user: AuthUser, sessionId: string): Promise<SessionEntity> {
     const session = await this.sessions.get(user, sessionId);
     return this.exclusive(sessionId, async () => {
-      if (!this.runtimes.has(sessionId)) {
-        await this.repository.update(sessionId, { desiredState: 'running' });
-        // Held elsewhere: that process owns the session and sees it is meant to run.
-        if (await this.leases.acquire(sessionId)) await this.open(session, 'starting', null);
+      if (!this.runtimes.has(sessionId) && (await this.meantToRun(sessionId))) {
+        await this.open(session, 'starting', null);
       }
       this.tellOwner(sessionId);
       return this.reload(sessionId);
@@ -263,14 +267,29 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
       if (await this.provider.linkedJid(sessionId)) {
         throw new ConflictError(`Session ${sessionId} is already linked to WhatsApp; log it out to link another phone`);
       }
-      await this.repository.update(sessionId, { desiredState: 'running' });
       // Held elsewhere: asked of that node below, outside this session's queue.
-      if (!(await this.leases.acquire(sessionId))) return null;
+      if (!(await this.meantToRun(sessionId))) return null;
       return this.pair(await this.open(session, 'starting', null), phoneNumber);
     });
     if (code !== null) return code;
     const answer = await this.requests.ask('session.pairing-code', { sessionId, phoneNumber }, ASK_PAIRING_CODE_MS);
     return answer.code;
+  }
+
+  /**
+   * Marks the session meant to run, having taken its lease first: a session meant to run that nobody holds is any
+   * node's to take over, and one never paired would be taken for an interrupted pairing and stopped. True when this
+   * process holds the lease; false when another does (that one sees the session is meant to run).
+   */
+  private async meantToRun(sessionId: string): Promise<boolean> {
+    const acquired = await this.leases.acquire(sessionId);
+    try {
+      await this.repository.update(sessionId, { desiredState: 'running' });
+    } catch (error) {
+      if (acquired) await this.releaseLease(sessionId);
+      throw error;
+    }
+    return acquired;
   }
 
   private async pair(runtime: Runtime, phoneNumber: string): Promise<string> {
@@ -411,13 +430,15 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
   /** Creates the runtime of a session this process just took the lease of, and connects it. */
   private async open(session: SessionEntity, status: SessionStatus, reason: string | null): Promise<Runtime> {
     const runtime = this.createRuntime(session);
+    let written: boolean;
     try {
-      await this.setStatus(runtime, status, reason);
+      written = await this.setStatus(runtime, status, reason);
     } catch (error) {
       this.forget(runtime);
       await this.releaseLease(session.id);
       throw error;
     }
+    if (!written) throw new ConflictError(`Session ${session.id} was taken by another node or deleted meanwhile`);
     await this.connect(runtime);
     return runtime;
   }
@@ -427,6 +448,7 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
       sessionId: session.id,
       ownerId: session.ownerId,
       status: session.status,
+      leaseEpoch: this.leases.epochOf(session.id) ?? NOT_OWNED,
       connectionId: 0,
       qr: null,
       pairing: false,
@@ -442,7 +464,7 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
     this.lastConnectionId += 1;
     runtime.connectionId = this.lastConnectionId;
     try {
-      await this.provider.connect(runtime.sessionId, runtime.connectionId);
+      await this.provider.connect(runtime.sessionId, runtime.connectionId, runtime.leaseEpoch);
     } catch (error) {
       this.logger.error({ err: error, sessionId: runtime.sessionId }, 'Opening a WhatsApp connection failed');
       await this.onClose(runtime, { reason: 'connection_closed', code: null, message: String(error) });
@@ -469,8 +491,11 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
     if (runtime.pairing) return;
     runtime.qr = { qr, expiresAt };
     // Written for the other nodes of a cluster, which serve it too.
-    if (runtime.status !== 'qr') await this.setStatus(runtime, 'qr', null, { qr, qrExpiresAt: expiresAt });
-    else await this.repository.update(runtime.sessionId, { qr, qrExpiresAt: expiresAt });
+    const written =
+      runtime.status !== 'qr'
+        ? await this.setStatus(runtime, 'qr', null, { qr, qrExpiresAt: expiresAt })
+        : await this.writeAsOwner(runtime, { qr, qrExpiresAt: expiresAt });
+    if (!written) return;
     void this.events.publish('session.qr', {
       sessionId: runtime.sessionId,
       ownerId: runtime.ownerId,
@@ -510,8 +535,11 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
     }
     this.forget(runtime);
     if (WIPE_ON.has(disconnect.reason)) await this.provider.wipeCredentials(runtime.sessionId);
-    await this.releaseLease(runtime.sessionId);
+    // Written before the lease goes, so no other node takes the session in between. When another node of ours took
+    // it (this one lost its lease without noticing yet), that login is what WhatsApp calls `replaced`: the write is
+    // fenced off, and the session stays with the new owner.
     await this.setStatus(runtime, finalStatus, disconnect.reason, { desiredState: 'stopped', lastDisconnect });
+    await this.releaseLease(runtime.sessionId);
   }
 
   private scheduleReconnect(runtime: Runtime): void {
@@ -617,8 +645,7 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
     }
     this.logger.log(`Reconnecting session: ${sessionId} (${session.jid ?? linkedJid})`);
     const runtime = this.createRuntime(session);
-    await this.setStatus(runtime, 'reconnecting', handedHere ? 'handoff' : reason);
-    this.reconnectPaced(runtime);
+    if (await this.setStatus(runtime, 'reconnecting', handedHere ? 'handoff' : reason)) this.reconnectPaced(runtime);
   }
 
   /** The lease connection died: another process may own these sessions now, so this one lets go at once. */
@@ -634,26 +661,33 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
+  /** The owner's status write (fenced by its lease epoch); false when another node owns the session now. */
   private async setStatus(
     runtime: Runtime,
     status: SessionStatus,
     reason: string | null,
     changes: Partial<SessionEntity> = {},
-  ): Promise<void> {
+  ): Promise<boolean> {
     runtime.status = status;
-    await this.record({ id: runtime.sessionId, ownerId: runtime.ownerId }, status, reason, changes);
+    return this.record({ id: runtime.sessionId, ownerId: runtime.ownerId }, status, reason, changes, runtime);
   }
 
-  /** Writes a status (with any other changes) and tells the event bus. */
+  /**
+   * Writes a status (with any other changes) and tells the event bus. With `owner`, only while its lease epoch is
+   * still the session's: false (nothing written, nothing told) when another node took the session.
+   */
   private async record(
     session: Pick<SessionEntity, 'id' | 'ownerId'>,
     status: SessionStatus,
     reason: string | null,
     changes: Partial<SessionEntity>,
-  ): Promise<void> {
+    owner?: Runtime,
+  ): Promise<boolean> {
     // A QR is only ever shown in the `qr` status.
     const qr = status === 'qr' ? {} : { qr: null, qrExpiresAt: null };
-    await this.repository.update(session.id, { ...changes, ...qr, status });
+    const update = { ...changes, ...qr, status };
+    if (!owner) await this.repository.update(session.id, update);
+    else if (!(await this.writeAsOwner(owner, update))) return false;
     void this.events.publish('session.status', {
       sessionId: session.id,
       ownerId: session.ownerId,
@@ -661,6 +695,28 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
       reason,
       at: this.clock.now().toISOString(),
     });
+    return true;
+  }
+
+  /** A write of the session's owner, fenced by its lease epoch; when refused, this process lets the session go. */
+  private async writeAsOwner(runtime: Runtime, changes: Partial<SessionEntity>): Promise<boolean> {
+    if (await this.repository.updateAsOwner(runtime.sessionId, runtime.leaseEpoch, changes)) return true;
+    await this.letGo(runtime);
+    return false;
+  }
+
+  /**
+   * Another node took the session (this one lost its lease without noticing in time), or it was deleted: the
+   * connection here closes, and nothing of it is written.
+   */
+  private async letGo(runtime: Runtime): Promise<void> {
+    this.forget(runtime);
+    // A newer runtime of the session here (this node took it again since) keeps its connection and lease.
+    if (this.runtimes.has(runtime.sessionId) || this.leases.epochOf(runtime.sessionId) !== runtime.leaseEpoch) return;
+    this.logger.warn(`Session ${runtime.sessionId} is owned by another node now; closing its connection here`);
+    await this.provider.disconnect(runtime.sessionId);
+    // Not waited for: the lease connection may be the one that went silent (its heartbeat then declares it lost).
+    void this.releaseLease(runtime.sessionId);
   }
 
   private disconnect(code: number | null, reason: string): SessionEntity['lastDisconnect'] {

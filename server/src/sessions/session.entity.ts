@@ -82,6 +82,13 @@ export class SessionEntity {
   @Column({ name: 'qr_expires_at', type: 'timestamptz', nullable: true, select: false })
   qrExpiresAt?: Date | null;
 
+  /**
+   * The fencing token of the session's lease, raised by each node that takes it (SessionLeaseRepository). An integer
+   * is plenty: a session would have to change hands every second for 68 years to run out.
+   */
+  @Column({ name: 'lease_epoch', type: 'integer', default: 0, select: false })
+  leaseEpoch?: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

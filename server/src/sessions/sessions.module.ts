@@ -12,6 +12,6 @@ import { SessionsService } from './sessions.service';
   imports: [TypeOrmModule.forFeature([SessionEntity])],
   controllers: [SessionsController],
   providers: [SessionsService, SessionsRepository, SessionLifecycleService, OwnershipScan, SessionLeaseRepository],
-  exports: [SessionsService, SessionsRepository, SessionLifecycleService],
+  exports: [SessionsService, SessionsRepository, SessionLifecycleService, SessionLeaseRepository],
 })
 export class SessionsModule {}

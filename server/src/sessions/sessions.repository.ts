@@ -61,6 +61,19 @@ export class SessionsRepository {
     await this.sessions.update({ id }, changes);
   }
 
+  /**
+   * The owner's write: applied only while `leaseEpoch` is still the session's (no other node took the lease since).
+   * False when it was refused, or the session is gone.
+   */
+  async updateAsOwner(
+    id: string,
+    leaseEpoch: number,
+    changes: Partial<Omit<SessionEntity, 'id' | 'ownerId'>>,
+  ): Promise<boolean> {
+    const result = await this.sessions.update({ id, leaseEpoch }, changes);
+    return (result.affected ?? 0) > 0;
+  }
+
   /** Sessions meant to be running, plus the given ones (those this process runs), for the ownership scan. */
   findRunCandidates(localIds: string[]): Promise<SessionEntity[]> {
     return this.sessions.find({
@@ -68,12 +81,19 @@ export class SessionsRepository {
     });
   }
 
-  /** Marks sessions that were live as reconnecting (shutdown: they come back on the next start or another node). */
-  async markReconnecting(ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.sessions.update(
-      { id: In(ids), status: In(['starting', 'qr', 'pairing_code', 'connected']) },
-      { status: 'reconnecting', qr: null, qrExpiresAt: null },
+  /**
+   * Marks sessions that were live as reconnecting (shutdown: they come back on the next start or another node); each
+   * only while this process still owns it, at the lease epoch given.
+   */
+  async markReconnecting(owned: { id: string; leaseEpoch: number }[]): Promise<void> {
+    if (owned.length === 0) return;
+    await this.sessions.query(
+      `UPDATE sessions AS session
+          SET status = 'reconnecting', qr = NULL, qr_expires_at = NULL, updated_at = now()
+         FROM unnest($1::uuid[], $2::integer[]) AS owned(id, lease_epoch)
+        WHERE session.id = owned.id AND session.lease_epoch = owned.lease_epoch
+          AND session.status IN ('starting', 'qr', 'pairing_code', 'connected')`,
+      [owned.map(({ id }) => id), owned.map(({ leaseEpoch }) => leaseEpoch)],
     );
   }
 

@@ -20,3 +20,13 @@ export class ProfileNameUnknownError extends ConflictError {
     super(`Session ${sessionId} does not know its WhatsApp profile name yet, which online/offline presence needs`);
   }
 }
+
+/**
+ * A write of the session's owner was refused: another node of the cluster took the session's lease since this one
+ * connected it (or the session was deleted). This node must let the session go.
+ */
+export class SessionOwnedElsewhereError extends ConflictError {
+  constructor(sessionId: string) {
+    super(`Session ${sessionId} is owned by another node now`);
+  }
+}

@@ -95,9 +95,10 @@ export abstract class WhatsAppProvider {
    * Opens a connection for the session from its stored credentials, or from fresh ones (a QR follows) when it has
    * none. Resolves once the socket is created; progress is published on WhatsAppEvents as `connection.*` events that
    * carry `connectionId`. Restarts WhatsApp asks for (515 after pairing) are handled inside and are not reported as
-   * closes.
+   * closes. Its credential writes are fenced with `leaseEpoch` (the session's lease epoch when this process took
+   * it): once another node takes the session they are refused, and the connection closes.
    */
-  abstract connect(sessionId: string, connectionId: number): Promise<void>;
+  abstract connect(sessionId: string, connectionId: number, leaseEpoch: number): Promise<void>;
 
   /** Asks WhatsApp for an 8-character code to type on the phone instead of scanning the QR (session connecting). */
   abstract requestPairingCode(sessionId: string, phoneNumber: string): Promise<string>;

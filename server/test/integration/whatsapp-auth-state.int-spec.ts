@@ -5,7 +5,7 @@ import { AuthStateRepository } from '../../src/whatsapp/baileys/auth-state.repos
 import { Baileys, loadBaileys } from '../../src/whatsapp/baileys/baileys';
 import { PostgresAuthState, usePostgresAuthState } from '../../src/whatsapp/baileys/postgres-auth-state';
 import { createTestDatabase, TestDatabase } from '../support/database';
-import { insertSession } from '../support/session-rows';
+import { FRESH_LEASE_EPOCH, insertSession } from '../support/session-rows';
 
 const logger = pino({ level: 'silent' });
 
@@ -29,7 +29,12 @@ describe('WhatsApp auth state in Postgres', () => {
   const createSession = (): Promise<string> => insertSession(dataSource);
 
   function open(sessionId: string, cacheSize = 100): Promise<PostgresAuthState> {
-    return usePostgresAuthState(baileys, repository, sessionId, { cacheSize, logger });
+    return usePostgresAuthState(baileys, repository, sessionId, {
+      cacheSize,
+      logger,
+      leaseEpoch: FRESH_LEASE_EPOCH,
+      onOwnedElsewhere: () => undefined,
+    });
   }
 
   async function keyCount(sessionId: string): Promise<number> {
@@ -189,27 +194,35 @@ describe('WhatsApp auth state in Postgres', () => {
 
   it('writes a batch of keys as one: a failing key leaves none of the batch behind, its deletions included', async () => {
     const sessionId = await createSession();
-    await repository.writeKeys(sessionId, [
-      { type: 'session', keyId: 'kept.0', json: '{"type":"Buffer","data":"AQ=="}' },
-    ]);
+    await repository.writeKeys(
+      sessionId,
+      [{ type: 'session', keyId: 'kept.0', json: '{"type":"Buffer","data":"AQ=="}' }],
+      FRESH_LEASE_EPOCH,
+    );
     const writes = [
       { type: 'session', keyId: 'kept.0', json: null },
       { type: 'session', keyId: 'fine.0', json: '{"type":"Buffer","data":"AQ=="}' },
       { type: 'session', keyId: 'x'.repeat(300), json: '{"type":"Buffer","data":"AQ=="}' },
     ];
-    await expect(repository.writeKeys(sessionId, writes)).rejects.toThrow();
+    await expect(repository.writeKeys(sessionId, writes, FRESH_LEASE_EPOCH)).rejects.toThrow();
     expect(await keyCount(sessionId)).toBe(1);
   });
 
   it('sets some keys and deletes others in one batch', async () => {
     const sessionId = await createSession();
-    await repository.writeKeys(sessionId, [
-      { type: 'session', keyId: 'old.0', json: '{"type":"Buffer","data":"AQ=="}' },
-    ]);
-    await repository.writeKeys(sessionId, [
-      { type: 'session', keyId: 'old.0', json: null },
-      { type: 'session', keyId: 'new.0', json: '{"type":"Buffer","data":"Ag=="}' },
-    ]);
+    await repository.writeKeys(
+      sessionId,
+      [{ type: 'session', keyId: 'old.0', json: '{"type":"Buffer","data":"AQ=="}' }],
+      FRESH_LEASE_EPOCH,
+    );
+    await repository.writeKeys(
+      sessionId,
+      [
+        { type: 'session', keyId: 'old.0', json: null },
+        { type: 'session', keyId: 'new.0', json: '{"type":"Buffer","data":"Ag=="}' },
+      ],
+      FRESH_LEASE_EPOCH,
+    );
     const keys = await (await open(sessionId)).state.keys.get('session', ['old.0', 'new.0']);
     expect(Object.keys(keys)).toEqual(['new.0']);
   });
@@ -220,15 +233,25 @@ describe('WhatsApp auth state in Postgres', () => {
     // Issued together, as a burst of incoming messages would: they queue behind each other and share transactions.
     const outcomes = await Promise.allSettled(
       sessions.flatMap((sessionId, index) => [
-        repository.writeKeys(sessionId, [{ type: 'session', keyId: 'a.0', json: value(1) }]),
-        repository.writeKeys(sessionId, [
-          { type: 'session', keyId: 'a.0', json: value(2) },
-          { type: 'pre-key', keyId: '1', json: value(index) },
-        ]),
-        repository.writeKeys(sessionId, [{ type: 'pre-key', keyId: '1', json: null }]),
+        repository.writeKeys(sessionId, [{ type: 'session', keyId: 'a.0', json: value(1) }], FRESH_LEASE_EPOCH),
+        repository.writeKeys(
+          sessionId,
+          [
+            { type: 'session', keyId: 'a.0', json: value(2) },
+            { type: 'pre-key', keyId: '1', json: value(index) },
+          ],
+          FRESH_LEASE_EPOCH,
+        ),
+        repository.writeKeys(sessionId, [{ type: 'pre-key', keyId: '1', json: null }], FRESH_LEASE_EPOCH),
         // Too long a key id: Postgres refuses it, and only this batch.
         ...(index === 2
-          ? [repository.writeKeys(sessionId, [{ type: 'session', keyId: 'x'.repeat(300), json: '1' }])]
+          ? [
+              repository.writeKeys(
+                sessionId,
+                [{ type: 'session', keyId: 'x'.repeat(300), json: '1' }],
+                FRESH_LEASE_EPOCH,
+              ),
+            ]
           : []),
       ]),
     );

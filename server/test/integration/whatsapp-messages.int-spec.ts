@@ -4,6 +4,7 @@ import { MessageAck, MessageReceived } from '../../src/whatsapp/events';
 import { ProviderOnSim, startProviderOnSim } from '../support/provider-on-sim';
 import { eventually } from '../support/realtime';
 import { RecordingListener } from '../support/recording-listener';
+import { FRESH_LEASE_EPOCH } from '../support/session-rows';
 
 /** Messages between a WAGO session (the provider, as in the server) and simulated phones. */
 describe('WhatsApp messages through the Baileys provider', () => {
@@ -136,7 +137,7 @@ describe('WhatsApp messages through the Baileys provider', () => {
     const id = await send(ALICE, { to: GATEWAY, text: 'while you were away' });
     provider = providerOnSim.newProvider();
     const listener = new RecordingListener(providerOnSim.events, sessionId);
-    await provider.connect(sessionId, listener.connectionId);
+    await provider.connect(sessionId, listener.connectionId, FRESH_LEASE_EPOCH);
     await listener.waitForOpen();
     expect(listener.qrs).toEqual([]);
     expect(await receivedWithId(id)).toMatchObject({

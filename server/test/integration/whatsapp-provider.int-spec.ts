@@ -9,7 +9,7 @@ import { AuthStateRepository } from '../../src/whatsapp/baileys/auth-state.repos
 import { BaileysProvider } from '../../src/whatsapp/baileys/baileys.provider';
 import { WhatsAppEvents } from '../../src/whatsapp/events';
 import { createTestDatabase, TestDatabase } from '../support/database';
-import { insertSession } from '../support/session-rows';
+import { FRESH_LEASE_EPOCH, insertSession } from '../support/session-rows';
 import { RecordingListener } from '../support/recording-listener';
 import { typePairingCode } from '../support/sim';
 import { TEST_JWT_SECRET } from '../support/server-process';
@@ -73,7 +73,7 @@ describe('Baileys provider against the simulator', () => {
     const phoneNumber = newPhone();
     sim.createAccount({ phoneNumber, pushName: `Phone ${phoneNumber}` });
     const listener = new RecordingListener(events, sessionId);
-    await provider.connect(sessionId, listener.connectionId);
+    await provider.connect(sessionId, listener.connectionId, FRESH_LEASE_EPOCH);
     await sim.link(phoneNumber, { qr: await listener.waitForQr() });
     await listener.waitForOpen();
     return { sessionId, phoneNumber, listener };
@@ -104,7 +104,7 @@ describe('Baileys provider against the simulator', () => {
     expect(first.closes).toEqual([]);
 
     const second = new RecordingListener(events, sessionId);
-    await provider.connect(sessionId, second.connectionId);
+    await provider.connect(sessionId, second.connectionId, FRESH_LEASE_EPOCH);
     const account = await second.waitForOpen();
     expect(account.jid).toBe(`${phoneNumber}@s.whatsapp.net`);
     expect(account.lid).toBe(first.opens[0].lid);
@@ -117,7 +117,7 @@ describe('Baileys provider against the simulator', () => {
     const phoneNumber = newPhone();
     sim.createAccount({ phoneNumber, pushName: 'Coder' });
     const listener = new RecordingListener(events, sessionId);
-    await provider.connect(sessionId, listener.connectionId);
+    await provider.connect(sessionId, listener.connectionId, FRESH_LEASE_EPOCH);
     const code = await provider.requestPairingCode(sessionId, `+${phoneNumber}`);
     expect(code).toMatch(/^[0-9A-Z]{8}$/);
     await typePairingCode(sim, phoneNumber, code);
@@ -128,7 +128,7 @@ describe('Baileys provider against the simulator', () => {
   it('reports a QR timeout when nobody scans before the refs run out', async () => {
     const sessionId = await createSession();
     const listener = new RecordingListener(events, sessionId);
-    await provider.connect(sessionId, listener.connectionId);
+    await provider.connect(sessionId, listener.connectionId, FRESH_LEASE_EPOCH);
     const disconnect = await listener.waitForClose(1, 10_000);
     expect(disconnect).toMatchObject({ reason: 'qr_timeout', code: 408 });
     expect(listener.opens).toEqual([]);

@@ -3,7 +3,14 @@ import { createServer, type Server, type Socket, connect } from 'node:net';
 import { Clock } from '../../src/core/runtime/clock';
 import { loadAppConfig } from '../../src/core/config/app-config';
 import { SessionLeaseRepository } from '../../src/sessions/session-lease.repository';
+import { OutgoingMessageEntity } from '../../src/messages/outgoing-message.entity';
+import { NewOutgoingMessage, OutgoingMessagesRepository } from '../../src/messages/outgoing-messages.repository';
+import { SessionEntity } from '../../src/sessions/session.entity';
+import { SessionsRepository } from '../../src/sessions/sessions.repository';
+import { AuthStateRepository } from '../../src/whatsapp/baileys/auth-state.repository';
+import { SessionOwnedElsewhereError } from '../../src/whatsapp/whatsapp.errors';
 import { createTestDatabase, TestDatabase } from '../support/database';
+import { FRESH_LEASE_EPOCH, insertSession } from '../support/session-rows';
 import { eventually } from '../support/realtime';
 import { TEST_JWT_SECRET } from '../support/server-process';
 
@@ -78,6 +85,76 @@ describe('session leases on Postgres advisory locks', () => {
     expect(await first.acquire(randomUUID())).toBe(true);
   });
 
+  it('raises the session’s lease epoch each time a process takes the lease, and not when it takes it again', async () => {
+    const sessionId = await insertSession(await database.dataSource());
+    expect(await first.acquire(sessionId)).toBe(true);
+    expect(await first.acquire(sessionId)).toBe(true);
+    expect(first.epochOf(sessionId)).toBe(1);
+    await first.release(sessionId);
+    expect(first.epochOf(sessionId)).toBeUndefined();
+    expect(await second.acquire(sessionId)).toBe(true);
+    expect(second.epochOf(sessionId)).toBe(2);
+  });
+
+  it('refuses every write of an owner whose lease another process took: status, credentials, keys and sends', async () => {
+    const dataSource = await database.dataSource();
+    const sessions = new SessionsRepository(dataSource.getRepository(SessionEntity));
+    const auth = new AuthStateRepository(dataSource);
+    const outgoing = new OutgoingMessagesRepository(dataSource.getRepository(OutgoingMessageEntity));
+    const sessionId = await insertSession(dataSource);
+    const queued = async () =>
+      (await outgoing.insertQueued({ ...QUEUED_TEXT, sessionId, messageId: randomUUID() })) as OutgoingMessageEntity;
+    await first.acquire(sessionId);
+    const stale = first.epochOf(sessionId) as number;
+    expect(await sessions.updateAsOwner(sessionId, stale, { status: 'connected' })).toBe(true);
+    await auth.writeCreds(sessionId, '{"owner":"first"}', stale);
+    // The first process's lease connection dies; the second takes the session.
+    await dataSource.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_locks
+        WHERE locktype = 'advisory' AND granted
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+    );
+    await eventually(async () => second.acquire(sessionId), 'the lease taken by the second process');
+    const current = second.epochOf(sessionId) as number;
+    expect(current).toBe(stale + 1);
+
+    expect(await sessions.updateAsOwner(sessionId, stale, { status: 'replaced' })).toBe(false);
+    await expect(auth.writeCreds(sessionId, '{"owner":"stale"}', stale)).rejects.toBeInstanceOf(
+      SessionOwnedElsewhereError,
+    );
+    await expect(
+      auth.writeKeys(sessionId, [{ type: 'session', keyId: 'a.0', json: '{"owner":"stale"}' }], stale),
+    ).rejects.toBeInstanceOf(SessionOwnedElsewhereError);
+    const message = await queued();
+    await expect(outgoing.claim(message.id, sessionId, stale)).rejects.toBeInstanceOf(SessionOwnedElsewhereError);
+    expect((await outgoing.findById(message.id))?.status).toBe('queued');
+    expect((await sessions.findById(sessionId))?.status).toBe('connected');
+    expect(await auth.readCreds(sessionId)).toBe('{"owner": "first"}');
+    expect(await auth.readKeys(sessionId, 'session', ['a.0'])).toEqual(new Map());
+
+    // The new owner's writes pass.
+    expect(await sessions.updateAsOwner(sessionId, current, { status: 'reconnecting' })).toBe(true);
+    await auth.writeCreds(sessionId, '{"owner":"second"}', current);
+    await auth.writeKeys(sessionId, [{ type: 'session', keyId: 'a.0', json: '{"owner":"second"}' }], current);
+    expect(await outgoing.claim(message.id, sessionId, current)).toBe(true);
+    expect(await auth.readCreds(sessionId)).toBe('{"owner": "second"}');
+  });
+
+  it('refuses only the stale session’s key writes when they share a batch with others', async () => {
+    const dataSource = await database.dataSource();
+    const auth = new AuthStateRepository(dataSource);
+    const [owned, lost] = [await insertSession(dataSource), await insertSession(dataSource)];
+    await dataSource.query(`UPDATE sessions SET lease_epoch = 5 WHERE id = $1`, [lost]);
+    const outcomes = await Promise.allSettled([
+      auth.writeKeys(owned, [{ type: 'session', keyId: 'a.0', json: '1' }], FRESH_LEASE_EPOCH),
+      auth.writeKeys(lost, [{ type: 'session', keyId: 'a.0', json: '1' }], 4),
+      auth.writeKeys(owned, [{ type: 'session', keyId: 'b.0', json: '2' }], FRESH_LEASE_EPOCH),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect([...(await auth.readKeys(owned, 'session', ['a.0', 'b.0'])).keys()].sort()).toEqual(['a.0', 'b.0']);
+    expect((await auth.readKeys(lost, 'session', ['a.0'])).size).toBe(0);
+  });
+
   it('gives its leases up when its connection goes silent, without waiting for Postgres to notice', async () => {
     const proxy = await freezableProxy(new URL(database.url));
     try {
@@ -104,6 +181,19 @@ describe('session leases on Postgres advisory locks', () => {
     }
   });
 });
+
+const QUEUED_TEXT: Omit<NewOutgoingMessage, 'sessionId' | 'messageId'> = {
+  chatJid: '15550001111@s.whatsapp.net',
+  type: 'text',
+  text: 'hello',
+  mediaId: null,
+  content: null,
+  mentions: [],
+  replyTo: null,
+  replyToSender: null,
+  idempotencyKey: null,
+  requestHash: null,
+};
 
 /** A TCP proxy to Postgres whose `freeze()` stops passing bytes either way while keeping every socket open. */
 async function freezableProxy(target: URL): Promise<{ port: number; freeze(): void; close(): Promise<void> }> {

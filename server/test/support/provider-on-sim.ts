@@ -12,7 +12,7 @@ import { createTestDatabase } from './database';
 import { RecordingListener } from './recording-listener';
 import { TEST_JWT_SECRET } from './server-process';
 import { mediaServiceOn } from './media-service';
-import { insertSession } from './session-rows';
+import { FRESH_LEASE_EPOCH, insertSession } from './session-rows';
 
 export interface ProviderOnSim {
   sim: SimHandle;
@@ -70,7 +70,7 @@ export async function startProviderOnSim(): Promise<ProviderOnSim> {
       async linkSession(phoneNumber) {
         const sessionId = await insertSession(dataSource);
         const listener = new RecordingListener(events, sessionId);
-        await provider.connect(sessionId, listener.connectionId);
+        await provider.connect(sessionId, listener.connectionId, FRESH_LEASE_EPOCH);
         await sim.link(phoneNumber, { qr: await listener.waitForQr() });
         await listener.waitForOpen();
         return sessionId;

@@ -11,3 +11,6 @@ export async function insertSession(dataSource: DataSource): Promise<string> {
   );
   return rows[0].id;
 }
+
+/** The lease epoch of a session row no node has taken the lease of: the fence of a test that takes no lease. */
+export const FRESH_LEASE_EPOCH = 0;

@@ -6,7 +6,7 @@ import { WhatsAppProvider } from '../../src/whatsapp/whatsapp.provider';
 const unused = (method: string): Error => new Error(`WhatsAppProvider.${method} is not used here`);
 
 export class UnusedWhatsAppProvider extends WhatsAppProvider {
-  connect(_sessionId: string, _connectionId: number): Promise<void> {
+  connect(_sessionId: string, _connectionId: number, _leaseEpoch: number): Promise<void> {
     throw unused('connect');
   }
   requestPairingCode(_sessionId: string, _phoneNumber: string): Promise<string> {

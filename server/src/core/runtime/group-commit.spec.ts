@@ -53,4 +53,13 @@ describe('GroupCommit', () => {
     expect((await outcomes).map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(writer.batches).toEqual([[1], [2, 3, 4], [2], [3], [4]]);
   });
+
+  it('fails the items a committed batch refused, and only those', async () => {
+    const commit = new GroupCommit<number>(async (items) =>
+      items.map((item) => (item % 2 === 0 ? new Error(`refused ${item}`) : undefined)),
+    );
+    const outcomes = await Promise.allSettled([1, 2, 3, 4].map((item) => commit.write(item)));
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected']);
+    expect((outcomes[3] as PromiseRejectedResult).reason).toEqual(new Error('refused 4'));
+  });
 });

@@ -29,7 +29,7 @@ import {
   WhatsAppAccount,
   WhatsAppProvider,
 } from '../whatsapp.provider';
-import { AuthStateRepository } from './auth-state.repository';
+import { AuthStateRepository, LeaseEpoch } from './auth-state.repository';
 import { Baileys, loadBaileys } from './baileys';
 import { classifyDisconnect, RESTART_REQUIRED } from './disconnect';
 import { serialiseKeyTransactions } from './key-transactions';
@@ -79,6 +79,8 @@ interface Connection {
   auth: PostgresAuthState;
   /** What its `connection.*` events carry; null for a connection nobody hears of (a brief one, to log out). */
   connectionId: number | null;
+  /** The lease epoch its credential writes are fenced with. */
+  leaseEpoch: LeaseEpoch;
   open: boolean;
   /** Resolves once the connection logged in or closed. */
   decided: Promise<void>;
@@ -262,11 +264,16 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
     await loadBaileys();
   }
 
-  async connect(sessionId: string, connectionId: number | null): Promise<void> {
+  async connect(sessionId: string, connectionId: number | null, leaseEpoch: LeaseEpoch): Promise<void> {
     if (this.connections.has(sessionId)) throw new Error(`Session ${sessionId} already has a connection`);
     const baileys = await loadBaileys();
     const logger = this.baileysLogger.child({ sessionId });
-    const auth = await usePostgresAuthState(baileys, this.authState, sessionId, { cacheSize: KEY_CACHE_SIZE, logger });
+    const auth = await usePostgresAuthState(baileys, this.authState, sessionId, {
+      cacheSize: KEY_CACHE_SIZE,
+      logger,
+      leaseEpoch,
+      onOwnedElsewhere: () => this.dropOwnedElsewhere(connection),
+    });
     const receipts = new ReceiptGate({
       clock: this.clock,
       holdLimitMs: RECEIPT_HOLD_LIMIT_MS,
@@ -303,6 +310,7 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
       socket,
       auth,
       connectionId,
+      leaseEpoch,
       open: false,
       decided: decided.promise,
       markDecided: decided.resolve,
@@ -537,10 +545,10 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
    * connection carries on for the old one: same connection id, and the old one is decided when it is.
    */
   private async restart(previous: Connection): Promise<void> {
-    const { sessionId, connectionId } = previous;
+    const { sessionId, connectionId, leaseEpoch } = previous;
     this.logger.log(`Session ${sessionId}: WhatsApp asked for a restart after pairing; reconnecting`);
     try {
-      await this.connect(sessionId, connectionId);
+      await this.connect(sessionId, connectionId, leaseEpoch);
       const next = this.connections.get(sessionId);
       if (next) void next.decided.then(previous.markDecided);
       else previous.markDecided();
@@ -578,7 +586,8 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
 
   /** Logs in from stored credentials just long enough to log out; nobody else hears of this connection. */
   private async connectBriefly(sessionId: string): Promise<Connection | undefined> {
-    await this.connect(sessionId, null);
+    // Unfenced: the credentials are wiped right after.
+    await this.connect(sessionId, null, null);
     const decided = this.connections.get(sessionId)?.decided ?? Promise.resolve();
     await withTimeout(decided, LOGOUT_CONNECT_TIMEOUT_MS, 'timeout').catch(() => undefined);
     const connection = this.connections.get(sessionId);
@@ -715,6 +724,18 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
   }
 
   /** Ends the connection without sending what is held: the lifecycle reconnects it like any lost connection. */
+  /**
+   * Another node took the session (this one lost its lease without noticing yet): its credentials are that node's
+   * now, so this connection closes; the lifecycle finds its status write fenced off too, and lets the session go.
+   */
+  private dropOwnedElsewhere(connection: Connection): void {
+    if (connection.dropped || this.connections.get(connection.sessionId) !== connection) return;
+    connection.dropped = true;
+    this.logger.warn(`Session ${connection.sessionId} is owned by another node now; closing its connection here`);
+    connection.receipts.close();
+    void connection.socket.end(new Error('Another node owns the session now')).catch(() => undefined);
+  }
+
   private dropUnacknowledged(connection: Connection): void {
     if (connection.dropped) return;
     connection.dropped = true;

@@ -8,7 +8,8 @@ import type {
   SignalKeyStore,
 } from '@whiskeysockets/baileys';
 import type { Baileys } from './baileys';
-import type { AuthKeyWrite, AuthStateRepository } from './auth-state.repository';
+import type { AuthKeyWrite, AuthStateRepository, LeaseEpoch } from './auth-state.repository';
+import { SessionOwnedElsewhereError } from '../whatsapp.errors';
 import { systemClock } from '../../core/runtime/clock';
 import { TaskTracker } from '../../core/runtime/task-tracker';
 import { BoundedCache } from './bounded-cache';
@@ -18,6 +19,10 @@ export interface PostgresAuthStateOptions {
   /** Most Signal keys a session keeps in memory; the rest are read from Postgres when needed. */
   cacheSize: number;
   logger: Logger;
+  /** The lease epoch every write is fenced with (null: none). */
+  leaseEpoch: LeaseEpoch;
+  /** A write was refused because another node owns the session now: no more writes are tried after it. */
+  onOwnedElsewhere: () => void;
 }
 
 export interface PostgresAuthState {
@@ -69,7 +74,15 @@ export async function usePostgresAuthState(
   let keysClosed = false;
   const keyWrites = new TaskTracker(systemClock);
   const cache = new BoundedCache(options.cacheSize);
-  const heldKeys = new HeldKeyWrites((writes) => repository.writeKeys(sessionId, writes));
+  const heldKeys = new HeldKeyWrites((writes) => repository.writeKeys(sessionId, writes, options.leaseEpoch));
+  /** Closes the state for good after a refused write and tells the connection, once. */
+  const ownedElsewhere = (): void => {
+    if (closed && keysClosed) return;
+    closed = true;
+    keysClosed = true;
+    heldKeys.discard();
+    options.onOwnedElsewhere();
+  };
 
   const store: SignalKeyStore = {
     async get<T extends keyof SignalDataTypeMap>(type: T, ids: string[]) {
@@ -110,6 +123,7 @@ export async function usePostgresAuthState(
         // Baileys' cache took these values before asking for this write (under its lock, so nothing read them
         // since): forgotten, the next read gets what Postgres holds, not keys a rolled-back transaction made.
         for (const { type, keyId } of writes) cache.del(`${type}.${keyId}`);
+        if (error instanceof SessionOwnedElsewhereError) ownedElsewhere();
         throw error;
       }
     },
@@ -126,9 +140,14 @@ export async function usePostgresAuthState(
       while (dirty && !closed) {
         dirty = false;
         try {
-          await repository.writeCreds(sessionId, JSON.stringify(creds, BufferJSON.replacer));
+          await repository.writeCreds(sessionId, JSON.stringify(creds, BufferJSON.replacer), options.leaseEpoch);
           lastError = undefined;
         } catch (error) {
+          if (error instanceof SessionOwnedElsewhereError) {
+            lastError = error;
+            ownedElsewhere();
+            return;
+          }
           // Kept dirty: the next creds.update or flush() tries again.
           dirty = true;
           lastError = error;
@@ -170,6 +189,9 @@ export async function usePostgresAuthState(
       await keyWrites.idle();
       try {
         await flush();
+      } catch (error) {
+        // The new owner's credentials are the ones that count.
+        if (!(error instanceof SessionOwnedElsewhereError)) throw error;
       } finally {
         closed = true;
       }
