@@ -4,6 +4,7 @@ import { ClusterModule } from './cluster/cluster.module';
 import { AppConfig } from './core/config/app-config';
 import { ConfigModule } from './core/config/config.module';
 import { DatabaseModule } from './core/database/database.module';
+import { HttpDraining } from './core/http/http-draining';
 import { LoggingModule } from './core/logging/logging.module';
 import { RuntimeModule } from './core/runtime/runtime.module';
 import { GatewayModule } from './gateway/gateway.module';
@@ -34,6 +35,7 @@ export class AppModule {
         WebhooksModule,
         GatewayModule,
       ],
+      providers: [HttpDraining],
     };
   }
 }

@@ -1,6 +1,7 @@
 // Builds the whole process: configuration, database (embedded when DATABASE_URL is unset), migrations, the Nest app.
 import { INestApplication, RequestMethod, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { HttpDraining } from './core/http/http-draining';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import pino from 'pino';
@@ -51,6 +52,7 @@ export interface RunningServer {
 /** Everything an HTTP app needs, shared by the real process and tests that build the app in-process. */
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
   app.useLogger(app.get(Logger));
+  app.use(app.get(HttpDraining).middleware);
   app.use(assignCorrelationId);
   app.use(setSecurityHeaders);
   if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
@@ -104,6 +106,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
       app,
       config,
       close: async () => {
+        app.get(HttpDraining).start();
         await app.close();
         await embedded?.stop();
       },

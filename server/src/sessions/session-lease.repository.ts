@@ -46,10 +46,12 @@ export class SessionLeaseRepository implements OnApplicationShutdown {
   private queries: Promise<unknown> = Promise.resolve();
 
   private readonly heartbeat: WakeableLoop;
+  /** When the lease connection last answered a query (any query: each shows it alive). */
+  private lastAnswerAt = 0;
 
   constructor(
     private readonly config: AppConfig,
-    clock: Clock,
+    private readonly clock: Clock,
   ) {
     this.heartbeat = new WakeableLoop(
       'Session lease heartbeat',
@@ -86,6 +88,35 @@ export class SessionLeaseRepository implements OnApplicationShutdown {
     // A session deleted meanwhile has no epoch: every fenced write of it fails, as it should.
     this.held.set(sessionId, raised[0]?.lease_epoch ?? NO_EPOCH);
     return true;
+  }
+
+  /**
+   * Takes, in one round trip, the leases of those of `sessionIds` that nobody holds (an ownership scan's candidates:
+   * one query per session kept the lease connection busy for seconds under load). Returns the ids whose lease this
+   * process holds now; each taken lease raises its session's epoch, as acquire() does.
+   */
+  async acquireMany(sessionIds: string[]): Promise<string[]> {
+    const client = await this.connection();
+    const wanted = [...new Set(sessionIds)].filter((sessionId) => !this.held.has(sessionId));
+    if (wanted.length > 0) {
+      const taken = await this.query<{ id: string }>(
+        client,
+        `SELECT candidate.id FROM unnest($1::uuid[], $2::integer[]) AS candidate(id, key)
+          WHERE pg_try_advisory_lock($3, candidate.key)`,
+        [wanted, wanted.map(leaseKey), LEASE_NAMESPACE],
+      );
+      const takenIds = taken.map(({ id }) => id);
+      if (takenIds.length > 0) {
+        const raised = await this.query<{ id: string; lease_epoch: number }>(
+          client,
+          'UPDATE sessions SET lease_epoch = lease_epoch + 1 WHERE id = ANY($1::uuid[]) RETURNING id, lease_epoch',
+          [takenIds],
+        );
+        const epochs = new Map(raised.map(({ id, lease_epoch }) => [id, lease_epoch]));
+        for (const id of takenIds) this.held.set(id, epochs.get(id) ?? NO_EPOCH);
+      }
+    }
+    return sessionIds.filter((sessionId) => this.held.has(sessionId));
   }
 
   /** The epoch of the lease this process holds for the session, which its fenced writes carry; undefined if none. */
@@ -141,6 +172,9 @@ export class SessionLeaseRepository implements OnApplicationShutdown {
     try {
       await withTimeout(this.query(client, 'SELECT 1'), HEARTBEAT_TIMEOUT_MS, 'the lease connection did not answer');
     } catch (error) {
+      // Queued behind other queries (a scan taking leases), the heartbeat may wait its turn: the connection is alive
+      // as long as it keeps answering them.
+      if (this.client !== client || this.clock.now().getTime() - this.lastAnswerAt < HEARTBEAT_TIMEOUT_MS) return;
       this.lose(client, error as Error);
     }
   }
@@ -148,7 +182,10 @@ export class SessionLeaseRepository implements OnApplicationShutdown {
   private query<T extends QueryResultRow>(client: Client, text: string, values: unknown[] = []): Promise<T[]> {
     const result = this.queries.then(() => client.query<T>(text, values));
     this.queries = result.catch(() => undefined);
-    return result.then(({ rows }) => rows);
+    return result.then(({ rows }) => {
+      this.lastAnswerAt = this.clock.now().getTime();
+      return rows;
+    });
   }
 
   private lose(client: Client, error?: Error): void {

@@ -119,6 +119,11 @@ class FakeLeases {
     if (!this.held.has(sessionId)) this.held.set(sessionId, this.rows.raiseEpoch(sessionId));
     return true;
   }
+  async acquireMany(sessionIds: string[]): Promise<string[]> {
+    const taken: string[] = [];
+    for (const sessionId of sessionIds) if (await this.acquire(sessionId)) taken.push(sessionId);
+    return taken;
+  }
   epochOf(sessionId: string): number | undefined {
     return this.held.get(sessionId);
   }

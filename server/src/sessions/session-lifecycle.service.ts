@@ -607,8 +607,8 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
       const runtime = this.runtimes.get(sessionId);
       if (runtime && !found.has(sessionId)) work.push(this.exclusive(sessionId, () => this.halt(runtime)));
     }
+    const unowned: string[] = [];
     for (const row of rows) {
-      if (this.shuttingDown) break;
       const runtime = this.runtimes.get(row.id);
       if (runtime && row.desiredState === 'stopped') {
         work.push(
@@ -617,17 +617,25 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
             await this.record(row, 'stopped', null, {});
           }),
         );
-      } else if (!runtime && row.desiredState === 'running') {
-        work.push(this.exclusive(row.id, () => this.claim(row.id, takeoverReason)));
+      } else if (!runtime && row.desiredState === 'running' && !this.goingElsewhere(row.id)) {
+        unowned.push(row.id);
       }
     }
+    // Every lease nobody holds, in one go; most of the candidates are other nodes' sessions.
+    const taken = unowned.length > 0 && !this.shuttingDown ? await this.leases.acquireMany(unowned) : [];
+    for (const sessionId of taken) work.push(this.exclusive(sessionId, () => this.claim(sessionId, takeoverReason)));
     const failures = (await Promise.allSettled(work)).filter((result) => result.status === 'rejected');
     for (const failure of failures) this.logger.error({ err: failure.reason }, 'Applying a session change failed');
   }
 
   /** Takes over a session meant to run that no process owns, and reconnects it from its stored credentials. */
   private async claim(sessionId: string, reason: 'server_restart' | 'owner_lost'): Promise<void> {
-    if (this.shuttingDown || this.runtimes.has(sessionId) || this.goingElsewhere(sessionId)) return;
+    if (this.runtimes.has(sessionId)) return;
+    if (this.shuttingDown || this.goingElsewhere(sessionId)) {
+      // Taken by the scan a moment ago, and not to be run here after all.
+      await this.releaseLease(sessionId);
+      return;
+    }
     if (!(await this.leases.acquire(sessionId))) return;
     const handedHere = this.handedOff.delete(sessionId);
     // Read again under the lease: it may have been stopped or deleted in the meantime.

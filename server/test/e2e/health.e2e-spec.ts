@@ -1,3 +1,4 @@
+import { Agent, get } from 'node:http';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { ServerProcess, startServerProcess } from '../support/server-process';
 
@@ -46,4 +47,37 @@ describe('health and metrics', () => {
     const other = await startServerProcess({ databaseUrl: database.url });
     expect(await other.stop()).toBe(0);
   });
+
+  it('lets a client that keeps its connection busy go when stopping, instead of waiting for it forever', async () => {
+    // Past the handoff and the last-resort timer (SHUTDOWN_HANDOFF_SECONDS + 40 s), a stuck shutdown exits with 1.
+    const other = await startServerProcess({ databaseUrl: database.url, env: { SHUTDOWN_HANDOFF_SECONDS: '1' } });
+    // One kept-alive connection, never idle, as a load balancer's to a node under load.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const connectionHeaders: string[] = [];
+    let running = true;
+    const busy = (async () => {
+      while (running) {
+        const answer = await getHealth(other.baseUrl, agent).catch(() => undefined);
+        if (!answer) break;
+        connectionHeaders.push(answer);
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const code = await other.stop();
+    running = false;
+    await busy;
+    agent.destroy();
+    expect(code).toBe(0);
+    expect(connectionHeaders).toContain('close');
+  });
 });
+
+/** GET /health on the agent's connection; resolves with the answer's Connection header. */
+function getHealth(baseUrl: string, agent: Agent): Promise<string> {
+  return new Promise((resolve, reject) => {
+    get(`${baseUrl}/health`, { agent }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(String(response.headers.connection)));
+    }).on('error', reject);
+  });
+}

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server, type Socket, connect } from 'node:net';
 import { Clock } from '../../src/core/runtime/clock';
 import { loadAppConfig } from '../../src/core/config/app-config';
 import { SessionLeaseRepository } from '../../src/sessions/session-lease.repository';
@@ -11,6 +10,7 @@ import { AuthStateRepository } from '../../src/whatsapp/baileys/auth-state.repos
 import { SessionOwnedElsewhereError } from '../../src/whatsapp/whatsapp.errors';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { FRESH_LEASE_EPOCH, insertSession } from '../support/session-rows';
+import { startFreezablePostgresProxy } from '../support/freezable-postgres-proxy';
 import { eventually } from '../support/realtime';
 import { TEST_JWT_SECRET } from '../support/server-process';
 
@@ -96,6 +96,23 @@ describe('session leases on Postgres advisory locks', () => {
     expect(second.epochOf(sessionId)).toBe(2);
   });
 
+  it('takes in one go the free leases of many sessions, raising their epochs, and leaves those held elsewhere', async () => {
+    const dataSource = await database.dataSource();
+    const [free, heldElsewhere, alreadyMine] = [
+      await insertSession(dataSource),
+      await insertSession(dataSource),
+      await insertSession(dataSource),
+    ];
+    await second.acquire(heldElsewhere);
+    await first.acquire(alreadyMine);
+    expect(await first.acquireMany([free, heldElsewhere, alreadyMine])).toEqual([free, alreadyMine]);
+    expect(first.epochOf(free)).toBe(1);
+    expect(first.epochOf(alreadyMine)).toBe(1);
+    expect(await second.acquire(free)).toBe(false);
+    await first.release(free);
+    expect(await second.acquire(free)).toBe(true);
+  });
+
   it('refuses every write of an owner whose lease another process took: status, credentials, keys and sends', async () => {
     const dataSource = await database.dataSource();
     const sessions = new SessionsRepository(dataSource.getRepository(SessionEntity));
@@ -156,14 +173,10 @@ describe('session leases on Postgres advisory locks', () => {
   });
 
   it('gives its leases up when its connection goes silent, without waiting for Postgres to notice', async () => {
-    const proxy = await freezableProxy(new URL(database.url));
+    const proxy = await startFreezablePostgresProxy(database.url);
     try {
-      const url = new URL(database.url);
-      url.hostname = '127.0.0.1';
-      url.port = String(proxy.port);
-      url.searchParams.delete('host');
       const silent = new SessionLeaseRepository(
-        loadAppConfig({ JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: url.toString() }),
+        loadAppConfig({ JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: proxy.url }),
         new Clock(),
       );
       let lost = false;
@@ -194,39 +207,3 @@ const QUEUED_TEXT: Omit<NewOutgoingMessage, 'sessionId' | 'messageId'> = {
   idempotencyKey: null,
   requestHash: null,
 };
-
-/** A TCP proxy to Postgres whose `freeze()` stops passing bytes either way while keeping every socket open. */
-async function freezableProxy(target: URL): Promise<{ port: number; freeze(): void; close(): Promise<void> }> {
-  const sockets: Socket[] = [];
-  let frozen = false;
-  // The embedded Postgres of a local run listens on a Unix socket (`?host=<directory>`), a shared one on TCP.
-  const socketDirectory = target.searchParams.get('host');
-  const port = Number(target.port || 5432);
-  const server: Server = createServer((client) => {
-    const upstream = socketDirectory ? connect(`${socketDirectory}/.s.PGSQL.${port}`) : connect(port, target.hostname);
-    sockets.push(client, upstream);
-    const pass = (from: Socket, to: Socket) =>
-      from.on('data', (chunk) => {
-        if (!frozen) to.write(chunk);
-      });
-    pass(client, upstream);
-    pass(upstream, client);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', end);
-    upstream.on('error', end);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as { port: number }).port,
-    freeze: () => {
-      frozen = true;
-    },
-    close: async () => {
-      sockets.forEach((socket) => socket.destroy());
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
