@@ -14,7 +14,11 @@ const common = {
 
 const config: Config = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{server,sim}/src/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{server,sim}/src/**/*.spec.ts', '<rootDir>/deploy/**/*.spec.ts'],
+    },
     {
       ...common,
       displayName: 'integration',
