@@ -3,7 +3,9 @@
 // took; how long a `kill -9`ed node's sessions took to be connected elsewhere (p50, max); how long a `SIGTERM`ed
 // node's sessions took to be handed over (per session and in all); and, during a rolling restart of every node under
 // RATE incoming messages a second (default 20) and SENDS sends a second through the proxy (default 5): messages lost,
-// delivered twice, sends sent twice, and API answers 5xx. DATABASE_URL uses that Postgres instead of an embedded one.
+// delivered twice, sends sent twice, and API answers 5xx; and how long the status events of the takeover and the
+// handoff took to reach a Socket.IO client on each node, most of them from sessions other nodes own. DATABASE_URL
+// uses that Postgres instead of an embedded one.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,6 +19,7 @@ import { ServerProcess, startServerProcess } from '../../server/test/support/ser
 import { startIngestReceiver } from '../ingest/start-receiver';
 import { runBench } from '../support/run-bench';
 import { runPool } from '../support/run-pool';
+import { quietLibsignal } from '../../server/src/whatsapp/baileys/quiet-libsignal';
 
 function positive(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -128,6 +131,7 @@ async function main(): Promise<void> {
   const proxy = await startRoundRobinProxy(() => cluster.nodes.map((node) => node.baseUrl));
   const receiver = await startIngestReceiver();
   let watcher: RealtimeWatcher | undefined;
+  const nodeWatchers: RealtimeWatcher[] = [];
   try {
     for (let index = 0; index < NODES; index++) await cluster.start();
     const api = new ApiClient(proxy.url);
@@ -167,6 +171,19 @@ async function main(): Promise<void> {
     const balanceMs = await waitBalanced(api, token, NODES, 180_000);
     const spread = await loads(api, token);
 
+    // A Socket.IO client on each node, straight to it, subscribed to every session: the status events of the
+    // takeover and the handoff below reach each of them, most from sessions another node owns.
+    const perNode = await Promise.all(
+      cluster.nodes.map((node) => RealtimeWatcher.connect(node.baseUrl, token, { transports: ['websocket'] })),
+    );
+    nodeWatchers.push(...perNode);
+    for (const nodeWatcher of perNode) {
+      await runPool(sessions, LINKS_IN_FLIGHT, async ({ id }) => {
+        if (!(await nodeWatcher.subscribe(id)).ok) throw new Error('subscribing failed');
+      });
+    }
+    const eventsFrom = Date.now();
+
     process.stdout.write('kill -9 one node...\n');
     const killed = cluster.nodes.shift() as ServerProcess;
     const killedAt = Date.now();
@@ -181,6 +198,12 @@ async function main(): Promise<void> {
     await stopping.stop();
     const exitMs = Date.now() - stoppedAt;
     const handoffs = await waitRecovered(watcher, stoppedAt, 'handoff', Math.floor(SESSIONS / NODES), 120_000);
+    const eventDelays = perNode.map((nodeWatcher) =>
+      nodeWatcher.statuses
+        .filter((event) => Date.parse(event.at) >= eventsFrom && event.receivedAt !== undefined)
+        .map((event) => (event.receivedAt as number) - Date.parse(event.at))
+        .sort((a, b) => a - b),
+    );
     await cluster.start();
     await waitBalanced(api, token, NODES, 180_000);
 
@@ -255,6 +278,10 @@ async function main(): Promise<void> {
         'SIGTERM: sessions handed over',
         `${handoffs.length}: p50 ${seconds(percentile(handoffs, 50))}, max ${seconds(percentile(handoffs, 100))}; node exited after ${seconds(exitMs)}`,
       ],
+      ...eventDelays.map((delays, index): [string, string] => [
+        `Socket.IO events on node ${index + 1}${index === 0 ? ' (killed)' : index === 1 ? ' (SIGTERMed)' : ''}`,
+        `${delays.length}: p50 ${delays.length ? percentile(delays, 50) : '-'} ms, p95 ${delays.length ? percentile(delays, 95) : '-'} ms, max ${delays.length ? percentile(delays, 100) : '-'} ms`,
+      ]),
       ['Rolling restart of 3 nodes', `${seconds(rollingMs)}`],
       ['  incoming messages: lost / delivered twice', `${lost} / ${twice} of ${sent}`],
       ['  sends sent twice', `${sendsTwice} of ${sendTexts.length}`],
@@ -274,6 +301,7 @@ async function main(): Promise<void> {
     );
   } finally {
     watcher?.close();
+    nodeWatchers.forEach((nodeWatcher) => nodeWatcher.close());
     receiver.close();
     await proxy.close();
     for (const node of cluster.nodes) await node.kill().catch(() => undefined);
@@ -283,4 +311,6 @@ async function main(): Promise<void> {
   }
 }
 
+// The simulator's phones run libsignal here, which prints session records (keys included) to the console.
+quietLibsignal();
 runBench('bench:cluster', main);

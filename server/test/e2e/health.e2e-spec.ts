@@ -51,15 +51,16 @@ describe('health and metrics', () => {
   it('lets a client that keeps its connection busy go when stopping, instead of waiting for it forever', async () => {
     // Past the handoff and the last-resort timer (SHUTDOWN_HANDOFF_SECONDS + 40 s), a stuck shutdown exits with 1.
     const other = await startServerProcess({ databaseUrl: database.url, env: { SHUTDOWN_HANDOFF_SECONDS: '1' } });
-    // One kept-alive connection, never idle, as a load balancer's to a node under load.
+    // One kept-alive connection, never idle, as a load balancer's to a node under load. The node lets it go either by
+    // answering `Connection: close` or by closing it between two requests: both end with the node unreachable.
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    const connectionHeaders: string[] = [];
+    let answers = 0;
     let running = true;
     const busy = (async () => {
       while (running) {
-        const answer = await getHealth(other.baseUrl, agent).catch(() => undefined);
-        if (!answer) break;
-        connectionHeaders.push(answer);
+        const answer = await getHealth(other.baseUrl, agent).catch((error: NodeJS.ErrnoException) => error);
+        if (answer instanceof Error && answer.code === 'ECONNREFUSED') return;
+        if (!(answer instanceof Error)) answers++;
       }
     })();
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -67,8 +68,8 @@ describe('health and metrics', () => {
     running = false;
     await busy;
     agent.destroy();
+    expect(answers).toBeGreaterThan(0);
     expect(code).toBe(0);
-    expect(connectionHeaders).toContain('close');
   });
 });
 

@@ -7,6 +7,8 @@ export interface StatusEvent {
   status: string;
   reason: string | null;
   at: string;
+  /** When this client received it (Date.now()), to measure how long events take to arrive. */
+  receivedAt?: number;
 }
 
 export interface QrEvent {
@@ -47,7 +49,9 @@ export class RealtimeWatcher {
   private readonly listeners = new Set<() => void>();
 
   private constructor(readonly socket: Socket) {
-    socket.on('session.status', (event: StatusEvent) => this.record(this.statuses, event));
+    socket.on('session.status', (event: StatusEvent) =>
+      this.record(this.statuses, { ...event, receivedAt: Date.now() }),
+    );
     socket.on('session.qr', (event: QrEvent) => this.record(this.qrs, event));
   }
 
