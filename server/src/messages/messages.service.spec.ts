@@ -146,9 +146,16 @@ describe('MessagesService', () => {
   });
 
   it('refuses to send from a session that is not connected', async () => {
-    const { service, rows } = harness({ status: 'reconnecting' });
+    const { service, rows } = harness({ status: 'stopped' });
     await expect(service.send(alice, 's1', hello)).rejects.toBeInstanceOf(SessionNotConnectedError);
     expect(rows).toEqual([]);
+  });
+
+  it('queues a send for a session that is reconnecting, to leave once it is connected', async () => {
+    const { service, rows, wakes } = harness({ status: 'reconnecting' });
+    await service.send(alice, 's1', hello);
+    expect(rows).toHaveLength(1);
+    expect(wakes).toEqual(['s1']);
   });
 
   it('refuses a recipient WhatsApp does not know, queueing nothing', async () => {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user';
 import { AppConfig } from '../core/config/app-config';
 import { BadRequestError, DomainError, NotFoundError } from '../core/errors/domain-errors';
+import type { SessionStatus } from '../sessions/session-status';
 import type { SessionEntity } from '../sessions/session.entity';
 import { SessionsService } from '../sessions/sessions.service';
 import { SessionNotConnectedError } from '../whatsapp/whatsapp.errors';
@@ -34,19 +35,25 @@ export interface SendResult {
   queued: boolean;
 }
 
-/** A webhook receiver's answer to a message, sent back to its chat quoting it. */
+/**
+ * A text WAGO sends on its own: a webhook receiver's answer to a message (sent back to its chat quoting it), or the
+ * message to a caller whose call the session declined (quoting nothing).
+ */
 export interface BotReply {
   sessionId: string;
   chatJid: string;
   text: string;
-  quoted: { messageId: string; sender: string | null };
-  /** Makes a redelivered event reply once. */
+  quoted: { messageId: string; sender: string | null } | null;
+  /** Makes a redelivered event (or a call offered again) reply once. */
   idempotencyKey: string;
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** Sending: validated, never twice for one Idempotency-Key, through the session's pacing queue. */
+/** Sessions a send is accepted for. */
+const SENDING_STATUSES: readonly SessionStatus[] = ['connected', 'reconnecting'];
+
 @Injectable()
 export class MessagesService {
   constructor(
@@ -76,7 +83,9 @@ export class MessagesService {
       const earlier = await this.messages.findByIdempotencyKey(session.id, idempotencyKey);
       if (earlier) return this.replay(earlier, hash);
     }
-    if (session.status !== 'connected') throw new SessionNotConnectedError(session.id);
+    // A session reconnecting (a handoff between nodes, a lost connection, a restart) is coming back by itself: its
+    // sends queue and leave once it is connected, so a rolling restart refuses nothing.
+    if (!SENDING_STATUSES.includes(session.status)) throw new SessionNotConnectedError(session.id);
     // Only the process holding the connection can ask; on another node the owner finds out when it sends.
     const known =
       !this.whatsapp.isConnected(session.id) || (await this.whatsapp.recipientExists(session.id, recipient.jid));
@@ -133,7 +142,7 @@ export class MessagesService {
     return message;
   }
 
-  /** Queues a bot reply (once per idempotency key) without waiting for it to be sent. */
+  /** Queues a reply (once per idempotency key) without waiting for it to be sent. */
   async queueReply(reply: BotReply): Promise<void> {
     const message = await this.messages.insertQueued({
       sessionId: reply.sessionId,
@@ -144,8 +153,8 @@ export class MessagesService {
       mediaId: null,
       content: null,
       mentions: [],
-      replyTo: reply.quoted.messageId,
-      replyToSender: reply.quoted.sender,
+      replyTo: reply.quoted?.messageId ?? null,
+      replyToSender: reply.quoted?.sender ?? null,
       idempotencyKey: reply.idempotencyKey,
       requestHash: null,
     });
