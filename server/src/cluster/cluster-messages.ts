@@ -30,4 +30,6 @@ export interface ClusterRequestMap {
   'session.pairing-code': { request: { sessionId: string; phoneNumber: string }; answer: { code: string } };
   /** Log the session's device out at WhatsApp and wipe its credentials. */
   'session.logout': { request: { sessionId: string }; answer: Record<string, never> };
+  /** A WhatsAppProvider method on the session's connection (see SessionConnections); arguments and answer are JSON. */
+  'session.call': { request: { sessionId: string; method: string; args: unknown[] }; answer: { value: unknown } };
 }

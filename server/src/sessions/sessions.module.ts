@@ -6,12 +6,20 @@ import { SessionLifecycleService } from './session-lifecycle.service';
 import { SessionEntity } from './session.entity';
 import { SessionsController } from './sessions.controller';
 import { SessionsRepository } from './sessions.repository';
+import { SessionConnections } from './session-connections';
 import { SessionsService } from './sessions.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([SessionEntity])],
   controllers: [SessionsController],
-  providers: [SessionsService, SessionsRepository, SessionLifecycleService, OwnershipScan, SessionLeaseRepository],
-  exports: [SessionsService, SessionsRepository, SessionLifecycleService, SessionLeaseRepository],
+  providers: [
+    SessionsService,
+    SessionsRepository,
+    SessionLifecycleService,
+    OwnershipScan,
+    SessionLeaseRepository,
+    SessionConnections,
+  ],
+  exports: [SessionsService, SessionsRepository, SessionLifecycleService, SessionLeaseRepository, SessionConnections],
 })
 export class SessionsModule {}

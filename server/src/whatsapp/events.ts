@@ -4,7 +4,15 @@ import { Injectable } from '@nestjs/common';
 import { EventBus } from '../core/runtime/event-bus';
 import type { MediaStatus, MediaUnavailableReason } from '../media/media.entity';
 import type { SessionStatus } from '../sessions/session-status';
-import type { Disconnect, WhatsAppAccount } from './whatsapp.provider';
+import type {
+  Disconnect,
+  GroupChanges,
+  GroupInfo,
+  ParticipantAction,
+  PresenceState,
+  UserIds,
+  WhatsAppAccount,
+} from './whatsapp.provider';
 
 /** The kinds of message that carry a file. */
 export const MEDIA_TYPES = ['image', 'video', 'audio', 'document', 'sticker'] as const;
@@ -164,6 +172,71 @@ export interface MessageAck {
   at: string;
 }
 
+/** A user as WhatsApp described it somewhere (a message, a usync answer, group metadata, history, contacts). */
+export interface LearnedContact extends UserIds {
+  /** Undefined: not told this time (keep what is known). */
+  pushName?: string | null;
+  verifiedName?: string | null;
+}
+
+/** Identities and names WhatsApp told this session about; the contacts module keeps them. */
+export interface ContactsLearned {
+  sessionId: string;
+  contacts: LearnedContact[];
+}
+
+/** Members were added, removed, promoted or demoted in a group this account is in. */
+export interface GroupParticipantsChanged {
+  sessionId: string;
+  groupJid: string;
+  action: ParticipantAction;
+  participants: UserIds[];
+  /** Who did it; null when WhatsApp did not say (e.g. someone joined by invite). */
+  by: UserIds | null;
+  /** ISO 8601. */
+  at: string;
+}
+
+/** A group's subject, description or settings changed. */
+export interface GroupUpdated {
+  sessionId: string;
+  groupJid: string;
+  changes: GroupChanges;
+  by: UserIds | null;
+  /** ISO 8601. */
+  at: string;
+}
+
+/** Groups WhatsApp described in full (the account created or joined one, or was added to it). */
+export interface GroupsSeen {
+  sessionId: string;
+  groups: GroupInfo[];
+}
+
+/** Someone calls this account (the offer; later updates of the call are not events). */
+export interface CallReceived {
+  sessionId: string;
+  callId: string;
+  from: UserIds;
+  isVideo: boolean;
+  isGroup: boolean;
+  /** ISO 8601. */
+  at: string;
+  /** Offered while the session was offline (WhatsApp tells it on reconnect). */
+  offline: boolean;
+}
+
+/** A subscribed user's presence changed: online or offline, or typing or recording in a chat. */
+export interface PresenceUpdated {
+  sessionId: string;
+  /** The chat the presence is about: the user's own JID for online/offline, a group for typing in it. */
+  chatJid: string;
+  from: UserIds;
+  state: PresenceState;
+  /** ISO 8601: when the user was last online, when WhatsApp tells (offline presences). */
+  lastSeen: string | null;
+}
+
 /**
  * What a live connection reports to the sessions module that opened it: `connectionId` is the id it passed to
  * `WhatsAppProvider.connect`, so an event of a connection it has since replaced is recognised and dropped. Published
@@ -207,6 +280,12 @@ export interface WhatsAppEventMap {
   'message.reaction': MessageReaction;
   'message.edited': MessageEdited;
   'message.revoked': MessageRevoked;
+  'contacts.learned': ContactsLearned;
+  'group.participants': GroupParticipantsChanged;
+  'group.updated': GroupUpdated;
+  'groups.seen': GroupsSeen;
+  'call.received': CallReceived;
+  'presence.update': PresenceUpdated;
 }
 
 export type WhatsAppEventName = keyof WhatsAppEventMap;

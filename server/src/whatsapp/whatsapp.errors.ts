@@ -30,3 +30,8 @@ export class SessionOwnedElsewhereError extends ConflictError {
     super(`Session ${sessionId} is owned by another node now`);
   }
 }
+
+/** WhatsApp refused or failed an operation for a reason of its own (the gateway's upstream said no). */
+export class WhatsAppRefusedError extends DomainError {
+  readonly status = 502;
+}

@@ -86,6 +86,64 @@ export interface SentMessage {
   timestamp: string;
 }
 
+/** Both identities of a WhatsApp user, as far as known: the phone-number JID and the LID (no device part). */
+export interface UserIds {
+  pn: string | null;
+  lid: string | null;
+}
+
+/** Whether a phone number is on WhatsApp, with its JIDs when it is. */
+export interface NumberLookup {
+  /** Digits, as asked. */
+  phoneNumber: string;
+  exists: boolean;
+  /** PN JID; null when the number is not on WhatsApp. */
+  jid: string | null;
+  lid: string | null;
+}
+
+export const GROUP_ROLES = ['member', 'admin', 'superadmin'] as const;
+export type GroupRole = (typeof GROUP_ROLES)[number];
+
+export interface GroupMember extends UserIds {
+  role: GroupRole;
+}
+
+/** A group as WhatsApp describes it. JIDs carry no device part. */
+export interface GroupInfo {
+  /** `…@g.us`. */
+  jid: string;
+  subject: string;
+  description: string | null;
+  /** The creator: PN JID when known, else LID. */
+  owner: string | null;
+  /** `lid`: WhatsApp addresses the members by LID (the default for new groups); `pn`: by phone number. */
+  addressingMode: 'pn' | 'lid';
+  /** Only admins send messages. */
+  announce: boolean;
+  /** Only admins change the group's settings. */
+  restrict: boolean;
+  /** ISO 8601; null when WhatsApp did not say. */
+  createdAt: string | null;
+  participants: GroupMember[];
+}
+
+/** What an admin may change of a group (at least one). */
+export interface GroupChanges {
+  subject?: string;
+  description?: string;
+  announce?: boolean;
+  restrict?: boolean;
+}
+
+export const PARTICIPANT_ACTIONS = ['add', 'remove', 'promote', 'demote'] as const;
+export type ParticipantAction = (typeof PARTICIPANT_ACTIONS)[number];
+
+/** WhatsApp's answer for one participant of a participants change: `200` done, else its refusal code. */
+export interface ParticipantChangeResult extends UserIds {
+  status: number;
+}
+
 /**
  * Owns the live WhatsApp connections of this process, one per session at most. Session rules (statuses, reconnect
  * policy, ownership) are not here: the sessions module applies them on top of this.
@@ -146,6 +204,52 @@ export abstract class WhatsAppProvider {
   recipientExists(_sessionId: string, _jid: string): Promise<boolean> {
     return Promise.resolve(true);
   }
+
+  /** Asks WhatsApp which of these phone numbers (digits) are on it, with their JIDs and LIDs. */
+  abstract lookupNumbers(sessionId: string, phoneNumbers: string[]): Promise<NumberLookup[]>;
+
+  /** The URL of a user's or group's profile picture, or null when there is none or it is hidden from this account. */
+  abstract profilePictureUrl(sessionId: string, jid: string): Promise<string | null>;
+
+  /** The JIDs (LIDs, as WhatsApp keeps it) this account blocked. */
+  abstract blocklist(sessionId: string): Promise<string[]>;
+
+  /** Blocks or unblocks a user (PN JID or LID). */
+  abstract setBlocked(sessionId: string, jid: string, blocked: boolean): Promise<void>;
+
+  /** Every group the account is in, with members (one query, whatever their number). */
+  abstract groups(sessionId: string): Promise<GroupInfo[]>;
+
+  /** One group's metadata, asked of WhatsApp (which limits how often). */
+  abstract group(sessionId: string, groupJid: string): Promise<GroupInfo>;
+
+  /** Creates a group with this account as its superadmin. */
+  abstract createGroup(sessionId: string, subject: string, participants: string[]): Promise<GroupInfo>;
+
+  /** Changes a group's subject, description or settings (as an admin). */
+  abstract updateGroup(sessionId: string, groupJid: string, changes: GroupChanges): Promise<void>;
+
+  /** Adds, removes, promotes or demotes members (as an admin); WhatsApp answers for each one. */
+  abstract updateGroupParticipants(
+    sessionId: string,
+    groupJid: string,
+    action: ParticipantAction,
+    participants: string[],
+  ): Promise<ParticipantChangeResult[]>;
+
+  /** The group's invite code (`https://chat.whatsapp.com/<code>`); `revoke` makes a new one, killing the old. */
+  abstract groupInviteCode(sessionId: string, groupJid: string, revoke: boolean): Promise<string>;
+
+  /** Joins a group by its invite code; resolves with the group's JID. */
+  abstract joinGroup(sessionId: string, inviteCode: string): Promise<string>;
+
+  abstract leaveGroup(sessionId: string, groupJid: string): Promise<void>;
+
+  /** Declines an incoming call. */
+  abstract rejectCall(sessionId: string, callId: string, callerJid: string): Promise<void>;
+
+  /** Asks WhatsApp for a user's presence updates (`presence.update` events follow while the session is online). */
+  abstract subscribePresence(sessionId: string, jid: string): Promise<void>;
 
   /** Closes every connection of this process without logging anyone out (shutdown). */
   abstract disconnectAll(): Promise<void>;

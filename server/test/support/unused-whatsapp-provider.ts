@@ -1,6 +1,16 @@
 // A WhatsAppProvider whose every method fails: unit tests extend it and override only what the code under test uses,
 // so a call nobody expected shows as an error instead of passing silently.
-import type { MessageRef, OutgoingMessage, PresenceState, SentMessage } from '../../src/whatsapp/whatsapp.provider';
+import type {
+  GroupChanges,
+  GroupInfo,
+  MessageRef,
+  NumberLookup,
+  OutgoingMessage,
+  ParticipantAction,
+  ParticipantChangeResult,
+  PresenceState,
+  SentMessage,
+} from '../../src/whatsapp/whatsapp.provider';
 import { WhatsAppProvider } from '../../src/whatsapp/whatsapp.provider';
 
 const unused = (method: string): Error => new Error(`WhatsAppProvider.${method} is not used here`);
@@ -41,6 +51,53 @@ export class UnusedWhatsAppProvider extends WhatsAppProvider {
   }
   sendPresence(_sessionId: string, _state: PresenceState, _chatJid?: string): Promise<void> {
     throw unused('sendPresence');
+  }
+  lookupNumbers(_sessionId: string, _phoneNumbers: string[]): Promise<NumberLookup[]> {
+    throw unused('lookupNumbers');
+  }
+  profilePictureUrl(_sessionId: string, _jid: string): Promise<string | null> {
+    throw unused('profilePictureUrl');
+  }
+  blocklist(_sessionId: string): Promise<string[]> {
+    throw unused('blocklist');
+  }
+  setBlocked(_sessionId: string, _jid: string, _blocked: boolean): Promise<void> {
+    throw unused('setBlocked');
+  }
+  groups(_sessionId: string): Promise<GroupInfo[]> {
+    throw unused('groups');
+  }
+  group(_sessionId: string, _groupJid: string): Promise<GroupInfo> {
+    throw unused('group');
+  }
+  createGroup(_sessionId: string, _subject: string, _participants: string[]): Promise<GroupInfo> {
+    throw unused('createGroup');
+  }
+  updateGroup(_sessionId: string, _groupJid: string, _changes: GroupChanges): Promise<void> {
+    throw unused('updateGroup');
+  }
+  updateGroupParticipants(
+    _sessionId: string,
+    _groupJid: string,
+    _action: ParticipantAction,
+    _participants: string[],
+  ): Promise<ParticipantChangeResult[]> {
+    throw unused('updateGroupParticipants');
+  }
+  groupInviteCode(_sessionId: string, _groupJid: string, _revoke: boolean): Promise<string> {
+    throw unused('groupInviteCode');
+  }
+  joinGroup(_sessionId: string, _inviteCode: string): Promise<string> {
+    throw unused('joinGroup');
+  }
+  leaveGroup(_sessionId: string, _groupJid: string): Promise<void> {
+    throw unused('leaveGroup');
+  }
+  rejectCall(_sessionId: string, _callId: string, _callerJid: string): Promise<void> {
+    throw unused('rejectCall');
+  }
+  subscribePresence(_sessionId: string, _jid: string): Promise<void> {
+    throw unused('subscribePresence');
   }
   disconnectAll(): Promise<void> {
     throw unused('disconnectAll');

@@ -4,6 +4,8 @@ import type {
   AnyMessageContent,
   BinaryNode,
   ConnectionState,
+  Contact,
+  GroupMetadata,
   WAMessage,
   WAMessageKey,
   WASocket,
@@ -18,10 +20,15 @@ import { Clock } from '../../core/runtime/clock';
 import { withTimeout } from '../../core/runtime/with-timeout';
 import { MetricsService } from '../../health/metrics.service';
 import { MediaService } from '../../media/media.service';
-import { MessageAck, WhatsAppEventMap, WhatsAppEventName, WhatsAppEvents } from '../events';
+import { LearnedContact, MessageAck, WhatsAppEventMap, WhatsAppEventName, WhatsAppEvents } from '../events';
 import { ProfileNameUnknownError, SessionNotConnectedError, WhatsAppUnavailableError } from '../whatsapp.errors';
 import {
+  GroupChanges,
+  GroupInfo,
   MessageRef,
+  NumberLookup,
+  ParticipantAction,
+  ParticipantChangeResult,
   OutgoingContent,
   OutgoingMessage,
   PresenceState,
@@ -31,6 +38,17 @@ import {
 } from '../whatsapp.provider';
 import { AuthStateRepository, LeaseEpoch } from './auth-state.repository';
 import { Baileys, loadBaileys } from './baileys';
+import { BoundedCache } from './bounded-cache';
+import {
+  callReceived,
+  contactsOfGroup,
+  groupInfo,
+  groupParticipantsChanged,
+  groupUpdated,
+  learnedContact,
+  presencesUpdated,
+  userIds,
+} from './directory-events';
 import { classifyDisconnect, RESTART_REQUIRED } from './disconnect';
 import { serialiseKeyTransactions } from './key-transactions';
 import {
@@ -43,6 +61,7 @@ import {
 import { isPaired, PostgresAuthState, readStoredCreds, usePostgresAuthState } from './postgres-auth-state';
 import { FrameSocket, ReceiptGate } from './receipt-gate';
 import { RecentIds } from './recent-ids';
+import { statusCodeOf, whatsappRefusal } from './refusals';
 
 /**
  * The WhatsApp Web version WAGO announces. Pinned (never fetched at runtime) so a start needs no internet and
@@ -61,6 +80,12 @@ const NEXT_QR_TTL_MS = 20_000;
 const KEY_CACHE_SIZE = 256;
 /** Message ids remembered per session to drop redeliveries (e.g. the offline queue after a reconnect). */
 const RECENT_MESSAGE_IDS = 128;
+/**
+ * Group metadata a session keeps: Baileys asks WhatsApp for a group's members before every send to it unless given
+ * them, and WhatsApp answers `rate-overlimit` to more than a few such queries a minute (a known cause of bans).
+ * Entries are dropped when a group notification says the group changed, and fetched again at the next need.
+ */
+const GROUP_METADATA_CACHE_SIZE = 500;
 const CLOSE_TIMEOUT_MS = 5_000;
 const PAIRING_READY_TIMEOUT_MS = 20_000;
 const LOGOUT_CONNECT_TIMEOUT_MS = 15_000;
@@ -101,6 +126,8 @@ interface Connection {
   receipts: ReceiptGate;
   /** Given up on a commit: the connection is going down and nothing more is acknowledged on it. */
   dropped: boolean;
+  /** The groups' metadata as WhatsApp last described it (see GROUP_METADATA_CACHE_SIZE). */
+  groupMetadata: BoundedCache;
 }
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
@@ -108,6 +135,9 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   const promise = new Promise<void>((done) => (resolve = done));
   return { promise, resolve };
 }
+
+/** Baileys' code for an operation on a socket that is no longer open (DisconnectReason.connectionClosed). */
+const CONNECTION_CLOSED = 428;
 
 /** How long a send waits for WhatsApp to say whether its recipient exists. */
 const RECIPIENT_CHECK_TIMEOUT_MS = 10_000;
@@ -135,11 +165,6 @@ function holdDecryptionWrites(socket: WASocket, auth: PostgresAuthState): void {
     auth.heldKeys.decrypting(() => decryptGroupMessage.call(repository, input));
   repository.processSenderKeyDistributionMessage = (input) =>
     auth.heldKeys.decrypting(() => processSenderKeyDistributionMessage.call(repository, input));
-}
-
-function statusCodeOf(error: unknown): number | undefined {
-  const output = (error as { output?: { statusCode?: unknown } } | undefined)?.output;
-  return typeof output?.statusCode === 'number' ? output.statusCode : undefined;
 }
 
 /** A phone number's PN JID; any JID as it is. */
@@ -283,6 +308,7 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
         this.dropUnacknowledged(connection);
       },
     });
+    const groupMetadata = new BoundedCache(GROUP_METADATA_CACHE_SIZE);
     // Checked again: two connects for one session could both have passed the first check while loading.
     if (this.connections.has(sessionId)) throw new Error(`Session ${sessionId} already has a connection`);
     const socket = baileys.makeWASocket({
@@ -299,6 +325,7 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
       // WAGO keeps no message history. Without this, Baileys also holds live messages back for up to 20 s after a
       // first login while it waits for the phone's history upload; LID mappings still come with every message.
       shouldSyncHistoryMessage: () => false,
+      cachedGroupMetadata: (jid) => Promise.resolve(groupMetadata.get<GroupMetadata>(jid)),
     });
     serialiseKeyTransactions(socket.authState.keys, sessionId);
     holdDecryptionWrites(socket, auth);
@@ -324,6 +351,7 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
       inbox: Promise.resolve(),
       receipts,
       dropped: false,
+      groupMetadata,
     };
     receipts.attach(frameSocketOf(socket));
     this.connections.set(sessionId, connection);
@@ -344,6 +372,7 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
     socket.ev.on('message-receipt.update', (receipts) => {
       for (const receipt of receipts) this.emitAck(ackFromReceipt(baileys, sessionId, receipt));
     });
+    this.followDirectory(baileys, connection);
     // The placeholder of an undecryptable message is counted here; receive() skips it like any stub, and the copy
     // the sender sends again after Baileys' retry receipt arrives as the message itself.
     socket.ev.on('messages.upsert', ({ messages }) => {
@@ -432,7 +461,12 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
           quoted,
           messageId: message.messageId,
         }),
-      );
+      ).catch((error: unknown) => {
+        // Baileys refuses to write to a socket that closed under the send (a handoff, a lost connection): the message
+        // never left, so it is not a failure of the message but a session no longer connected here.
+        if (statusCodeOf(error) === CONNECTION_CLOSED) throw new SessionNotConnectedError(sessionId);
+        throw error;
+      });
       if (!sent?.key.id) throw new Error('WhatsApp did not accept the message');
       return {
         messageId: sent.key.id,
@@ -474,16 +508,167 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
     if (jid.endsWith('@lid')) return true;
     try {
       if (jid.endsWith('@g.us')) {
-        await withTimeout(socket.groupMetadata(jid), RECIPIENT_CHECK_TIMEOUT_MS, 'WhatsApp did not answer');
+        if (connection.groupMetadata.get(jid)) return true;
+        await withTimeout(this.fetchGroup(connection, jid), RECIPIENT_CHECK_TIMEOUT_MS, 'WhatsApp did not answer');
         return true;
       }
       const results = await withTimeout(socket.onWhatsApp(jid), RECIPIENT_CHECK_TIMEOUT_MS, 'WhatsApp did not answer');
       return Boolean(results?.some((result) => result.exists));
     } catch (error) {
-      // WhatsApp answered no (an error with a status, e.g. item-not-found for a group we are not in); else it is down.
-      if (statusCodeOf(error) !== undefined) return false;
+      // WhatsApp answered no (item-not-found, or forbidden for a group we are not in); a rate limit or silence says
+      // nothing about the recipient.
+      const code = statusCodeOf(error);
+      if (code === 401 || code === 403 || code === 404) return false;
       throw new WhatsAppUnavailableError(`Could not ask WhatsApp about ${jid}: ${(error as Error).message}`);
     }
+  }
+
+  async lookupNumbers(sessionId: string, phoneNumbers: string[]): Promise<NumberLookup[]> {
+    const connection = this.openConnection(sessionId);
+    const { socket } = connection;
+    return this.refusing('looking the numbers up', async () => {
+      const baileys = await loadBaileys();
+      const found = (await socket.onWhatsApp(...phoneNumbers.map((phone) => `${phone}@s.whatsapp.net`))) ?? [];
+      const existing = new Map(
+        found.filter((result) => result.exists).map((result) => [baileys.jidDecode(result.jid)?.user, result.jid]),
+      );
+      const pns = [...existing.values()].map((jid) => baileys.jidNormalizedUser(jid));
+      const mappings = pns.length > 0 ? ((await socket.signalRepository.lidMapping.getLIDsForPNs(pns)) ?? []) : [];
+      const lidOf = new Map(mappings.map((mapping) => [baileys.jidNormalizedUser(mapping.pn), mapping.lid]));
+      const lookups = phoneNumbers.map((phoneNumber) => {
+        const jid = existing.get(phoneNumber);
+        const pn = jid ? baileys.jidNormalizedUser(jid) : null;
+        const lid = pn ? lidOf.get(pn) : undefined;
+        return { phoneNumber, exists: pn !== null, jid: pn, lid: lid ? baileys.jidNormalizedUser(lid) : null };
+      });
+      this.learn(
+        sessionId,
+        lookups.filter((lookup) => lookup.jid && lookup.lid).map((l) => ({ pn: l.jid, lid: l.lid })),
+      );
+      return lookups;
+    });
+  }
+
+  async profilePictureUrl(sessionId: string, jid: string): Promise<string | null> {
+    const { socket } = this.openConnection(sessionId);
+    try {
+      return (await socket.profilePictureUrl(jid, 'image')) ?? null;
+    } catch (error) {
+      // No picture, or one its owner hides from this account: both are "none" to the caller.
+      const code = statusCodeOf(error);
+      if (code === 401 || code === 404) return null;
+      throw whatsappRefusal(error, 'the profile picture');
+    }
+  }
+
+  async blocklist(sessionId: string): Promise<string[]> {
+    const { socket } = this.openConnection(sessionId);
+    const baileys = await loadBaileys();
+    const jids = await this.refusing('the blocklist', () => socket.fetchBlocklist());
+    return jids.filter((jid): jid is string => Boolean(jid)).map((jid) => baileys.jidNormalizedUser(jid));
+  }
+
+  async setBlocked(sessionId: string, jid: string, blocked: boolean): Promise<void> {
+    const { socket } = this.openConnection(sessionId);
+    await this.refusing(blocked ? 'blocking' : 'unblocking', () =>
+      socket.updateBlockStatus(jid, blocked ? 'block' : 'unblock'),
+    );
+  }
+
+  async groups(sessionId: string): Promise<GroupInfo[]> {
+    const connection = this.openConnection(sessionId);
+    const baileys = await loadBaileys();
+    const all = await this.refusing('listing the groups', () => connection.socket.groupFetchAllParticipating());
+    const groups = Object.values(all).map((metadata) => {
+      connection.groupMetadata.set(metadata.id, metadata);
+      return groupInfo(baileys, metadata);
+    });
+    this.learn(sessionId, groups.flatMap(contactsOfGroup));
+    return groups;
+  }
+
+  async group(sessionId: string, groupJid: string): Promise<GroupInfo> {
+    const connection = this.openConnection(sessionId);
+    const baileys = await loadBaileys();
+    const group = groupInfo(baileys, await this.refusing('the group', () => this.fetchGroup(connection, groupJid)));
+    this.learn(sessionId, contactsOfGroup(group));
+    return group;
+  }
+
+  async createGroup(sessionId: string, subject: string, participants: string[]): Promise<GroupInfo> {
+    const connection = this.openConnection(sessionId);
+    const baileys = await loadBaileys();
+    const metadata = await this.refusing('creating the group', () =>
+      connection.socket.groupCreate(subject, participants.map(toJid)),
+    );
+    connection.groupMetadata.set(metadata.id, metadata);
+    return groupInfo(baileys, metadata);
+  }
+
+  async updateGroup(sessionId: string, groupJid: string, changes: GroupChanges): Promise<void> {
+    const connection = this.openConnection(sessionId);
+    const { socket } = connection;
+    await this.refusing('changing the group', async () => {
+      if (changes.subject !== undefined) await socket.groupUpdateSubject(groupJid, changes.subject);
+      if (changes.description !== undefined) await socket.groupUpdateDescription(groupJid, changes.description);
+      if (changes.announce !== undefined) {
+        await socket.groupSettingUpdate(groupJid, changes.announce ? 'announcement' : 'not_announcement');
+      }
+      if (changes.restrict !== undefined) {
+        await socket.groupSettingUpdate(groupJid, changes.restrict ? 'locked' : 'unlocked');
+      }
+    });
+    connection.groupMetadata.del(groupJid);
+  }
+
+  async updateGroupParticipants(
+    sessionId: string,
+    groupJid: string,
+    action: ParticipantAction,
+    participants: string[],
+  ): Promise<ParticipantChangeResult[]> {
+    const connection = this.openConnection(sessionId);
+    const baileys = await loadBaileys();
+    const results = await this.refusing(`the participants' ${action}`, () =>
+      connection.socket.groupParticipantsUpdate(groupJid, participants.map(toJid), action),
+    );
+    connection.groupMetadata.del(groupJid);
+    return results.map((result) => ({
+      ...userIds(baileys, result.jid, result.content.attrs.phone_number, result.content.attrs.lid),
+      status: Number(result.status) || 0,
+    }));
+  }
+
+  async groupInviteCode(sessionId: string, groupJid: string, revoke: boolean): Promise<string> {
+    const { socket } = this.openConnection(sessionId);
+    const code = await this.refusing(revoke ? 'revoking the invite link' : 'the invite link', () =>
+      revoke ? socket.groupRevokeInvite(groupJid) : socket.groupInviteCode(groupJid),
+    );
+    if (!code) throw whatsappRefusal(new Error('no code in the answer'), 'the invite link');
+    return code;
+  }
+
+  async joinGroup(sessionId: string, inviteCode: string): Promise<string> {
+    const { socket } = this.openConnection(sessionId);
+    const groupJid = await this.refusing('joining the group', () => socket.groupAcceptInvite(inviteCode));
+    if (!groupJid) throw whatsappRefusal(new Error('no group in the answer'), 'joining the group');
+    return groupJid;
+  }
+
+  async leaveGroup(sessionId: string, groupJid: string): Promise<void> {
+    const connection = this.openConnection(sessionId);
+    await this.refusing('leaving the group', () => connection.socket.groupLeave(groupJid));
+    connection.groupMetadata.del(groupJid);
+  }
+
+  async rejectCall(sessionId: string, callId: string, callerJid: string): Promise<void> {
+    const { socket } = this.openConnection(sessionId);
+    await this.refusing('rejecting the call', () => socket.rejectCall(callId, callerJid));
+  }
+
+  async subscribePresence(sessionId: string, jid: string): Promise<void> {
+    const { socket } = this.openConnection(sessionId);
+    await this.refusing('the presence subscription', () => socket.presenceSubscribe(jid));
   }
 
   async disconnectAll(): Promise<void> {
@@ -497,9 +682,85 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
 
   /** The session's logged-in socket in this process. */
   private socketOf(sessionId: string): WASocket {
+    return this.openConnection(sessionId).socket;
+  }
+
+  private openConnection(sessionId: string): Connection {
     const connection = this.connections.get(sessionId);
     if (!connection?.open) throw new SessionNotConnectedError(sessionId);
-    return connection.socket;
+    return connection;
+  }
+
+  /** Runs a WhatsApp operation, turning its refusal into the domain error a client can tell apart. */
+  private async refusing<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw whatsappRefusal(error, what);
+    }
+  }
+
+  /** A group's metadata from WhatsApp, remembered for the sends to it. */
+  private async fetchGroup(connection: Connection, groupJid: string): Promise<GroupMetadata> {
+    const metadata = await connection.socket.groupMetadata(groupJid);
+    connection.groupMetadata.set(groupJid, metadata);
+    return metadata;
+  }
+
+  /** Identities and names WhatsApp told, for the contacts module (not awaited: it keeps them in the background). */
+  private learn(sessionId: string, contacts: LearnedContact[]): void {
+    if (contacts.length > 0) void this.events.publish('contacts.learned', { sessionId, contacts });
+  }
+
+  /**
+   * Turns the socket's group, call, presence and contact events into WhatsAppEvents, and keeps the group metadata
+   * cache true: a group that changed is forgotten, and described again at the next need.
+   */
+  private followDirectory(baileys: Baileys, connection: Connection): void {
+    const { sessionId, socket, groupMetadata } = connection;
+    const lidMapping = socket.signalRepository.lidMapping;
+    socket.ev.on('groups.upsert', (metadata) => {
+      for (const group of metadata) groupMetadata.set(group.id, group);
+      const groups = metadata.map((group) => groupInfo(baileys, group));
+      void this.events.publish('groups.seen', { sessionId, groups });
+      this.learn(sessionId, groups.flatMap(contactsOfGroup));
+    });
+    socket.ev.on('groups.update', (updates) => {
+      for (const update of updates) {
+        if (update.id) groupMetadata.del(update.id);
+        const event = groupUpdated(baileys, sessionId, update, this.clock.now());
+        if (event) void this.events.publish('group.updated', event);
+      }
+    });
+    socket.ev.on('group-participants.update', (update) => {
+      groupMetadata.del(update.id);
+      const event = groupParticipantsChanged(baileys, sessionId, update, this.clock.now());
+      if (event) void this.events.publish('group.participants', event);
+    });
+    socket.ev.on('call', (calls) => {
+      for (const call of calls) {
+        const event = callReceived(baileys, sessionId, call);
+        if (event) void this.events.publish('call.received', event);
+      }
+    });
+    socket.ev.on('presence.update', (update) => {
+      void (async () => {
+        for (const presence of presencesUpdated(baileys, sessionId, update, (jid) => userIds(baileys, jid))) {
+          if (presence.from.lid && !presence.from.pn)
+            presence.from.pn = await lidMapping.getPNForLID(presence.from.lid);
+          if (presence.from.pn) presence.from.pn = baileys.jidNormalizedUser(presence.from.pn);
+          await this.events.publish('presence.update', presence);
+        }
+      })().catch((error: unknown) => this.logger.error({ err: error, sessionId }, 'Handling a presence failed'));
+    });
+    socket.ev.on('lid-mapping.update', (mapping) => this.learn(sessionId, [userIds(baileys, mapping.pn, mapping.lid)]));
+    const contactsChanged = (contacts: Partial<Contact>[]): void =>
+      this.learn(
+        sessionId,
+        contacts.flatMap((contact) => learnedContact(baileys, contact) ?? []),
+      );
+    socket.ev.on('contacts.upsert', contactsChanged);
+    socket.ev.on('contacts.update', contactsChanged);
   }
 
   private onConnectionUpdate(baileys: Baileys, connection: Connection, update: Partial<ConnectionState>): void {
@@ -723,7 +984,6 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
     }
   }
 
-  /** Ends the connection without sending what is held: the lifecycle reconnects it like any lost connection. */
   /**
    * Another node took the session (this one lost its lease without noticing yet): its credentials are that node's
    * now, so this connection closes; the lifecycle finds its status write fenced off too, and lets the session go.
@@ -736,6 +996,7 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
     void connection.socket.end(new Error('Another node owns the session now')).catch(() => undefined);
   }
 
+  /** Ends the connection without sending what is held: the lifecycle reconnects it like any lost connection. */
   private dropUnacknowledged(connection: Connection): void {
     if (connection.dropped) return;
     connection.dropped = true;

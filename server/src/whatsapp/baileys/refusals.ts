@@ -1,0 +1,47 @@
+// WhatsApp's refusals (Baileys throws them as Boom errors carrying WhatsApp's code) as the domain errors a client can
+// tell apart: a query WhatsApp answered "no" to is the client's problem (4xx), not the gateway's.
+import {
+  BadRequestError,
+  ConflictError,
+  DomainError,
+  ForbiddenError,
+  NotFoundError,
+  TooManyRequestsError,
+} from '../../core/errors/domain-errors';
+import { WhatsAppRefusedError, WhatsAppUnavailableError } from '../whatsapp.errors';
+
+/** How long a client waits after WhatsApp's `rate-overlimit` before asking again (its window is about a minute). */
+export const RATE_OVERLIMIT_RETRY_SECONDS = 60;
+
+/** WhatsApp's error code of a Baileys error, when it carries one. */
+export function statusCodeOf(error: unknown): number | undefined {
+  const output = (error as { output?: { statusCode?: unknown } } | undefined)?.output;
+  return typeof output?.statusCode === 'number' ? output.statusCode : undefined;
+}
+
+/** The domain error for a failed WhatsApp operation; `what` names it for the message ("creating the group"). */
+export function whatsappRefusal(error: unknown, what: string): DomainError {
+  if (error instanceof DomainError) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  const message = `WhatsApp refused ${what}: ${reason}`;
+  switch (statusCodeOf(error)) {
+    case 400:
+    case 406:
+      return new BadRequestError(message);
+    case 401:
+    case 403:
+      return new ForbiddenError(message);
+    case 404:
+      return new NotFoundError(message);
+    case 409:
+      return new ConflictError(message);
+    case 429:
+      return new TooManyRequestsError(message, RATE_OVERLIMIT_RETRY_SECONDS);
+    case 408:
+    case 503:
+    case undefined:
+      return new WhatsAppUnavailableError(`WhatsApp did not answer ${what}: ${reason}`);
+    default:
+      return new WhatsAppRefusedError(message);
+  }
+}
