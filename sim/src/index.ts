@@ -18,16 +18,29 @@ import { SimCore } from './core/sim-core';
 import { loadWaLibrary } from './core/wa-library';
 import {
   parseCreateGroup,
+  parseInviteCodeRequest,
+  parseJoinGroup,
+  parseLeaveGroup,
+  parseParticipantsRequest,
   parseSendMessage,
+  parseUpdateGroup,
   registerMessaging,
   type Addressing,
+  type GroupParticipantsRequest,
+  type GroupView,
   type InboxMessage,
+  type ParticipantResult,
   type PresenceReport,
   type ReceiptReport,
   type SendMessageRequest,
+  type UpdateGroupRequest,
 } from './messaging';
+import { registerCalls } from './calls';
+import { registerContacts } from './contacts';
+import { HistorySeeds, registerHistorySync, type HistoryChatInput } from './history-sync';
 import { ensureSimCa, issueServerCertificate, MediaHost, registerMedia } from './media';
 import { PairingService, WHATSAPP_QR_TIMINGS, type QrTimings } from './pairing/pairing-service';
+import { registerPresence } from './presence';
 import { registerServerIqs } from './session/server-iqs';
 import { SessionGateway } from './session/session-gateway';
 import { CertificateAuthority } from './transport/certificates';
@@ -37,6 +50,11 @@ import { TrafficGate, type OutageMode } from './transport/traffic-gate';
 
 export type { AccountView, CreatedAccount, DeviceView, DisconnectReasonCode, HealthView, LinkRequest, QrTimings };
 export type { Addressing, InboxMessage, PresenceReport, ReceiptReport, SendMessageRequest };
+export type { GroupParticipantsRequest, GroupView, ParticipantResult, UpdateGroupRequest };
+export { GROUP_QUERY_LIMIT, GROUP_QUERY_WINDOW_MS } from './messaging';
+export type { HistoryChatInput };
+export type { BlockedAccountView } from './contacts';
+export type { CallStatus, CallView } from './calls';
 export { ControlError, SimCore, WHATSAPP_QR_TIMINGS };
 export { defaultCaDir, ensureSimCa, type SimCa } from './media';
 
@@ -54,6 +72,8 @@ export interface SimOptions {
   caDir?: string;
   /** The HTTPS media host's port; 0 (the default) picks a free port. */
   mediaPort?: number;
+  /** How long a call rings before it times out; WhatsApp's 45 s unless a test wants it short. */
+  callRingTimeoutMs?: number;
 }
 
 export interface SimHandle {
@@ -70,7 +90,8 @@ export interface SimHandle {
   mediaUrl: string;
   /** The in-process API features build on (see core/sim-core.ts). */
   core: SimCore;
-  createAccount(input: { phoneNumber: string; pushName: string }): CreatedAccount;
+  /** `history`: the chats the account's phone holds, synced to every device linked to it afterwards. */
+  createAccount(input: { phoneNumber: string; pushName: string; history?: HistoryChatInput[] }): CreatedAccount;
   accounts(): AccountView[];
   devices(phoneNumber: string): DeviceView[];
   /** Resolves once the device is paired (before it reconnects after the 515). */
@@ -86,6 +107,19 @@ export interface SimHandle {
     participants: string[];
     addressingMode?: Addressing;
   }): Promise<{ jid: string }>;
+  /** A group's state: subject, description, settings, members and their admin roles. */
+  group(jid: string): GroupView;
+  /** A member (`by`) changes the subject, description or settings, as a phone would; admin rules apply. */
+  updateGroup(jid: string, request: UpdateGroupRequest): Promise<GroupView>;
+  /** A member (`by`) adds, removes, promotes or demotes; each person gets a status (200 or WhatsApp's error). */
+  updateGroupParticipants(
+    jid: string,
+    request: GroupParticipantsRequest,
+  ): Promise<{ participants: ParticipantResult[] }>;
+  /** The group's invite code, as a member (`by`) sees it; `reset` revokes the current one first (admins only). */
+  groupInviteCode(jid: string, request: { by: string; reset?: boolean }): Promise<{ code: string }>;
+  joinGroup(request: { by: string; code: string }): Promise<{ jid: string }>;
+  leaveGroup(jid: string, request: { by: string }): Promise<void>;
   /**
    * The account's phone sends a text, media (uploaded to the media host), a location, a contact, a reaction, an edit
    * or a revoke (1:1 or group); resolves with the message id once it is on its way.
@@ -125,11 +159,16 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
   const connections = new ConnectionTracker();
   const pairing = new PairingService(core, qrTimings(options.qr));
   const sessions = new SessionGateway(core, pairing);
-  const control = new SimControl(core, pairing, connections, gate);
+  const historySeeds = new HistorySeeds();
+  const control = new SimControl(core, pairing, connections, gate, historySeeds);
   registerServerIqs(core);
   registerControlRoutes(core, control);
   registerMedia(core, mediaHost, mediaHostname, ca);
   const messaging = registerMessaging(core, mediaHost);
+  registerContacts(core, mediaHost);
+  registerPresence(core);
+  registerCalls(core, { ringTimeoutMs: options.callRingTimeoutMs });
+  registerHistorySync(core, { media: mediaHost, messaging, seeds: historySeeds });
 
   const server = new SimServer(
     core,
@@ -158,7 +197,8 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
     caPath: ca.caPath,
     mediaUrl: `https://${mediaHostname}`,
     core,
-    createAccount: ({ phoneNumber, pushName }) => control.createAccount(parsePhoneNumber(phoneNumber), pushName),
+    createAccount: ({ phoneNumber, pushName, history }) =>
+      control.createAccount(parsePhoneNumber(phoneNumber), pushName, history),
     accounts: () => control.accounts(),
     devices: (phoneNumber) => control.devices(parsePhoneNumber(phoneNumber)),
     link: (phoneNumber, request) => control.link(parsePhoneNumber(phoneNumber), request),
@@ -166,7 +206,14 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
     disconnect: (phoneNumber, reason) => control.disconnect(parsePhoneNumber(phoneNumber), reason),
     outage: ({ seconds, mode }) => control.outage(seconds, mode),
     health: () => control.health(),
-    createGroup: async (request) => messaging.createGroup(parseCreateGroup(request)),
+    createGroup: async (request) => messaging.groupControl.createGroup(parseCreateGroup(request)),
+    group: (jid) => messaging.groupControl.view(jid),
+    updateGroup: async (jid, request) => messaging.groupControl.update(jid, parseUpdateGroup(request)),
+    updateGroupParticipants: async (jid, request) =>
+      messaging.groupControl.changeParticipants(jid, parseParticipantsRequest(request)),
+    groupInviteCode: async (jid, request) => messaging.groupControl.inviteCode(jid, parseInviteCodeRequest(request)),
+    joinGroup: async (request) => messaging.groupControl.join(parseJoinGroup(request)),
+    leaveGroup: async (jid, request) => messaging.groupControl.leave(jid, parseLeaveGroup(request)),
     sendMessage: async (phoneNumber, request) =>
       messaging.sendMessage(parsePhoneNumber(phoneNumber), parseSendMessage(request)),
     inbox: (phoneNumber) => messaging.inbox(parsePhoneNumber(phoneNumber)),

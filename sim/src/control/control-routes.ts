@@ -24,10 +24,10 @@ export function registerControlRoutes(core: SimCore, control: SimControl): void 
     path: '/control/accounts',
     handle: ({ body }) => {
       const input = requireObject(body);
-      rejectUnknownFields(input, ['phoneNumber', 'pushName']);
+      rejectUnknownFields(input, ['phoneNumber', 'pushName', 'history']);
       const phoneNumber = parsePhoneNumber(input.phoneNumber);
       const pushName = requireString(input, 'pushName', { maxLength: MAX_NAME_LENGTH });
-      return { status: 201, body: control.createAccount(phoneNumber, pushName) };
+      return { status: 201, body: control.createAccount(phoneNumber, pushName, input.history) };
     },
   });
 

@@ -1,7 +1,9 @@
 // The operations tests and demos drive the sim with: the HTTP control routes and the startSim() handle both call these.
 import { randomInt } from 'node:crypto';
 import type { Account, LinkedDevice } from '../core/accounts';
+import { normalizePhoneNumber } from '../core/jid';
 import type { SimCore } from '../core/sim-core';
+import { parseHistory, type HistorySeeds } from '../history-sync';
 import type { PairingService } from '../pairing/pairing-service';
 import type { ConnectionTracker } from '../transport/connection-tracker';
 import type { OutageMode, TrafficGate } from '../transport/traffic-gate';
@@ -49,12 +51,19 @@ export class SimControl {
     private readonly pairing: PairingService,
     private readonly connections: ConnectionTracker,
     private readonly gate: TrafficGate,
+    private readonly histories: HistorySeeds,
   ) {}
 
-  createAccount(phoneNumber: string, pushName: string): CreatedAccount {
+  /** `history` (checked here, see parseHistory) is what the account's phone syncs to each device linked later. */
+  createAccount(phoneNumber: string, pushName: string, history?: unknown): CreatedAccount {
+    const chats =
+      history === undefined
+        ? undefined
+        : parseHistory(history, { phoneNumber, now: Math.floor(this.core.clock.now() / 1000) });
     if (this.core.accounts.byPhone(phoneNumber)) throw conflict(`account ${phoneNumber} already exists`);
-    const { jid, lid } = this.core.accounts.create(phoneNumber, pushName);
-    return { phoneNumber, jid, lid };
+    const account = this.core.accounts.create(phoneNumber, pushName);
+    if (chats) this.histories.set(account, chats);
+    return { phoneNumber, jid: account.jid, lid: account.lid };
   }
 
   accounts(): AccountView[] {
@@ -132,9 +141,7 @@ export class SimControl {
   }
 
   requireAccount(phoneNumber: string): Account {
-    const account = this.core.accounts.byPhone(phoneNumber);
-    if (!account) throw notFound(`no account ${phoneNumber}`);
-    return account;
+    return requireAccount(this.core, phoneNumber);
   }
 
   private deviceView(device: LinkedDevice): DeviceView {
@@ -155,6 +162,22 @@ export class SimControl {
     }
     throw badRequest('no free phone number left for a fresh account');
   }
+}
+
+/** The account with this (normalized) phone number, or a 404 for the control API. */
+export function requireAccount(core: SimCore, phoneNumber: string): Account {
+  const account = core.accounts.byPhone(phoneNumber);
+  if (!account) throw notFound(`no account ${phoneNumber}`);
+  return account;
+}
+
+/** The account a control body names by phone number or by PN or LID JID, or a 404. */
+export function requireAccountAt(core: SimCore, address: string): Account {
+  const account = address.includes('@')
+    ? core.findAccount(address)
+    : core.accounts.byPhone(normalizePhoneNumber(address) ?? '');
+  if (!account) throw notFound(`no account ${address}`);
+  return account;
 }
 
 function accountView(account: Account): AccountView {

@@ -73,6 +73,18 @@ export function requireOneOf<T extends string | number>(body: JsonObject, field:
   return match;
 }
 
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Bytes sent as a base64 string (in process, a Buffer is taken as is). */
+export function requireBase64(body: JsonObject, field: string, within?: string): Buffer {
+  const value = body[field];
+  if (Buffer.isBuffer(value) && value.length > 0) return value;
+  if (typeof value !== 'string' || value === '' || !BASE64.test(value)) {
+    throw badRequest(`${named(field, within)} must be non-empty base64`);
+  }
+  return Buffer.from(value, 'base64');
+}
+
 /** Digits only; `+`, spaces and dashes are tolerated and stripped. */
 export function parsePhoneNumber(value: unknown, field = 'phoneNumber'): string {
   const phoneNumber = typeof value === 'string' ? normalizePhoneNumber(value) : undefined;

@@ -137,12 +137,22 @@ export class LinkedDevice {
   }
 }
 
+/** One usync `contact` query: the phone numbers asked (digits), and when (epoch milliseconds). */
+export interface NumberCheck {
+  phoneNumbers: string[];
+  at: number;
+}
+
 export class Account {
   /** `<phone>@s.whatsapp.net` */
   readonly jid: string;
   /** `<lid>@lid` */
   readonly lid: string;
   readonly devices = new Map<number, LinkedDevice>();
+  /** The accounts this one blocked: their messages and calls no longer reach it, nor its presence them. */
+  readonly blocked = new Set<Account>();
+  /** The "is this number on WhatsApp?" queries (usync `contact`) its devices made, oldest first; the last 1,000. */
+  readonly numberChecks: NumberCheck[] = [];
   readonly identity: AccountIdentity;
   /** Epoch milliseconds; also the timestamp of the account's device list. */
   readonly createdAt = Date.now();

@@ -4,8 +4,8 @@
  *   core.lib                      Baileys' protocol library, loaded once: proto, encodeBinaryNode, jid helpers…
  *   core.accounts                 AccountRegistry: create / byPhone / byLid / all. An Account has phoneNumber,
  *                                 pushName, jid (PN), lid, identity (the primary phone: identityKey, registrationId,
- *                                 signedPreKey — it signs device identities and is device 0 for Signal) and
- *                                 devices: Map<deviceId, LinkedDevice>.
+ *                                 signedPreKey — it signs device identities and is device 0 for Signal),
+ *                                 devices: Map<deviceId, LinkedDevice> and blocked (the accounts it blocked).
  *   LinkedDevice                  jid / lidJid (device-qualified), identityKey, registrationId, signedPreKey and
  *                                 preKeys (one-time pre-keys as uploaded; take() hands one out), noiseKey.
  *   core.findDevice(jid)          a device by PN or LID device JID.
@@ -25,8 +25,8 @@
  *                                 answers `encrypt`/`key` bundle fetches this way). One handler per key.
  *                                 The core answers: encrypt (count, pre-key upload, rotate, digest), usync
  *                                 (devices, lid, contact, status, disappearing_mode), passive, w:p, md (logout),
- *                                 privacy (settings get, token/category set), blocklist, abt, w:profile:picture
- *                                 (404), w:stats, urn:xmpp:whatsapp:dirty. Anything else answers 501.
+ *                                 privacy (settings get, token/category set), abt, w:sync:app:state (empty),
+ *                                 w:stats, urn:xmpp:whatsapp:dirty. Anything else answers 501.
  *   core.onDeviceLogin(handler)   runs when a device logs in, before its offline queue is flushed and
  *                                 `<ib><offline count/>` is sent: stanzas sent from here arrive as offline ones.
  *   core.registerRoute(route)     adds an HTTP control route ({ method, path: '/control/x/:param', handle }); a

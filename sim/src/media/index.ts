@@ -6,7 +6,14 @@ import { MAX_UPLOAD_BYTES, MEDIA_CONN_TTL_SECONDS, type MediaHost } from './medi
 import type { SimCa } from './sim-ca';
 
 export { MediaHost, type StoredMedia } from './media-host';
-export { decryptMedia, MediaIntegrityError, MEDIA_KINDS, type EncryptedMedia, type MediaKind } from './media-crypto';
+export {
+  decryptMedia,
+  MediaIntegrityError,
+  MEDIA_KINDS,
+  type EncryptedMedia,
+  type MediaKeyKind,
+  type MediaKind,
+} from './media-crypto';
 export { defaultCaDir, ensureSimCa, issueServerCertificate, type SimCa } from './sim-ca';
 
 /** How long the upload auth stays valid (`auth_ttl`) and how many buckets a client may use: WhatsApp's values. */

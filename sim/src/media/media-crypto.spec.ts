@@ -37,6 +37,14 @@ describe('media crypto', () => {
     expect(ours.macKey.toString('hex')).toBe(Buffer.from(theirs.macKey ?? []).toString('hex'));
   });
 
+  it('expands history sync keys as Baileys does for md-msg-hist', async () => {
+    const mediaKey = randomBytes(32);
+    const theirs = await baileys.getMediaKeys(mediaKey, 'md-msg-hist');
+    const ours = mediaKeys(mediaKey, 'history');
+    expect(ours.cipherKey.toString('hex')).toBe(Buffer.from(theirs.cipherKey).toString('hex'));
+    expect(ours.macKey.toString('hex')).toBe(Buffer.from(theirs.macKey ?? []).toString('hex'));
+  });
+
   it('encrypts media that Baileys downloads and decrypts to the same bytes', async () => {
     const plaintext = randomBytes(200_003);
     const file = path.join(dir, 'ours.enc');

@@ -16,13 +16,17 @@ export type MediaKind = 'image' | 'video' | 'audio' | 'document' | 'sticker';
 
 export const MEDIA_KINDS: readonly MediaKind[] = ['image', 'video', 'audio', 'document', 'sticker'];
 
+/** What a file's keys are expanded for: message media, or a history sync payload (Baileys' `md-msg-hist`). */
+export type MediaKeyKind = MediaKind | 'history';
+
 /** Stickers are images to the key schedule, as on WhatsApp. */
-const HKDF_INFO: Record<MediaKind, string> = {
+const HKDF_INFO: Record<MediaKeyKind, string> = {
   image: 'WhatsApp Image Keys',
   video: 'WhatsApp Video Keys',
   audio: 'WhatsApp Audio Keys',
   document: 'WhatsApp Document Keys',
   sticker: 'WhatsApp Image Keys',
+  history: 'WhatsApp History Keys',
 };
 
 const MAC_LENGTH = 10;
@@ -53,7 +57,7 @@ export class MediaIntegrityError extends Error {
   override name = 'MediaIntegrityError';
 }
 
-export function mediaKeys(mediaKey: Buffer, kind: MediaKind): MediaKeys {
+export function mediaKeys(mediaKey: Buffer, kind: MediaKeyKind): MediaKeys {
   const expanded = Buffer.from(hkdfSync('sha256', mediaKey, Buffer.alloc(0), HKDF_INFO[kind], 112));
   return { iv: expanded.subarray(0, 16), cipherKey: expanded.subarray(16, 48), macKey: expanded.subarray(48, 80) };
 }
@@ -61,7 +65,7 @@ export function mediaKeys(mediaKey: Buffer, kind: MediaKind): MediaKeys {
 /** Encrypts `plaintext` into the file at `destination` under a fresh media key. */
 export async function encryptMedia(
   plaintext: AsyncIterable<Buffer>,
-  kind: MediaKind,
+  kind: MediaKeyKind,
   destination: string,
 ): Promise<EncryptedMedia> {
   const mediaKey = randomBytes(32);
@@ -103,7 +107,7 @@ export async function encryptMedia(
  */
 export async function decryptMedia(
   encrypted: AsyncIterable<Buffer>,
-  { mediaKey, kind, fileEncSha256 }: { mediaKey: Buffer; kind: MediaKind; fileEncSha256?: Buffer },
+  { mediaKey, kind, fileEncSha256 }: { mediaKey: Buffer; kind: MediaKeyKind; fileEncSha256?: Buffer },
 ): Promise<DecryptedMedia> {
   const { iv, cipherKey, macKey } = mediaKeys(mediaKey, kind);
   const decipher = createDecipheriv('aes-256-cbc', cipherKey, iv);

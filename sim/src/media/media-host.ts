@@ -1,10 +1,11 @@
 // The sim's media server, as WhatsApp's `mmg` hosts behave for Baileys: HTTPS uploads to `/mms/<type>/<token>` checked
 // against the media_conn auth and the token (the SHA-256 of the encrypted file), and downloads of the `direct_path`
-// it answered, with Range support. Files live in a temp directory that is removed at stop.
+// it answered, with Range support. It also serves profile pictures, as WhatsApp's `pps` hosts do. Files live in a
+// temp directory that is removed at stop.
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, mkdtempSync } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
+import { rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,14 +13,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
-import { encryptMedia, type EncryptedMedia, type MediaKind } from './media-crypto';
+import { encryptMedia, type EncryptedMedia, type MediaKeyKind } from './media-crypto';
 import type { ServerCertificate } from './sim-ca';
 
 /** What WhatsApp accepts for a document (2 GiB); the file goes to disk, so only the disk bounds it. */
 export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024;
 /** How long a media_conn answer stays valid (`ttl`), as WhatsApp's. */
 export const MEDIA_CONN_TTL_SECONDS = 300;
-const DIRECT_PATH_PREFIX = '/v/t62.7118-24/f2/m231/';
+/** Where files live in URLs: encrypted message media as on `mmg` hosts, plain JPEG profile pictures as on `pps`. */
+const PATHS = {
+  media: { prefix: '/v/t62.7118-24/f2/m231/', suffix: '.enc', contentType: 'application/octet-stream' },
+  picture: { prefix: '/v/t61.24694-24/', suffix: '.jpg', contentType: 'image/jpeg' },
+} as const;
+type PathKind = keyof typeof PATHS;
 const URL_LIFETIME_SECONDS = 14 * 86_400;
 
 export interface StoredMedia {
@@ -30,6 +36,7 @@ export interface StoredMedia {
 interface MediaFile {
   file: string;
   size: number;
+  kind: PathKind;
 }
 
 export class MediaHost {
@@ -67,12 +74,21 @@ export class MediaHost {
   }
 
   /** A phone's own upload: encrypts the plaintext straight into the store. */
-  async storeEncrypted(plaintext: AsyncIterable<Buffer>, kind: MediaKind): Promise<EncryptedMedia & StoredMedia> {
+  async storeEncrypted(plaintext: AsyncIterable<Buffer>, kind: MediaKeyKind): Promise<EncryptedMedia & StoredMedia> {
     const id = randomBytes(20).toString('hex');
     const file = path.join(this.dir, id);
     const encrypted = await encryptMedia(plaintext, kind, file);
-    this.files.set(id, { file, size: (await stat(file)).size });
-    return { ...encrypted, ...this.addresses(id) };
+    this.files.set(id, { file, size: (await stat(file)).size, kind: 'media' });
+    return { ...encrypted, ...this.addresses(id, 'media') };
+  }
+
+  /** A profile picture: served as is (pictures are not end-to-end encrypted), under a `pps`-style path. */
+  async storePicture(image: Buffer): Promise<StoredMedia> {
+    const id = randomBytes(20).toString('hex');
+    const file = path.join(this.dir, id);
+    await writeFile(file, image);
+    this.files.set(id, { file, size: image.length, kind: 'picture' });
+    return this.addresses(id, 'picture');
   }
 
   /** The stored file a `url` or `directPath` of this host names, to read as a phone downloading it would. */
@@ -120,8 +136,8 @@ export class MediaHost {
       await rm(file, { force: true });
       return answer(response, 400, { error: 'the upload does not hash to its token' });
     }
-    this.files.set(id, { file, size: written.size });
-    const { url: mediaUrl, directPath } = this.addresses(id);
+    this.files.set(id, { file, size: written.size, kind: 'media' });
+    const { url: mediaUrl, directPath } = this.addresses(id, 'media');
     answer(response, 200, { url: mediaUrl, direct_path: directPath });
   }
 
@@ -163,7 +179,7 @@ export class MediaHost {
     }
     const { start, end } = range ?? { start: 0, end: found.size - 1 };
     response.writeHead(range ? 206 : 200, {
-      'content-type': 'application/octet-stream',
+      'content-type': PATHS[found.kind].contentType,
       'content-length': end - start + 1,
       'accept-ranges': 'bytes',
       ...(range ? { 'content-range': `bytes ${start}-${end}/${found.size}` } : {}),
@@ -181,17 +197,22 @@ export class MediaHost {
   }
 
   /** Paths look like WhatsApp's: `/v/t62.7118-24/f2/m231/<id>.enc?ccb=11-4&oh=<mac>&oe=<expiry>&_nc_sid=5e03e0`. */
-  private addresses(id: string): StoredMedia {
+  private addresses(id: string, kind: PathKind): StoredMedia {
     const expiry = (Math.floor(Date.now() / 1000) + URL_LIFETIME_SECONDS).toString(16).toUpperCase();
-    const directPath = `${DIRECT_PATH_PREFIX}${id}.enc?ccb=11-4&oh=${this.pathMac(id)}&oe=${expiry}&_nc_sid=5e03e0`;
-    return { directPath, url: `https://${this.hostname}${directPath}&mms3=true` };
+    const { prefix, suffix } = PATHS[kind];
+    const directPath = `${prefix}${id}${suffix}?ccb=11-4&oh=${this.pathMac(id)}&oe=${expiry}&_nc_sid=5e03e0`;
+    return { directPath, url: `https://${this.hostname}${directPath}${kind === 'media' ? '&mms3=true' : ''}` };
   }
 
   private lookup(url: URL): MediaFile | undefined {
-    if (!url.pathname.startsWith(DIRECT_PATH_PREFIX) || !url.pathname.endsWith('.enc')) return undefined;
-    const id = url.pathname.slice(DIRECT_PATH_PREFIX.length, -'.enc'.length);
-    if (!sameText(url.searchParams.get('oh') ?? '', this.pathMac(id))) return undefined;
-    return this.files.get(id);
+    for (const [kind, { prefix, suffix }] of Object.entries(PATHS) as [PathKind, (typeof PATHS)[PathKind]][]) {
+      if (!url.pathname.startsWith(prefix) || !url.pathname.endsWith(suffix)) continue;
+      const id = url.pathname.slice(prefix.length, -suffix.length);
+      if (!sameText(url.searchParams.get('oh') ?? '', this.pathMac(id))) return undefined;
+      const found = this.files.get(id);
+      return found?.kind === kind ? found : undefined;
+    }
+    return undefined;
   }
 
   private pathMac(id: string): string {

@@ -1,4 +1,4 @@
-// The control routes of messaging: create groups, make sim accounts send, read what linked devices sent them.
+// The control routes of messaging: make sim accounts send, read what linked devices sent them. Groups: group-control.ts.
 import { badRequest } from '../control/control-error';
 import type { ControlRequest, ControlRoute } from '../control/router';
 import {
@@ -13,37 +13,25 @@ import {
   type JsonObject,
 } from '../control/validation';
 import { MEDIA_KINDS, type MediaKind } from '../media';
-import type { CreateGroupRequest, Messaging, ParsedSendMessage, RequestedContent } from './messaging';
+import type { Messaging, ParsedSendMessage, RequestedContent } from './messaging';
 import type { Addressing } from './stanzas';
 
 const ADDRESSING: readonly Addressing[] = ['pn', 'lid'];
-/** WhatsApp's own limits: a group subject of 100 characters, a text of 65,536. */
-const SUBJECT_MAX = 100;
+/** WhatsApp's own limit on a text. */
 const TEXT_MAX = 65_536;
 const ID_MAX = 128;
 
-function optionalAddressing(body: JsonObject, field: string): Addressing | undefined {
+export function optionalAddressing(body: JsonObject, field: string): Addressing | undefined {
   return body[field] === undefined ? undefined : requireOneOf(body, field, ADDRESSING);
 }
 
-function phoneNumberList(body: JsonObject, field: string, options: { required: boolean }): string[] | undefined {
+export function phoneNumberList(body: JsonObject, field: string, options: { required: boolean }): string[] | undefined {
   const value = body[field];
   if (value === undefined && !options.required) return undefined;
   if (!Array.isArray(value) || (options.required && value.length === 0)) {
     throw badRequest(`${field} must be ${options.required ? 'a non-empty' : 'an'} array of phone numbers`);
   }
   return value.map((item, index) => parsePhoneNumber(item, `${field}[${index}]`));
-}
-
-/** Checks a group request from HTTP or the in-process handle alike; `addressingMode` defaults to WhatsApp's `lid`. */
-export function parseCreateGroup(body: unknown): CreateGroupRequest {
-  const object = requireObject(body);
-  rejectUnknownFields(object, ['subject', 'participants', 'addressingMode']);
-  return {
-    subject: requireString(object, 'subject', { maxLength: SUBJECT_MAX }),
-    participants: phoneNumberList(object, 'participants', { required: true }) ?? [],
-    addressingMode: optionalAddressing(object, 'addressingMode') ?? 'lid',
-  };
 }
 
 const CONTENT_FIELDS = [
@@ -179,11 +167,6 @@ export function parseSendMessage(body: unknown): ParsedSendMessage {
 export function messagingRoutes(messaging: Messaging): ControlRoute[] {
   const phoneNumber = (request: ControlRequest) => parsePhoneNumber(request.params.phoneNumber);
   return [
-    {
-      method: 'POST',
-      path: '/control/groups',
-      handle: async (request) => ({ status: 201, body: await messaging.createGroup(parseCreateGroup(request.body)) }),
-    },
     {
       method: 'POST',
       path: '/control/accounts/:phoneNumber/messages',

@@ -2,10 +2,27 @@
 import type { SimCore } from '../core/sim-core';
 import type { MediaHost } from '../media';
 import { messagingRoutes } from './control-routes';
+import { groupRoutes } from './group-control';
 import { Messaging } from './messaging';
 
-export { parseCreateGroup, parseSendMessage } from './control-routes';
-export type { CreateGroupRequest, SendMessageRequest } from './messaging';
+export { parseSendMessage } from './control-routes';
+export {
+  parseCreateGroup,
+  parseInviteCodeRequest,
+  parseJoinGroup,
+  parseLeaveGroup,
+  parseParticipantsRequest,
+  parseUpdateGroup,
+} from './group-control';
+export type {
+  CreateGroupRequest,
+  GroupParticipantsRequest,
+  GroupView,
+  ParticipantResult,
+  UpdateGroupRequest,
+} from './group-control';
+export { GROUP_QUERY_LIMIT, GROUP_QUERY_WINDOW_MS } from './group-operations';
+export type { SendMessageRequest } from './messaging';
 export type { Addressing } from './stanzas';
 export type { InboxMessage } from './history';
 export type { PresenceReport, ReceiptReport } from './device-reports';
@@ -13,6 +30,7 @@ export type { Messaging };
 
 export function registerMessaging(core: SimCore, media: MediaHost): Messaging {
   const messaging = new Messaging(core, media);
-  for (const route of messagingRoutes(messaging)) core.registerRoute(route);
+  for (const route of [...messagingRoutes(messaging), ...groupRoutes(messaging.groupControl)])
+    core.registerRoute(route);
   return messaging;
 }

@@ -1,6 +1,6 @@
 // Messaging between sim accounts (simulated phones) and linked devices: end-to-end encrypted 1:1 and group
-// messages in both directions, the directory IQs a client needs before it can send (usync, key bundles, group
-// metadata), and the inboxes tests read.
+// messages in both directions, the directory IQs a client needs before it can send (usync, key bundles; groups in
+// group-operations.ts), and the inboxes tests read.
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { proto } from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
@@ -10,9 +10,11 @@ import type { Account, LinkedDevice } from '../core/accounts';
 import { childNode, childrenByTag, contentBuffer, type BinaryNode } from '../core/binary-node';
 import { decodeJid, GROUP_SERVER, LID_SERVER, normalizePhoneNumber } from '../core/jid';
 import { decryptMedia, type MediaHost, type MediaKind } from '../media';
-import { IqError, type DeviceStanza, type SimCore, type StanzaResult } from '../core/sim-core';
+import type { DeviceStanza, SimCore, StanzaResult } from '../core/sim-core';
 import type { EncryptedType, PreKeyBundle } from './account-signal';
 import { DeviceReports, type PresenceReport, type ReceiptReport } from './device-reports';
+import { GroupControl } from './group-control';
+import { GroupOperations } from './group-operations';
 import { GroupDirectory, type Group } from './groups';
 import { History, type InboxMessage } from './history';
 import {
@@ -25,14 +27,13 @@ import {
   type OutgoingContent,
   type QuotedMessage,
 } from './message-content';
+import { peerMessage } from './peer-messages';
 import { Phones } from './phones';
 import { corrupted, RetryReceipts } from './retry-receipts';
 import {
   deliveryReceipt,
   directMessage,
-  groupCreatedNotification,
   groupMessage,
-  groupNode,
   keyBundleList,
   ownDirectMessage,
   type Addresses,
@@ -94,13 +95,6 @@ export type RequestedContent =
 
 export type ParsedSendMessage = SendOptions & { content: RequestedContent };
 
-export interface CreateGroupRequest {
-  subject: string;
-  /** Phone numbers of sim accounts; the first one creates the group. */
-  participants: string[];
-  addressingMode: Addressing;
-}
-
 const addressesOf = (account: Account): Addresses => ({ pn: account.jid, lid: account.lid });
 
 /**
@@ -123,10 +117,13 @@ function stanzaTypeOf(content: OutgoingContent): StanzaType {
 }
 
 /** Message ids as an iPhone makes them (`3A` and 18 hex digits); Baileys' getDevice() reports them as `ios`. */
-const newMessageId = (): string => `3A${randomBytes(9).toString('hex').toUpperCase()}`;
+export const newMessageId = (): string => `3A${randomBytes(9).toString('hex').toUpperCase()}`;
 
 export class Messaging {
   private readonly groups = new GroupDirectory();
+  readonly groupOperations: GroupOperations;
+  /** What sim phones do to groups (control API). */
+  readonly groupControl: GroupControl;
   private readonly history = new History();
   private readonly phones: Phones;
   private readonly logger: Logger;
@@ -155,24 +152,17 @@ export class Messaging {
       if (stanza.node.attrs.type === 'retry') await this.exclusive(() => this.retries.answer(stanza));
       return {};
     });
-    core.onIq('w:g2', ({ device, node }) => this.answerGroupQuery(device, node));
+    this.groupOperations = new GroupOperations({
+      core,
+      groups: this.groups,
+      exclusive: (work) => this.exclusive(work),
+    });
+    this.groupControl = new GroupControl(core, this.groupOperations);
+    core.onIq('w:g2', (iq) => this.groupOperations.answerIq(iq));
     core.onIq('encrypt', ({ node }) => this.keyBundles(node), 'key');
   }
 
   // ---- what sim accounts do (control API) ----
-
-  async createGroup(request: CreateGroupRequest): Promise<{ jid: string }> {
-    const members = request.participants.map((phoneNumber) => this.account(phoneNumber));
-    const group = this.groups.create(request.subject, members, request.addressingMode, this.now());
-    const notification = groupCreatedNotification(group.info(), this.core.nextStanzaId());
-    // Behind any message still being encrypted, so devices learn of the group in the order things happened.
-    await this.exclusive(() => {
-      for (const member of group.members) {
-        for (const device of member.devices.values()) this.core.sendNode(device, notification);
-      }
-    });
-    return { jid: group.jid };
-  }
 
   async sendMessage(phoneNumber: string, request: ParsedSendMessage): Promise<{ id: string }> {
     const sender = this.account(phoneNumber);
@@ -182,6 +172,9 @@ export class Messaging {
         : { recipient: this.recipient(request.to) };
     const group = 'group' in destination ? destination.group : undefined;
     if (group && !group.has(sender)) throw new ControlError(403, `${sender.phoneNumber} is not in ${group.jid}`);
+    if (group?.announce && !group.isAdmin(sender)) {
+      throw new ControlError(403, `only admins send to ${group.jid}, ${sender.phoneNumber} is not one`);
+    }
     const addressing = group?.addressing ?? request.senderAddressing ?? 'pn';
     const mentionBy = request.mentionBy ?? addressing;
     const mentionedJids = (request.mentions ?? []).map((mention) => addressIn(this.account(mention), mentionBy));
@@ -241,6 +234,19 @@ export class Messaging {
     }
   }
 
+  /**
+   * The account's phone sends one of its own linked devices a peer message (`category="peer"`), e.g. a history sync
+   * notification; behind any message being encrypted, so the phone's ratchet with the device advances in order.
+   */
+  async sendPeerMessage(device: LinkedDevice, message: proto.IMessage): Promise<{ id: string }> {
+    return this.exclusive(async () => {
+      const id = newMessageId();
+      const encrypted = await this.phones.encryptFor(device.account, device, message);
+      this.core.sendNode(device, peerMessage({ id, t: this.now(), from: device.account.jid, encrypted }));
+      return { id };
+    });
+  }
+
   inbox(phoneNumber: string): InboxMessage[] {
     return this.history.inbox(this.account(phoneNumber));
   }
@@ -298,7 +304,9 @@ export class Messaging {
       stanzaType,
     };
     this.retries.remember({ sender, recipient, message, envelope });
-    for (const device of recipient.devices.values()) {
+    // Someone who blocked the sender gets nothing; the sender's phone shows a single tick, as on WhatsApp.
+    const recipientDevices = recipient.blocked.has(sender) ? [] : recipient.devices.values();
+    for (const device of recipientDevices) {
       const encrypted = await this.phones.encryptFor(sender, device, message);
       this.core.sendNode(
         device,
@@ -408,7 +416,7 @@ export class Messaging {
       const encrypted = this.encryptedChild(target);
       const address = decodeJid(target.attrs.jid ?? '');
       const account = target.attrs.jid ? this.core.findAccount(target.attrs.jid) : undefined;
-      if (!encrypted || !address || !account) continue;
+      if (!encrypted || !address || !account || account.blocked.has(device.account)) continue;
       if (address.device === 0) {
         const message = await this.decrypt(account, device, encrypted);
         // A copy for the sender's own phone (deviceSentMessage): the phone has nothing to do with it.
@@ -557,22 +565,6 @@ export class Messaging {
     const type = enc?.attrs.type;
     if (!ciphertext || (type !== 'pkmsg' && type !== 'msg')) return undefined;
     return { type: type satisfies EncryptedType, ciphertext };
-  }
-
-  // ---- group IQs ----
-
-  private answerGroupQuery(device: LinkedDevice, node: BinaryNode): BinaryNode[] {
-    if (node.attrs.type === 'get' && childNode(node, 'participating')) {
-      const groups = this.groups.of(device.account).map((group) => groupNode(group.info()));
-      return [{ tag: 'groups', attrs: {}, content: groups }];
-    }
-    if (node.attrs.type === 'get' && childNode(node, 'query')) {
-      const group = this.groups.get(node.attrs.to ?? '');
-      if (!group) throw new IqError(404, 'item-not-found');
-      if (!group.has(device.account)) throw new IqError(403, 'forbidden');
-      return [groupNode(group.info())];
-    }
-    throw new IqError(501, 'feature-not-implemented');
   }
 
   // ---- lookups ----

@@ -1,5 +1,5 @@
 // The stanzas of the messaging protocol as WhatsApp's server sends them: incoming messages with their alternate
-// addressing attributes, receipts, key bundles (encrypt), group metadata and group notifications.
+// addressing attributes, receipts, key bundles (encrypt), group metadata, group IQ answers and w:gp2 notifications.
 import type { BinaryNode } from '../core/binary-node';
 import { encodeUInt } from '../core/binary-node';
 import type { PreKeyBundle } from './account-signal';
@@ -150,65 +150,211 @@ export function keyBundleList(bundles: { jid: string; bundle: PreKeyBundle }[]):
   };
 }
 
+export type GroupRole = 'admin' | 'superadmin';
+export type MemberAddMode = 'admin_add' | 'all_member_add';
+
 export interface GroupParticipant extends Addresses {
-  admin?: 'admin' | 'superadmin';
+  admin?: GroupRole;
+}
+
+export interface GroupDescriptionInfo {
+  id: string;
+  body: string;
+  author: Addresses;
+  /** Unix seconds. */
+  time: number;
 }
 
 export interface GroupInfo {
   jid: string;
   subject: string;
+  subjectOwner: Addresses;
+  /** Unix seconds. */
+  subjectTime: number;
+  description?: GroupDescriptionInfo;
   addressing: Addressing;
   creator: Addresses;
   /** Unix seconds. */
   creation: number;
+  announce: boolean;
+  locked: boolean;
+  memberAddMode: MemberAddMode;
   participants: GroupParticipant[];
 }
 
+/** A person in a group stanza: by LID with `phone_number` in a LID group, by PN with `lid` in a PN group. */
+function participantNode(participant: GroupParticipant, addressing: Addressing, error?: number): BinaryNode {
+  return {
+    tag: 'participant',
+    attrs: {
+      jid: primary(participant, addressing),
+      [addressing === 'lid' ? 'phone_number' : 'lid']: alternate(participant, addressing),
+      ...(participant.admin ? { type: participant.admin } : {}),
+      ...(error === undefined ? {} : { error: String(error) }),
+    },
+  };
+}
+
+/** Someone's primary address in the group's addressing, and in a LID group their PN under `<name>_pn`. */
+function addressAttrs(name: string, addresses: Addresses, addressing: Addressing): Record<string, string> {
+  return {
+    [name]: primary(addresses, addressing),
+    ...(addressing === 'lid' ? { [`${name}_pn`]: addresses.pn } : {}),
+  };
+}
+
+const textContent = (text: string): Buffer => Buffer.from(text, 'utf8');
+
 /**
- * `<group>` as w:g2 describes it: participants by LID with `phone_number` in a LID group, by PN with `lid` in a PN
- * group, so a client learns both ids of every member.
+ * `<group>` as w:g2 describes it: participants in the group's addressing with their other id (so a client learns
+ * both ids of every member), then the description and settings. An invite-link preview leaves the participants out.
  */
-export function groupNode(group: GroupInfo): BinaryNode {
-  const { addressing } = group;
-  const creator = primary(group.creator, addressing);
+export function groupNode(group: GroupInfo, options: { participants: boolean } = { participants: true }): BinaryNode {
+  const { addressing, description } = group;
+  const content: BinaryNode[] = options.participants
+    ? group.participants.map((participant) => participantNode(participant, addressing))
+    : [];
+  if (description) {
+    content.push({
+      tag: 'description',
+      attrs: {
+        id: description.id,
+        ...addressAttrs('participant', description.author, addressing),
+        t: String(description.time),
+      },
+      content: [{ tag: 'body', attrs: {}, content: textContent(description.body) }],
+    });
+  }
+  if (group.announce) content.push({ tag: 'announcement', attrs: {} });
+  if (group.locked) content.push({ tag: 'locked', attrs: {} });
+  content.push({ tag: 'member_add_mode', attrs: {}, content: textContent(group.memberAddMode) });
   return {
     tag: 'group',
     attrs: {
       id: group.jid.split('@')[0],
       addressing_mode: addressing,
-      creator,
-      ...(addressing === 'lid' ? { creator_pn: group.creator.pn } : {}),
+      ...addressAttrs('creator', group.creator, addressing),
       creation: String(group.creation),
       subject: group.subject,
-      s_t: String(group.creation),
-      s_o: creator,
-      ...(addressing === 'lid' ? { s_o_pn: group.creator.pn } : {}),
+      s_t: String(group.subjectTime),
+      ...addressAttrs('s_o', group.subjectOwner, addressing),
       size: String(group.participants.length),
     },
-    content: group.participants.map((participant) => ({
-      tag: 'participant',
-      attrs: {
-        jid: primary(participant, addressing),
-        [addressing === 'lid' ? 'phone_number' : 'lid']: alternate(participant, addressing),
-        ...(participant.admin ? { type: participant.admin } : {}),
-      },
-    })),
+    content,
   };
 }
 
-/** The w:gp2 notification members' devices get when a group is created with them in it. */
-export function groupCreatedNotification(group: GroupInfo, id: string): BinaryNode {
-  const { addressing } = group;
+/** The answer to add/remove/promote/demote: each person asked about, with `error` when it failed for them. */
+export function participantsResult(
+  action: ParticipantAction,
+  results: { participant: GroupParticipant | { jid: string }; error?: number }[],
+  addressing: Addressing,
+): BinaryNode {
+  return {
+    tag: action,
+    attrs: {},
+    content: results.map(({ participant, error }) =>
+      'jid' in participant
+        ? {
+            tag: 'participant',
+            attrs: { jid: participant.jid, ...(error === undefined ? {} : { error: String(error) }) },
+          }
+        : participantNode(participant, addressing, error),
+    ),
+  };
+}
+
+export type ParticipantAction = 'add' | 'remove' | 'promote' | 'demote';
+
+export interface GroupNotification {
+  groupJid: string;
+  addressing: Addressing;
+  id: string;
+  /** Unix seconds. */
+  t: number;
+  /** The member who made the change; none when WhatsApp made it (a successor promoted when the last admin left). */
+  actor?: Addresses;
+  change: BinaryNode;
+}
+
+/** A w:gp2 notification: `participant` the actor in the group's addressing, its other id beside it. */
+export function groupNotification({ groupJid, addressing, id, t, actor, change }: GroupNotification): BinaryNode {
   return {
     tag: 'notification',
     attrs: {
-      from: group.jid,
+      from: groupJid,
       type: 'w:gp2',
       id,
-      t: String(group.creation),
-      participant: primary(group.creator, addressing),
-      ...(addressing === 'lid' ? { participant_pn: group.creator.pn } : { participant_lid: group.creator.lid }),
+      t: String(t),
+      ...(actor
+        ? {
+            participant: primary(actor, addressing),
+            [addressing === 'lid' ? 'participant_pn' : 'participant_lid']: alternate(actor, addressing),
+          }
+        : {}),
     },
-    content: [{ tag: 'create', attrs: { reason: 'create' }, content: [groupNode(group)] }],
+    content: [change],
   };
+}
+
+/**
+ * `<create>` with the whole group: how a device learns of a group it is now in, created with it (`reason="create"`,
+ * with the creator's `key`), joined by invite (`invite`) or added to (`add`).
+ */
+export function createdChange(group: GroupInfo, reason: 'create' | 'invite' | 'add', key?: string): BinaryNode {
+  return { tag: 'create', attrs: { reason, ...(key ? { key } : {}) }, content: [groupNode(group)] };
+}
+
+/** `<add>`, `<remove>`, `<promote>` or `<demote>` naming who changed; `<add reason="invite">` for a join by link. */
+export function participantsChange(
+  action: ParticipantAction,
+  participants: GroupParticipant[],
+  addressing: Addressing,
+  reason?: 'invite',
+): BinaryNode {
+  return {
+    tag: action,
+    attrs: reason ? { reason } : {},
+    content: participants.map(({ pn, lid }) => participantNode({ pn, lid }, addressing)),
+  };
+}
+
+export function subjectChange(group: GroupInfo): BinaryNode {
+  return {
+    tag: 'subject',
+    attrs: {
+      subject: group.subject,
+      ...addressAttrs('s_o', group.subjectOwner, group.addressing),
+      s_t: String(group.subjectTime),
+    },
+  };
+}
+
+/** The new description's id with its `<body>`, or `<delete/>` when it was cleared. */
+export function descriptionChange(id: string, body: string | undefined): BinaryNode {
+  return {
+    tag: 'description',
+    attrs: { id },
+    content: [
+      body === undefined ? { tag: 'delete', attrs: {} } : { tag: 'body', attrs: {}, content: textContent(body) },
+    ],
+  };
+}
+
+/** `<announcement>` and `<not_announcement>` carry the setting's version id (`v_id`), the lock has none. */
+export function settingChange(
+  setting: 'announcement' | 'not_announcement' | 'locked' | 'unlocked',
+  versionId: string,
+): BinaryNode {
+  const versioned = setting === 'announcement' || setting === 'not_announcement';
+  return { tag: setting, attrs: versioned ? { v_id: versionId } : {} };
+}
+
+export function memberAddModeChange(mode: MemberAddMode): BinaryNode {
+  return { tag: 'member_add_mode', attrs: {}, content: textContent(mode) };
+}
+
+/** The group's new invite code, after an admin reset the link. */
+export function inviteChange(code: string): BinaryNode {
+  return { tag: 'invite', attrs: { code } };
 }

@@ -23,12 +23,8 @@ export function registerServerIqs(core: SimCore): void {
   core.onIq('usync', (iq) => answerUsync(core, iq));
   core.onIq('md', (iq) => answerMd(core, iq));
   core.onIq('privacy', ({ node }) => (node.attrs.type === 'get' ? [privacySettings()] : []));
-  core.onIq('blocklist', ({ node }) => (node.attrs.type === 'get' ? [{ tag: 'list', attrs: {} }] : []));
   core.onIq('abt', () => [{ tag: 'props', attrs: { protocol: '1', hash: 'sim' }, content: [] }]);
-  core.onIq('w:profile:picture', ({ node }) => {
-    if (node.attrs.type === 'get') throw new IqError(404, 'item-not-found');
-    return [];
-  });
+  core.onIq('w:sync:app:state', ({ node }) => answerAppStateSync(node));
   core.onIq('w:stats', () => []);
   core.onIq('urn:xmpp:whatsapp:dirty', () => []);
 }
@@ -115,6 +111,29 @@ function answerMd(core: SimCore, { device, node }: DeviceStanza): BinaryNode[] {
   return [];
 }
 
+/**
+ * App state sync. The sim keeps no app state (contacts, archive, mute, pins), so each collection a client pulls is
+ * answered as it stands: at the client's version, no patches, nothing more to come. Pushing patches is refused: they
+ * are encrypted with app-state keys the phone never shared.
+ */
+function answerAppStateSync(node: BinaryNode): BinaryNode[] {
+  const collections = childrenByTag(childNode(node, 'sync'), 'collection');
+  if (collections.length === 0) throw new IqError(400, 'bad-request');
+  if (collections.some((collection) => childNode(collection, 'patch'))) {
+    throw new IqError(501, 'feature-not-implemented');
+  }
+  return [
+    {
+      tag: 'sync',
+      attrs: {},
+      content: collections.map(({ attrs }) => ({
+        tag: 'collection',
+        attrs: { name: attrs.name ?? '', version: attrs.version ?? '0' },
+      })),
+    },
+  ];
+}
+
 function privacySettings(): BinaryNode {
   const categories: [string, string][] = [
     ['last', 'all'],
@@ -134,11 +153,13 @@ function privacySettings(): BinaryNode {
 }
 
 /** Device lists, LIDs and "is on WhatsApp" for each user asked about, by PN JID, LID or `+phone` contact. */
-function answerUsync(core: SimCore, { node }: DeviceStanza): BinaryNode[] {
+function answerUsync(core: SimCore, { device, node }: DeviceStanza): BinaryNode[] {
   const usync = childNode(node, 'usync');
   if (!usync) throw new IqError(400, 'bad-request');
   const protocols = childNodes(childNode(usync, 'query')).map((protocol) => protocol.tag);
-  const users = childrenByTag(childNode(usync, 'list'), 'user').map((user) => {
+  const listed = childrenByTag(childNode(usync, 'list'), 'user');
+  if (protocols.includes('contact')) noteNumberCheck(core, device.account, listed);
+  const users = listed.map((user) => {
     const { jid, account } = resolveUsyncUser(core, user);
     return {
       tag: 'user',
@@ -156,6 +177,18 @@ function answerUsync(core: SimCore, { node }: DeviceStanza): BinaryNode[] {
       ],
     },
   ];
+}
+
+const NUMBER_CHECKS_KEPT = 1_000;
+
+/** Remembered so tests can tell whether a client asked WhatsApp again or answered from its own cache. */
+function noteNumberCheck(core: SimCore, account: Account, users: BinaryNode[]): void {
+  const phoneNumbers = users.flatMap((user) => {
+    const phone = contentBuffer(childNode(user, 'contact'))?.toString('utf8');
+    return phone ? [phone.replace(/\D/g, '')] : [];
+  });
+  account.numberChecks.push({ phoneNumbers, at: core.clock.now() });
+  account.numberChecks.splice(0, account.numberChecks.length - NUMBER_CHECKS_KEPT);
 }
 
 function resolveUsyncUser(core: SimCore, user: BinaryNode): { jid: string; account: Account | undefined } {
