@@ -16,6 +16,11 @@ import { CreateSocketIoAttachments1765410000000 } from './1765410000000-CreateSo
 import { AddSessionQr1765420000000 } from './1765420000000-AddSessionQr';
 import { CreateRateLimitHits1765430000000 } from './1765430000000-CreateRateLimitHits';
 import { AddSessionLeaseEpoch1765440000000 } from './1765440000000-AddSessionLeaseEpoch';
+import { CreateContacts1765450000000 } from './1765450000000-CreateContacts';
+import { CreateGroups1765460000000 } from './1765460000000-CreateGroups';
+import { CreateMessageHistory1765470000000 } from './1765470000000-CreateMessageHistory';
+import { AddSessionSettings1765480000000 } from './1765480000000-AddSessionSettings';
+import { CreateClusterPayloads1765490000000 } from './1765490000000-CreateClusterPayloads';
 
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
   CreateUsers1764000000000,
@@ -34,4 +39,9 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   AddSessionQr1765420000000,
   CreateRateLimitHits1765430000000,
   AddSessionLeaseEpoch1765440000000,
+  CreateContacts1765450000000,
+  CreateGroups1765460000000,
+  CreateMessageHistory1765470000000,
+  AddSessionSettings1765480000000,
+  CreateClusterPayloads1765490000000,
 ];

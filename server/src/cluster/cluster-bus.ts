@@ -13,8 +13,12 @@ import type { ClusterMessageMap } from './cluster-messages';
 import { NodeIdentity } from './node-identity';
 
 export const CLUSTER_CHANNEL = 'wago_cluster';
-/** Postgres refuses NOTIFY payloads from 8000 bytes; what goes on the bus is ids and short strings. */
+/**
+ * Postgres refuses NOTIFY payloads from 8000 bytes: most of what goes on the bus is ids and short strings, and what is
+ * larger (an answer listing a session's groups) goes through the `cluster_payloads` table, kept this long.
+ */
 const MAX_PAYLOAD_BYTES = 7900;
+const STORED_PAYLOAD_TTL = '1 minute';
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 10_000;
 
@@ -23,6 +27,12 @@ interface Envelope {
   o: string;
   k: keyof ClusterMessageMap;
   p: unknown;
+}
+
+/** What NOTIFY carries for a message too large for it: the row of `cluster_payloads` that holds its envelope. */
+interface StoredEnvelope {
+  o: string;
+  stored: string;
 }
 
 /**
@@ -37,6 +47,7 @@ export class ClusterBus implements OnModuleInit, OnApplicationShutdown {
   private reconnect: Timer | undefined;
   private failures = 0;
   private stopped = false;
+  private delivering = Promise.resolve();
 
   constructor(
     private readonly config: AppConfig,
@@ -65,12 +76,9 @@ export class ClusterBus implements OnModuleInit, OnApplicationShutdown {
   /** Sends to the other nodes. Never rejects: a message that cannot go out is logged, the fallback scans cover it. */
   async publish<K extends keyof ClusterMessageMap>(kind: K, payload: ClusterMessageMap[K]): Promise<void> {
     const text = JSON.stringify({ o: this.node.id, k: kind, p: payload } satisfies Envelope);
-    if (Buffer.byteLength(text) > MAX_PAYLOAD_BYTES) {
-      this.logger.error({ kind }, `A ${kind} cluster message is too large to send`);
-      return;
-    }
     try {
-      await this.dataSource.query('SELECT pg_notify($1, $2)', [CLUSTER_CHANNEL, text]);
+      const notified = Buffer.byteLength(text) > MAX_PAYLOAD_BYTES ? await this.store(text) : text;
+      await this.dataSource.query('SELECT pg_notify($1, $2)', [CLUSTER_CHANNEL, notified]);
     } catch (error) {
       this.logger.warn({ err: error, kind }, `Sending a ${kind} cluster message failed`);
     }
@@ -121,15 +129,42 @@ export class ClusterBus implements OnModuleInit, OnApplicationShutdown {
     }, delay);
   }
 
+  /** Keeps a large message's envelope in the table; resolves with what the notification carries instead. */
+  private async store(text: string): Promise<string> {
+    await this.dataSource.query(
+      `DELETE FROM cluster_payloads WHERE created_at < now() - interval '${STORED_PAYLOAD_TTL}'`,
+    );
+    const [row] = await this.dataSource.query<{ id: string }[]>(
+      'INSERT INTO cluster_payloads (payload) VALUES ($1) RETURNING id',
+      [text],
+    );
+    return JSON.stringify({ o: this.node.id, stored: row.id } satisfies StoredEnvelope);
+  }
+
+  /** Delivered one after the other, so a stored message being read keeps its place among the ones after it. */
   private deliver(text: string): void {
-    let envelope: Envelope;
+    this.delivering = this.delivering
+      .then(() => this.open(text))
+      .then((envelope) => {
+        if (envelope) void this.received.publish(envelope.k, envelope.p as never);
+      })
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'A cluster message could not be read'));
+  }
+
+  private async open(text: string): Promise<Envelope | null> {
+    let envelope: Envelope | StoredEnvelope;
     try {
-      envelope = JSON.parse(text) as Envelope;
+      envelope = JSON.parse(text) as Envelope | StoredEnvelope;
     } catch {
       this.logger.warn('Ignored a cluster message that is not JSON');
-      return;
+      return null;
     }
-    if (envelope.o === this.node.id) return;
-    void this.received.publish(envelope.k, envelope.p as never);
+    if (envelope.o === this.node.id) return null;
+    if (!('stored' in envelope)) return envelope;
+    const [row] = await this.dataSource.query<{ payload: string }[]>(
+      'SELECT payload FROM cluster_payloads WHERE id = $1',
+      [envelope.stored],
+    );
+    return row ? (JSON.parse(row.payload) as Envelope) : null;
   }
 }

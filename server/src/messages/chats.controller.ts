@@ -14,11 +14,11 @@ import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { ErrorDto } from '../core/http/error.dto';
 import { SessionIdParam } from '../sessions/sessions.controller';
-import { MarkReadDto, PresenceDto } from './dto/chat.dto';
+import { MarkReadDto, PresenceDto, PresenceSubscriptionDto } from './dto/chat.dto';
 import { MessageActionsService } from './message-actions.service';
 import { RECIPIENT_PATTERN } from './recipient';
 
-/** Read receipts and presence: what a session tells its chats without sending a message. */
+/** Read receipts and presence: what a session tells its chats without a message, and whose presence it follows. */
 @ApiTags('messages')
 @ApiUnauthorizedResponse({ type: ErrorDto })
 @ApiBadRequestResponse({ type: ErrorDto })
@@ -66,5 +66,23 @@ export class ChatsController {
     @Body() body: PresenceDto,
   ): Promise<void> {
     await this.actions.presence(user, sessionId, body.state, body.chat);
+  }
+
+  @Post('presence/subscribe')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({
+    summary: 'Follow a person’s presence (online, last seen, typing): presence.update events follow',
+    description:
+      'WhatsApp tells a session presences only while the session is itself online: announce it with POST ' +
+      '…/presence {state: "available"} (subscribing does not, since a session online for everyone keeps the phone ' +
+      'from notifying). The subscription lasts as long as the connection; subscribe again after a reconnect.',
+  })
+  @ApiNoContentResponse({ description: 'Subscribed' })
+  async subscribePresence(
+    @CurrentUser() user: AuthUser,
+    @SessionIdParam() sessionId: string,
+    @Body() body: PresenceSubscriptionDto,
+  ): Promise<void> {
+    await this.actions.subscribePresence(user, sessionId, body.jid);
   }
 }

@@ -1,12 +1,16 @@
 import type { AuthUser } from '../auth/auth-user';
 import { Clock } from '../core/runtime/clock';
 import { BadRequestError, NotFoundError } from '../core/errors/domain-errors';
+import { FakeClusterRequests } from '../../test/support/fake-cluster-requests';
+import { UnusedWhatsAppProvider } from '../../test/support/unused-whatsapp-provider';
+import { SessionConnections } from '../sessions/session-connections';
 import type { SessionEntity } from '../sessions/session.entity';
 import type { SessionsService } from '../sessions/sessions.service';
 import { WhatsAppEvents } from '../whatsapp/events';
 import { SessionNotConnectedError } from '../whatsapp/whatsapp.errors';
-import type { MessageRef, PresenceState, WhatsAppProvider } from '../whatsapp/whatsapp.provider';
+import type { MessageRef, PresenceState } from '../whatsapp/whatsapp.provider';
 import { DELETE_WINDOW_MS, EDIT_WINDOW_MS, MessageActionsService } from './message-actions.service';
+import { MessageEvents } from './message-events';
 import { MessageNotDeletableError, MessageNotEditableError } from './messages.errors';
 import { OutgoingMessageEntity } from './outgoing-message.entity';
 import type { OutgoingMessagesRepository } from './outgoing-messages.repository';
@@ -43,6 +47,37 @@ function row(overrides: Partial<OutgoingMessageEntity> = {}): OutgoingMessageEnt
   });
 }
 
+/** Holds every session's connection and records what is asked of WhatsApp. */
+class RecordingProvider extends UnusedWhatsAppProvider {
+  constructor(private readonly calls: string[]) {
+    super();
+  }
+
+  override isConnected(): boolean {
+    return true;
+  }
+
+  override async edit(_sessionId: string, ref: MessageRef, text: string): Promise<void> {
+    this.calls.push(`edit ${ref.messageId} ${text}`);
+  }
+
+  override async deleteForEveryone(_sessionId: string, ref: MessageRef): Promise<void> {
+    this.calls.push(`delete ${ref.messageId}`);
+  }
+
+  override async markRead(_sessionId: string, refs: MessageRef[]): Promise<void> {
+    this.calls.push(`read ${refs.map((ref) => `${ref.messageId}/${ref.sender ?? '-'}`).join(',')}`);
+  }
+
+  override async sendPresence(_sessionId: string, state: PresenceState, chat?: string): Promise<void> {
+    this.calls.push(`presence ${state} ${chat ?? '-'}`);
+  }
+
+  override async subscribePresence(_sessionId: string, jid: string): Promise<void> {
+    this.calls.push(`subscribe ${jid}`);
+  }
+}
+
 function harness(message: OutgoingMessageEntity = row(), status = 'connected') {
   const clock = new FakeClock(new Date(SENT_AT.getTime() + 60_000));
   const calls: string[] = [];
@@ -54,16 +89,9 @@ function harness(message: OutgoingMessageEntity = row(), status = 'connected') {
     recordEdit: async (_id: string, text: string, at: Date) => Object.assign(message, { text, editedAt: at }),
     recordDelete: async (_id: string, at: Date) => Object.assign(message, { deletedAt: at }),
   } as unknown as OutgoingMessagesRepository;
-  const whatsapp = {
-    edit: async (_sessionId: string, ref: MessageRef, text: string) => void calls.push(`edit ${ref.messageId} ${text}`),
-    deleteForEveryone: async (_sessionId: string, ref: MessageRef) => void calls.push(`delete ${ref.messageId}`),
-    markRead: async (_sessionId: string, refs: MessageRef[]) =>
-      void calls.push(`read ${refs.map((ref) => `${ref.messageId}/${ref.sender ?? '-'}`).join(',')}`),
-    sendPresence: async (_sessionId: string, state: PresenceState, chat?: string) =>
-      void calls.push(`presence ${state} ${chat ?? '-'}`),
-  } as unknown as WhatsAppProvider;
   const incoming = new RecentIncoming(new WhatsAppEvents());
-  const service = new MessageActionsService(sessions, repository, whatsapp, incoming, clock);
+  const connections = new SessionConnections(new RecordingProvider(calls), new FakeClusterRequests().asRequests());
+  const service = new MessageActionsService(sessions, repository, incoming, clock, connections, new MessageEvents());
   return { service, clock, calls, message, incoming };
 }
 
@@ -198,6 +226,29 @@ describe('MessageActionsService', () => {
       await expect(harness(row(), 'stopped').service.presence(alice, 's1', 'available')).rejects.toBeInstanceOf(
         SessionNotConnectedError,
       );
+    });
+
+    it('subscribes to a person by phone number, PN JID or LID, and never to a group', async () => {
+      const { service, calls } = harness();
+      await service.subscribePresence(alice, 's1', '+1 555 000 2222');
+      await service.subscribePresence(alice, 's1', '15550002222@c.us');
+      await service.subscribePresence(alice, 's1', '123456789012345@lid');
+      expect(calls).toEqual([
+        'subscribe 15550002222@s.whatsapp.net',
+        'subscribe 15550002222@s.whatsapp.net',
+        'subscribe 123456789012345@lid',
+      ]);
+      await expect(service.subscribePresence(alice, 's1', '120363025246125486@g.us')).rejects.toBeInstanceOf(
+        BadRequestError,
+      );
+    });
+
+    it('subscribes only while the session is connected', async () => {
+      const { service, calls } = harness(row(), 'reconnecting');
+      await expect(service.subscribePresence(alice, 's1', '15550002222')).rejects.toBeInstanceOf(
+        SessionNotConnectedError,
+      );
+      expect(calls).toEqual([]);
     });
   });
 });

@@ -1,19 +1,22 @@
 // What a session does to messages besides sending them: edit and delete its own (within WhatsApp's limits), mark
-// what it received read, announce its presence. Each goes straight to WhatsApp (no pacing queue): it is not a new
-// message, and the answer says whether WhatsApp took it.
+// what it received read, announce its presence and follow others'. Each goes straight to WhatsApp (no pacing queue):
+// it is not a new message, and the answer says whether WhatsApp took it. Each runs on the node that holds the
+// session's connection, whichever node was asked.
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user';
 import { Clock } from '../core/runtime/clock';
 import { BadRequestError, DomainError, NotFoundError } from '../core/errors/domain-errors';
+import { SessionConnections } from '../sessions/session-connections';
 import type { SessionEntity } from '../sessions/session.entity';
 import { SessionsService } from '../sessions/sessions.service';
 import { SessionNotConnectedError } from '../whatsapp/whatsapp.errors';
-import { MessageRef, PresenceState, WhatsAppProvider } from '../whatsapp/whatsapp.provider';
+import { MessageRef, PresenceState } from '../whatsapp/whatsapp.provider';
 import { CAPTIONED_TYPES } from './message-content';
+import { MessageEvents } from './message-events';
 import { MessageNotDeletableError, MessageNotEditableError, SendFailedError } from './messages.errors';
 import { OutgoingMessageEntity } from './outgoing-message.entity';
 import { OutgoingMessagesRepository } from './outgoing-messages.repository';
-import { parseRecipient, WHATSAPP_MESSAGE_ID } from './recipient';
+import { parseRecipient, userJid, WHATSAPP_MESSAGE_ID } from './recipient';
 import { RecentIncoming } from './recent-incoming';
 
 /** WhatsApp lets the sender edit a message for 15 minutes after sending it. */
@@ -29,9 +32,10 @@ export class MessageActionsService {
   constructor(
     private readonly sessions: SessionsService,
     private readonly messages: OutgoingMessagesRepository,
-    private readonly whatsapp: WhatsAppProvider,
     private readonly incoming: RecentIncoming,
     private readonly clock: Clock,
+    private readonly connections: SessionConnections,
+    private readonly events: MessageEvents,
   ) {}
 
   /** Replaces the text or caption of a message the session sent; 409 outside WhatsApp's limits. */
@@ -49,8 +53,7 @@ export class MessageActionsService {
     if (now.getTime() - sentAt.getTime() > EDIT_WINDOW_MS) {
       throw new MessageNotEditableError('WhatsApp allows edits only within 15 minutes of sending');
     }
-    this.connected(session);
-    await this.call(() => this.whatsapp.edit(session.id, ownRef(message), text));
+    await this.call(() => this.connections.call(session, 'edit', ownRef(message), text));
     return this.messages.recordEdit(message.id, text, now);
   }
 
@@ -66,8 +69,7 @@ export class MessageActionsService {
     if (now.getTime() - sentAt.getTime() > DELETE_WINDOW_MS) {
       throw new MessageNotDeletableError('WhatsApp allows deleting for everyone only within 60 hours of sending');
     }
-    this.connected(session);
-    await this.call(() => this.whatsapp.deleteForEveryone(session.id, ownRef(message)));
+    await this.call(() => this.connections.call(session, 'deleteForEveryone', ownRef(message)));
     return this.messages.recordDelete(message.id, now);
   }
 
@@ -95,12 +97,13 @@ export class MessageActionsService {
     }
     refs = refs.filter((ref) => !ref.fromMe);
     if (refs.length === 0) return;
-    await this.call(() => this.whatsapp.markRead(session.id, refs));
+    await this.call(() => this.connections.call(session, 'markRead', refs));
     this.incoming.markedRead(
       session.id,
       recipient.jid,
       refs.map((ref) => ref.messageId),
     );
+    await this.events.chatRead(session.id, recipient.jid);
   }
 
   /** Online/offline for everyone, or typing, recording or paused in one chat (which those need). */
@@ -110,8 +113,19 @@ export class MessageActionsService {
     }
     const session = await this.sessions.get(user, sessionId);
     const chatJid = chat === undefined ? undefined : parseRecipient(chat).jid;
-    this.connected(session);
-    await this.call(() => this.whatsapp.sendPresence(session.id, state, chatJid));
+    await this.call(() => this.connections.call(session, 'sendPresence', state, chatJid));
+  }
+
+  /**
+   * Asks WhatsApp for a person's presence: `presence.update` events follow, at once and at every change, while the
+   * session is itself online. Subscribing does not put it online (WhatsApp Web would): a session online for everyone
+   * keeps the phone from notifying, so that stays the client's choice (`presence` with `available`).
+   */
+  async subscribePresence(user: AuthUser, sessionId: string, jid: string): Promise<void> {
+    const session = await this.sessions.get(user, sessionId);
+    const person = userJid(jid);
+    if (!person) throw new BadRequestError('jid must be a phone number, a PN JID (…@s.whatsapp.net) or a LID (…@lid)');
+    await this.connections.call(session, 'subscribePresence', person);
   }
 
   private async own(

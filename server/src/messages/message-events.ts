@@ -1,6 +1,6 @@
 // The messages module's seam to the webhook outbox: what follows a sent message (its `message.sent` events) is
 // written in the transaction that marks it sent, so the event exists exactly when the status does.
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { OutgoingMessageType } from './message-content';
 
@@ -30,23 +30,47 @@ export interface SentMessageOutbox {
   committed(): void;
 }
 
+/** A read receipt went out through WAGO for a chat's messages (the history counts them read). */
+export type ChatReadListener = (sessionId: string, chatJid: string) => Promise<void>;
+
 @Injectable()
 export class MessageEvents {
-  private outbox: SentMessageOutbox | undefined;
+  private readonly logger = new Logger(MessageEvents.name);
+  private readonly outboxes = new Set<SentMessageOutbox>();
+  private readonly chatReadListeners = new Set<ChatReadListener>();
 
-  /** The webhooks module plugs its outbox in at start (it depends on this module, not the other way round). */
+  /**
+   * The webhooks and history modules plug their outboxes in at start (they depend on this module, not the other way
+   * round); each writes in the same transaction.
+   */
   useOutbox(outbox: SentMessageOutbox): () => void {
-    this.outbox = outbox;
+    this.outboxes.add(outbox);
     return () => {
-      if (this.outbox === outbox) this.outbox = undefined;
+      this.outboxes.delete(outbox);
+    };
+  }
+
+  onChatRead(listener: ChatReadListener): () => void {
+    this.chatReadListeners.add(listener);
+    return () => {
+      this.chatReadListeners.delete(listener);
     };
   }
 
   async writeSent(event: MessageSent, transaction: EntityManager): Promise<void> {
-    await this.outbox?.write(event, transaction);
+    for (const outbox of this.outboxes) await outbox.write(event, transaction);
   }
 
   sentCommitted(): void {
-    this.outbox?.committed();
+    for (const outbox of this.outboxes) outbox.committed();
+  }
+
+  /** Told after the receipts went out: a listener's failure cannot undo them, so it is logged, never thrown. */
+  async chatRead(sessionId: string, chatJid: string): Promise<void> {
+    for (const listener of this.chatReadListeners) {
+      await listener(sessionId, chatJid).catch((error: unknown) => {
+        this.logger.error({ err: error, sessionId }, 'A chat read listener failed');
+      });
+    }
   }
 }

@@ -21,7 +21,13 @@ import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { ErrorDto } from '../core/http/error.dto';
 import { SessionIdParam } from '../sessions/sessions.controller';
-import { EditMessageDto, MessageDetailDto, MessageDto, SEND_MESSAGE_MODELS, SendMessageDto } from './dto/message.dto';
+import {
+  EditMessageDto,
+  MessageDetailDto,
+  SEND_MESSAGE_MODELS,
+  SendMessageDto,
+  SentMessageDto,
+} from './dto/message.dto';
 import { MessageActionsService } from './message-actions.service';
 import { MessagesService } from './messages.service';
 
@@ -50,9 +56,9 @@ export class MessagesController {
     required: false,
     description: 'Any unique string (up to 255 printable characters): a retried request with it never sends twice',
   })
-  @ApiCreatedResponse({ type: MessageDto, description: 'WhatsApp took the message' })
+  @ApiCreatedResponse({ type: SentMessageDto, description: 'WhatsApp took the message' })
   @ApiAcceptedResponse({
-    type: MessageDto,
+    type: SentMessageDto,
     description: 'Queued by pacing for longer than a few seconds; message.sent follows',
   })
   @ApiConflictResponse({ type: ErrorDto, description: 'The session is not connected' })
@@ -68,10 +74,10 @@ export class MessagesController {
     @Body() body: SendMessageDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<MessageDto> {
+  ): Promise<SentMessageDto> {
     const result = await this.messages.send(user, sessionId, body, idempotencyKey);
     response.status(result.queued ? 202 : 201);
-    return MessageDto.from(result.message);
+    return SentMessageDto.sent(result.message, result.to);
   }
 
   @Get(':messageId')

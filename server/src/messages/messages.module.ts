@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ContactsModule } from '../contacts/contacts.module';
 import { MediaModule } from '../media/media.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { ChatsController } from './chats.controller';
@@ -21,7 +22,7 @@ import { SendQueue } from './send-queue';
  * per-session pacing queue, receipts; edits, deletes, read receipts and presence.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([OutgoingMessageEntity]), SessionsModule, MediaModule],
+  imports: [TypeOrmModule.forFeature([OutgoingMessageEntity]), SessionsModule, MediaModule, ContactsModule],
   controllers: [MessagesController, ChatsController],
   providers: [
     MessagesService,

@@ -1,5 +1,6 @@
 import type { AuthUser } from '../auth/auth-user';
 import type { AppConfig } from '../core/config/app-config';
+import type { ContactsService } from '../contacts/contacts.service';
 import { BadRequestError, NotFoundError } from '../core/errors/domain-errors';
 import type { SessionEntity } from '../sessions/session.entity';
 import type { SessionsService } from '../sessions/sessions.service';
@@ -96,7 +97,15 @@ function harness(options: { status?: string; knownRecipient?: boolean; queue?: Q
     },
   } as MessageMedia;
   const incoming = new RecentIncoming(new WhatsAppEvents());
-  const service = new MessagesService(sessions, repository, queue, whatsapp, config, media, incoming);
+  // The contacts map knows one person under both identities.
+  const contacts: Pick<ContactsService, 'identities'> = {
+    identities: async (_sessionId: string, jid: string) => {
+      if (jid.endsWith('@g.us')) return null;
+      const known = { pn: '15550002222@s.whatsapp.net', lid: '200000000000001@lid' };
+      return jid === known.pn || jid === known.lid ? known : { pn: jid, lid: null };
+    },
+  };
+  const service = new MessagesService(sessions, repository, queue, whatsapp, config, media, incoming, contacts);
   return {
     service,
     rows,
@@ -112,6 +121,18 @@ function harness(options: { status?: string; knownRecipient?: boolean; queue?: Q
 const hello = { to: '15550002222', text: 'hello' };
 
 describe('MessagesService', () => {
+  it('answers both identities of the person written to, by number or by LID, and none for a group', async () => {
+    const { service } = harness();
+    const both = { pn: '15550002222@s.whatsapp.net', lid: '200000000000001@lid' };
+    expect((await service.send(alice, 's1', hello)).to).toEqual(both);
+    expect((await service.send(alice, 's1', { to: '200000000000001@lid', text: 'hi' })).to).toEqual(both);
+    expect((await service.send(alice, 's1', { to: '15550003333', text: 'hi' })).to).toEqual({
+      pn: '15550003333@s.whatsapp.net',
+      lid: null,
+    });
+    expect((await service.send(alice, 's1', { to: '120363000000000001@g.us', text: 'hi' })).to).toBeNull();
+  });
+
   it('answers sent with the WhatsApp id once the queue sent the message', async () => {
     const { service, rows } = harness();
     const result = await service.send(alice, 's1', hello);

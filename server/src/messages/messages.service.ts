@@ -1,12 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user';
 import { AppConfig } from '../core/config/app-config';
+import { ContactsService } from '../contacts/contacts.service';
 import { BadRequestError, DomainError, NotFoundError } from '../core/errors/domain-errors';
 import type { SessionStatus } from '../sessions/session-status';
 import type { SessionEntity } from '../sessions/session.entity';
 import { SessionsService } from '../sessions/sessions.service';
 import { SessionNotConnectedError } from '../whatsapp/whatsapp.errors';
-import { MessageRef, WhatsAppProvider } from '../whatsapp/whatsapp.provider';
+import { MessageRef, UserIds, WhatsAppProvider } from '../whatsapp/whatsapp.provider';
 import {
   checkCombination,
   MEDIA_TYPES,
@@ -33,6 +34,8 @@ export interface SendResult {
   message: OutgoingMessageEntity;
   /** Still in the pacing queue when the request stopped waiting (answered 202; `message.sent` follows). */
   queued: boolean;
+  /** Both identities of the person written to, as far as the session knows them; null for a group. */
+  to: UserIds | null;
 }
 
 /**
@@ -64,6 +67,7 @@ export class MessagesService {
     private readonly config: AppConfig,
     private readonly media: MessageMedia,
     private readonly incoming: RecentIncoming,
+    @Inject(ContactsService) private readonly contacts: Pick<ContactsService, 'identities'>,
   ) {}
 
   async send(user: AuthUser, sessionId: string, request: SendRequest, idempotencyKey?: string): Promise<SendResult> {
@@ -81,7 +85,7 @@ export class MessagesService {
     const hash = requestHash(type, request, { to: recipient.jid, replyTo, mentions });
     if (idempotencyKey) {
       const earlier = await this.messages.findByIdempotencyKey(session.id, idempotencyKey);
-      if (earlier) return this.replay(earlier, hash);
+      if (earlier) return this.addressed(await this.replay(earlier, hash));
     }
     // A session reconnecting (a handoff between nodes, a lost connection, a restart) is coming back by itself: its
     // sends queue and leave once it is connected, so a rolling restart refuses nothing.
@@ -125,10 +129,10 @@ export class MessagesService {
       // A concurrent request with the same key won the insert: answer as its retry.
       const winner = await this.messages.findByIdempotencyKey(session.id, idempotencyKey as string);
       if (!winner) throw new Error('Idempotency-Key row vanished');
-      return this.replay(winner, hash);
+      return this.addressed(await this.replay(winner, hash));
     }
     this.queue.wake(session.id);
-    return this.outcome(message);
+    return this.addressed(await this.outcome(message));
   }
 
   /** One message the user may see, by its WhatsApp id. */
@@ -182,8 +186,14 @@ export class MessagesService {
     );
   }
 
+  /** The answer with both identities of the person written to (sending to a LID or to the number is the same). */
+  private async addressed(result: Omit<SendResult, 'to'>): Promise<SendResult> {
+    const { sessionId, chatJid } = result.message;
+    return { ...result, to: await this.contacts.identities(sessionId, chatJid) };
+  }
+
   /** The same request again: the first one's result, never a second message. A failed one is queued again. */
-  private async replay(earlier: OutgoingMessageEntity, hash: string): Promise<SendResult> {
+  private async replay(earlier: OutgoingMessageEntity, hash: string): Promise<Omit<SendResult, 'to'>> {
     if (earlier.requestHash !== hash) {
       throw new IdempotencyKeyReusedError('This Idempotency-Key was already used for a different message');
     }
@@ -194,7 +204,7 @@ export class MessagesService {
     return this.outcome(earlier);
   }
 
-  private async outcome(message: OutgoingMessageEntity): Promise<SendResult> {
+  private async outcome(message: OutgoingMessageEntity): Promise<Omit<SendResult, 'to'>> {
     const { settled, error } = await this.queue.waitFor(message.id, this.config.messaging.waitForSendMs);
     const current = (await this.messages.findById(message.id)) ?? message;
     // WhatsApp took it even if its `sent` status is still being written (`sentAt` is noted first).

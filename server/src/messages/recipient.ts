@@ -9,6 +9,9 @@ import { BadRequestError } from '../core/errors/domain-errors';
 export const RECIPIENT_PATTERN =
   '^(\\+?\\d{6,15}|\\d{6,15}@(s\\.whatsapp\\.net|c\\.us)|\\d{6,20}@lid|\\d{6,30}(-\\d{6,15})?@g\\.us)$';
 
+/** The forms `userJid` takes (a person, not a group), for the OpenAPI document. */
+export const PERSON_PATTERN = '^(\\+?\\d{6,15}|\\d{6,15}@(s\\.whatsapp\\.net|c\\.us)|\\d{6,20}@lid)$';
+
 export interface Recipient {
   jid: string;
   type: 'direct' | 'group';

@@ -10,6 +10,10 @@ import type { SessionEntity } from './session.entity';
 
 /** The provider's methods that may run on another node: their arguments and answers are plain JSON. */
 const ROUTED_CALLS = [
+  'edit',
+  'deleteForEveryone',
+  'markRead',
+  'sendPresence',
   'lookupNumbers',
   'profilePictureUrl',
   'blocklist',

@@ -17,6 +17,14 @@ export interface SessionDevice {
   deviceId: number | null;
 }
 
+/** What a session does on its own, as its owner set it (PATCH /sessions/{id}). */
+export interface SessionSettings {
+  /** Decline every incoming call. */
+  rejectCalls: boolean;
+  /** Sent to the caller whose call was declined; null sends nothing. */
+  rejectCallsMessage: string | null;
+}
+
 /** Whether a session is meant to be connected: survives restarts and drives boot reconnect and takeover. */
 export type SessionDesiredState = 'running' | 'stopped';
 
@@ -71,6 +79,9 @@ export class SessionEntity {
 
   @Column({ name: 'last_disconnect', type: 'jsonb', nullable: true })
   lastDisconnect!: SessionDisconnect | null;
+
+  @Column({ type: 'jsonb', default: () => `'{"rejectCalls": false, "rejectCallsMessage": null}'` })
+  settings!: SessionSettings;
 
   /**
    * The QR the session shows while its status is `qr`, written by the node that runs it so any node can serve it

@@ -70,15 +70,16 @@ export class SessionsController {
   }
 
   @Patch(':id')
+  @ApiOperation({ summary: 'Rename the session or change its settings (at least one; settings left out stay)' })
   @ApiOkResponse({ type: SessionDto })
   @ApiNotFoundResponse({ type: ErrorDto })
-  @ApiConflictResponse({ type: ErrorDto })
-  async rename(
+  @ApiConflictResponse({ type: ErrorDto, description: 'You already have a session with this name' })
+  async update(
     @CurrentUser() user: AuthUser,
     @SessionIdParam() id: string,
     @Body() body: UpdateSessionDto,
   ): Promise<SessionDto> {
-    return SessionDto.from(await this.sessions.rename(user, id, body.name));
+    return SessionDto.from(await this.sessions.update(user, id, body));
   }
 
   @Delete(':id')

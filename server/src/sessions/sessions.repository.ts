@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { isUniqueViolation } from '../core/database/database-errors';
 import { ConflictError } from '../core/errors/domain-errors';
-import { SessionEntity } from './session.entity';
+import { SessionEntity, SessionSettings } from './session.entity';
 import type { SessionStatus } from './session-status';
 
 export interface SessionListFilter {
@@ -12,6 +12,12 @@ export interface SessionListFilter {
   status?: SessionStatus;
   limit: number;
   offset: number;
+}
+
+/** What the owner may change of a session; settings left out keep their value. */
+export interface SessionChanges {
+  name?: string;
+  settings?: Partial<SessionSettings>;
 }
 
 /** All session-record I/O. */
@@ -47,11 +53,22 @@ export class SessionsRepository {
     return { items, total };
   }
 
-  async rename(id: string, name: string): Promise<SessionEntity> {
+  /**
+   * Renames the session and merges settings into its own, in one statement: two changes of different settings made at
+   * the same time both stay.
+   */
+  async change(id: string, changes: SessionChanges): Promise<SessionEntity> {
+    const update = this.sessions.createQueryBuilder().update(SessionEntity).where('id = :id', { id });
+    const set: Parameters<typeof update.set>[0] = {};
+    if (changes.name !== undefined) set.name = changes.name;
+    if (changes.settings !== undefined) {
+      set.settings = () => 'settings || CAST(:settings AS jsonb)';
+      update.setParameter('settings', JSON.stringify(changes.settings));
+    }
     try {
-      await this.sessions.update({ id }, { name });
+      await update.set(set).execute();
     } catch (error) {
-      if (isUniqueViolation(error)) throw new ConflictError(`A session named "${name}" already exists`);
+      if (isUniqueViolation(error)) throw new ConflictError(`A session named "${changes.name}" already exists`);
       throw error;
     }
     return this.sessions.findOneByOrFail({ id });

@@ -1,7 +1,7 @@
 import type { AuthUser } from '../auth/auth-user';
-import { NotFoundError } from '../core/errors/domain-errors';
+import { BadRequestError, NotFoundError } from '../core/errors/domain-errors';
 import type { SessionEntity } from './session.entity';
-import type { SessionListFilter, SessionsRepository } from './sessions.repository';
+import type { SessionChanges, SessionListFilter, SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
 
 const alice: AuthUser = { id: 'alice', username: 'alice', role: 'user', via: 'jwt' };
@@ -15,7 +15,8 @@ function fakeRepository(): SessionsRepository & { filters: SessionListFilter[]; 
     rows,
     filters,
     async create(ownerId: string, name: string) {
-      const row = { id: `s${rows.length + 1}`, ownerId, name, status: 'created' } as SessionEntity;
+      const settings = { rejectCalls: false, rejectCallsMessage: null };
+      const row = { id: `s${rows.length + 1}`, ownerId, name, status: 'created', settings } as SessionEntity;
       rows.push(row);
       return row;
     },
@@ -27,9 +28,10 @@ function fakeRepository(): SessionsRepository & { filters: SessionListFilter[]; 
       const items = rows.filter((row) => filter.ownerId === undefined || row.ownerId === filter.ownerId);
       return { items, total: items.length };
     },
-    async rename(id: string, name: string) {
+    async change(id: string, changes: SessionChanges) {
       const row = rows.find((candidate) => candidate.id === id) as SessionEntity;
-      row.name = name;
+      if (changes.name !== undefined) row.name = changes.name;
+      if (changes.settings) row.settings = { ...row.settings, ...changes.settings };
       return row;
     },
     async update() {},
@@ -64,9 +66,31 @@ describe('SessionsService', () => {
     const session = await service.create(alice, 'a');
     await expect(service.get(bob, session.id)).rejects.toThrow(NotFoundError);
     await expect(service.get(bob, 'missing')).rejects.toThrow(NotFoundError);
-    await expect(service.rename(bob, session.id, 'stolen')).rejects.toThrow(NotFoundError);
+    await expect(service.update(bob, session.id, { name: 'stolen' })).rejects.toThrow(NotFoundError);
     await expect(service.delete(bob, session.id)).rejects.toThrow(NotFoundError);
     expect((await service.get(admin, session.id)).name).toBe('a');
+  });
+
+  it('changes the settings given and keeps the others', async () => {
+    const service = new SessionsService(fakeRepository());
+    const session = await service.create(alice, 'a');
+    await service.update(alice, session.id, {
+      settings: { rejectCalls: true, rejectCallsMessage: 'No calls, please' },
+    });
+    const changed = await service.update(alice, session.id, { name: ' b ', settings: { rejectCalls: false } });
+    expect(changed).toMatchObject({
+      name: 'b',
+      settings: { rejectCalls: false, rejectCallsMessage: 'No calls, please' },
+    });
+  });
+
+  it('refuses a change that changes nothing', async () => {
+    const service = new SessionsService(fakeRepository());
+    const session = await service.create(alice, 'a');
+    await expect(service.update(alice, session.id, {})).rejects.toThrow(BadRequestError);
+    await expect(service.update(alice, session.id, { settings: { rejectCalls: undefined } })).rejects.toThrow(
+      BadRequestError,
+    );
   });
 
   it('deletes a session its owner asks to delete', async () => {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AuthUser, isAdmin } from '../auth/auth-user';
-import { NotFoundError } from '../core/errors/domain-errors';
+import { BadRequestError, NotFoundError } from '../core/errors/domain-errors';
 import { SessionEntity } from './session.entity';
 import type { SessionStatus } from './session-status';
-import { SessionsRepository } from './sessions.repository';
+import { SessionChanges, SessionsRepository } from './sessions.repository';
 
 export interface SessionListQuery {
   status?: SessionStatus;
@@ -33,9 +33,14 @@ export class SessionsService {
     return session;
   }
 
-  async rename(user: AuthUser, sessionId: string, name: string): Promise<SessionEntity> {
+  /** Renames the session and changes its settings (those given; the others keep their value). */
+  async update(user: AuthUser, sessionId: string, changes: SessionChanges): Promise<SessionEntity> {
     const session = await this.get(user, sessionId);
-    return this.sessions.rename(session.id, name.trim());
+    const name = changes.name?.trim();
+    // A setting left undefined is not a change (JSON has no undefined; a DTO may hold it).
+    const changesSettings = Object.values(changes.settings ?? {}).some((value) => value !== undefined);
+    if (name === undefined && !changesSettings) throw new BadRequestError('Nothing to change: give name or settings');
+    return this.sessions.change(session.id, { name, settings: changesSettings ? changes.settings : undefined });
   }
 
   async delete(user: AuthUser, sessionId: string): Promise<void> {

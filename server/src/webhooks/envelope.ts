@@ -1,6 +1,7 @@
 // What subscribers receive: one envelope for every event, `{version, id, type, sessionId, timestamp, data}`.
 import { createHash, randomUUID } from 'node:crypto';
 import type { MessageType, ReceivedContact, ReceivedLocation, ReceivedMedia } from '../whatsapp/events';
+import type { GroupChanges, ParticipantAction, PresenceState } from '../whatsapp/whatsapp.provider';
 import type { MentionedBy } from './mention-policy';
 
 export const WEBHOOK_EVENT_TYPES = [
@@ -11,6 +12,10 @@ export const WEBHOOK_EVENT_TYPES = [
   'message.edited',
   'message.revoked',
   'session.status',
+  'group.participants',
+  'group.updated',
+  'call.received',
+  'presence.update',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 /** Subscribes to every event type, including those added later. */
@@ -137,6 +142,48 @@ export interface SessionStatusData {
   at: string;
 }
 
+/** Both identities of a user, as far as WAGO knows them. */
+export interface UserRef {
+  pn: string | null;
+  lid: string | null;
+}
+
+export interface GroupParticipantsData {
+  /** The group JID. */
+  group: string;
+  action: ParticipantAction;
+  participants: UserRef[];
+  /** Who did it; null when WhatsApp did not say (a join by invite link, the successor of the last admin). */
+  by: UserRef | null;
+}
+
+export interface GroupUpdatedData {
+  /** The group JID. */
+  group: string;
+  /** Only what changed; an empty description was cleared. */
+  changes: GroupChanges;
+  by: UserRef | null;
+}
+
+export interface CallReceivedData {
+  /** WhatsApp's call id. */
+  id: string;
+  from: UserRef;
+  isVideo: boolean;
+  isGroup: boolean;
+  /** ISO 8601: when the call was offered. */
+  at: string;
+}
+
+export interface PresenceUpdateData {
+  /** The person's JID for online/offline, the chat (a group for typing in it) for chat states. */
+  chat: string;
+  from: UserRef;
+  state: PresenceState;
+  /** ISO 8601: when the person was last online, when WhatsApp tells (offline presences). */
+  lastSeen: string | null;
+}
+
 export interface TestEventData {
   webhookId: string;
   message: string;
@@ -150,6 +197,10 @@ export interface WebhookEventDataMap {
   'message.edited': MessageEditedData;
   'message.revoked': MessageRevokedData;
   'session.status': SessionStatusData;
+  'group.participants': GroupParticipantsData;
+  'group.updated': GroupUpdatedData;
+  'call.received': CallReceivedData;
+  'presence.update': PresenceUpdateData;
 }
 
 /** Event ids follow the Standard Webhooks habit of a typed prefix: `evt_` and 32 hex characters. */

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { MessageEvents } from '../messages/message-events';
 import type { SessionEntity } from '../sessions/session.entity';
 import type { SessionsRepository } from '../sessions/sessions.repository';
-import type { MessageReaction, MessageReceived, WhatsAppEvents } from '../whatsapp/events';
+import type { CallReceived, MessageReaction, MessageReceived, WhatsAppEvents } from '../whatsapp/events';
 import type { DeliveriesRepository } from './deliveries.repository';
 import type { DeliveryWorker } from './delivery-worker';
 import type { MessageReceivedData, WebhookEnvelope } from './envelope';
@@ -328,5 +328,61 @@ describe('WebhookPublisher', () => {
     );
     expect(Date.parse(stored?.urlExpiresAt ?? '')).toBeGreaterThan(Date.now());
     expect(unavailable).toMatchObject({ url: null, urlExpiresAt: null, unavailableReason: 'too_large' });
+  });
+
+  describe('calls and presence', () => {
+    const call: CallReceived = {
+      sessionId: 's1',
+      callId: 'A1B2C3D4E5F60718293A4B5C6D7E8F90',
+      from: { pn: '15550002222@s.whatsapp.net', lid: '800100200300@lid' },
+      isVideo: true,
+      isGroup: false,
+      at: '2025-01-01T10:00:00.000Z',
+      offline: false,
+    };
+
+    it('publishes a call as call.received, with one event id for an offer WhatsApp tells again', async () => {
+      const { publisher, published } = harness([webhook('calls', 'none', ['call.received'])]);
+      await publisher.callReceived(call);
+      await publisher.callReceived({ ...call, offline: true });
+      expect(published[0]).toMatchObject({
+        webhookIds: ['calls'],
+        event: {
+          type: 'call.received',
+          sessionId: 's1',
+          timestamp: call.at,
+          data: { id: call.callId, from: call.from, isVideo: true, isGroup: false, at: call.at },
+        },
+      });
+      expect(Object.keys(published[0].event.data as object)).toEqual(['id', 'from', 'isVideo', 'isGroup', 'at']);
+      expect(published[1].event.id).toBe(published[0].event.id);
+    });
+
+    it('publishes a presence as presence.update to the subscriptions that chose it', async () => {
+      const { publisher, published } = harness([webhook('all', 'all'), webhook('calls', 'all', ['call.received'])]);
+      await publisher.presenceUpdate({
+        sessionId: 's1',
+        chatJid: '15550002222@s.whatsapp.net',
+        from: { pn: '15550002222@s.whatsapp.net', lid: '800100200300@lid' },
+        state: 'unavailable',
+        lastSeen: '2025-01-01T09:59:00.000Z',
+        at: '2025-01-01T10:00:00.000Z',
+      });
+      expect(published).toEqual([
+        {
+          webhookIds: ['all'],
+          event: expect.objectContaining({
+            type: 'presence.update',
+            timestamp: '2025-01-01T10:00:00.000Z',
+            data: {
+              chat: '15550002222@s.whatsapp.net',
+              from: { pn: '15550002222@s.whatsapp.net', lid: '800100200300@lid' },
+              state: 'unavailable',
+              lastSeen: '2025-01-01T09:59:00.000Z',
+            },
+          }),
+        },
+      ]);
+    });
   });
 });

@@ -1,5 +1,5 @@
-// Turns what happens (messages in and out, receipts, session statuses) into events committed to the outbox for each
-// subscription that wants them; the worker delivers them from there.
+// Turns what happens (messages in and out, receipts, session statuses, group changes) into events committed to the
+// outbox for each subscription that wants them; the worker delivers them from there.
 import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { systemClock } from '../core/runtime/clock';
@@ -9,6 +9,9 @@ import { MediaLinks } from '../media/media-links';
 import { MessageEvents, MessageSent } from '../messages/message-events';
 import { SessionsRepository } from '../sessions/sessions.repository';
 import {
+  CallReceived,
+  GroupParticipantsChanged,
+  GroupUpdated,
   MessageAck,
   MessageEdited,
   MessageReaction,
@@ -16,6 +19,7 @@ import {
   MessageRevoked,
   MessageSender,
   MessageUpdateTarget,
+  PresenceUpdated,
   ReceivedMedia,
   SessionStatusChanged,
   WhatsAppEvents,
@@ -71,6 +75,10 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
       this.whatsappEvents.on('message.revoked', (revoke) => this.messageRevoked(revoke)),
       this.whatsappEvents.on('session.status', (change) => this.track(this.sessionStatus(change))),
       this.whatsappEvents.on('message.ack', (ack) => this.track(this.messageAck(ack))),
+      this.whatsappEvents.on('group.participants', (change) => this.track(this.groupParticipants(change))),
+      this.whatsappEvents.on('group.updated', (update) => this.track(this.groupUpdated(update))),
+      this.whatsappEvents.on('call.received', (call) => this.track(this.callReceived(call))),
+      this.whatsappEvents.on('presence.update', (presence) => this.track(this.presenceUpdate(presence))),
       this.messageEvents.useOutbox({
         write: (message, transaction) => this.messageSent(message, transaction),
         committed: () => this.worker.wake(),
@@ -222,6 +230,66 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
         at: change.at,
       }),
       await this.subscribed(change.sessionId, 'session.status'),
+    );
+  }
+
+  /**
+   * Group events are about the group, not its chat: every subscription that selects them gets them, whatever its
+   * groupPolicy (which filters group messages). WhatsApp's notification carries no id WAGO is told, so each event gets
+   * its own.
+   */
+  async groupParticipants(change: GroupParticipantsChanged): Promise<void> {
+    await this.publish(
+      envelope('group.participants', change.sessionId, change.at, {
+        group: change.groupJid,
+        action: change.action,
+        participants: change.participants.map(({ pn, lid }) => ({ pn, lid })),
+        by: change.by && { pn: change.by.pn, lid: change.by.lid },
+      }),
+      await this.subscribed(change.sessionId, 'group.participants'),
+    );
+  }
+
+  async groupUpdated(update: GroupUpdated): Promise<void> {
+    await this.publish(
+      envelope('group.updated', update.sessionId, update.at, {
+        group: update.groupJid,
+        changes: update.changes,
+        by: update.by && { pn: update.by.pn, lid: update.by.lid },
+      }),
+      await this.subscribed(update.sessionId, 'group.updated'),
+    );
+  }
+
+  /** One event per call: an offer WhatsApp tells again (on reconnect) has the same id, and the outbox keeps one. */
+  async callReceived(call: CallReceived): Promise<void> {
+    await this.publish(
+      envelope(
+        'call.received',
+        call.sessionId,
+        call.at,
+        {
+          id: call.callId,
+          from: { pn: call.from.pn, lid: call.from.lid },
+          isVideo: call.isVideo,
+          isGroup: call.isGroup,
+          at: call.at,
+        },
+        incomingEventId('call.received', call.sessionId, call.callId),
+      ),
+      await this.subscribed(call.sessionId, 'call.received'),
+    );
+  }
+
+  async presenceUpdate(presence: PresenceUpdated): Promise<void> {
+    await this.publish(
+      envelope('presence.update', presence.sessionId, presence.at, {
+        chat: presence.chatJid,
+        from: { pn: presence.from.pn, lid: presence.from.lid },
+        state: presence.state,
+        lastSeen: presence.lastSeen,
+      }),
+      await this.subscribed(presence.sessionId, 'presence.update'),
     );
   }
 

@@ -141,6 +141,30 @@ export interface MessageReceived {
   offline: boolean;
 }
 
+/** The file of a message from the history sync: described only, never fetched (it has no media record). */
+export type HistoryMedia = Omit<ReceivedMedia, 'id' | 'sha256' | 'status' | 'unavailableReason'>;
+
+/** A message of the history WhatsApp syncs to a newly linked device: as a received one, its file only described. */
+export interface HistoryMessage extends Omit<MessageReceived, 'media' | 'offline'> {
+  media: HistoryMedia | null;
+}
+
+/** A chat of the history sync, for its name (a group's subject, a contact's name) when WhatsApp gives one. */
+export interface HistoryChat {
+  chatJid: string;
+  name: string | null;
+}
+
+/**
+ * One chunk of the history sync that follows pairing. Only the history module keeps it: history messages are not
+ * `message.received` (a client hears of what arrives, not of what the phone already had).
+ */
+export interface HistoryReceived {
+  sessionId: string;
+  messages: HistoryMessage[];
+  chats: HistoryChat[];
+}
+
 export interface SessionStatusChanged {
   sessionId: string;
   ownerId: string;
@@ -235,6 +259,8 @@ export interface PresenceUpdated {
   state: PresenceState;
   /** ISO 8601: when the user was last online, when WhatsApp tells (offline presences). */
   lastSeen: string | null;
+  /** ISO 8601: when WhatsApp told (a presence carries no time of its own). */
+  at: string;
 }
 
 /**
@@ -286,6 +312,7 @@ export interface WhatsAppEventMap {
   'groups.seen': GroupsSeen;
   'call.received': CallReceived;
   'presence.update': PresenceUpdated;
+  'history.received': HistoryReceived;
 }
 
 export type WhatsAppEventName = keyof WhatsAppEventMap;

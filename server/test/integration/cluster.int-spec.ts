@@ -50,6 +50,16 @@ describe('the cluster on Postgres', () => {
     expect(heardA).toEqual([]);
   });
 
+  it('carries a message larger than NOTIFY takes through its table, keeping its place among the small ones', async () => {
+    const a = await busOf(new NodeIdentity(new Clock()));
+    const b = await busOf(new NodeIdentity(new Clock()));
+    const heard = record(b);
+    const large = `session-${'x'.repeat(20_000)}`;
+    for (const sessionId of ['before', large, 'after']) await a.publish('send.queued', { sessionId });
+    await eventually(async () => heard.length === 3, 'the other node heard all three', 5_000);
+    expect(heard).toEqual(['before', large, 'after']);
+  });
+
   it('listens again after its connection is cut, and hears what is sent from then on', async () => {
     const a = await busOf(new NodeIdentity(new Clock()));
     const b = await busOf(new NodeIdentity(new Clock()));

@@ -71,6 +71,16 @@ export interface MediaSettings {
   retentionSeconds: number;
 }
 
+/** The message history (issue #14): how long every message in and out is kept; 0 keeps none. */
+export interface HistorySettings {
+  retentionSeconds: number;
+}
+
+/** Contacts (issue #14): how long an answer of "is this number on WhatsApp?" is reused before asking again. */
+export interface ContactSettings {
+  checkTtlSeconds: number;
+}
+
 const DEFAULT_WEBHOOK_RETRY_SCHEDULE = '5,300,1800,7200,18000,36000,36000';
 
 export class AppConfig {
@@ -98,6 +108,8 @@ export class AppConfig {
   /** Where clients reach this server, without a trailing slash (PUBLIC_URL, else http://localhost:APP_PORT). */
   readonly publicUrl: string;
   readonly media: MediaSettings;
+  readonly contacts: ContactSettings;
+  readonly history: HistorySettings;
 
   constructor(env: EnvironmentVariables, jwt: JwtSecretSource) {
     this.nodeEnv = env.NODE_ENV ?? 'development';
@@ -157,6 +169,8 @@ export class AppConfig {
         .digest(),
       retentionSeconds: parseDuration(env.MEDIA_RETENTION ?? '7d'),
     };
+    this.contacts = { checkTtlSeconds: parseDuration(env.CONTACT_CHECK_TTL ?? '24h') };
+    this.history = { retentionSeconds: parseDuration(env.MESSAGE_HISTORY_RETENTION ?? '30d') };
   }
 
   /** The same configuration pointing at another database (the embedded one when DATABASE_URL is unset). */

@@ -147,6 +147,12 @@ export class EnvironmentVariables {
   MESSAGE_RETENTION?: string;
 
   @IsOptional()
+  @Matches(/^\d+[smhd]?$/, {
+    message: 'MESSAGE_HISTORY_RETENTION must be a number of seconds or a duration like 12h, 30d (0 keeps no history)',
+  })
+  MESSAGE_HISTORY_RETENTION?: string;
+
+  @IsOptional()
   @Matches(/^wss?:\/\/.+/, { message: 'WA_WS_URL must be a ws:// or wss:// URL' })
   WA_WS_URL?: string;
 
@@ -244,6 +250,10 @@ export class EnvironmentVariables {
   @IsOptional()
   @Matches(/^\d+[smhd]?$/, { message: 'MEDIA_RETENTION must be a number of seconds or a duration like 12h, 7d' })
   MEDIA_RETENTION?: string;
+
+  @IsOptional()
+  @Matches(/^\d+[smhd]?$/, { message: 'CONTACT_CHECK_TTL must be a number of seconds or a duration like 12h, 1d' })
+  CONTACT_CHECK_TTL?: string;
 }
 
 export class ConfigError extends Error {}

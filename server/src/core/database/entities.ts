@@ -1,6 +1,9 @@
 import { ApiKeyEntity } from '../../auth/api-key.entity';
 import { LoginFailureEntity } from '../../auth/login-failure.entity';
 import { UserEntity } from '../../auth/user.entity';
+import { GroupEntity, GroupSyncEntity } from '../../groups/group.entity';
+import { ContactCheckEntity, ContactEntity } from '../../contacts/contact.entity';
+import { ChatEntity, StoredMessageEntity } from '../../history/history.entity';
 import { MediaChunkEntity, MediaEntity } from '../../media/media.entity';
 import { OutgoingMessageEntity } from '../../messages/outgoing-message.entity';
 import { SessionEntity } from '../../sessions/session.entity';
@@ -25,4 +28,10 @@ export const ENTITIES: (new (...args: never[]) => object)[] = [
   OutgoingMessageEntity,
   MediaEntity,
   MediaChunkEntity,
+  GroupEntity,
+  GroupSyncEntity,
+  ContactEntity,
+  ContactCheckEntity,
+  StoredMessageEntity,
+  ChatEntity,
 ];

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { PRESENCE_STATES, PresenceState } from '../../whatsapp/whatsapp.provider';
-import { RECIPIENT_PATTERN, WHATSAPP_MESSAGE_ID } from '../recipient';
+import { PERSON_PATTERN, RECIPIENT_PATTERN, WHATSAPP_MESSAGE_ID } from '../recipient';
 
 export class MarkReadDto {
   @ApiPropertyOptional({
@@ -38,4 +38,16 @@ export class PresenceDto {
   @IsString()
   @Length(1, 100)
   chat?: string;
+}
+
+export class PresenceSubscriptionDto {
+  @ApiProperty({
+    example: '15551234567@s.whatsapp.net',
+    maxLength: 100,
+    pattern: PERSON_PATTERN,
+    description: 'The person to follow: a phone number, a PN JID or a LID',
+  })
+  @IsString()
+  @Length(1, 100)
+  jid!: string;
 }

@@ -19,6 +19,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { OUTGOING_MESSAGE_TYPES, OutgoingMessageType } from '../message-content';
+import type { UserIds } from '../../whatsapp/whatsapp.provider';
 import type { OutgoingMessageEntity } from '../outgoing-message.entity';
 import { WHATSAPP_MESSAGE_ID } from '../recipient';
 
@@ -385,6 +386,30 @@ export class MessageDto {
     const pending: MessageStatus = message.sentAt ? 'sent' : 'queued';
     const status: MessageStatus = message.status === 'sending' ? pending : message.status;
     return { id: message.messageId, type: message.type, status, timestamp: message.sentAt?.toISOString() ?? null };
+  }
+}
+
+/** Both identities of the person a message went to, as far as the session knows them. */
+export class RecipientIdsDto implements UserIds {
+  @ApiProperty({ nullable: true, type: String, example: '15551234567@s.whatsapp.net', description: 'Phone-number JID' })
+  pn!: string | null;
+
+  @ApiProperty({ nullable: true, type: String, example: '104615571985825@lid' })
+  lid!: string | null;
+}
+
+/** The answer to a send: the message, and whom it reached under both identities. */
+export class SentMessageDto extends MessageDto {
+  @ApiProperty({
+    type: RecipientIdsDto,
+    nullable: true,
+    description:
+      'The person written to (by number or by LID: the same chat), both identities when known; null for a group',
+  })
+  to!: RecipientIdsDto | null;
+
+  static sent(message: OutgoingMessageEntity, to: UserIds | null): SentMessageDto {
+    return { ...MessageDto.from(message), to: to ? { pn: to.pn, lid: to.lid } : null };
   }
 }
 

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PageDto } from '../../core/http/pagination';
-import { SessionEntity } from '../session.entity';
+import { SessionEntity, SessionSettings } from '../session.entity';
 import { SESSION_STATUSES, SessionStatus } from '../session-status';
 
 export class SessionDeviceDto {
@@ -28,6 +28,19 @@ export class SessionDisconnectDto {
 
   @ApiProperty({ format: 'date-time' })
   at!: string;
+}
+
+export class SessionSettingsDto implements SessionSettings {
+  @ApiProperty({ description: 'Decline every incoming call (call.received is still published)' })
+  rejectCalls!: boolean;
+
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'Sorry, this line takes no calls. Write to us here instead.',
+    description: 'Sent as a text to the caller of a declined call; null sends nothing',
+  })
+  rejectCallsMessage!: string | null;
 }
 
 export class SessionDto {
@@ -61,6 +74,9 @@ export class SessionDto {
   @ApiProperty({ nullable: true, type: SessionDisconnectDto })
   lastDisconnect!: SessionDisconnectDto | null;
 
+  @ApiProperty({ type: SessionSettingsDto })
+  settings!: SessionSettingsDto;
+
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
 
@@ -79,6 +95,7 @@ export class SessionDto {
       device: session.device,
       lastConnectedAt: session.lastConnectedAt?.toISOString() ?? null,
       lastDisconnect: session.lastDisconnect,
+      settings: { rejectCalls: session.settings.rejectCalls, rejectCallsMessage: session.settings.rejectCallsMessage },
       createdAt: session.createdAt.toISOString(),
       updatedAt: session.updatedAt.toISOString(),
     };

@@ -9,10 +9,15 @@ import {
 } from '../../messages/dto/message.dto';
 import { MEDIA_UNAVAILABLE_REASONS } from '../../media/media.entity';
 import { MESSAGE_TYPES } from '../../whatsapp/events';
+import { PARTICIPANT_ACTIONS, PRESENCE_STATES } from '../../whatsapp/whatsapp.provider';
+import type { GroupChanges, ParticipantAction, PresenceState } from '../../whatsapp/whatsapp.provider';
 import type { MessageType } from '../../whatsapp/events';
 import {
   ACK_STATUSES,
+  CallReceivedData,
   ContactData,
+  GroupParticipantsData,
+  GroupUpdatedData,
   LocationData,
   MediaData,
   MessageEditedData,
@@ -20,7 +25,9 @@ import {
   MessageReceivedData,
   MessageRevokedData,
   MessageSentData,
+  PresenceUpdateData,
   TEST_EVENT_TYPE,
+  UserRef,
   WEBHOOK_EVENT_TYPES,
 } from '../envelope';
 
@@ -296,6 +303,96 @@ export class SessionStatusDataDto {
   at!: string;
 }
 
+export class UserRefDto implements UserRef {
+  @ApiProperty({ nullable: true, type: String, example: '15551234567@s.whatsapp.net', description: 'Phone-number JID' })
+  pn!: string | null;
+
+  @ApiProperty({ nullable: true, type: String, example: '123456789012345@lid' })
+  lid!: string | null;
+}
+
+export class GroupParticipantsDataDto implements GroupParticipantsData {
+  @ApiProperty({ example: '120363025246125486@g.us' })
+  group!: string;
+
+  @ApiProperty({ enum: PARTICIPANT_ACTIONS })
+  action!: ParticipantAction;
+
+  @ApiProperty({ type: UserRefDto, isArray: true })
+  participants!: UserRefDto[];
+
+  @ApiProperty({
+    type: UserRefDto,
+    nullable: true,
+    description: 'Who did it; null when WhatsApp did not say (a join by invite link, the successor of the last admin)',
+  })
+  by!: UserRefDto | null;
+}
+
+export class GroupChangesDto implements GroupChanges {
+  @ApiPropertyOptional({ example: 'Support team' })
+  subject?: string;
+
+  @ApiPropertyOptional({ description: 'Empty when the description was cleared' })
+  description?: string;
+
+  @ApiPropertyOptional({ description: 'Only admins send messages' })
+  announce?: boolean;
+
+  @ApiPropertyOptional({ description: 'Only admins change the subject, description and settings' })
+  restrict?: boolean;
+}
+
+export class GroupUpdatedDataDto implements GroupUpdatedData {
+  @ApiProperty({ example: '120363025246125486@g.us' })
+  group!: string;
+
+  @ApiProperty({ type: GroupChangesDto, description: 'Only what changed' })
+  changes!: GroupChangesDto;
+
+  @ApiProperty({ type: UserRefDto, nullable: true })
+  by!: UserRefDto | null;
+}
+
+export class CallReceivedDataDto implements CallReceivedData {
+  @ApiProperty({ example: 'A1B2C3D4E5F60718293A4B5C6D7E8F90', description: 'WhatsApp’s call id' })
+  id!: string;
+
+  @ApiProperty({ type: UserRefDto, description: 'The caller' })
+  from!: UserRefDto;
+
+  @ApiProperty()
+  isVideo!: boolean;
+
+  @ApiProperty({ description: 'A group call' })
+  isGroup!: boolean;
+
+  @ApiProperty({ format: 'date-time', description: 'When the call was offered' })
+  at!: string;
+}
+
+export class PresenceUpdateDataDto implements PresenceUpdateData {
+  @ApiProperty({
+    example: '15551234567@s.whatsapp.net',
+    description: 'The person’s JID for available/unavailable; the chat (a group for typing in it) for chat states',
+  })
+  chat!: string;
+
+  @ApiProperty({ type: UserRefDto, description: 'Whose presence it is' })
+  from!: UserRefDto;
+
+  @ApiProperty({ enum: PRESENCE_STATES, description: 'available/unavailable: online or not; the others: in chat' })
+  state!: PresenceState;
+
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'When the person was last online, when WhatsApp tells (with unavailable)',
+  })
+  lastSeen!: string | null;
+}
+
 export class WebhookEnvelopeDto {
   @ApiProperty({ enum: [1] })
   version!: 1;
@@ -324,6 +421,10 @@ export class WebhookEnvelopeDto {
       { $ref: '#/components/schemas/MessageEditedDataDto' },
       { $ref: '#/components/schemas/MessageRevokedDataDto' },
       { $ref: '#/components/schemas/SessionStatusDataDto' },
+      { $ref: '#/components/schemas/GroupParticipantsDataDto' },
+      { $ref: '#/components/schemas/GroupUpdatedDataDto' },
+      { $ref: '#/components/schemas/CallReceivedDataDto' },
+      { $ref: '#/components/schemas/PresenceUpdateDataDto' },
     ],
     description: 'Depends on type',
   })
@@ -350,5 +451,9 @@ export const WEBHOOK_PAYLOAD_MODELS = [
   MessageEditedDataDto,
   MessageRevokedDataDto,
   SessionStatusDataDto,
+  GroupParticipantsDataDto,
+  GroupUpdatedDataDto,
+  CallReceivedDataDto,
+  PresenceUpdateDataDto,
   WebhookAnswerDto,
 ];

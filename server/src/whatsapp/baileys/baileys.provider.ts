@@ -1,7 +1,9 @@
 // The Baileys engine behind WhatsAppProvider: one socket per session, auth state in Postgres, events normalised.
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type {
   AnyMessageContent,
+  BaileysEventMap,
   BinaryNode,
   ConnectionState,
   Contact,
@@ -20,7 +22,15 @@ import { Clock } from '../../core/runtime/clock';
 import { withTimeout } from '../../core/runtime/with-timeout';
 import { MetricsService } from '../../health/metrics.service';
 import { MediaService } from '../../media/media.service';
-import { LearnedContact, MessageAck, WhatsAppEventMap, WhatsAppEventName, WhatsAppEvents } from '../events';
+import {
+  HistoryMessage,
+  LearnedContact,
+  MessageAck,
+  MessageReceived,
+  WhatsAppEventMap,
+  WhatsAppEventName,
+  WhatsAppEvents,
+} from '../events';
 import { ProfileNameUnknownError, SessionNotConnectedError, WhatsAppUnavailableError } from '../whatsapp.errors';
 import {
   GroupChanges,
@@ -45,6 +55,7 @@ import {
   groupInfo,
   groupParticipantsChanged,
   groupUpdated,
+  isFullMetadata,
   learnedContact,
   presencesUpdated,
   userIds,
@@ -54,7 +65,9 @@ import { serialiseKeyTransactions } from './key-transactions';
 import {
   ackFromReceipt,
   ackFromUpdate,
+  IncomingAttachment,
   isDecryptionFailure,
+  NormaliseContext,
   normaliseMessage,
   NormalisedMessage,
 } from './message-normaliser';
@@ -97,6 +110,13 @@ const COMMIT_ATTEMPTS = 7;
 const COMMIT_FIRST_RETRY_MS = 250;
 /** Longer than every commit retry together: a receipt held this long belongs to a message that never came to us. */
 const RECEIPT_HOLD_LIMIT_MS = 60_000;
+/**
+ * The history a newly linked device takes: the phone's initial bootstrap and recent chats (never the full history),
+ * up to this many messages per connection; later sync notifications are refused before Baileys downloads them.
+ */
+const HISTORY_MESSAGES_PER_CONNECTION = 10_000;
+/** History messages normalised and committed together, with a turn of the event loop between two such slices. */
+const HISTORY_SLICE = 50;
 
 interface Connection {
   sessionId: string;
@@ -141,6 +161,55 @@ const CONNECTION_CLOSED = 428;
 
 /** How long a send waits for WhatsApp to say whether its recipient exists. */
 const RECIPIENT_CHECK_TIMEOUT_MS = 10_000;
+
+/**
+ * Whether Baileys is to take a history sync notification: the initial bootstrap, recent chats and push names while
+ * the connection's budget lasts, never the full history. The empty notification Baileys asks about at login (does it
+ * wait for the history, holding live messages back?) names no content and is answered no.
+ */
+function takesHistory(
+  baileys: Baileys,
+  notification: {
+    syncType?: number | null;
+    directPath?: string | null;
+    initialHistBootstrapInlinePayload?: Uint8Array | null;
+  },
+  left: { messages: number },
+): boolean {
+  const types = baileys.proto.HistorySync.HistorySyncType;
+  const announcesContent = Boolean(notification.directPath || notification.initialHistBootstrapInlinePayload?.length);
+  const taken = [types.INITIAL_BOOTSTRAP, types.RECENT, types.PUSH_NAME] as (number | null | undefined)[];
+  return announcesContent && taken.includes(notification.syncType) && left.messages > 0;
+}
+
+/** What the normaliser needs of a connection: this account's identities and its LID mapping store. */
+function normaliseContext(baileys: Baileys, connection: Connection, offline: boolean): NormaliseContext {
+  const me = connection.auth.state.creds.me;
+  const lidMapping = connection.socket.signalRepository.lidMapping;
+  return {
+    sessionId: connection.sessionId,
+    offline,
+    self: {
+      pn: me?.id ? baileys.jidNormalizedUser(me.id) : null,
+      lid: me?.lid ? baileys.jidNormalizedUser(me.lid) : null,
+    },
+    mapping: {
+      pnForLid: (lid: string) => lidMapping.getPNForLID(lid),
+      lidForPn: (pn: string) => lidMapping.getLIDForPN(pn),
+    },
+  };
+}
+
+/** A history message as the history module keeps it: its file described only. */
+function historyMessage(
+  message: Omit<MessageReceived, 'media'>,
+  attachment: IncomingAttachment | null,
+): HistoryMessage {
+  const { offline: _offline, ...received } = message;
+  if (!attachment) return { ...received, media: null };
+  const { download: _download, ...described } = attachment;
+  return { ...received, media: described };
+}
 
 /** The websocket inside Baileys' WebSocketClient, which exists as soon as makeWASocket returns. */
 function frameSocketOf(socket: WASocket): FrameSocket {
@@ -309,6 +378,7 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
       },
     });
     const groupMetadata = new BoundedCache(GROUP_METADATA_CACHE_SIZE);
+    const historyLeft = { messages: HISTORY_MESSAGES_PER_CONNECTION };
     // Checked again: two connects for one session could both have passed the first check while loading.
     if (this.connections.has(sessionId)) throw new Error(`Session ${sessionId} already has a connection`);
     const socket = baileys.makeWASocket({
@@ -322,9 +392,9 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
       // Our own sends would come back as `append` upserts and look like offline messages.
       emitOwnEvents: false,
       generateHighQualityLinkPreview: false,
-      // WAGO keeps no message history. Without this, Baileys also holds live messages back for up to 20 s after a
-      // first login while it waits for the phone's history upload; LID mappings still come with every message.
-      shouldSyncHistoryMessage: () => false,
+      // Baileys asks once at login, with an empty notification, whether to wait for the history: saying no there
+      // keeps it from holding live messages back for up to 20 s; the real notifications that follow are taken.
+      shouldSyncHistoryMessage: (notification) => takesHistory(baileys, notification, historyLeft),
       cachedGroupMetadata: (jid) => Promise.resolve(groupMetadata.get<GroupMetadata>(jid)),
     });
     serialiseKeyTransactions(socket.authState.keys, sessionId);
@@ -383,6 +453,13 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
       connection.inbox = connection.inbox
         .then(() => this.receive(baileys, connection, messages, type === 'append'))
         .catch((error: unknown) => this.logger.error({ err: error, sessionId }, 'Handling incoming messages failed'));
+    });
+    // One chunk after another, on a queue of its own: the history never holds back the messages arriving now.
+    let historyQueue = Promise.resolve();
+    socket.ev.on('messaging-history.set', (history) => {
+      historyQueue = historyQueue
+        .then(() => this.receiveHistory(baileys, connection, history, historyLeft))
+        .catch((error: unknown) => this.logger.error({ err: error, sessionId }, 'Handling the history sync failed'));
     });
   }
 
@@ -727,6 +804,12 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
     });
     socket.ev.on('groups.update', (updates) => {
       for (const update of updates) {
+        // groupFetchAllParticipating reports every group it read as an "update" with its whole metadata: a
+        // description to keep, not a change to announce.
+        if (isFullMetadata(update)) {
+          groupMetadata.set(update.id, update);
+          continue;
+        }
         if (update.id) groupMetadata.del(update.id);
         const event = groupUpdated(baileys, sessionId, update, this.clock.now());
         if (event) void this.events.publish('group.updated', event);
@@ -745,10 +828,16 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
     });
     socket.ev.on('presence.update', (update) => {
       void (async () => {
-        for (const presence of presencesUpdated(baileys, sessionId, update, (jid) => userIds(baileys, jid))) {
+        const at = this.clock.now();
+        for (const presence of presencesUpdated(baileys, sessionId, update, (jid) => userIds(baileys, jid), at)) {
           if (presence.from.lid && !presence.from.pn)
             presence.from.pn = await lidMapping.getPNForLID(presence.from.lid);
           if (presence.from.pn) presence.from.pn = baileys.jidNormalizedUser(presence.from.pn);
+          // Someone followed by phone number is told by it: the LID, when WhatsApp gave one before (or tells it now).
+          if (presence.from.pn && !presence.from.lid) {
+            const lid = await lidMapping.getLIDForPN(presence.from.pn).catch(() => null);
+            presence.from.lid = lid && baileys.jidNormalizedUser(lid);
+          }
           await this.events.publish('presence.update', presence);
         }
       })().catch((error: unknown) => this.logger.error({ err: error, sessionId }, 'Handling a presence failed'));
@@ -881,21 +970,12 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
    * after the reconnect. Duplicates are remembered only once committed.
    */
   private async receive(baileys: Baileys, connection: Connection, messages: WAMessage[], offline: boolean) {
-    const { sessionId, socket, receipts } = connection;
+    const { sessionId, receipts } = connection;
     const recent = this.recentIds.get(sessionId);
-    const me = connection.auth.state.creds.me;
-    const self = {
-      pn: me?.id ? baileys.jidNormalizedUser(me.id) : null,
-      lid: me?.lid ? baileys.jidNormalizedUser(me.lid) : null,
-    };
-    const lidMapping = socket.signalRepository.lidMapping;
-    const mapping = {
-      pnForLid: (lid: string) => lidMapping.getPNForLID(lid),
-      lidForPn: (pn: string) => lidMapping.getLIDForPN(pn),
-    };
+    const context = normaliseContext(baileys, connection, offline);
     for (const message of messages) {
       if (connection.dropped) return;
-      const received = await normaliseMessage(baileys, message, { sessionId, offline, self, mapping });
+      const received = await normaliseMessage(baileys, message, context);
       const messageIds = message.key.id ? [message.key.id] : [];
       const messageId = message.key.id;
       if (received && messageId && !recent?.has(messageId)) {
@@ -906,6 +986,41 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
         return;
       }
       receipts.release(messageIds);
+    }
+  }
+
+  /**
+   * Hands a chunk of the history sync to the history module in slices, yielding between them, so a busy account's
+   * history costs a little at a time instead of one burst of CPU and memory. Its PN↔LID pairs go to the contacts
+   * module. Files are described, never fetched; reactions, edits and deletions in the history are left out.
+   */
+  private async receiveHistory(
+    baileys: Baileys,
+    connection: Connection,
+    history: BaileysEventMap['messaging-history.set'],
+    left: { messages: number },
+  ): Promise<void> {
+    const { sessionId } = connection;
+    this.learn(sessionId, [
+      ...(history.lidPnMappings ?? []).map((mapping) => userIds(baileys, mapping.pn, mapping.lid)),
+      ...history.contacts.flatMap((contact) => learnedContact(baileys, contact) ?? []),
+    ]);
+    let chats = history.chats.flatMap((chat) =>
+      chat.id && chat.name ? [{ chatJid: baileys.jidNormalizedUser(chat.id) || chat.id, name: chat.name }] : [],
+    );
+    const context = normaliseContext(baileys, connection, true);
+    for (let start = 0; start < history.messages.length || chats.length > 0; start += HISTORY_SLICE) {
+      if (connection.closing || connection.dropped) return;
+      const messages: HistoryMessage[] = [];
+      for (const message of history.messages.slice(start, start + HISTORY_SLICE)) {
+        const normalised = await normaliseMessage(baileys, message, context);
+        if (normalised?.kind === 'message') messages.push(historyMessage(normalised.message, normalised.attachment));
+      }
+      left.messages -= messages.length;
+      const failures = await this.events.publish('history.received', { sessionId, messages, chats });
+      if (failures.length > 0) return;
+      chats = [];
+      await nextTurn();
     }
   }
 

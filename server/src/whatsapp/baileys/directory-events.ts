@@ -69,6 +69,14 @@ export function contactsOfGroup(group: GroupInfo): LearnedContact[] {
   return group.participants.filter((member) => member.pn && member.lid).map(({ pn, lid }) => ({ pn, lid }));
 }
 
+/**
+ * Whether a `groups.update` entry is a group's whole metadata (Baileys reports the groups groupFetchAllParticipating
+ * read that way) rather than a change a notification told.
+ */
+export function isFullMetadata(update: Partial<GroupMetadata>): update is GroupMetadata {
+  return typeof update.id === 'string' && Array.isArray(update.participants);
+}
+
 export function groupUpdated(
   baileys: Baileys,
   sessionId: string,
@@ -136,6 +144,7 @@ export function presencesUpdated(
   sessionId: string,
   update: BaileysEventMap['presence.update'],
   mapping: (jid: string) => UserIds,
+  at: Date,
 ): PresenceUpdated[] {
   const chatJid = baileys.jidNormalizedUser(update.id);
   return Object.entries(update.presences).flatMap(([participant, presence]) => {
@@ -148,6 +157,7 @@ export function presencesUpdated(
         from: mapping(participant),
         state: state as PresenceState,
         lastSeen: isoFromSeconds(presence.lastSeen),
+        at: at.toISOString(),
       },
     ];
   });

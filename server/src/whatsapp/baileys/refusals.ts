@@ -13,10 +13,14 @@ import { WhatsAppRefusedError, WhatsAppUnavailableError } from '../whatsapp.erro
 /** How long a client waits after WhatsApp's `rate-overlimit` before asking again (its window is about a minute). */
 export const RATE_OVERLIMIT_RETRY_SECONDS = 60;
 
-/** WhatsApp's error code of a Baileys error, when it carries one. */
+/**
+ * WhatsApp's error code of a Baileys error, when it carries one. An IQ WhatsApp answered with `<error code>` is a Boom
+ * whose `data` holds that code (its own status is a generic 500); other Baileys errors carry theirs as the status.
+ */
 export function statusCodeOf(error: unknown): number | undefined {
-  const output = (error as { output?: { statusCode?: unknown } } | undefined)?.output;
-  return typeof output?.statusCode === 'number' ? output.statusCode : undefined;
+  const boom = error as { data?: unknown; output?: { statusCode?: unknown } } | undefined;
+  if (typeof boom?.data === 'number' && Number.isInteger(boom.data) && boom.data >= 100) return boom.data;
+  return typeof boom?.output?.statusCode === 'number' ? boom.output.statusCode : undefined;
 }
 
 /** The domain error for a failed WhatsApp operation; `what` names it for the message ("creating the group"). */
