@@ -179,6 +179,16 @@ describe('Groups', () => {
     );
     expect(listed.body.items[0]).toMatchObject({ jid, subject: 'Renamed by Ana' });
 
+    await wago.sim.updateGroup(jid, { by: ANA, announce: true });
+    await eventually(() => changes().some((change) => change.announce === true), 'the announce change');
+    await wago.sim.updateGroup(jid, { by: ANA, restrict: true });
+    await eventually(() => changes().some((change) => change.restrict === true), 'the restrict change');
+    await poll(
+      () => call<Group>('GET', `/groups/${jid}`),
+      (answer) => answer.body.announce && answer.body.restrict,
+      'the settings in the cache',
+    );
+
     await wago.sim.updateGroupParticipants(jid, { by: ANA, add: [CAROL] });
     await eventually(() => events('group.participants', jid).length >= 1, 'the group.participants event');
     const [added] = events('group.participants', jid);
