@@ -4,7 +4,7 @@ import { HttpTestingController, provideHttpClientTesting } from '@angular/common
 import { Component, type EnvironmentProviders, type Provider } from '@angular/core';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
-import type { Role, Session, SubscribeAck } from '../app/core/api-types';
+import type { HistoryMessage, Role, Session, SubscribeAck } from '../app/core/api-types';
 import { Auth } from '../app/core/auth';
 import { authInterceptor } from '../app/core/auth-interceptor';
 import { errorInterceptor } from '../app/core/error-interceptor';
@@ -131,8 +131,32 @@ export function aSession(overrides: Partial<Session> = {}): Session {
     device: null,
     lastConnectedAt: null,
     lastDisconnect: null,
+    settings: { rejectCalls: false, rejectCallsMessage: null },
     createdAt: '2026-01-01T10:00:00.000Z',
     updatedAt: '2026-01-01T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** A text from Ana in her direct chat with the session, as the history stores it. */
+export function aHistoryMessage(overrides: Partial<HistoryMessage> = {}): HistoryMessage {
+  return {
+    id: 'm-1',
+    chat: { jid: '15550001111@s.whatsapp.net', type: 'direct' },
+    sender: { pn: '15550001111@s.whatsapp.net', lid: '111111111111111@lid', pushName: 'Ana' },
+    fromMe: false,
+    type: 'text',
+    unsupported: null,
+    text: 'Hello there',
+    media: null,
+    location: null,
+    contact: null,
+    mentions: [],
+    quoted: null,
+    reactions: [],
+    editedAt: null,
+    deletedAt: null,
+    timestamp: '2026-01-02T10:00:00.000Z',
     ...overrides,
   };
 }

@@ -20,6 +20,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiBody,
   ApiParam,
   ApiResponse,
   ApiTags,
@@ -31,6 +32,7 @@ import { CurrentUser } from '../auth/current-user.decorator';
 import { ErrorDto } from '../core/http/error.dto';
 import { SessionIdParam } from '../sessions/sessions.controller';
 import {
+  CHANGE_PARTICIPANTS_SCHEMA,
   ChangeParticipantsDto,
   CreateGroupDto,
   GROUP_JID_PATTERN,
@@ -150,6 +152,7 @@ export class GroupsController {
     summary: 'Add, remove, promote or demote members (exactly one action)',
     description: 'WhatsApp answers for each person: `status` 200 when done, else its refusal code.',
   })
+  @ApiBody({ schema: CHANGE_PARTICIPANTS_SCHEMA })
   @ApiOkResponse({ type: ParticipantResultsDto })
   @ApiForbiddenResponse({ type: ErrorDto, description: 'Not an admin (or not in the group)' })
   async participants(

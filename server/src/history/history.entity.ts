@@ -1,7 +1,7 @@
 // A session's message history: every message in and out, kept for MESSAGE_HISTORY_RETENTION, and its chats.
 import { Column, Entity, Generated, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { SessionEntity } from '../sessions/session.entity';
-import type { MessageType } from '../whatsapp/events';
+import type { MessageType, ReceivedLocation } from '../whatsapp/events';
 
 /** A message's file as the history keeps it: described, with the media id when WAGO holds (or can fetch) it. */
 export interface StoredMedia {
@@ -17,12 +17,7 @@ export interface StoredMedia {
   height: number | null;
 }
 
-export interface StoredLocation {
-  latitude: number;
-  longitude: number;
-  name: string | null;
-  address: string | null;
-}
+export type StoredLocation = ReceivedLocation;
 
 export interface StoredContact {
   displayName: string | null;

@@ -136,8 +136,8 @@ export class HistoryService {
   /** Messages across chats (or one), newest first: full-text `q` over texts and captions, and the other filters. */
   async messages(user: AuthUser, sessionId: string, query: MessageQuery): Promise<MessagePage> {
     const session = await this.sessions.get(user, sessionId);
-    if (query.since && query.until && query.since >= query.until)
-      throw new BadRequestError('since must be before until');
+    // An empty range finds nothing, as any other filter that matches nothing.
+    if (query.since && query.until && query.since >= query.until) return { items: [], nextCursor: null };
     const rows = await this.history.messages(session.id, {
       query: query.q,
       chatJid: query.chat === undefined ? undefined : parseRecipient(query.chat).jid,

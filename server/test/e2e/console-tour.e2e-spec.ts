@@ -25,6 +25,7 @@ const LINE = { phoneNumber: '15550301000', pushName: 'Support line' };
 const ANA = { phoneNumber: '15550301001', pushName: 'Ana' };
 const SESSION_NAME = 'support-line';
 const GREETING = 'Hello from the console tour';
+const GROUP_SUBJECT = 'Tour helpers';
 
 describe('the console, from first run to a delivered webhook', () => {
   let sim: SimHandle;
@@ -209,6 +210,49 @@ describe('the console, from first run to a delivered webhook', () => {
       .getByText(/Attempt 1 · .* · HTTP 200 · \d+ ms/)
       .waitFor();
     await checkScreen(browser, 'webhook-deliveries');
+  });
+
+  it('shows the contact’s message in the session’s Chats tab, finds it by search, and lists its groups', async () => {
+    await sim.createGroup({ subject: GROUP_SUBJECT, participants: [ANA.phoneNumber, LINE.phoneNumber] });
+    await page().getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sessions' }).click();
+    await page().getByRole('link', { name: SESSION_NAME }).click();
+    await page().getByRole('heading', { name: SESSION_NAME }).waitFor();
+
+    await page().getByRole('tab', { name: 'Chats' }).click();
+    const chatRow = page().getByRole('row').filter({ hasText: GREETING });
+    await chatRow.waitFor();
+    await chatRow.getByRole('button').first().click();
+    const chat = page().getByRole('list', { name: 'Messages, newest first' });
+    await chat.getByText(GREETING).waitFor();
+    expect(await chat.getByRole('listitem').first().textContent()).toContain(ANA.pushName);
+    await checkScreen(browser, 'session-chat');
+
+    await page().getByRole('button', { name: 'Close chat' }).click();
+    await page().getByLabel('Words to find').fill('console tour');
+    await page().getByRole('button', { name: 'Search', exact: true }).click();
+    const results = page().getByRole('list', { name: 'Messages found, newest first' });
+    await results.getByText(GREETING).waitFor();
+    await checkScreen(browser, 'session-chat-search');
+    await results
+      .getByRole('button', { name: /^Open chat/ })
+      .first()
+      .click();
+    await chat.getByText(GREETING).waitFor();
+
+    await page().getByRole('tab', { name: 'Groups' }).click();
+    await page().getByRole('button', { name: GROUP_SUBJECT }).click();
+    const members = page().getByRole('table', { name: `Members of ${GROUP_SUBJECT}` });
+    await members
+      .getByRole('row')
+      .filter({ hasText: `${LINE.phoneNumber}@s.whatsapp.net` })
+      .waitFor();
+    expect(
+      await members
+        .getByRole('row')
+        .filter({ hasText: `${ANA.phoneNumber}@s.whatsapp.net` })
+        .count(),
+    ).toBe(1);
+    await checkScreen(browser, 'session-groups');
   });
 
   it('creates a second user, who sees none of the administrator’s sessions', async () => {

@@ -30,6 +30,8 @@ const OTHER_PIN: Record<string, string> = {
 };
 /** For a kind of object the run owns none of: every answer must still be well-formed. */
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
+/** A well-formed group JID of a group no session is in. */
+const UNKNOWN_GROUP = '120363000000000000@g.us';
 /** Logins fuzz this account: locking it out must not lock the fuzzer out. */
 const LOGIN_TARGET = 'fuzz-login-target';
 const CARLA = { phoneNumber: '15550401001', pushName: 'Carla' };
@@ -164,7 +166,10 @@ describe('contract fuzzing of every operation in /api/docs-json', () => {
         case 'messages':
           return owner.messageId ?? 'unknown-message';
         case 'chats':
+        case 'contacts':
           return `${CARLA.phoneNumber}@s.whatsapp.net`;
+        case 'groups':
+          return UNKNOWN_GROUP;
         default:
           return UNKNOWN_ID;
       }
@@ -177,7 +182,11 @@ describe('contract fuzzing of every operation in /api/docs-json', () => {
           return receiver.url;
         case 'to':
         case 'phoneNumber':
+        case 'jid':
           return CARLA.phoneNumber;
+        case 'phoneNumbers':
+        case 'participants':
+          return [CARLA.phoneNumber];
         case 'mentions':
           return [CARLA.phoneNumber];
         case 'username':

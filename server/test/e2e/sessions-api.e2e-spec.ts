@@ -42,6 +42,7 @@ describe('sessions API over HTTP', () => {
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       name: 'sales',
       status: 'created',
+      settings: { rejectCalls: false, rejectCallsMessage: null },
       jid: null,
       lid: null,
       phoneNumber: null,

@@ -168,7 +168,8 @@ describe('Groups', () => {
     );
 
     await wago.sim.updateGroup(jid, { by: ANA, subject: 'Renamed by Ana' });
-    const changes = () => events('group.updated', jid).map((event) => event.data.changes);
+    const changes = () =>
+      events('group.updated', jid).map((event) => event.data.changes as { announce?: boolean; restrict?: boolean });
     await eventually(() => changes().length > 0, 'the group.updated event');
     expect(changes()).toEqual([{ subject: 'Renamed by Ana' }]);
     expect(events('group.updated', jid)[0].data.by).toMatchObject({ lid: expect.stringMatching(/@lid$/) });

@@ -123,8 +123,16 @@ export interface Session {
   device: SessionDevice | null;
   lastConnectedAt: string | null;
   lastDisconnect: SessionDisconnect | null;
+  settings: SessionSettings;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface SessionSettings {
+  /** Decline every incoming call. */
+  rejectCalls: boolean;
+  /** Sent to the caller of a declined call; null sends nothing. */
+  rejectCallsMessage: string | null;
 }
 
 export interface SessionListQuery extends PageQuery {
@@ -136,7 +144,8 @@ export interface CreateSessionRequest {
 }
 
 export interface UpdateSessionRequest {
-  name: string;
+  name?: string;
+  settings?: Partial<SessionSettings>;
 }
 
 export interface SessionQr {
@@ -153,6 +162,151 @@ export interface PairingCode {
   code: string;
 }
 
+// Chats and their stored messages (read-only history)
+
+export type ChatType = 'direct' | 'group';
+
+/** `unsupported`: a kind WAGO does not describe (polls, events, payments…). */
+export type MessageType =
+  'text' | 'image' | 'video' | 'audio' | 'document' | 'sticker' | 'location' | 'contact' | 'unsupported';
+
+export interface ChatRef {
+  jid: string;
+  type: ChatType;
+}
+
+/** Null identities for messages sent through the API. */
+export interface MessageSender {
+  pn: string | null;
+  lid: string | null;
+  pushName: string | null;
+}
+
+export interface MessageMedia {
+  /** GET /media/{id}; null for a file only described (history sync). */
+  id: string | null;
+  mimetype: string;
+  fileName: string | null;
+  size: number | null;
+  caption: string | null;
+  /** A voice note. */
+  ptt: boolean;
+  seconds: number | null;
+  width: number | null;
+  height: number | null;
+}
+
+export interface MessageLocation {
+  latitude: number;
+  longitude: number;
+  name: string | null;
+  address: string | null;
+}
+
+export interface MessageContact {
+  displayName: string | null;
+  vcard: string | null;
+}
+
+export interface MessageQuote {
+  id: string;
+  sender: string | null;
+}
+
+export interface MessageReaction {
+  /** The reacting user's JID, `me` for this account. */
+  sender: string;
+  emoji: string;
+}
+
+export interface HistoryMessage {
+  id: string;
+  chat: ChatRef;
+  sender: MessageSender;
+  fromMe: boolean;
+  type: MessageType;
+  /** For `unsupported`: WhatsApp's name of the content. */
+  unsupported: string | null;
+  /** The text or caption, as last edited; null once deleted. */
+  text: string | null;
+  media: MessageMedia | null;
+  location: MessageLocation | null;
+  contact: MessageContact | null;
+  mentions: string[];
+  quoted: MessageQuote | null;
+  reactions: MessageReaction[];
+  editedAt: string | null;
+  /** Deleted for everyone. */
+  deletedAt: string | null;
+  timestamp: string;
+}
+
+/** Newest first; `nextCursor` is the `before` of the next (older) page, null at the end. */
+export interface MessagePage {
+  items: HistoryMessage[];
+  nextCursor: string | null;
+}
+
+export interface MessagePageQuery {
+  before?: string;
+  limit?: number;
+}
+
+export interface MessageSearchQuery extends MessagePageQuery {
+  /** Words of texts and captions (full-text search). */
+  q?: string;
+  chat?: string;
+  from?: string;
+  type?: MessageType;
+  since?: string;
+  until?: string;
+}
+
+export interface Chat {
+  jid: string;
+  type: ChatType;
+  /** The group's subject, or the contact's name. */
+  name: string | null;
+  lastMessage: HistoryMessage | null;
+  unreadCount: number;
+  /** Its newest message's time. */
+  updatedAt: string;
+}
+
+// Groups
+
+export type GroupRole = 'member' | 'admin' | 'superadmin';
+
+export interface Group {
+  jid: string;
+  subject: string;
+  description: string | null;
+  /** The creator: PN JID when known, else LID. */
+  owner: string | null;
+  participantsCount: number;
+  addressingMode: 'pn' | 'lid';
+  /** Only admins send messages. */
+  announce: boolean;
+  /** Only admins change the subject, description and settings. */
+  restrict: boolean;
+  createdAt: string | null;
+}
+
+export interface GroupParticipant {
+  pn: string | null;
+  lid: string | null;
+  role: GroupRole;
+}
+
+export interface GroupDetail extends Group {
+  participants: GroupParticipant[];
+}
+
+export interface GroupListQuery extends PageQuery {
+  /** Part of the subject. */
+  q?: string;
+}
+
 // Webhooks and their deliveries
 
 export const WEBHOOK_EVENTS = [
@@ -163,6 +317,10 @@ export const WEBHOOK_EVENTS = [
   'message.edited',
   'message.revoked',
   'session.status',
+  'group.participants',
+  'group.updated',
+  'call.received',
+  'presence.update',
   '*',
 ] as const;
 

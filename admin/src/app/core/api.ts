@@ -6,6 +6,7 @@ import type {
   AccessToken,
   ApiKey,
   ChangePinRequest,
+  Chat,
   CreateApiKeyRequest,
   CreatedApiKey,
   CreatedUser,
@@ -16,6 +17,12 @@ import type {
   Delivery,
   DeliveryDetail,
   DeliveryListQuery,
+  Group,
+  GroupDetail,
+  GroupListQuery,
+  MessagePage,
+  MessagePageQuery,
+  MessageSearchQuery,
   Page,
   PageQuery,
   PairingCode,
@@ -83,6 +90,24 @@ export class Api {
     qr: (sessionId: string) => this.get<SessionQr>(`${sessionPath(sessionId)}/qr`),
     requestPairingCode: (sessionId: string, request: PairingCodeRequest) =>
       this.post<PairingCode>(`${sessionPath(sessionId)}/pairing-code`, request),
+  };
+
+  /** The session's stored chats and messages, read-only. */
+  readonly history = {
+    chats: (sessionId: string, query: PageQuery = {}) =>
+      this.get<Page<Chat>>(`${sessionPath(sessionId)}/chats`, { ...query }),
+    chatMessages: (sessionId: string, chatJid: string, query: MessagePageQuery = {}) =>
+      this.get<MessagePage>(`${sessionPath(sessionId)}/chats/${encodeURIComponent(chatJid)}/messages`, { ...query }),
+    search: (sessionId: string, query: MessageSearchQuery) =>
+      this.get<MessagePage>(`${sessionPath(sessionId)}/messages`, { ...query }),
+  };
+
+  readonly groups = {
+    /** Answers 409 while the session is not connected and never read its groups. */
+    list: (sessionId: string, query: GroupListQuery = {}) =>
+      this.get<Page<Group>>(`${sessionPath(sessionId)}/groups`, { ...query }),
+    get: (sessionId: string, groupJid: string) =>
+      this.get<GroupDetail>(`${sessionPath(sessionId)}/groups/${encodeURIComponent(groupJid)}`),
   };
 
   readonly webhooks = {

@@ -1,4 +1,4 @@
-// How the console writes durations, phone numbers and pairing codes.
+// How the console writes durations, phone numbers, pairing codes and file sizes.
 
 /** `42 s`, `3 min 5 s`, `2 h 10 min`. */
 export function formatDuration(totalSeconds: number): string {
@@ -18,4 +18,17 @@ export function formatPhoneNumber(digits: string | null): string {
 /** WhatsApp shows an eight-character pairing code as two groups: `ABCD-1234`. */
 export function formatPairingCode(code: string): string {
   return /^[A-Z0-9]{8}$/i.test(code) ? `${code.slice(0, 4)}-${code.slice(4)}` : code;
+}
+
+/** `512 B`, `3.4 kB`, `12 MB` (powers of 1000, as file managers show them). */
+export function formatFileSize(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ['kB', 'MB', 'GB'];
+  let value = bytes / 1000;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }

@@ -15,6 +15,7 @@ import {
 } from '../../testing/console-testing';
 import type { Session } from '../core/api-types';
 import { Confirm } from '../core/confirm';
+import { Notifier } from '../core/notifier';
 import { SessionDetail } from './session-detail';
 
 describe('SessionDetail', () => {
@@ -166,5 +167,70 @@ describe('SessionDetail', () => {
     ]) {
       expect(text).toContain(fact);
     }
+  });
+
+  it('opens the Chats and Groups tabs only when asked, by click or with the arrow keys', async () => {
+    const fixture = await render(aSession({ status: 'connected', jid: '15551234567@s.whatsapp.net' }));
+    const tab = (name: string) => buttonNamed(fixture, name);
+    expect(tab('Details').getAttribute('aria-selected')).toBe('true');
+    expect(tab('Chats').tabIndex).toBe(-1);
+    http.expectNone((request) => request.url.endsWith('/chats') || request.url.endsWith('/groups'));
+
+    tab('Chats').click();
+    await settle(fixture);
+    http.expectOne((request) => request.url === '/api/v1/sessions/s-1/chats').flush({ items: [], total: 0 });
+    await settle(fixture);
+    expect(tab('Chats').getAttribute('aria-selected')).toBe('true');
+    expect(element(fixture).querySelector('#session-panel-chats')?.hasAttribute('hidden')).toBe(false);
+    expect(element(fixture).querySelector('#session-panel-details')?.hasAttribute('hidden')).toBe(true);
+    expect(element(fixture).textContent).toContain('No chats yet');
+
+    tab('Chats').dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight' }));
+    await settle(fixture);
+    http.expectOne((request) => request.url === '/api/v1/sessions/s-1/groups').flush({ items: [], total: 0 });
+    await settle(fixture);
+    expect(tab('Groups').getAttribute('aria-selected')).toBe('true');
+    expect(document.activeElement).toBe(tab('Groups'));
+
+    // Back to a tab opened before: it kept its list, nothing is asked again.
+    tab('Groups').dispatchEvent(new KeyboardEvent('keydown', { key: 'Home' }));
+    tab('Details').dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowLeft' }));
+    await settle(fixture);
+    expect(tab('Groups').getAttribute('aria-selected')).toBe('true');
+  });
+
+  it('saves the call settings: declining calls, with a message to the caller', async () => {
+    const fixture = await render(aSession({ status: 'connected', jid: '15551234567@s.whatsapp.net' }));
+    element(fixture).querySelector<HTMLInputElement>('wago-call-settings input[type="checkbox"]')?.click();
+    const message = element(fixture).querySelector<HTMLTextAreaElement>('#reject-calls-message');
+    if (!message) throw new Error('No message field');
+    message.value = '  We take no calls here: please write.  ';
+    message.dispatchEvent(new Event('input'));
+    buttonNamed(fixture, 'Save call settings').click();
+    const request = http.expectOne({ method: 'PATCH', url: '/api/v1/sessions/s-1' });
+    expect(request.request.body).toEqual({
+      settings: { rejectCalls: true, rejectCallsMessage: 'We take no calls here: please write.' },
+    });
+    request.flush(
+      aSession({
+        status: 'connected',
+        settings: { rejectCalls: true, rejectCallsMessage: 'We take no calls here: please write.' },
+      }),
+    );
+    await settle(fixture);
+    expect(
+      TestBed.inject(Notifier)
+        .notices()
+        .map((notice) => notice.text),
+    ).toEqual(['Calls are now declined.']);
+    expect(message.value).toBe('We take no calls here: please write.');
+
+    message.value = ' ';
+    message.dispatchEvent(new Event('input'));
+    buttonNamed(fixture, 'Save call settings').click();
+    const cleared = http.expectOne({ method: 'PATCH', url: '/api/v1/sessions/s-1' });
+    expect(cleared.request.body).toEqual({ settings: { rejectCalls: true, rejectCallsMessage: null } });
+    cleared.flush(aSession({ status: 'connected', settings: { rejectCalls: true, rejectCallsMessage: null } }));
+    await settle(fixture);
   });
 });

@@ -1,5 +1,16 @@
 // One session: its live status, linking it (QR or pairing code), what WhatsApp reports about it, and its lifecycle.
-import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  ElementRef,
+  computed,
+  effect,
+  inject,
+  input,
+  signal,
+  untracked,
+  viewChildren,
+} from '@angular/core';
 import { DatePipe } from '@angular/common';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { Router, RouterLink } from '@angular/router';
@@ -10,16 +21,36 @@ import { errorMessage, hasStatus } from '../core/errors';
 import { formatPhoneNumber } from '../core/format';
 import { Notifier } from '../core/notifier';
 import { Realtime } from '../core/realtime';
+import { SessionChats } from '../chats/session-chats';
+import { SessionGroups } from '../groups/session-groups';
+import { CallSettings } from './call-settings';
 import { LinkDevice } from './link-device';
 import { SessionStatusBadge } from './session-status-badge';
 import { STATUS_INFO, canLogOut, canStart, canStop, currentStatus, isStale, showsLinking } from './session-status';
 
 type SessionAction = 'start' | 'stop' | 'logout' | 'delete' | 'rename';
 
+const TABS = [
+  { id: 'details', label: 'Details' },
+  { id: 'chats', label: 'Chats' },
+  { id: 'groups', label: 'Groups' },
+] as const;
+
+type SessionTab = (typeof TABS)[number]['id'];
+
 @Component({
   selector: 'wago-session-detail',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DatePipe, ReactiveFormsModule, RouterLink, LinkDevice, SessionStatusBadge],
+  imports: [
+    DatePipe,
+    ReactiveFormsModule,
+    RouterLink,
+    CallSettings,
+    LinkDevice,
+    SessionChats,
+    SessionGroups,
+    SessionStatusBadge,
+  ],
   template: `
     <nav class="breadcrumb" aria-label="Breadcrumb">
       <a routerLink="/sessions">Sessions</a>
@@ -93,74 +124,125 @@ type SessionAction = 'start' | 'stop' | 'logout' | 'delete' | 'rename';
         <wago-link-device [sessionId]="session.id" [status]="status()" [qr]="qr()" />
       }
 
-      <section class="card" aria-labelledby="details-title">
-        <h2 id="details-title">Details</h2>
-        <dl class="details">
-          <div>
-            <dt>Phone</dt>
-            <dd>{{ formatPhoneNumber(session.phoneNumber) }}</dd>
-          </div>
-          <div>
-            <dt>Push name</dt>
-            <dd>{{ session.pushName ?? '—' }}</dd>
-          </div>
-          <div>
-            <dt>JID</dt>
-            <dd class="mono">{{ session.jid ?? '—' }}</dd>
-          </div>
-          <div>
-            <dt>LID</dt>
-            <dd class="mono">{{ session.lid ?? '—' }}</dd>
-          </div>
-          <div>
-            <dt>Device</dt>
-            <dd>
-              @if (session.device; as device) {
-                {{ device.platform ?? 'Unknown platform' }} · {{ device.browser ?? 'unknown browser' }}
-                @if (device.deviceId !== null) {
-                  · device {{ device.deviceId }}
+      <div class="tabs" role="tablist" aria-label="Session views">
+        @for (tab of tabs; track tab.id) {
+          <button
+            #tabButton
+            type="button"
+            role="tab"
+            class="tabs__tab"
+            [id]="'session-tab-' + tab.id"
+            [attr.aria-selected]="selectedTab() === tab.id"
+            [attr.aria-controls]="'session-panel-' + tab.id"
+            [tabIndex]="selectedTab() === tab.id ? 0 : -1"
+            (click)="selectTab(tab.id)"
+            (keydown)="moveBetweenTabs($event)"
+          >
+            {{ tab.label }}
+          </button>
+        }
+      </div>
+
+      <div
+        id="session-panel-details"
+        role="tabpanel"
+        class="tabs__panel"
+        aria-labelledby="session-tab-details"
+        [hidden]="selectedTab() !== 'details'"
+      >
+        <section class="card" aria-labelledby="details-title">
+          <h2 id="details-title">Details</h2>
+          <dl class="details">
+            <div>
+              <dt>Phone</dt>
+              <dd>{{ formatPhoneNumber(session.phoneNumber) }}</dd>
+            </div>
+            <div>
+              <dt>Push name</dt>
+              <dd>{{ session.pushName ?? '—' }}</dd>
+            </div>
+            <div>
+              <dt>JID</dt>
+              <dd class="mono">{{ session.jid ?? '—' }}</dd>
+            </div>
+            <div>
+              <dt>LID</dt>
+              <dd class="mono">{{ session.lid ?? '—' }}</dd>
+            </div>
+            <div>
+              <dt>Device</dt>
+              <dd>
+                @if (session.device; as device) {
+                  {{ device.platform ?? 'Unknown platform' }} · {{ device.browser ?? 'unknown browser' }}
+                  @if (device.deviceId !== null) {
+                    · device {{ device.deviceId }}
+                  }
+                } @else {
+                  —
                 }
-              } @else {
-                —
-              }
-            </dd>
-          </div>
-          <div>
-            <dt>Last connected</dt>
-            <dd>
-              @if (session.lastConnectedAt; as at) {
-                <time [attr.datetime]="at">{{ at | date: 'medium' }}</time>
-              } @else {
-                Never
-              }
-            </dd>
-          </div>
-          <div>
-            <dt>Last disconnect</dt>
-            <dd>
-              @if (session.lastDisconnect; as disconnect) {
-                {{ disconnect.reason }}
-                @if (disconnect.code !== null) {
-                  (code {{ disconnect.code }})
+              </dd>
+            </div>
+            <div>
+              <dt>Last connected</dt>
+              <dd>
+                @if (session.lastConnectedAt; as at) {
+                  <time [attr.datetime]="at">{{ at | date: 'medium' }}</time>
+                } @else {
+                  Never
                 }
-                at <time [attr.datetime]="disconnect.at">{{ disconnect.at | date: 'medium' }}</time>
-              } @else {
-                —
-              }
-            </dd>
-          </div>
-          <div>
-            <dt>Created</dt>
-            <dd>
-              <time [attr.datetime]="session.createdAt">{{ session.createdAt | date: 'medium' }}</time>
-            </dd>
-          </div>
-          <div>
-            <dt>Session ID</dt>
-            <dd class="mono">{{ session.id }}</dd>
-          </div>
-        </dl>
-      </section>
+              </dd>
+            </div>
+            <div>
+              <dt>Last disconnect</dt>
+              <dd>
+                @if (session.lastDisconnect; as disconnect) {
+                  {{ disconnect.reason }}
+                  @if (disconnect.code !== null) {
+                    (code {{ disconnect.code }})
+                  }
+                  at <time [attr.datetime]="disconnect.at">{{ disconnect.at | date: 'medium' }}</time>
+                } @else {
+                  —
+                }
+              </dd>
+            </div>
+            <div>
+              <dt>Created</dt>
+              <dd>
+                <time [attr.datetime]="session.createdAt">{{ session.createdAt | date: 'medium' }}</time>
+              </dd>
+            </div>
+            <div>
+              <dt>Session ID</dt>
+              <dd class="mono">{{ session.id }}</dd>
+            </div>
+          </dl>
+        </section>
+
+        <wago-call-settings [sessionId]="session.id" [settings]="session.settings" (saved)="settingsSaved($event)" />
+      </div>
+      <div
+        id="session-panel-chats"
+        role="tabpanel"
+        class="tabs__panel"
+        aria-labelledby="session-tab-chats"
+        [hidden]="selectedTab() !== 'chats'"
+      >
+        @if (openedTabs().has('chats')) {
+          <wago-session-chats [sessionId]="session.id" />
+        }
+      </div>
+      <div
+        id="session-panel-groups"
+        role="tabpanel"
+        class="tabs__panel"
+        aria-labelledby="session-tab-groups"
+        [hidden]="selectedTab() !== 'groups'"
+      >
+        @if (openedTabs().has('groups')) {
+          <wago-session-groups [sessionId]="session.id" />
+        }
+      </div>
     } @else {
       <p class="loading" role="status">Loading the session…</p>
     }
@@ -181,6 +263,11 @@ export class SessionDetail {
   protected readonly busy = signal<SessionAction | null>(null);
   protected readonly renaming = signal(false);
   protected readonly renameForm = inject(NonNullableFormBuilder).group({ name: ['', Validators.required] });
+  protected readonly tabs = TABS;
+  protected readonly selectedTab = signal<SessionTab>('details');
+  /** Tabs opened since the session was loaded: they keep their state (an open chat, a search) when left. */
+  protected readonly openedTabs = signal<ReadonlySet<SessionTab>>(new Set(['details']));
+  private readonly tabButtons = viewChildren<ElementRef<HTMLButtonElement>>('tabButton');
   /** Fetched when the page opens on a QR code the socket has not sent (yet). */
   private readonly fetchedQr = signal<SessionQr | null>(null);
 
@@ -227,6 +314,31 @@ export class SessionDetail {
         untracked(() => void this.fetchQr(sessionId));
       }
     });
+  }
+
+  protected selectTab(tab: SessionTab): void {
+    this.selectedTab.set(tab);
+    this.openedTabs.update((opened) => (opened.has(tab) ? opened : new Set([...opened, tab])));
+  }
+
+  /** The tab pattern's keys: arrows move to the previous or next tab (wrapping), Home and End to the first and last. */
+  protected moveBetweenTabs(event: KeyboardEvent): void {
+    const current = TABS.findIndex((tab) => tab.id === this.selectedTab());
+    const targets: Partial<Record<string, number>> = {
+      ArrowLeft: (current - 1 + TABS.length) % TABS.length,
+      ArrowRight: (current + 1) % TABS.length,
+      Home: 0,
+      End: TABS.length - 1,
+    };
+    const target = targets[event.key];
+    if (target === undefined) return;
+    event.preventDefault();
+    this.selectTab(TABS[target].id);
+    this.tabButtons()[target]?.nativeElement.focus();
+  }
+
+  protected settingsSaved(session: Session): void {
+    this.session.set(session);
   }
 
   protected startRenaming(session: Session): void {
@@ -304,6 +416,8 @@ export class SessionDetail {
     this.loadError.set(null);
     this.fetchedQr.set(null);
     this.renaming.set(false);
+    this.selectedTab.set('details');
+    this.openedTabs.set(new Set(['details']));
     try {
       this.session.set(await this.api.sessions.get(sessionId));
       this.realtime.follow(sessionId);

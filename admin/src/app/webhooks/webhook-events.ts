@@ -10,6 +10,10 @@ export const EVENT_DESCRIPTIONS: Record<WebhookEvent, string> = {
   'message.edited': 'a message was edited',
   'message.revoked': 'a message was deleted for everyone',
   'session.status': 'the session changed status',
+  'group.participants': 'members were added, removed, promoted or demoted in a group',
+  'group.updated': 'a group’s subject, description or settings changed',
+  'call.received': 'someone called the account',
+  'presence.update': 'a followed person went online or offline, or is typing',
   '*': 'every event, including ones added later',
 };
 

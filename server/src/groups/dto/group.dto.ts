@@ -13,18 +13,19 @@ import {
 import { PageDto, PaginationQueryDto } from '../../core/http/pagination';
 import {
   GROUP_ROLES,
+  PARTICIPANT_ACTIONS,
   type GroupInfo,
   type GroupMember,
   type GroupRole,
   type ParticipantChangeResult,
 } from '../../whatsapp/whatsapp.provider';
 import type { GroupSummary } from '../groups.repository';
+import { PERSON_PATTERN } from '../../messages/recipient';
 import { INVITE_PATTERN } from '../invite-link';
 
 /** A group JID, as every group route takes it: digits (an old group's `creator-time`) and `@g.us`. */
 export const GROUP_JID_PATTERN = '^\\d{6,30}(-\\d{6,15})?@g\\.us$';
 /** A person as a group route takes it: a phone number, a PN JID or a LID. */
-export const PARTICIPANT_PATTERN = '^(\\+?\\d{6,15}|\\d{6,15}@(s\\.whatsapp\\.net|c\\.us)|\\d{6,20}@lid)$';
 /** WhatsApp's limits: subjects of 100 characters, descriptions of 2,048, groups of 1,024 members. */
 export const MAX_SUBJECT_LENGTH = 100;
 export const MAX_DESCRIPTION_LENGTH = 2048;
@@ -41,7 +42,7 @@ function Participants(options: { required: boolean }): PropertyDecorator {
     maxItems: MAX_PARTICIPANTS_PER_REQUEST,
     example: ['15551234567', '123456789012345@lid'],
     description: 'Phone numbers, PN JIDs or LIDs',
-    items: { type: 'string', pattern: PARTICIPANT_PATTERN },
+    items: { type: 'string', pattern: PERSON_PATTERN, example: '15551234567' },
   };
   return applyDecorators(
     ...(options.required ? [ApiProperty(schema)] : [ApiPropertyOptional(schema), IsOptional()]),
@@ -49,7 +50,7 @@ function Participants(options: { required: boolean }): PropertyDecorator {
     ArrayNotEmpty(),
     ArrayMaxSize(MAX_PARTICIPANTS_PER_REQUEST),
     IsString({ each: true }),
-    Matches(new RegExp(PARTICIPANT_PATTERN), {
+    Matches(new RegExp(PERSON_PATTERN), {
       each: true,
       message: 'each participant must be a phone number, a PN JID (…@s.whatsapp.net) or a LID (…@lid)',
     }),
@@ -191,6 +192,24 @@ export class ChangeParticipantsDto {
   @Participants({ required: false })
   demote?: string[];
 }
+
+/** The body as the document states it: one object per action, each with that action alone. */
+export const CHANGE_PARTICIPANTS_SCHEMA = {
+  oneOf: PARTICIPANT_ACTIONS.map((action) => ({
+    type: 'object',
+    required: [action],
+    additionalProperties: false,
+    properties: {
+      [action]: {
+        type: 'array',
+        minItems: 1,
+        maxItems: MAX_PARTICIPANTS_PER_REQUEST,
+        description: 'Phone numbers, PN JIDs or LIDs',
+        items: { type: 'string', pattern: PERSON_PATTERN, example: '15551234567' },
+      },
+    },
+  })),
+};
 
 export class ParticipantResultDto implements ParticipantChangeResult {
   @ApiProperty({ nullable: true, type: String, example: '15551234567@s.whatsapp.net' })

@@ -3,6 +3,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { PageDto, PaginationQueryDto } from '../../core/http/pagination';
+import { MessageLocationDto } from '../../messages/dto/message.dto';
+import { PERSON_PATTERN, RECIPIENT_PATTERN } from '../../messages/recipient';
 import { MESSAGE_TYPES, MessageType } from '../../whatsapp/events';
 import type { StoredContact, StoredLocation, StoredMedia, StoredMessageEntity } from '../history.entity';
 import type { ChatSummary } from '../history.repository';
@@ -16,6 +18,8 @@ export class MessagePageQueryDto {
   @ApiPropertyOptional({
     description: 'nextCursor of the page before: the messages older than its last one',
     maxLength: 512,
+    pattern: '^[A-Za-z0-9_-]+$',
+    example: 'WyIyMDI2LTAxLTAxVDAwOjAwOjAwLjAwMFoiLCIxIl0',
   })
   @IsOptional()
   @IsString()
@@ -50,7 +54,12 @@ export class MessageSearchQueryDto extends MessagePageQueryDto {
   @Length(1, 256)
   q?: string;
 
-  @ApiPropertyOptional({ description: 'Only this chat (as `to` of a message)', maxLength: 100 })
+  @ApiPropertyOptional({
+    description: 'Only this chat (as `to` of a message)',
+    maxLength: 100,
+    pattern: RECIPIENT_PATTERN,
+    example: '15551234567@s.whatsapp.net',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 100)
@@ -59,6 +68,8 @@ export class MessageSearchQueryDto extends MessagePageQueryDto {
   @ApiPropertyOptional({
     description: 'Only messages from this sender (a phone number, PN JID or LID), or `me` for this account’s',
     maxLength: 100,
+    pattern: `^me$|${PERSON_PATTERN}`,
+    example: 'me',
   })
   @IsOptional()
   @IsString()
@@ -169,20 +180,6 @@ export class HistoryMediaDto implements StoredMedia {
   height!: number | null;
 }
 
-export class HistoryLocationDto implements StoredLocation {
-  @ApiProperty()
-  latitude!: number;
-
-  @ApiProperty()
-  longitude!: number;
-
-  @ApiProperty({ nullable: true, type: String })
-  name!: string | null;
-
-  @ApiProperty({ nullable: true, type: String })
-  address!: string | null;
-}
-
 export class HistoryContactDto implements StoredContact {
   @ApiProperty({ nullable: true, type: String })
   displayName!: string | null;
@@ -232,8 +229,8 @@ export class HistoryMessageDto implements HistoryMessageView {
   @ApiProperty({ nullable: true, type: HistoryMediaDto })
   media!: HistoryMediaDto | null;
 
-  @ApiProperty({ nullable: true, type: HistoryLocationDto })
-  location!: HistoryLocationDto | null;
+  @ApiProperty({ nullable: true, type: MessageLocationDto })
+  location!: MessageLocationDto | null;
 
   @ApiProperty({ nullable: true, type: HistoryContactDto })
   contact!: HistoryContactDto | null;

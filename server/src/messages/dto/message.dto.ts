@@ -19,6 +19,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { OUTGOING_MESSAGE_TYPES, OutgoingMessageType } from '../message-content';
+import type { ReceivedLocation } from '../../whatsapp/events';
 import type { UserIds } from '../../whatsapp/whatsapp.provider';
 import type { OutgoingMessageEntity } from '../outgoing-message.entity';
 import { WHATSAPP_MESSAGE_ID } from '../recipient';
@@ -427,7 +428,7 @@ export class MessageMediaDto {
   ptt!: boolean;
 }
 
-export class MessageLocationDto {
+export class MessageLocationDto implements ReceivedLocation {
   @ApiProperty()
   latitude!: number;
 
