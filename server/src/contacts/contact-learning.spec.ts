@@ -10,9 +10,15 @@ const ALICE_LID = '100000000000001@lid';
 const NONE_STORED: ContactRow[] = [];
 
 /** Records each batch and runs the rules against no stored rows. */
-class FakeRepository implements Pick<ContactsRepository, 'learn'> {
+class FakeRepository implements Pick<ContactsRepository, 'learn' | 'setBlocked'> {
   readonly batches: Map<string, LearnedContact[]>[] = [];
+  readonly blocks: string[] = [];
   failing = false;
+
+  async setBlocked(sessionId: string, jid: string, blocked: boolean): Promise<boolean> {
+    this.blocks.push(`${sessionId} ${jid} ${blocked ? 'blocked' : 'unblocked'}`);
+    return true;
+  }
 
   async learn(bySession: Map<string, LearnedContact[]>, rules: MergeRules): Promise<MergeOutcome[]> {
     if (this.failing) throw new Error('database unavailable');
@@ -97,6 +103,15 @@ describe('ContactLearning', () => {
     });
     await learning.settled();
     expect(repository.batches).toEqual([new Map([['s1', [{ pn: ALICE_PN, lid: ALICE_LID }]]])]);
+    await learning.onModuleDestroy();
+  });
+
+  it('marks a contact blocked or unblocked on any of the account’s devices, knowing it first when new', async () => {
+    const { events, repository, learning } = setup();
+    await events.publish('contacts.blocked', { sessionId: 's1', jids: [ALICE_LID], blocked: true });
+    expect(repository.batches).toEqual([new Map([['s1', [{ pn: null, lid: ALICE_LID }]]])]);
+    await events.publish('contacts.blocked', { sessionId: 's1', jids: [ALICE_LID], blocked: false });
+    expect(repository.blocks).toEqual([`s1 ${ALICE_LID} blocked`, `s1 ${ALICE_LID} unblocked`]);
     await learning.onModuleDestroy();
   });
 

@@ -1,10 +1,11 @@
 // Fills each session's PN↔LID map from what WhatsApp tells it: contacts, usync answers, group metadata, and the
-// sender of every message, reaction, edit and deletion. Written behind, in batches, off the receipt path.
+// sender of every message, reaction, edit and deletion. Written behind, in batches, off the receipt path. Blocks made
+// on any of the account's devices are noted on the contact too.
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../core/runtime/clock';
 import { WriteBehindBatcher } from '../core/runtime/write-behind-batcher';
-import { LearnedContact, MessageSender, WhatsAppEventName, WhatsAppEvents } from '../whatsapp/events';
+import { ContactsBlocked, LearnedContact, MessageSender, WhatsAppEventName, WhatsAppEvents } from '../whatsapp/events';
 import { mergeLearned } from './contact-merge';
 import { ContactsRepository } from './contacts.repository';
 
@@ -31,7 +32,7 @@ export class ContactLearning implements OnModuleInit, OnModuleDestroy {
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(
-    @Inject(ContactsRepository) private readonly contacts: Pick<ContactsRepository, 'learn'>,
+    @Inject(ContactsRepository) private readonly contacts: Pick<ContactsRepository, 'learn' | 'setBlocked'>,
     private readonly events: WhatsAppEvents,
     private readonly clock: Clock,
   ) {
@@ -45,6 +46,16 @@ export class ContactLearning implements OnModuleInit, OnModuleDestroy {
       }),
     );
     for (const event of SENDER_EVENTS) this.unsubscribe.push(this.onSender(event));
+    this.unsubscribe.push(this.events.on('contacts.blocked', (change) => this.blockedOnWhatsApp(change)));
+  }
+
+  /** A block made anywhere (the phone too): the contact is created when unknown, then marked. */
+  private async blockedOnWhatsApp({ sessionId, jids, blocked }: ContactsBlocked): Promise<void> {
+    for (const jid of jids)
+      this.learn(sessionId, jid.endsWith('@lid') ? { pn: null, lid: jid } : { pn: jid, lid: null });
+    await this.settled();
+    const at = this.clock.now();
+    for (const jid of jids) await this.contacts.setBlocked(sessionId, jid, blocked, at);
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -209,6 +209,14 @@ export interface ContactsLearned {
   contacts: LearnedContact[];
 }
 
+/** The account blocked or unblocked these users, from whichever of its devices (the phone, WAGO, another one). */
+export interface ContactsBlocked {
+  sessionId: string;
+  /** As WhatsApp keys its blocklist: LIDs (PN JIDs from older accounts). */
+  jids: string[];
+  blocked: boolean;
+}
+
 /** Members were added, removed, promoted or demoted in a group this account is in. */
 export interface GroupParticipantsChanged {
   sessionId: string;
@@ -307,6 +315,7 @@ export interface WhatsAppEventMap {
   'message.edited': MessageEdited;
   'message.revoked': MessageRevoked;
   'contacts.learned': ContactsLearned;
+  'contacts.blocked': ContactsBlocked;
   'group.participants': GroupParticipantsChanged;
   'group.updated': GroupUpdated;
   'groups.seen': GroupsSeen;

@@ -30,6 +30,7 @@ interface Owner {
   messageId: string;
   apiKeyId: string;
   mediaId: string;
+  groupJid: string;
 }
 
 type Credential = 'JWT' | 'API key';
@@ -53,7 +54,7 @@ function expectedForIntruder(operation: Operation, credential: Credential): numb
 
 /** Runs the owner's own requests that change nothing first, those that end an object last (the session at the end). */
 function destructiveness(operation: Operation): number {
-  if (operation.method !== 'DELETE') return operation.path.endsWith('/logout') ? 1 : 0;
+  if (operation.method !== 'DELETE') return /\/(logout|leave)$/.test(operation.path) ? 1 : 0;
   return operation.path === '/api/v1/sessions/{id}' ? 3 : 2;
 }
 
@@ -81,6 +82,8 @@ describe('isolation between users, over every route and both realtime transports
       users: owner.userId,
       media: owner.mediaId,
       chats: `${CARLA.phoneNumber}@s.whatsapp.net`,
+      contacts: `${CARLA.phoneNumber}@s.whatsapp.net`,
+      groups: owner.groupJid,
     };
     const resource = resourceOf(operation, parameter);
     if (!(resource in objects))
@@ -94,7 +97,8 @@ describe('isolation between users, over every route and both realtime transports
       pathParameter: () => Promise.reject(new Error('not used')),
       bodyField: (_operation, field) => {
         if (field === 'url') return receiver.url;
-        if (field === 'to' || field === 'phoneNumber') return CARLA.phoneNumber;
+        if (field === 'to' || field === 'phoneNumber' || field === 'jid') return CARLA.phoneNumber;
+        if (field === 'phoneNumbers' || field === 'participants') return [CARLA.phoneNumber];
         if (field === 'mentions') return [];
         if (field === 'name' || field === 'username') return `isolation-${++created}`;
         return messageFieldFixture(field, CARLA.phoneNumber);
@@ -145,6 +149,14 @@ describe('isolation between users, over every route and both realtime transports
       (page) => page.items.length > 0,
       'a delivery of the first user’s message.sent',
     );
+    // A contact (a number check learns it) and a group of the first user's session.
+    await call('POST', `/sessions/${session.id}/contacts/check`, first.accessToken, {
+      phoneNumbers: [CARLA.phoneNumber],
+    });
+    const group = await call<{ jid: string }>('POST', `/sessions/${session.id}/groups`, first.accessToken, {
+      subject: 'First user’s group',
+      participants: [CARLA.phoneNumber],
+    });
     const apiKey = await call<{ id: string }>('POST', '/auth/api-keys', first.accessToken, { name: 'first-users-key' });
     const upload = await fetch(`${wago.server.baseUrl}/api/v1/media`, {
       method: 'POST',
@@ -162,6 +174,7 @@ describe('isolation between users, over every route and both realtime transports
       messageId: message.id,
       apiKeyId: apiKey.id,
       mediaId: media.id,
+      groupJid: group.jid,
     };
 
     const second = await wago.api.createUser(wago.admin, 'second-user');

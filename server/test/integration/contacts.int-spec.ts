@@ -152,6 +152,20 @@ describe('contacts', () => {
     expect((await api.call('POST', contacts(`/${lids[CAROL]}/unblock`), { token })).status).toBe(204);
     expect(await blocklist()).toEqual([]);
     expect((await api.call<Contact>('GET', contacts(`/${lids[ALICE]}`), { token })).body.blocked).toBe(false);
+
+    // Blocked on the phone: WhatsApp tells every linked device, and the contact shows it.
+    expect((await wago.sim.control('PUT', `/control/accounts/${GATEWAY}/blocklist/${ALICE}`)).status).toBe(204);
+    await poll(
+      () => api.call<Contact>('GET', contacts(`/${ALICE}`), { token }),
+      (answer) => answer.body.blocked,
+      'the block made on the phone',
+    );
+    expect((await wago.sim.control('DELETE', `/control/accounts/${GATEWAY}/blocklist/${ALICE}`)).status).toBe(204);
+    await poll(
+      () => api.call<Contact>('GET', contacts(`/${lids[ALICE]}`), { token }),
+      (answer) => !answer.body.blocked,
+      'the unblock made on the phone',
+    );
   });
 
   it('answers a send with both identities, whether it was addressed by number or by LID, in the same chat', async () => {

@@ -1,6 +1,7 @@
 // Blocking as WhatsApp's blocklist v2 does it: entries keyed by LID, a block naming the PN as well, every change
 // announced to the account's linked devices. What the blocked account sends afterwards never reaches the blocker.
 import { createHash } from 'node:crypto';
+import { badRequest } from '../control/control-error';
 import type { Account } from '../core/accounts';
 import { childNode, type BinaryNode } from '../core/binary-node';
 import { decodeJid, LID_SERVER, PN_SERVER } from '../core/jid';
@@ -24,6 +25,12 @@ export class Blocklist {
     return [...account.blocked].map(({ phoneNumber, jid, lid }) => ({ phoneNumber, jid, lid }));
   }
 
+  /** The phone blocks or unblocks someone: the change reaches every linked device as it would from the app. */
+  change(account: Account, action: BlockAction, target: Account): void {
+    if (target === account) throw badRequest('an account cannot block itself');
+    this.apply(account, action, target);
+  }
+
   /** `get` lists the entries; `set` blocks or unblocks one and answers the list as it now stands. */
   private answer({ device, node }: DeviceStanza): BinaryNode[] {
     const account = device.account;
@@ -34,12 +41,16 @@ export class Blocklist {
     if (!item || (action !== 'block' && action !== 'unblock')) throw new IqError(400, 'bad-request');
     const target = this.target(item, action);
     if (target === account) throw new IqError(400, 'bad-request');
+    this.apply(account, action, target);
+    return [listNode(account)];
+  }
+
+  private apply(account: Account, action: BlockAction, target: Account): void {
     const previousHash = listHash(account);
     const changes = action === 'block' ? !account.blocked.has(target) : account.blocked.has(target);
     if (action === 'block') account.blocked.add(target);
     else account.blocked.delete(target);
     if (changes) this.announce(account, action, target, previousHash);
-    return [listNode(account)];
   }
 
   /** The entry is a LID; a block must also name that person's PN (`pn_jid`), as WhatsApp insists since LIDs. */

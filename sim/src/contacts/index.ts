@@ -19,6 +19,21 @@ export function registerContacts(core: SimCore, media: MediaHost): void {
     path: '/control/accounts/:phoneNumber/blocklist',
     handle: (request) => ({ status: 200, body: blocklist.list(account(request)) }),
   });
+  // The phone blocks or unblocks someone (not through a linked device): every linked device hears of it.
+  for (const [method, action] of [
+    ['PUT', 'block'],
+    ['DELETE', 'unblock'],
+  ] as const) {
+    core.registerRoute({
+      method,
+      path: '/control/accounts/:phoneNumber/blocklist/:target',
+      handle: (request) => {
+        const target = requireAccount(core, parsePhoneNumber(request.params.target, 'target'));
+        blocklist.change(account(request), action, target);
+        return { status: 204 };
+      },
+    });
+  }
   core.registerRoute({
     method: 'GET',
     path: '/control/accounts/:phoneNumber/number-checks',

@@ -46,6 +46,19 @@ describe('contacts: blocklist, registered numbers and profile pictures', () => {
     expect((await sim.control('GET', `/control/accounts/${bob.phoneNumber}/blocklist`)).body).toEqual([]);
   });
 
+  it('announces a block made on the phone to the linked device, and refuses an account blocking itself', async () => {
+    const socket = socketOf(client);
+    const updates = new EventRecorder(socket, 'blocklist.update');
+    const path = `/control/accounts/${bob.phoneNumber}/blocklist`;
+    expect((await sim.control('PUT', `${path}/${carol.phoneNumber}`)).status).toBe(204);
+    await updates.waitFor((update) => update.type === 'add', 'the block announced');
+    expect(updates.events).toEqual([{ blocklist: [carol.lid], type: 'add' }]);
+    expect((await sim.control('DELETE', `${path}/${carol.phoneNumber}`)).status).toBe(204);
+    await updates.waitFor((update) => update.type === 'remove', 'the unblock announced');
+    await expect(sim.control('PUT', `${path}/${bob.phoneNumber}`)).rejects.toMatchObject({ statusCode: 400 });
+    expect((await sim.control('GET', path)).body).toEqual([]);
+  });
+
   it('drops what a blocked account sends, and delivers again once it is unblocked', async () => {
     const socket = socketOf(client);
     await socket.updateBlockStatus(carol.jid, 'block');

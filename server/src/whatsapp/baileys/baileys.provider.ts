@@ -848,6 +848,10 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
         sessionId,
         contacts.flatMap((contact) => learnedContact(baileys, contact) ?? []),
       );
+    socket.ev.on('blocklist.update', ({ blocklist, type }) => {
+      const jids = blocklist.map((jid) => baileys.jidNormalizedUser(jid));
+      void this.events.publish('contacts.blocked', { sessionId, jids, blocked: type === 'add' });
+    });
     socket.ev.on('contacts.upsert', contactsChanged);
     socket.ev.on('contacts.update', contactsChanged);
   }
