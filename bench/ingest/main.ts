@@ -168,6 +168,10 @@ async function main(): Promise<void> {
       WA_LOG_LEVEL: 'silent',
       LOG_LEVEL: 'warn',
       RATE_LIMIT_PER_MINUTE: '1000000',
+      // `MESSAGE_HISTORY_RETENTION=0` measures the gateway without the message history.
+      ...(process.env.MESSAGE_HISTORY_RETENTION
+        ? { MESSAGE_HISTORY_RETENTION: process.env.MESSAGE_HISTORY_RETENTION }
+        : {}),
       ...(PROFILE ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}),
     },
   });
