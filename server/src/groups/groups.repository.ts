@@ -80,17 +80,7 @@ export class GroupsRepository implements GroupStore {
     if (query.q) builder.andWhere(`g.subject ILIKE :q ESCAPE '\\'`, { q: `%${escapeLike(query.q)}%` });
     const [rows, total] = await builder.getManyAndCount();
     return {
-      items: rows.map((row) => ({
-        jid: row.jid,
-        subject: row.subject,
-        description: row.description,
-        owner: row.owner,
-        addressingMode: row.addressingMode,
-        announce: row.announce,
-        restrict: row.restrict,
-        createdAt: row.createdAt?.toISOString() ?? null,
-        participantsCount: row.participantsCount,
-      })),
+      items: rows.map((row) => ({ ...describedBy(row), participantsCount: row.participantsCount })),
       total,
     };
   }
@@ -134,6 +124,11 @@ function rowOf(sessionId: string, group: GroupInfo, at: Date): GroupEntity {
 }
 
 function groupOf(row: GroupEntity): GroupInfo {
+  return { ...describedBy(row), participants: row.participants };
+}
+
+/** What a row says of its group besides its members (a listed row holds no members). */
+function describedBy(row: GroupEntity): Omit<GroupInfo, 'participants'> {
   return {
     jid: row.jid,
     subject: row.subject,
@@ -143,7 +138,6 @@ function groupOf(row: GroupEntity): GroupInfo {
     announce: row.announce,
     restrict: row.restrict,
     createdAt: row.createdAt?.toISOString() ?? null,
-    participants: row.participants,
   };
 }
 
