@@ -21,6 +21,7 @@ import { CreateGroups1765460000000 } from './1765460000000-CreateGroups';
 import { CreateMessageHistory1765470000000 } from './1765470000000-CreateMessageHistory';
 import { AddSessionSettings1765480000000 } from './1765480000000-AddSessionSettings';
 import { CreateClusterPayloads1765490000000 } from './1765490000000-CreateClusterPayloads';
+import { AddApiKeyScopes1765500000000 } from './1765500000000-AddApiKeyScopes';
 
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
   CreateUsers1764000000000,
@@ -44,4 +45,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   CreateMessageHistory1765470000000,
   AddSessionSettings1765480000000,
   CreateClusterPayloads1765490000000,
+  AddApiKeyScopes1765500000000,
 ];

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import type { ApiKeyScope } from './api-key-scopes';
 import { UserEntity } from './user.entity';
 
 @Entity('api_keys')
@@ -25,6 +26,18 @@ export class ApiKeyEntity {
   @Index('UQ_api_keys_key_hash', { unique: true })
   @Column({ name: 'key_hash', type: 'varchar', length: 64 })
   keyHash!: string;
+
+  /** What the key may do (API_KEY_SCOPES); a console request (JWT) is not limited. */
+  @Column({ type: 'text', array: true })
+  scopes!: ApiKeyScope[];
+
+  /** The only sessions the key reaches; null: every session of its owner. */
+  @Column({ name: 'session_ids', type: 'uuid', array: true, nullable: true })
+  sessionIds!: string[] | null;
+
+  /** After this the key is refused as if revoked; null: never. */
+  @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
+  expiresAt!: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

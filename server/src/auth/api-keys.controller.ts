@@ -32,11 +32,15 @@ export class ApiKeysController {
   @Post()
   @ApiOperation({
     summary: 'Create an API key for a service acting as you',
-    description: 'The key is in this answer only; it is stored as a hash and cannot be shown again.',
+    description:
+      'The key is in this answer only; it is stored as a hash and cannot be shown again. It may do what its scopes ' +
+      'allow (all of them unless named), in the sessions named (all yours unless named), until expiresAt (if given).',
   })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
   async create(@CurrentUser() caller: AuthUser, @Body() body: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
-    return CreatedApiKeyDto.from(await this.apiKeys.create(caller, body.name));
+    const { name, scopes, sessionIds, expiresAt } = body;
+    const expiry = expiresAt === undefined ? undefined : new Date(expiresAt);
+    return CreatedApiKeyDto.from(await this.apiKeys.create(caller, { name, scopes, sessionIds, expiresAt: expiry }));
   }
 
   @Get()

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager, In, IsNull, MoreThan } from 'typeorm';
 import type { Page } from '../core/http/pagination';
+import type { ApiKeyScope } from './api-key-scopes';
 import { ApiKeyEntity } from './api-key.entity';
 import type { UserEntity } from './user.entity';
 
@@ -9,6 +10,9 @@ export interface NewApiKey {
   name: string;
   prefix: string;
   keyHash: string;
+  scopes: ApiKeyScope[];
+  sessionIds: string[] | null;
+  expiresAt: Date | null;
 }
 
 /** All API-key I/O. */
@@ -51,9 +55,16 @@ export class ApiKeysRepository {
     return result.affected ?? 0;
   }
 
-  async existingIds(ids: readonly string[]): Promise<Set<string>> {
+  /** Which of these keys exist and have not expired at `now`. */
+  async validIds(ids: readonly string[], now: Date): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const rows = await this.keys.find({ select: { id: true }, where: { id: In([...ids]) } });
+    const rows = await this.keys.find({
+      select: { id: true },
+      where: [
+        { id: In([...ids]), expiresAt: IsNull() },
+        { id: In([...ids]), expiresAt: MoreThan(now) },
+      ],
+    });
     return new Set(rows.map((row) => row.id));
   }
 

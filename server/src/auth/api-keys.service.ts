@@ -1,11 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { NotFoundError, UnauthorizedError } from '../core/errors/domain-errors';
+import { BadRequestError, NotFoundError, UnauthorizedError } from '../core/errors/domain-errors';
 import type { Page } from '../core/http/pagination';
+import { API_KEY_SCOPES, ApiKeyScope } from './api-key-scopes';
 import type { ApiKeyEntity } from './api-key.entity';
 import { ApiKeysRepository } from './api-keys.repository';
 import { AuthUser, Identified, toAuthUser } from './auth-user';
 import { Clock } from '../core/runtime/clock';
+import { SessionsService } from '../sessions/sessions.service';
 
 export const API_KEY_PREFIX = 'wago_';
 /** 32 random bytes in base64url: 43 characters, 256 bits. */
@@ -23,6 +25,15 @@ export function hashApiKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
+/** What a new key is for and what it may do; scopes left out: every scope. */
+export interface ApiKeyRequest {
+  name: string;
+  scopes?: readonly ApiKeyScope[];
+  /** The only sessions the key may reach (each one the owner may see); left out: all of them. */
+  sessionIds?: readonly string[];
+  expiresAt?: Date;
+}
+
 export interface CreatedApiKey {
   apiKey: ApiKeyEntity;
   /** The key itself: shown once, never stored. */
@@ -36,15 +47,33 @@ export class ApiKeysService {
   constructor(
     private readonly keys: ApiKeysRepository,
     private readonly clock: Clock,
+    private readonly sessions: SessionsService,
   ) {}
 
-  async create(owner: AuthUser, name: string): Promise<CreatedApiKey> {
+  async create(owner: AuthUser, request: ApiKeyRequest): Promise<CreatedApiKey> {
+    const expiresAt = request.expiresAt ?? null;
+    if (expiresAt && expiresAt.getTime() <= this.clock.now().getTime()) {
+      throw new BadRequestError('expiresAt must be in the future');
+    }
+    const sessionIds = request.sessionIds ? [...new Set(request.sessionIds)] : null;
+    for (const sessionId of sessionIds ?? []) {
+      // A session the owner may not see is refused as unknown, so the answer does not tell whether it exists.
+      await this.sessions.get(owner, sessionId).catch((error: unknown) => {
+        throw error instanceof NotFoundError
+          ? new BadRequestError(`sessionIds: session ${sessionId} not found`)
+          : error;
+      });
+    }
     const key = API_KEY_PREFIX + randomBytes(API_KEY_RANDOM_BYTES).toString('base64url');
     const apiKey = await this.keys.create({
       userId: owner.id,
-      name: name.trim(),
+      name: request.name.trim(),
       prefix: key.slice(0, API_KEY_VISIBLE_PREFIX_LENGTH),
       keyHash: hashApiKey(key),
+      // In the published order, whatever order the request named them in.
+      scopes: API_KEY_SCOPES.filter((scope) => (request.scopes ?? API_KEY_SCOPES).includes(scope)),
+      sessionIds,
+      expiresAt,
     });
     this.logger.log(`API key created: ${apiKey.id} for ${owner.username}`);
     return { apiKey, key };
@@ -67,21 +96,28 @@ export class ApiKeysService {
     return revoked;
   }
 
-  /** Which of these keys still exist: a revoked key, or one whose owner was deleted, does not. */
+  /** Which of these keys still work: a revoked or expired key, or one whose owner was deleted, does not. */
   existing(ids: readonly string[]): Promise<Set<string>> {
-    return this.keys.existingIds(ids);
+    return this.keys.validIds(ids, this.clock.now());
   }
 
   /** The owner of a valid key, acting through it. */
   async identify(key: string): Promise<Identified> {
     if (!API_KEY_PATTERN.test(key)) throw new UnauthorizedError(INVALID_API_KEY);
     const found = await this.keys.findByHash(hashApiKey(key));
-    if (!found) throw new UnauthorizedError(INVALID_API_KEY);
     const now = this.clock.now();
+    // An expired key is refused in the same words as a revoked one.
+    if (!found || (found.key.expiresAt && found.key.expiresAt.getTime() <= now.getTime())) {
+      throw new UnauthorizedError(INVALID_API_KEY);
+    }
     const lastUsedAt = found.key.lastUsedAt?.getTime() ?? 0;
     if (now.getTime() - lastUsedAt >= RECORD_USE_EVERY_MS) {
       await this.keys.recordUse(found.key.id, now, new Date(now.getTime() - RECORD_USE_EVERY_MS));
     }
-    return { user: toAuthUser(found.owner, 'api-key'), source: { kind: 'api-key', apiKeyId: found.key.id } };
+    const { scopes, sessionIds } = found.key;
+    return {
+      user: { ...toAuthUser(found.owner, 'api-key'), apiKey: { scopes, sessionIds } },
+      source: { kind: 'api-key', apiKeyId: found.key.id },
+    };
   }
 }

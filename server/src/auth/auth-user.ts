@@ -1,4 +1,6 @@
 // Who is calling: set on the request by the global auth guard from a JWT or an API key (a key acts as its owner).
+import type { ApiKeyLimits } from './api-key-scopes';
+
 export const USER_ROLES = ['admin', 'user'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
@@ -8,6 +10,8 @@ export interface AuthUser {
   role: UserRole;
   /** How the caller authenticated. */
   via: 'jwt' | 'api-key';
+  /** Set when the caller used an API key: what the key may do. */
+  apiKey?: ApiKeyLimits;
 }
 
 export function isAdmin(user: AuthUser): boolean {

@@ -24,6 +24,7 @@ import { ChangePinDto, CreatedUserDto, LoginDto, LoginResponseDto, RegisterDto, 
 import { UserDto } from './dto/user.dto';
 import { Public } from './public.decorator';
 import { AuthThrottle } from './rate-limit';
+import { AnyScope } from './api-key-scopes';
 
 const LOCKED =
   'The account is locked after repeated failures, or too many attempts came from this address: see Retry-After';
@@ -36,6 +37,8 @@ export class AuthController {
 
   @Post('register')
   @OptionalAuth()
+  // Scopes grant no part of this: AuthService refuses any API key (PERSON_ONLY_RULE) in the same words as before.
+  @AnyScope()
   @AuthThrottle()
   @ApiOperation({
     summary: 'Create a user',
@@ -89,6 +92,8 @@ export class AuthController {
   }
 
   @Get('me')
+  // Any key may ask whose it is.
+  @AnyScope()
   @ApiOperation({ summary: 'The signed-in user' })
   @ApiBearerAuth(BEARER_AUTH)
   @ApiSecurity(API_KEY_AUTH)
@@ -99,6 +104,8 @@ export class AuthController {
   }
 
   @Post('pin')
+  // The current PIN is the credential that matters here, not what the key may do.
+  @AnyScope()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Change your PIN',

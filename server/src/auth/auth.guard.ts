@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { BadRequestError, ForbiddenError, UnauthorizedError } from '../core/errors/domain-errors';
 import { ADMIN_ONLY, OPTIONAL_AUTH, PERSON_ONLY } from './access.decorators';
+import { ANY_SCOPE, ApiKeyScope, missingScopeMessage, REQUIRED_SCOPE } from './api-key-scopes';
 import { AuthUser, isAdmin } from './auth-user';
 import { AuthService, PERSON_ONLY_RULE } from './auth.service';
 import { IS_PUBLIC } from './public.decorator';
@@ -36,6 +37,16 @@ export class AuthGuard implements CanActivate {
     }
     if (this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY, targets) && !isAdmin(user)) {
       throw new ForbiddenError('Only an admin may do this');
+    }
+    if (user.apiKey) {
+      const scope = this.reflector.getAllAndOverride<ApiKeyScope | typeof ANY_SCOPE | undefined>(
+        REQUIRED_SCOPE,
+        targets,
+      );
+      // A route that declares no scope is closed to keys: a route added without one fails safe (and a unit test).
+      if (scope === undefined) throw new ForbiddenError('No API key may call this route');
+      if (scope !== ANY_SCOPE && !user.apiKey.scopes.includes(scope))
+        throw new ForbiddenError(missingScopeMessage(scope));
     }
     return true;
   }

@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { AdminOnly } from '../auth/access.decorators';
+import { AnyScope } from '../auth/api-key-scopes';
 import { ErrorDto } from '../core/http/error.dto';
 import { ClusterMembership } from './cluster-membership';
 import { ClusterDto, ClusterNodeDto } from './dto/cluster.dto';
@@ -8,6 +9,8 @@ import { ClusterDto, ClusterNodeDto } from './dto/cluster.dto';
 @ApiTags('cluster')
 @ApiUnauthorizedResponse({ type: ErrorDto })
 @AdminOnly()
+// Admin-only and read-only: none of the published scopes is about the cluster, so any admin's key may look.
+@AnyScope()
 @Controller('cluster')
 export class ClusterController {
   constructor(private readonly membership: ClusterMembership) {}

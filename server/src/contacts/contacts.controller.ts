@@ -25,6 +25,7 @@ import {
   NumberCheckDto,
   NumberCheckListDto,
 } from './dto/contact.dto';
+import { RequiresScope } from '../auth/api-key-scopes';
 
 const CONTACT_PARAM = {
   name: 'jid',
@@ -42,6 +43,7 @@ export class ContactsController {
   constructor(private readonly contacts: ContactsService) {}
 
   @Post('check')
+  @RequiresScope('sessions:read')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Which phone numbers are on WhatsApp, with their JID and LID',
@@ -63,6 +65,7 @@ export class ContactsController {
   }
 
   @Get()
+  @RequiresScope('sessions:read')
   @ApiOperation({ summary: 'The session’s contacts, most recently updated first; q searches names and numbers' })
   @ApiOkResponse({ type: ContactListDto })
   async list(
@@ -75,6 +78,7 @@ export class ContactsController {
   }
 
   @Get(':jid')
+  @RequiresScope('sessions:read')
   @ApiOperation({
     summary: 'A contact by either identity: its phone-number JID and LID, names, picture and block',
     description: 'The picture is asked of WhatsApp again when the stored one is a day old and the session connected.',
@@ -90,6 +94,7 @@ export class ContactsController {
   }
 
   @Post(':jid/block')
+  @RequiresScope('sessions:write')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Block a person (their messages and calls no longer reach the account)' })
   @ApiParam(CONTACT_PARAM)
@@ -105,6 +110,7 @@ export class ContactsController {
   }
 
   @Post(':jid/unblock')
+  @RequiresScope('sessions:write')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Unblock a person' })
   @ApiParam(CONTACT_PARAM)

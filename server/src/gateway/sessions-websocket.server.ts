@@ -5,6 +5,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { HttpAdapterHost } from '@nestjs/core';
 import { WebSocket, WebSocketServer } from 'ws';
 import { RealtimeConnectionLimit, ReleaseConnection } from './realtime-connection-limit';
+import { missingScope } from '../auth/api-key-scopes';
 import { RealtimeConnections } from './realtime-connections.service';
 import { SessionUpdate, SessionUpdates } from './session-updates.service';
 
@@ -82,6 +83,8 @@ export class SessionsWebSocketServer implements OnApplicationBootstrap, OnModule
   ): Promise<void> {
     const identified = await this.updates.authenticate(token);
     if (!identified) return refuse(socket, 401, 'Unauthorized');
+    // Following a session's status is reading it: an API key needs sessions:read, as for GET /sessions/{id}.
+    if (missingScope(identified.user.apiKey, 'sessions:read')) return refuse(socket, 403, 'Forbidden');
     const snapshot = await this.updates.snapshot(identified.user, sessionId);
     if (!snapshot) return refuse(socket, 404, 'Not Found');
     // The client may have gone while the database answered; a slot taken now would never be given back.

@@ -4,6 +4,7 @@ import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/we
 import type { Server, Socket } from 'socket.io';
 import type { AuthUser, Identified } from '../auth/auth-user';
 import { RealtimeConnectionLimit } from './realtime-connection-limit';
+import { missingScope } from '../auth/api-key-scopes';
 import { RealtimeConnections } from './realtime-connections.service';
 import { SessionUpdates } from './session-updates.service';
 
@@ -87,6 +88,12 @@ export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnMo
     const sessionId = (request as { sessionId?: unknown } | null)?.sessionId;
     if (typeof sessionId !== 'string') {
       answer({ ok: false, error: 'sessionId must be a session id' });
+      return;
+    }
+    // Following a session's status is reading it: an API key needs sessions:read, as for GET /sessions/{id}.
+    const refusal = missingScope(user.apiKey, 'sessions:read');
+    if (refusal) {
+      answer({ ok: false, error: refusal });
       return;
     }
     if (!(await this.updates.snapshot(user, sessionId))) {

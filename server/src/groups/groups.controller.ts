@@ -46,6 +46,7 @@ import {
   UpdateGroupDto,
 } from './dto/group.dto';
 import { GroupsService } from './groups.service';
+import { RequiresScope } from '../auth/api-key-scopes';
 
 const GROUP_JID = new RegExp(GROUP_JID_PATTERN);
 
@@ -78,6 +79,7 @@ export class GroupsController {
   constructor(private readonly groups: GroupsService) {}
 
   @Get()
+  @RequiresScope('sessions:read')
   @ApiOperation({
     summary: 'The groups the session is in',
     description:
@@ -95,6 +97,7 @@ export class GroupsController {
   }
 
   @Post()
+  @RequiresScope('sessions:write')
   @ApiOperation({ summary: 'Create a group with the session’s account as its superadmin' })
   @ApiCreatedResponse({ type: GroupDetailDto, description: 'Numbers not on WhatsApp are left out' })
   async create(
@@ -106,6 +109,7 @@ export class GroupsController {
   }
 
   @Post('join')
+  @RequiresScope('sessions:write')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Join a group by its invite link or code' })
   @ApiOkResponse({ type: GroupDetailDto })
@@ -119,6 +123,7 @@ export class GroupsController {
   }
 
   @Get(':groupJid')
+  @RequiresScope('sessions:read')
   @GroupJidDoc()
   @ApiOperation({ summary: 'A group with its members' })
   @ApiOkResponse({ type: GroupDetailDto })
@@ -132,6 +137,7 @@ export class GroupsController {
   }
 
   @Patch(':groupJid')
+  @RequiresScope('sessions:write')
   @GroupJidDoc()
   @ApiOperation({ summary: 'Change the subject, description or settings (at least one)' })
   @ApiOkResponse({ type: GroupDetailDto })
@@ -146,6 +152,7 @@ export class GroupsController {
   }
 
   @Post(':groupJid/participants')
+  @RequiresScope('sessions:write')
   @HttpCode(HttpStatus.OK)
   @GroupJidDoc()
   @ApiOperation({
@@ -166,6 +173,7 @@ export class GroupsController {
   }
 
   @Get(':groupJid/invite')
+  @RequiresScope('sessions:read')
   @GroupJidDoc()
   @ApiOperation({ summary: 'The group’s invite link' })
   @ApiOkResponse({ type: GroupInviteDto })
@@ -179,6 +187,7 @@ export class GroupsController {
   }
 
   @Post(':groupJid/invite/revoke')
+  @RequiresScope('sessions:write')
   @HttpCode(HttpStatus.OK)
   @GroupJidDoc()
   @ApiOperation({ summary: 'Reset the invite link: the old one stops working' })
@@ -193,6 +202,7 @@ export class GroupsController {
   }
 
   @Post(':groupJid/leave')
+  @RequiresScope('sessions:write')
   @HttpCode(HttpStatus.NO_CONTENT)
   @GroupJidDoc()
   @ApiOperation({ summary: 'Leave the group' })

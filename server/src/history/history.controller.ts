@@ -22,12 +22,14 @@ import {
   MessageSearchQueryDto,
 } from './dto/history.dto';
 import { HistoryService } from './history.service';
+import { RequiresScope } from '../auth/api-key-scopes';
 
 /** The session's chats and its stored messages (MESSAGE_HISTORY_RETENTION): read-only. */
 @ApiTags('history')
 @ApiUnauthorizedResponse({ type: ErrorDto })
 @ApiBadRequestResponse({ type: ErrorDto })
 @ApiNotFoundResponse({ type: ErrorDto })
+@RequiresScope('messages:read')
 @Controller('sessions/:id')
 export class HistoryController {
   constructor(private readonly history: HistoryService) {}

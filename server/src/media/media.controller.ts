@@ -36,6 +36,7 @@ import { parseRange } from './media-range';
 import { readUpload } from './media-upload';
 import { RangeNotSatisfiableError } from './media.errors';
 import { MediaService } from './media.service';
+import { RequiresScope } from '../auth/api-key-scopes';
 
 /** The upload route, which Nest's JSON and form body parsers must leave unread (see bootstrap). */
 export const MEDIA_UPLOAD_ROUTE = 'media';
@@ -53,6 +54,7 @@ export class MediaController {
   ) {}
 
   @Post(MEDIA_UPLOAD_ROUTE)
+  @RequiresScope('media:write')
   @ApiOperation({
     summary: 'Upload a file to send from any of your sessions: the multipart field `file`, or the raw body',
   })
@@ -67,9 +69,13 @@ export class MediaController {
 
   @Get('media/:mediaId')
   @OptionalAuth()
+  @RequiresScope('media:read')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Download a file: with a signed link from a webhook, or as its owner; `Range` gives part of it',
+    description:
+      'A signed link needs no credentials. An API key limited to some sessions reaches the files those sessions ' +
+      'received and its owner’s uploads.',
   })
   @ApiOkResponse({ description: 'The file', content: { 'application/octet-stream': {} } })
   @ApiPartialContentResponse({ description: 'The requested range' })
@@ -82,7 +88,7 @@ export class MediaController {
     @Headers('range') rangeHeader: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<StreamableFile> {
-    const file = await this.media.findAccessible(mediaId, { ownerId: user?.id, ...query });
+    const file = await this.media.findAccessible(mediaId, { ownerId: user?.id, apiKey: user?.apiKey, ...query });
     let range;
     try {
       range = parseRange(rangeHeader, file.size);

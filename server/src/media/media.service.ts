@@ -14,6 +14,7 @@ import { MediaDownloadRef, MediaEntity, MediaUnavailableReason } from './media.e
 import { InvalidMediaLinkError, MediaTooLargeError, MediaUnavailableError } from './media.errors';
 import { MediaLinks } from './media-links';
 import { MediaRepository } from './media.repository';
+import { ApiKeyLimits, reachesSession } from '../auth/api-key-scopes';
 
 /** One stored file. `ownerId` is the user whose sessions may use it. */
 export interface MediaFile {
@@ -75,6 +76,8 @@ export abstract class MediaStorages {
 /** How a request may read a file: a signed link, or the credentials of the caller (`ownerId`). */
 export interface MediaAccess {
   ownerId?: string;
+  /** The caller's API key limits: a file received by a session out of its reach is not found. */
+  apiKey?: ApiKeyLimits;
   expires?: string;
   signature?: string;
 }
@@ -128,9 +131,11 @@ export class MediaService {
    * The owner's file; a NotFoundError for anyone else's or an unknown id. A file not fetched yet is fetched now; one
    * that cannot be had is a MediaUnavailableError.
    */
-  async findOwned(ownerId: string, mediaId: string): Promise<MediaFile> {
+  async findOwned(ownerId: string, mediaId: string, apiKey?: ApiKeyLimits): Promise<MediaFile> {
     const media = await this.media.findById(mediaId);
-    if (!media || media.ownerId !== ownerId) throw new NotFoundError('Media not found');
+    // An upload belongs to no session, so any key of its owner reaches it.
+    const reached = media?.sessionId == null || reachesSession(apiKey, media.sessionId);
+    if (!media || media.ownerId !== ownerId || !reached) throw new NotFoundError('Media not found');
     return toMediaFile(await this.available(media));
   }
 
@@ -147,7 +152,7 @@ export class MediaService {
     }
     if (!access.ownerId)
       throw new UnauthorizedError('Send a signed link, or Authorization: Bearer <token> or X-Api-Key');
-    return this.findOwned(access.ownerId, mediaId);
+    return this.findOwned(access.ownerId, mediaId, access.apiKey);
   }
 
   /** The file's bytes, or the given range of them, as a stream read from storage as it is consumed. */

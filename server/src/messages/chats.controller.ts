@@ -17,6 +17,7 @@ import { SessionIdParam } from '../sessions/sessions.controller';
 import { MarkReadDto, PresenceDto, PresenceSubscriptionDto } from './dto/chat.dto';
 import { MessageActionsService } from './message-actions.service';
 import { RECIPIENT_PATTERN } from './recipient';
+import { RequiresScope } from '../auth/api-key-scopes';
 
 /** Read receipts and presence: what a session tells its chats without a message, and whose presence it follows. */
 @ApiTags('messages')
@@ -30,6 +31,7 @@ export class ChatsController {
   constructor(private readonly actions: MessageActionsService) {}
 
   @Post('chats/:chatJid/read')
+  @RequiresScope('messages:send')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({
     summary: 'Mark messages of a chat read (blue ticks)',
@@ -53,6 +55,7 @@ export class ChatsController {
   }
 
   @Post('presence')
+  @RequiresScope('messages:send')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Announce the session online or offline, or typing, recording or paused in a chat' })
   @ApiNoContentResponse({ description: 'Presence sent' })
@@ -69,6 +72,7 @@ export class ChatsController {
   }
 
   @Post('presence/subscribe')
+  @RequiresScope('messages:read')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({
     summary: 'Follow a person’s presence (online, last seen, typing): presence.update events follow',

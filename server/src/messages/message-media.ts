@@ -3,6 +3,7 @@
 // last two are stored like uploads (no session: nothing arrived on one).
 import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
+import type { ApiKeyLimits } from '../auth/api-key-scopes';
 import { MediaService } from '../media/media.service';
 import type { MediaInput, MediaSource, MediaType, MessageContent } from './message-content';
 import { MediaDownloader } from './media-download';
@@ -35,11 +36,18 @@ export class MessageMedia {
     private readonly downloader: MediaDownloader,
   ) {}
 
-  async resolve(ownerId: string, type: MediaType, input: MediaInput, source: MediaSource): Promise<ResolvedMedia> {
+  /** The file to send; a `mediaId` must be a file the caller (with its API key's limits) may read. */
+  async resolve(
+    ownerId: string,
+    type: MediaType,
+    input: MediaInput,
+    source: MediaSource,
+    apiKey?: ApiKeyLimits,
+  ): Promise<ResolvedMedia> {
     const ptt = type === 'audio' && input.ptt === true;
     const fileName = input.fileName ?? null;
     if (source.kind === 'mediaId') {
-      const file = await this.media.findOwned(ownerId, source.mediaId);
+      const file = await this.media.findOwned(ownerId, source.mediaId, apiKey);
       return {
         mediaId: file.id,
         content: { mimetype: input.mimetype ?? file.mimetype, fileName: fileName ?? file.fileName, ptt },

@@ -30,6 +30,7 @@ import {
 } from './dto/message.dto';
 import { MessageActionsService } from './message-actions.service';
 import { MessagesService } from './messages.service';
+import { RequiresScope } from '../auth/api-key-scopes';
 
 @ApiTags('messages')
 @ApiUnauthorizedResponse({ type: ErrorDto })
@@ -44,6 +45,7 @@ export class MessagesController {
   ) {}
 
   @Post()
+  @RequiresScope('messages:send')
   @ApiOperation({
     summary: 'Send a message of any kind through the session’s pacing queue',
     description:
@@ -81,6 +83,7 @@ export class MessagesController {
   }
 
   @Get(':messageId')
+  @RequiresScope('messages:read')
   @ApiOperation({ summary: 'A message sent through the API, by its id: follow a 202 or its receipts' })
   @ApiOkResponse({ type: MessageDetailDto })
   async get(
@@ -92,6 +95,7 @@ export class MessagesController {
   }
 
   @Patch(':messageId')
+  @RequiresScope('messages:send')
   @ApiOperation({ summary: 'Edit the text or caption of a message the session sent (WhatsApp: within 15 minutes)' })
   @ApiOkResponse({ type: MessageDetailDto })
   @ApiConflictResponse({
@@ -109,6 +113,7 @@ export class MessagesController {
   }
 
   @Delete(':messageId')
+  @RequiresScope('messages:send')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: 'Delete a message the session sent for everyone (WhatsApp: within 60 hours)' })
   @ApiAcceptedResponse({ type: MessageDetailDto, description: 'WhatsApp took the deletion; deletedAt is set' })

@@ -99,7 +99,7 @@ export class MessagesService {
     let mediaId: string | null = null;
     let content: MessageContent | null = null;
     if (isMedia(type) && source) {
-      const resolved = await this.media.resolve(user.id, type, request[type] ?? {}, source);
+      const resolved = await this.media.resolve(user.id, type, request[type] ?? {}, source, user.apiKey);
       mediaId = resolved.mediaId;
       content = { media: resolved.content };
     } else if (type === 'location' && request.location) {

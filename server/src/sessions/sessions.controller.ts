@@ -35,6 +35,7 @@ import { CreateSessionDto, ListSessionsQueryDto, UpdateSessionDto } from './dto/
 import { PairingCodeDto, PairingCodeRequestDto, SessionQrDto } from './dto/session-lifecycle.dto';
 import { SessionLifecycleService } from './session-lifecycle.service';
 import { SessionsService } from './sessions.service';
+import { RequiresScope } from '../auth/api-key-scopes';
 
 export const SessionIdParam = (): ParameterDecorator => Param('id', new ParseUUIDPipe({ version: '4' }));
 
@@ -49,6 +50,7 @@ export class SessionsController {
   ) {}
 
   @Post()
+  @RequiresScope('sessions:write')
   @ApiCreatedResponse({ type: SessionDto })
   @ApiConflictResponse({ type: ErrorDto, description: 'You already have a session with this name' })
   async create(@CurrentUser() user: AuthUser, @Body() body: CreateSessionDto): Promise<SessionDto> {
@@ -56,6 +58,7 @@ export class SessionsController {
   }
 
   @Get()
+  @RequiresScope('sessions:read')
   @ApiOkResponse({ type: SessionListDto, description: 'Your sessions (an admin sees everyone’s)' })
   async list(@CurrentUser() user: AuthUser, @Query() query: ListSessionsQueryDto): Promise<SessionListDto> {
     const { items, total } = await this.sessions.list(user, query);
@@ -63,6 +66,7 @@ export class SessionsController {
   }
 
   @Get(':id')
+  @RequiresScope('sessions:read')
   @ApiOkResponse({ type: SessionDto })
   @ApiNotFoundResponse({ type: ErrorDto })
   async get(@CurrentUser() user: AuthUser, @SessionIdParam() id: string): Promise<SessionDto> {
@@ -70,6 +74,7 @@ export class SessionsController {
   }
 
   @Patch(':id')
+  @RequiresScope('sessions:write')
   @ApiOperation({ summary: 'Rename the session or change its settings (at least one; settings left out stay)' })
   @ApiOkResponse({ type: SessionDto })
   @ApiNotFoundResponse({ type: ErrorDto })
@@ -83,6 +88,7 @@ export class SessionsController {
   }
 
   @Delete(':id')
+  @RequiresScope('sessions:write')
   @HttpCode(204)
   @ApiOperation({ summary: 'Log the device out (if linked), then delete the session and its credentials' })
   @ApiNoContentResponse()
@@ -93,6 +99,7 @@ export class SessionsController {
   }
 
   @Post(':id/start')
+  @RequiresScope('sessions:write')
   @HttpCode(202)
   @ApiOperation({
     summary: 'Connect to WhatsApp',
@@ -105,6 +112,7 @@ export class SessionsController {
   }
 
   @Get(':id/qr')
+  @RequiresScope('sessions:write')
   @ApiOperation({ summary: 'The QR to scan now (rotates); JSON, or a PNG with Accept: image/png' })
   @ApiProduces('application/json', 'image/png')
   @ApiOkResponse({
@@ -131,6 +139,7 @@ export class SessionsController {
   }
 
   @Post(':id/pairing-code')
+  @RequiresScope('sessions:write')
   @HttpCode(200)
   @ApiOperation({ summary: 'Link with a code typed on the phone instead of scanning the QR' })
   @ApiOkResponse({ type: PairingCodeDto })
@@ -146,6 +155,7 @@ export class SessionsController {
   }
 
   @Post(':id/stop')
+  @RequiresScope('sessions:write')
   @HttpCode(200)
   @ApiOperation({ summary: 'Close the connection and keep the credentials (stopped)' })
   @ApiOkResponse({ type: SessionDto })
@@ -155,6 +165,7 @@ export class SessionsController {
   }
 
   @Post(':id/logout')
+  @RequiresScope('sessions:write')
   @HttpCode(200)
   @ApiOperation({ summary: 'Log the device out at WhatsApp and wipe the credentials (logged_out)' })
   @ApiOkResponse({ type: SessionDto })

@@ -9,6 +9,8 @@ import type { SessionStatus } from './session-status';
 export interface SessionListFilter {
   /** Only this owner's sessions; undefined lists everyone's (admins). */
   ownerId?: string;
+  /** Only these sessions (an API key limited to them); undefined: no such limit. */
+  ids?: readonly string[];
   status?: SessionStatus;
   limit: number;
   offset: number;
@@ -45,7 +47,7 @@ export class SessionsRepository {
 
   async list(filter: SessionListFilter): Promise<{ items: SessionEntity[]; total: number }> {
     const [items, total] = await this.sessions.findAndCount({
-      where: { ownerId: filter.ownerId, status: filter.status },
+      where: { ownerId: filter.ownerId, status: filter.status, id: filter.ids ? In([...filter.ids]) : undefined },
       order: { createdAt: 'ASC', id: 'ASC' },
       take: filter.limit,
       skip: filter.offset,

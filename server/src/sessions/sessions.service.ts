@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuthUser, isAdmin } from '../auth/auth-user';
-import { BadRequestError, NotFoundError } from '../core/errors/domain-errors';
+import { reachesSession } from '../auth/api-key-scopes';
+import { BadRequestError, ForbiddenError, NotFoundError } from '../core/errors/domain-errors';
 import { SessionEntity } from './session.entity';
 import type { SessionStatus } from './session-status';
 import { SessionChanges, SessionsRepository } from './sessions.repository';
@@ -11,23 +12,34 @@ export interface SessionListQuery {
   offset: number;
 }
 
-/** Session records and who may see them: owners see their own, admins see all, anyone else gets a 404. */
+/** Why a key limited to some sessions may not create one: the new session would be out of its reach at once. */
+export const LIMITED_KEY_CREATES_NO_SESSION = 'This API key is limited to some sessions and may not create one';
+
+/**
+ * Session records and who may see them: owners see their own, admins see all, anyone else gets a 404. An API key
+ * limited to some sessions sees only those, as if the others did not exist.
+ */
 @Injectable()
 export class SessionsService {
   constructor(private readonly sessions: SessionsRepository) {}
 
   create(user: AuthUser, name: string): Promise<SessionEntity> {
+    if (user.apiKey?.sessionIds) throw new ForbiddenError(LIMITED_KEY_CREATES_NO_SESSION);
     return this.sessions.create(user.id, name.trim());
   }
 
   list(user: AuthUser, query: SessionListQuery): Promise<{ items: SessionEntity[]; total: number }> {
-    return this.sessions.list({ ...query, ownerId: isAdmin(user) ? undefined : user.id });
+    return this.sessions.list({
+      ...query,
+      ownerId: isAdmin(user) ? undefined : user.id,
+      ids: user.apiKey?.sessionIds ?? undefined,
+    });
   }
 
   /** The session if this user may see it; a foreign session is indistinguishable from a missing one. */
   async get(user: AuthUser, sessionId: string): Promise<SessionEntity> {
     const session = await this.sessions.findById(sessionId);
-    if (!session || (session.ownerId !== user.id && !isAdmin(user))) {
+    if (!session || (session.ownerId !== user.id && !isAdmin(user)) || !reachesSession(user.apiKey, sessionId)) {
       throw new NotFoundError(`Session ${sessionId} not found`);
     }
     return session;

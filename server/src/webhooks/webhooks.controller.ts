@@ -37,6 +37,7 @@ import {
 } from './dto/webhook.dto';
 import { WEBHOOK_PAYLOAD_MODELS } from './dto/webhook-payload.dto';
 import { WebhooksService } from './webhooks.service';
+import { RequiresScope } from '../auth/api-key-scopes';
 
 const WebhookIdParam = (): ParameterDecorator => Param('webhookId', new ParseUUIDPipe({ version: '4' }));
 const DeliveryIdParam = (): ParameterDecorator => Param('deliveryId', new ParseUUIDPipe({ version: '4' }));
@@ -54,6 +55,7 @@ export class WebhooksController {
   ) {}
 
   @Post('sessions/:id/webhooks')
+  @RequiresScope('webhooks:write')
   @ApiOperation({ summary: 'Subscribe a URL to the session’s events; the signing secret is shown only in this answer' })
   @ApiCreatedResponse({ type: CreatedWebhookDto })
   async create(
@@ -65,6 +67,7 @@ export class WebhooksController {
   }
 
   @Get('sessions/:id/webhooks')
+  @RequiresScope('webhooks:read')
   @ApiOkResponse({ type: WebhookListDto })
   async list(
     @CurrentUser() user: AuthUser,
@@ -76,12 +79,14 @@ export class WebhooksController {
   }
 
   @Get('webhooks/:webhookId')
+  @RequiresScope('webhooks:read')
   @ApiOkResponse({ type: WebhookDto })
   async get(@CurrentUser() user: AuthUser, @WebhookIdParam() webhookId: string): Promise<WebhookDto> {
     return WebhookDto.from(await this.webhooks.get(user, webhookId));
   }
 
   @Patch('webhooks/:webhookId')
+  @RequiresScope('webhooks:write')
   @ApiOkResponse({ type: WebhookDto })
   async update(
     @CurrentUser() user: AuthUser,
@@ -92,6 +97,7 @@ export class WebhooksController {
   }
 
   @Delete('webhooks/:webhookId')
+  @RequiresScope('webhooks:write')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted, with its delivery log' })
   async delete(@CurrentUser() user: AuthUser, @WebhookIdParam() webhookId: string): Promise<void> {
@@ -99,6 +105,7 @@ export class WebhooksController {
   }
 
   @Post('webhooks/:webhookId/rotate-secret')
+  @RequiresScope('webhooks:write')
   @HttpCode(200)
   @ApiOperation({ summary: 'New signing secret; the old one keeps signing alongside it for WEBHOOK_SECRET_GRACE' })
   @ApiOkResponse({ type: WebhookSecretDto })
@@ -107,6 +114,7 @@ export class WebhooksController {
   }
 
   @Post('webhooks/:webhookId/test')
+  @RequiresScope('webhooks:write')
   @HttpCode(200)
   @ApiOperation({ summary: 'Send a signed webhook.test ping now and report the receiver’s answer' })
   @ApiOkResponse({ type: WebhookTestResultDto })
@@ -115,6 +123,7 @@ export class WebhooksController {
   }
 
   @Get('webhooks/:webhookId/deliveries')
+  @RequiresScope('webhooks:read')
   @ApiOperation({ summary: 'The delivery log, newest first' })
   @ApiOkResponse({ type: DeliveryListDto })
   async deliveriesOf(
@@ -127,6 +136,7 @@ export class WebhooksController {
   }
 
   @Post('webhooks/:webhookId/deliveries/redeliver')
+  @RequiresScope('webhooks:write')
   @HttpCode(202)
   @ApiOperation({ summary: 'Redeliver every failed delivery created since a time' })
   @ApiAcceptedResponse({ type: RedeliveriesDto })
@@ -140,12 +150,14 @@ export class WebhooksController {
   }
 
   @Get('deliveries/:deliveryId')
+  @RequiresScope('webhooks:read')
   @ApiOkResponse({ type: DeliveryDetailDto })
   async delivery(@CurrentUser() user: AuthUser, @DeliveryIdParam() deliveryId: string): Promise<DeliveryDetailDto> {
     return DeliveryDetailDto.fromDetail(await this.deliveries.get(user, deliveryId));
   }
 
   @Post('deliveries/:deliveryId/redeliver')
+  @RequiresScope('webhooks:write')
   @HttpCode(202)
   @ApiOperation({ summary: 'A new attempt on the same delivery, with the same event id' })
   @ApiAcceptedResponse({ type: DeliveryDetailDto })

@@ -199,6 +199,14 @@ describe('contract fuzzing of every operation in /api/docs-json', () => {
           return OTHER_PIN[owner.pin];
         case 'name':
           return uniqueName('fuzz');
+        // A group change needs at least one field (stated in words): the subject is always one.
+        case 'subject':
+          return uniqueName('fuzz-group');
+        // A key may be limited only to sessions of its owner, and expire only in the future (both stated in words).
+        case 'sessionIds':
+          return [owner.mainSessionId];
+        case 'expiresAt':
+          return new Date(Date.now() + 3_600_000).toISOString();
         default:
           return messageFieldFixture(field, CARLA.phoneNumber);
       }

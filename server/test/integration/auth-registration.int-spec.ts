@@ -10,6 +10,9 @@ import { UsersRepository } from '../../src/auth/users.repository';
 import { AppConfig } from '../../src/core/config/app-config';
 import { UnauthorizedError } from '../../src/core/errors/domain-errors';
 import { MetricsService } from '../../src/health/metrics.service';
+import { SessionEntity } from '../../src/sessions/session.entity';
+import { SessionsRepository } from '../../src/sessions/sessions.repository';
+import { SessionsService } from '../../src/sessions/sessions.service';
 import { createTestDatabase, TestDatabase } from '../support/database';
 
 const SECRET = 'integration-secret-that-is-long-enough-0123456789';
@@ -26,7 +29,11 @@ describe('first-run registration on Postgres', () => {
     service = new AuthService(
       new UsersRepository(manager),
       new LoginFailuresRepository(manager),
-      new ApiKeysService(new ApiKeysRepository(manager), clock),
+      new ApiKeysService(
+        new ApiKeysRepository(manager),
+        clock,
+        new SessionsService(new SessionsRepository(manager.getRepository(SessionEntity))),
+      ),
       new PinHasher(),
       new JwtService({ secret: SECRET, signOptions: { expiresIn: 60 } }),
       clock,

@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { API_KEY_SCOPES } from '../../src/auth/api-key-scopes';
 import { ApiKeysRepository } from '../../src/auth/api-keys.repository';
 import { ConflictError } from '../../src/core/errors/domain-errors';
 import { LOCK_SECONDS_BY_FAILURES } from '../../src/auth/lockout';
 import { AdmissionRule, LoginFailuresRepository } from '../../src/auth/login-failures.repository';
 import { UsersRepository } from '../../src/auth/users.repository';
 import { createTestDatabase, TestDatabase } from '../support/database';
+
+/** The limits of a key made before scopes existed: every scope, every session, no expiry. */
+const UNLIMITED = { scopes: [...API_KEY_SCOPES], sessionIds: null, expiresAt: null };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The client address of most attempts, and another one. */
@@ -63,7 +67,13 @@ describe('auth repositories on Postgres', () => {
 
     it('deletes a user together with their API keys', async () => {
       const user = await newUser();
-      await apiKeys.create({ userId: user.id, name: 'k', prefix: 'wago_abcdefg', keyHash: 'f'.repeat(64) });
+      await apiKeys.create({
+        ...UNLIMITED,
+        userId: user.id,
+        name: 'k',
+        prefix: 'wago_abcdefg',
+        keyHash: 'f'.repeat(64),
+      });
       expect(await users.delete(user.id)).toBe(true);
       expect(await apiKeys.findByHash('f'.repeat(64))).toBeNull();
       expect(await users.delete(user.id)).toBe(false);
@@ -98,7 +108,7 @@ describe('auth repositories on Postgres', () => {
     it('finds a key by its hash together with its owner', async () => {
       const owner = await newUser();
       const keyHash = randomUUID().replace(/-/g, '').padEnd(64, '0');
-      const key = await apiKeys.create({ userId: owner.id, name: 'ci', prefix: 'wago_1234567', keyHash });
+      const key = await apiKeys.create({ ...UNLIMITED, userId: owner.id, name: 'ci', prefix: 'wago_1234567', keyHash });
       const found = await apiKeys.findByHash(keyHash);
       expect(found?.key).toMatchObject({ id: key.id, name: 'ci', prefix: 'wago_1234567', lastUsedAt: null });
       expect(found?.owner).toMatchObject({ id: owner.id, username: owner.username });
@@ -107,6 +117,7 @@ describe('auth repositories on Postgres', () => {
     it('deletes a key only for its owner', async () => {
       const [owner, other] = [await newUser(), await newUser()];
       const key = await apiKeys.create({
+        ...UNLIMITED,
         userId: owner.id,
         name: 'k',
         prefix: 'wago_1234567',
@@ -120,6 +131,7 @@ describe('auth repositories on Postgres', () => {
     it('records a use only when none was recorded since the given time', async () => {
       const owner = await newUser();
       const key = await apiKeys.create({
+        ...UNLIMITED,
         userId: owner.id,
         name: 'k',
         prefix: 'wago_1234567',
@@ -137,9 +149,27 @@ describe('auth repositories on Postgres', () => {
 
     it('lists only the owner’s keys', async () => {
       const [owner, other] = [await newUser(), await newUser()];
-      await apiKeys.create({ userId: owner.id, name: 'one', prefix: 'wago_1111111', keyHash: 'c'.repeat(64) });
-      await apiKeys.create({ userId: owner.id, name: 'two', prefix: 'wago_2222222', keyHash: 'd'.repeat(64) });
-      await apiKeys.create({ userId: other.id, name: 'other', prefix: 'wago_3333333', keyHash: 'e'.repeat(64) });
+      await apiKeys.create({
+        ...UNLIMITED,
+        userId: owner.id,
+        name: 'one',
+        prefix: 'wago_1111111',
+        keyHash: 'c'.repeat(64),
+      });
+      await apiKeys.create({
+        ...UNLIMITED,
+        userId: owner.id,
+        name: 'two',
+        prefix: 'wago_2222222',
+        keyHash: 'd'.repeat(64),
+      });
+      await apiKeys.create({
+        ...UNLIMITED,
+        userId: other.id,
+        name: 'other',
+        prefix: 'wago_3333333',
+        keyHash: 'e'.repeat(64),
+      });
       const page = await apiKeys.listByOwner(owner.id, { limit: 1, offset: 1 });
       expect(page).toMatchObject({ total: 2, items: [{ name: 'two' }] });
     });
@@ -163,10 +193,29 @@ describe('auth repositories on Postgres', () => {
       const owner = await newUser();
       const other = await newUser();
       const key = (userId: string, name: string) =>
-        apiKeys.create({ userId, name, prefix: 'wago_abcdefg', keyHash: randomUUID().replace(/-/g, '') });
+        apiKeys.create({ ...UNLIMITED, userId, name, prefix: 'wago_abcdefg', keyHash: randomUUID().replace(/-/g, '') });
       const [first, second, kept] = [await key(owner.id, 'a'), await key(owner.id, 'b'), await key(other.id, 'c')];
       expect(await apiKeys.deleteAllOwnedBy(owner.id)).toBe(2);
-      expect(await apiKeys.existingIds([first.id, second.id, kept.id])).toEqual(new Set([kept.id]));
+      expect(await apiKeys.validIds([first.id, second.id, kept.id], new Date())).toEqual(new Set([kept.id]));
+    });
+
+    it('keeps a key’s scopes, sessions and expiry, and counts an expired key as gone', async () => {
+      const owner = await newUser();
+      const now = new Date();
+      const limited = await apiKeys.create({
+        userId: owner.id,
+        name: 'limited',
+        prefix: 'wago_limited',
+        keyHash: randomUUID().replace(/-/g, ''),
+        scopes: ['messages:send'],
+        sessionIds: [randomUUID()],
+        expiresAt: new Date(now.getTime() + 60_000),
+      });
+      const found = await apiKeys.findByHash(limited.keyHash);
+      expect(found?.key).toMatchObject({ scopes: ['messages:send'], sessionIds: limited.sessionIds });
+      expect(found?.key.expiresAt?.getTime()).toBe(limited.expiresAt?.getTime());
+      expect(await apiKeys.validIds([limited.id], now)).toEqual(new Set([limited.id]));
+      expect(await apiKeys.validIds([limited.id], new Date(now.getTime() + 60_000))).toEqual(new Set());
     });
   });
 

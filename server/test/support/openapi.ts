@@ -41,6 +41,8 @@ export interface OperationObject {
   requestBody?: { required?: boolean; content: Record<string, MediaTypeObject> };
   responses: Record<string, { description?: string; content?: Record<string, MediaTypeObject> }>;
   security?: Record<string, string[]>[];
+  /** The API key scope the operation needs (`any`: any key); absent where no key may call it. */
+  'x-required-scope'?: string;
 }
 
 export interface OpenApiDocument {

@@ -1,9 +1,16 @@
-// The signed-in user's API keys, for scripts and integrations: create one (shown once), see when each was used, revoke.
+// The signed-in user's API keys, for scripts and integrations: create one (shown once) with its scopes, sessions and
+// expiry, see what each may do and when it was used, revoke.
 import { ChangeDetectionStrategy, Component, OnInit, inject, signal } from '@angular/core';
 import { DatePipe } from '@angular/common';
-import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import {
+  AbstractControl,
+  NonNullableFormBuilder,
+  ReactiveFormsModule,
+  ValidationErrors,
+  Validators,
+} from '@angular/forms';
 import { Api } from '../core/api';
-import type { ApiKey, CreatedApiKey } from '../core/api-types';
+import { API_KEY_SCOPES, type ApiKey, type CreatedApiKey, type Session } from '../core/api-types';
 import { Confirm } from '../core/confirm';
 import { Notifier } from '../core/notifier';
 import { LoadError } from '../core/load-error';
@@ -12,6 +19,11 @@ import { Pager } from '../core/pager';
 import { SecretReveal } from '../core/secret-reveal';
 
 const PAGE_SIZE = 50;
+/** The sessions offered to limit a key to; a user with more limits keys through the API. */
+const SESSION_CHOICES = 100;
+
+const atLeastOneScope = (scopes: AbstractControl<boolean[]>): ValidationErrors | null =>
+  scopes.value.some(Boolean) ? null : { noScope: true };
 
 @Component({
   selector: 'wago-api-key-list',
@@ -42,6 +54,37 @@ const PAGE_SIZE = 50;
             <p id="api-key-name-error" class="field__error">Enter a name that says where the key is used.</p>
           }
         </div>
+        <fieldset class="field fieldset" formArrayName="scopes">
+          <legend class="field__label">Scopes: what the key may do</legend>
+          @for (scope of scopes; track scope; let index = $index) {
+            <label class="check">
+              <input type="checkbox" [formControlName]="index" />
+              <code>{{ scope }}</code>
+            </label>
+          }
+          @if (submitted() && form.controls.scopes.invalid) {
+            <p class="field__error" role="alert">Choose at least one scope.</p>
+          }
+        </fieldset>
+        @if (sessions().length > 0) {
+          <fieldset class="field fieldset">
+            <legend class="field__label">Sessions: none chosen means all yours, present and future</legend>
+            @for (session of sessions(); track session.id) {
+              <label class="check">
+                <input
+                  type="checkbox"
+                  [checked]="chosenSessions().has(session.id)"
+                  (change)="toggleSession(session.id)"
+                />
+                {{ session.name }}
+              </label>
+            }
+          </fieldset>
+        }
+        <div class="field">
+          <label class="field__label" for="api-key-expires">Expires (optional)</label>
+          <input id="api-key-expires" class="input" type="datetime-local" formControlName="expiresAt" />
+        </div>
         <button type="submit" class="button button--primary" [disabled]="creating()">
           {{ creating() ? 'Creating…' : 'Create key' }}
         </button>
@@ -71,6 +114,9 @@ const PAGE_SIZE = 50;
             <tr>
               <th scope="col">Name</th>
               <th scope="col">Key</th>
+              <th scope="col">Scopes</th>
+              <th scope="col">Sessions</th>
+              <th scope="col">Expires</th>
               <th scope="col">Created</th>
               <th scope="col">Last used</th>
               <th scope="col"><span class="visually-hidden">Actions</span></th>
@@ -81,6 +127,9 @@ const PAGE_SIZE = 50;
               <tr>
                 <td data-label="Name">{{ apiKey.name }}</td>
                 <td data-label="Key" class="mono">{{ apiKey.prefix }}…</td>
+                <td data-label="Scopes">{{ scopesOf(apiKey) }}</td>
+                <td data-label="Sessions">{{ sessionsOf(apiKey) }}</td>
+                <td data-label="Expires">{{ (apiKey.expiresAt | date: 'medium') ?? 'Never' }}</td>
                 <td data-label="Created">{{ apiKey.createdAt | date: 'medium' }}</td>
                 <td data-label="Last used">{{ (apiKey.lastUsedAt | date: 'medium') ?? 'Never' }}</td>
                 <td data-label="Actions" class="table__actions">
@@ -102,7 +151,20 @@ export class ApiKeyList implements OnInit {
   private readonly confirm = inject(Confirm);
   private readonly notifier = inject(Notifier);
 
-  protected readonly form = inject(NonNullableFormBuilder).group({ name: ['', Validators.required] });
+  private readonly formBuilder = inject(NonNullableFormBuilder);
+  protected readonly scopes = API_KEY_SCOPES;
+  protected readonly form = this.formBuilder.group({
+    name: ['', Validators.required],
+    // Every scope checked to begin with: a key does everything you can unless you take some away.
+    scopes: this.formBuilder.array(
+      API_KEY_SCOPES.map(() => true),
+      atLeastOneScope,
+    ),
+    /** As a datetime-local field writes it (local time); empty: never expires. */
+    expiresAt: [''],
+  });
+  protected readonly sessions = signal<Session[]>([]);
+  protected readonly chosenSessions = signal<ReadonlySet<string>>(new Set());
   protected readonly submitted = signal(false);
   protected readonly creating = signal(false);
   protected readonly created = signal<CreatedApiKey | null>(null);
@@ -110,6 +172,33 @@ export class ApiKeyList implements OnInit {
 
   ngOnInit(): void {
     void this.list.load();
+    void this.loadSessions();
+  }
+
+  protected toggleSession(sessionId: string): void {
+    this.chosenSessions.update((chosen) => {
+      const next = new Set(chosen);
+      if (!next.delete(sessionId)) next.add(sessionId);
+      return next;
+    });
+  }
+
+  protected scopesOf(apiKey: ApiKey): string {
+    return apiKey.scopes.length === API_KEY_SCOPES.length ? 'All' : apiKey.scopes.join(', ');
+  }
+
+  protected sessionsOf(apiKey: ApiKey): string {
+    if (!apiKey.sessionIds) return 'All';
+    const names = new Map(this.sessions().map((session) => [session.id, session.name]));
+    return apiKey.sessionIds.map((sessionId) => names.get(sessionId) ?? sessionId).join(', ');
+  }
+
+  private async loadSessions(): Promise<void> {
+    try {
+      this.sessions.set((await this.api.sessions.list({ limit: SESSION_CHOICES })).items);
+    } catch {
+      // Shown by the error interceptor; keys can still be made for every session.
+    }
   }
 
   protected async create(): Promise<void> {
@@ -117,8 +206,18 @@ export class ApiKeyList implements OnInit {
     if (this.form.invalid) return;
     this.creating.set(true);
     try {
-      this.created.set(await this.api.apiKeys.create({ name: this.form.getRawValue().name.trim() }));
+      const { name, scopes, expiresAt } = this.form.getRawValue();
+      const sessionIds = [...this.chosenSessions()];
+      this.created.set(
+        await this.api.apiKeys.create({
+          name: name.trim(),
+          scopes: API_KEY_SCOPES.filter((_scope, index) => scopes[index]),
+          ...(sessionIds.length > 0 ? { sessionIds } : {}),
+          ...(expiresAt ? { expiresAt: new Date(expiresAt).toISOString() } : {}),
+        }),
+      );
       this.form.reset();
+      this.chosenSessions.set(new Set());
       this.submitted.set(false);
       await this.list.load();
     } catch {

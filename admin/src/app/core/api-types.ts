@@ -60,7 +60,29 @@ export interface ChangePinRequest {
   newPin: string;
 }
 
-export interface ApiKey {
+/** What an API key may do: a published contract, the server's API_KEY_SCOPES. */
+export const API_KEY_SCOPES = [
+  'sessions:read',
+  'sessions:write',
+  'messages:send',
+  'messages:read',
+  'webhooks:read',
+  'webhooks:write',
+  'media:read',
+  'media:write',
+] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+/** What a key may do, where and until when. */
+export interface ApiKeyLimits {
+  scopes: ApiKeyScope[];
+  /** The only sessions the key reaches; null: all of its owner's. */
+  sessionIds: string[] | null;
+  /** null: never expires. */
+  expiresAt: string | null;
+}
+
+export interface ApiKey extends ApiKeyLimits {
   id: string;
   name: string;
   /** The key's first characters, to recognise it. */
@@ -71,10 +93,15 @@ export interface ApiKey {
 
 export interface CreateApiKeyRequest {
   name: string;
+  /** Left out: every scope. */
+  scopes?: ApiKeyScope[];
+  /** Left out: every session. */
+  sessionIds?: string[];
+  expiresAt?: string;
 }
 
 /** The full key is in this answer only. */
-export interface CreatedApiKey {
+export interface CreatedApiKey extends ApiKeyLimits {
   id: string;
   name: string;
   prefix: string;

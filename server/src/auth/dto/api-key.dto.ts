@@ -1,6 +1,19 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsDateString,
+  IsIn,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+} from 'class-validator';
+import { API_KEY_SCOPES, ApiKeyScope } from '../api-key-scopes';
 import { PageDto } from '../../core/http/pagination';
 import type { ApiKeyEntity } from '../api-key.entity';
 import type { CreatedApiKey } from '../api-keys.service';
@@ -13,9 +26,72 @@ export class CreateApiKeyDto {
   @MaxLength(100)
   @Matches(/^\P{Cc}+$/u, { message: 'name must not contain control characters' })
   name!: string;
+
+  @ApiProperty({
+    enum: API_KEY_SCOPES,
+    isArray: true,
+    minItems: 1,
+    required: false,
+    description: 'What the key may do; left out: every scope. A request outside them answers 403 naming the scope.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsIn(API_KEY_SCOPES, { each: true })
+  scopes?: ApiKeyScope[];
+
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    isArray: true,
+    minItems: 1,
+    maxItems: 1000,
+    required: false,
+    description:
+      'The only sessions the key reaches (each one of yours); any other answers 404, and the key may not create ' +
+      'sessions. Left out: all your sessions, present and future.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @IsUUID('all', { each: true })
+  sessionIds?: string[];
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    required: false,
+    description: 'When the key stops working (then 401, as if revoked); must be in the future. Left out: never.',
+  })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  expiresAt?: string;
 }
 
-export class ApiKeyDto {
+/** What a key may do, as lists and the creation answer show it. */
+class ApiKeyLimitsDto {
+  @ApiProperty({ enum: API_KEY_SCOPES, isArray: true })
+  scopes!: ApiKeyScope[];
+
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    isArray: true,
+    nullable: true,
+    description: 'The only sessions the key reaches; null: all of its owner’s',
+  })
+  sessionIds!: string[] | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'null: never expires' })
+  expiresAt!: string | null;
+}
+
+function limitsOf(key: ApiKeyEntity): ApiKeyLimitsDto {
+  return { scopes: key.scopes, sessionIds: key.sessionIds, expiresAt: key.expiresAt?.toISOString() ?? null };
+}
+
+export class ApiKeyDto extends ApiKeyLimitsDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
@@ -38,13 +114,14 @@ export class ApiKeyDto {
       prefix: key.prefix,
       createdAt: key.createdAt.toISOString(),
       lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+      ...limitsOf(key),
     };
   }
 }
 
 export class ApiKeyListDto extends PageDto(ApiKeyDto) {}
 
-export class CreatedApiKeyDto {
+export class CreatedApiKeyDto extends ApiKeyLimitsDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
@@ -61,6 +138,6 @@ export class CreatedApiKeyDto {
   key!: string;
 
   static from({ apiKey, key }: CreatedApiKey): CreatedApiKeyDto {
-    return { id: apiKey.id, name: apiKey.name, prefix: apiKey.prefix, key };
+    return { id: apiKey.id, name: apiKey.name, prefix: apiKey.prefix, key, ...limitsOf(apiKey) };
   }
 }
