@@ -14,6 +14,18 @@ interface SignedIn {
   user: { id: string; username: string; role: string; createdAt: string };
 }
 
+/** The published scope names, in the order the API lists them. */
+const ALL_SCOPES = [
+  'sessions:read',
+  'sessions:write',
+  'messages:send',
+  'messages:read',
+  'webhooks:read',
+  'webhooks:write',
+  'media:read',
+  'media:write',
+];
+
 describe('auth over HTTP', () => {
   let database: TestDatabase;
   let server: ServerProcess;
@@ -250,7 +262,9 @@ describe('auth over HTTP', () => {
       const answer = await call('POST', '/auth/api-keys', { token: admin.accessToken, body: { name: 'billing' } });
       expect(answer.status).toBe(201);
       created = answer.body as typeof created;
-      expect(Object.keys(created).sort()).toEqual(['id', 'key', 'name', 'prefix']);
+      expect(Object.keys(created).sort()).toEqual(['expiresAt', 'id', 'key', 'name', 'prefix', 'scopes', 'sessionIds']);
+      // Unless told otherwise a key may do everything its owner can, on every session, for ever.
+      expect(created).toMatchObject({ scopes: ALL_SCOPES, sessionIds: null, expiresAt: null });
       expect(created.key).toMatch(/^wago_[A-Za-z0-9_-]{32,}$/);
       expect(created.prefix).toBe(created.key.slice(0, 12));
     });
@@ -285,6 +299,9 @@ describe('auth over HTTP', () => {
             prefix: created.prefix,
             createdAt: expect.any(String),
             lastUsedAt: expect.any(String),
+            scopes: ALL_SCOPES,
+            sessionIds: null,
+            expiresAt: null,
           },
         ],
         total: 1,
