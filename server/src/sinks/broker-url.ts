@@ -85,7 +85,8 @@ export function redactCredentials(text: string, credentials: BrokerCredentials |
   // A NATS token travels as the user alone: then the user is the secret.
   const secret = credentials && (credentials.password ?? credentials.username);
   if (secret) {
-    for (const form of new Set([secret, encodeURIComponent(secret)])) redacted = redacted.split(form).join('[Redacted]');
+    for (const form of new Set([secret, encodeURIComponent(secret)]))
+      redacted = redacted.split(form).join('[Redacted]');
   }
   return redacted;
 }
