@@ -117,7 +117,7 @@ async function main(): Promise<void> {
         fromMe: false,
         offline: false,
       }),
-      webhookIds: [webhook.body.id],
+      targets: [{ kind: 'webhook' as const, id: webhook.body.id }],
     }));
     await deliveries.enqueueAll(events);
     const committed = Date.now();

@@ -104,6 +104,7 @@ describe('deploy/kubernetes', () => {
     expect(Object.keys((secret as Manifest & { stringData: object }).stringData).sort()).toEqual([
       'DATABASE_URL',
       'JWT_SECRET',
+      'SECRETS_KEY',
     ]);
     // The Service and the PodDisruptionBudget select these pods.
     const podLabels = spec.template.metadata.labels;

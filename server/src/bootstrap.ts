@@ -85,6 +85,9 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   if (config.jwtSecretFile) {
     bootLogger.warn(`JWT_SECRET is not set: using the generated secret kept in ${config.jwtSecretFile}`);
   }
+  if (config.secretsKeyFile) {
+    bootLogger.warn(`SECRETS_KEY is not set: using the generated key kept in ${config.secretsKeyFile}`);
+  }
   let embedded: EmbeddedDatabase | undefined;
   if (!config.databaseUrl) {
     embedded = await startEmbeddedPostgres({ dataDir: config.dataDir });

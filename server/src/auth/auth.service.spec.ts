@@ -109,7 +109,11 @@ function setup(env: Partial<EnvironmentVariables> = {}) {
       return new Set(ids.filter((id) => this.existingIds.has(id)));
     },
   };
-  const config = new AppConfig({ JWT_TTL: '1h', ...env } as EnvironmentVariables, { secret: SECRET });
+  const config = new AppConfig(
+    { JWT_TTL: '1h', ...env } as EnvironmentVariables,
+    { secret: SECRET },
+    { secret: SECRET },
+  );
   const jwt = new JwtService({ secret: SECRET, signOptions: { expiresIn: config.jwtTtlSeconds } });
   const service = new AuthService(
     users as unknown as UsersRepository,

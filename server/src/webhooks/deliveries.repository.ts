@@ -5,25 +5,48 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DeliveryQueue, newJobId } from './delivery-queue';
+import type { SinkDestination } from '../sinks/broker-publisher';
+import type { SinkEntity } from '../sinks/sink.entity';
 import type { WebhookEnvelope } from './envelope';
 import { WebhookAttemptEntity } from './webhook-attempt.entity';
 import { DeliveryStatus, WebhookDeliveryEntity } from './webhook-delivery.entity';
 
-/** What one attempt needs, read in one query when its job runs. */
-export interface AttemptContext {
+/** Where a delivery goes: a webhook (an HTTP receiver) or a sink (a message broker). */
+export interface DeliveryTarget {
+  kind: 'webhook' | 'sink';
+  id: string;
+}
+
+/** The delivery's column naming each kind of target (never from input: only these two names reach SQL). */
+const TARGET_COLUMN = { webhook: 'webhook_id', sink: 'sink_id' } as const;
+
+interface AttemptBase {
   deliveryId: string;
   attemptCount: number;
   /** The job that owns the next attempt; any other job for this delivery is stale. */
   jobId: string | null;
-  webhookId: string;
+  /** The webhook's or sink's id: the worker's lane. */
+  targetId: string;
   sessionId: string;
-  url: string;
   enabled: boolean;
+  event: WebhookEnvelope;
+}
+
+export interface WebhookAttemptContext extends AttemptBase {
+  kind: 'webhook';
+  url: string;
   secret: string;
   previousSecret: string | null;
   previousSecretExpiresAt: Date | null;
-  event: WebhookEnvelope;
 }
+
+export interface SinkAttemptContext extends AttemptBase {
+  kind: 'sink';
+  sink: SinkDestination;
+}
+
+/** What one attempt needs, read in one query when its job runs. */
+export type AttemptContext = WebhookAttemptContext | SinkAttemptContext;
 
 export interface AttemptRecord {
   statusCode: number | null;
@@ -35,11 +58,11 @@ export interface AttemptRecord {
   at: Date;
 }
 
-/** What follows a failed attempt, when the job still owns the delivery. */
-export type AfterFailure = { retryInMs: number } | { failed: true; disableWebhook?: string };
+/** What follows a failed attempt, when the job still owns the delivery; `disable` also disables its webhook or sink. */
+export type AfterFailure = { retryInMs: number } | { failed: true; disable?: string };
 
 export interface DeliveryFilter {
-  webhookId: string;
+  target: DeliveryTarget;
   status?: DeliveryStatus;
   since?: Date;
   until?: Date;
@@ -47,7 +70,7 @@ export interface DeliveryFilter {
   offset: number;
 }
 
-export type DeliveryRow = Omit<WebhookDeliveryEntity, 'event' | 'webhook'> & { eventType: string };
+export type DeliveryRow = Omit<WebhookDeliveryEntity, 'event' | 'webhook' | 'sink'> & { eventType: string };
 
 export type DeliveryDetail = DeliveryRow & {
   sessionId: string;
@@ -60,7 +83,8 @@ export const MAX_BULK_REDELIVERIES = 10_000;
 
 interface DeliveryListRow {
   id: string;
-  webhook_id: string;
+  webhook_id: string | null;
+  sink_id: string | null;
   event_id: string;
   event_type: string;
   status: DeliveryStatus;
@@ -75,13 +99,18 @@ interface AttemptRow {
   delivery_id: string;
   attempt_count: number;
   job_id: string | null;
-  webhook_id: string;
+  webhook_id: string | null;
   session_id: string;
   url: string;
   enabled: boolean;
-  secret: string;
+  secret: string | null;
   previous_secret: string | null;
   previous_secret_expires_at: Date | null;
+  sink_id: string | null;
+  sink_kind: SinkEntity['kind'] | null;
+  credentials: string | null;
+  exchange: string | null;
+  stream: string | null;
   payload: WebhookEnvelope;
 }
 
@@ -93,21 +122,23 @@ export class DeliveriesRepository {
   ) {}
 
   /**
-   * Commits the event, one pending delivery per webhook, and a job due at once for each, in one transaction: its own,
+   * Commits the event, one pending delivery per target, and a job due at once for each, in one transaction: its own,
    * or the caller's `transaction` (what caused the event is written in it too).
    */
-  async enqueue(event: WebhookEnvelope, webhookIds: string[], transaction?: EntityManager): Promise<void> {
-    await this.enqueueAll([{ event, webhookIds }], transaction);
+  async enqueue(event: WebhookEnvelope, targets: DeliveryTarget[], transaction?: EntityManager): Promise<void> {
+    await this.enqueueAll([{ event, targets }], transaction);
   }
 
-  /** Which of `webhookIds` the event was queued for (whatever became of the delivery). */
-  async webhooksGiven(eventId: string, webhookIds: string[]): Promise<Set<string>> {
-    if (webhookIds.length === 0) return new Set();
-    const rows: { webhook_id: string }[] = await this.dataSource.query(
-      `SELECT webhook_id FROM webhook_deliveries WHERE event_id = $1 AND webhook_id = ANY($2::uuid[])`,
-      [eventId, webhookIds],
+  /** The ids of those `targets` (webhooks and sinks) the event was queued for, whatever became of the delivery. */
+  async targetsGiven(eventId: string, targets: DeliveryTarget[]): Promise<Set<string>> {
+    if (targets.length === 0) return new Set();
+    const ids = targets.map((target) => target.id);
+    const rows: { target_id: string }[] = await this.dataSource.query(
+      `SELECT coalesce(webhook_id, sink_id) AS target_id FROM webhook_deliveries
+        WHERE event_id = $1 AND (webhook_id = ANY($2::uuid[]) OR sink_id = ANY($2::uuid[]))`,
+      [eventId, ids],
     );
-    return new Set(rows.map((row) => row.webhook_id));
+    return new Set(rows.map((row) => row.target_id));
   }
 
   /**
@@ -127,13 +158,13 @@ export class DeliveriesRepository {
    * same message delivered again by WhatsApp) is left as it is: each event is published once.
    */
   async enqueueAll(
-    entries: { event: WebhookEnvelope; webhookIds: string[] }[],
+    entries: { event: WebhookEnvelope; targets: DeliveryTarget[] }[],
     transaction?: EntityManager,
   ): Promise<void> {
-    const wanted = entries.filter((entry) => entry.webhookIds.length > 0);
+    const wanted = entries.filter((entry) => entry.targets.length > 0);
     if (wanted.length === 0) return;
-    const deliveries = wanted.flatMap(({ event, webhookIds }) =>
-      webhookIds.map((webhookId) => ({ id: randomUUID(), webhookId, eventId: event.id, jobId: newJobId() })),
+    const deliveries = wanted.flatMap(({ event, targets }) =>
+      targets.map((target) => ({ id: randomUUID(), target, eventId: event.id, jobId: newJobId() })),
     );
     const write = async (manager: EntityManager): Promise<void> => {
       await manager.query(
@@ -147,15 +178,18 @@ export class DeliveriesRepository {
           wanted.map(({ event }) => JSON.stringify(event)),
         ],
       );
+      // Without a conflict target: a delivery already there for (webhook, event) or (sink, event) is left alone.
       const inserted = await manager.query<{ id: string }[]>(
-        `INSERT INTO webhook_deliveries (id, webhook_id, event_id, status, job_id, next_attempt_at)
-         SELECT id, webhook_id, event_id, 'pending', job_id, now()
-           FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::uuid[]) AS d(id, webhook_id, event_id, job_id)
-         ON CONFLICT (webhook_id, event_id) DO NOTHING
+        `INSERT INTO webhook_deliveries (id, webhook_id, sink_id, event_id, status, job_id, next_attempt_at)
+         SELECT id, webhook_id, sink_id, event_id, 'pending', job_id, now()
+           FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[], $5::uuid[])
+             AS d(id, webhook_id, sink_id, event_id, job_id)
+         ON CONFLICT DO NOTHING
          RETURNING id`,
         [
           deliveries.map((delivery) => delivery.id),
-          deliveries.map((delivery) => delivery.webhookId),
+          deliveries.map((delivery) => (delivery.target.kind === 'webhook' ? delivery.target.id : null)),
+          deliveries.map((delivery) => (delivery.target.kind === 'sink' ? delivery.target.id : null)),
           deliveries.map((delivery) => delivery.eventId),
           deliveries.map((delivery) => delivery.jobId),
         ],
@@ -168,7 +202,7 @@ export class DeliveriesRepository {
           .map((delivery) => ({
             id: delivery.jobId,
             deliveryId: delivery.id,
-            webhookId: delivery.webhookId,
+            targetId: delivery.target.id,
             delayMs: 0,
           })),
       );
@@ -179,32 +213,18 @@ export class DeliveriesRepository {
   /** What the attempts of these deliveries need, in one query; deliveries that are gone are missing from the map. */
   async loadAttempts(deliveryIds: string[]): Promise<Map<string, AttemptContext>> {
     const rows: AttemptRow[] = await this.dataSource.query(
-      `SELECT d.id AS delivery_id, d.attempt_count, d.job_id, w.id AS webhook_id, w.session_id, w.url, w.enabled,
-              w.secret, w.previous_secret, w.previous_secret_expires_at, e.payload
+      `SELECT d.id AS delivery_id, d.attempt_count, d.job_id, e.session_id, e.payload,
+              coalesce(w.url, s.url) AS url, coalesce(w.enabled, s.enabled) AS enabled,
+              w.id AS webhook_id, w.secret, w.previous_secret, w.previous_secret_expires_at,
+              s.id AS sink_id, s.kind AS sink_kind, s.credentials, s.exchange, s.stream
          FROM webhook_deliveries d
-         JOIN webhooks w ON w.id = d.webhook_id
          JOIN webhook_events e ON e.id = d.event_id
-        WHERE d.id = ANY($1::uuid[])`,
+         LEFT JOIN webhooks w ON w.id = d.webhook_id
+         LEFT JOIN sinks s ON s.id = d.sink_id
+        WHERE d.id = ANY($1::uuid[]) AND (w.id IS NOT NULL OR s.id IS NOT NULL)`,
       [deliveryIds],
     );
-    return new Map(
-      rows.map((row) => [
-        row.delivery_id,
-        {
-          deliveryId: row.delivery_id,
-          attemptCount: row.attempt_count,
-          jobId: row.job_id,
-          webhookId: row.webhook_id,
-          sessionId: row.session_id,
-          url: row.url,
-          enabled: row.enabled,
-          secret: row.secret,
-          previousSecret: row.previous_secret,
-          previousSecretExpiresAt: row.previous_secret_expires_at,
-          event: row.payload,
-        },
-      ]),
-    );
+    return new Map(rows.map((row) => [row.delivery_id, attemptContext(row)]));
   }
 
   /**
@@ -246,8 +266,13 @@ export class DeliveriesRepository {
    */
   async recordFailed(deliveryId: string, jobId: string, attempt: AttemptRecord, after: AfterFailure): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const rows: { attempt_count: number; job_id: string | null; webhook_id: string }[] = await manager.query(
-        `SELECT attempt_count, job_id, webhook_id FROM webhook_deliveries WHERE id = $1 FOR UPDATE`,
+      const rows: {
+        attempt_count: number;
+        job_id: string | null;
+        webhook_id: string | null;
+        sink_id: string | null;
+      }[] = await manager.query(
+        `SELECT attempt_count, job_id, webhook_id, sink_id FROM webhook_deliveries WHERE id = $1 FOR UPDATE`,
         [deliveryId],
       );
       const delivery = rows[0];
@@ -276,7 +301,7 @@ export class DeliveriesRepository {
           },
         );
         await this.queue.insert(manager, [
-          { id: nextJobId, deliveryId, webhookId: delivery.webhook_id, delayMs: after.retryInMs },
+          { id: nextJobId, deliveryId, targetId: targetIdOf(delivery), delayMs: after.retryInMs },
         ]);
         return;
       }
@@ -285,16 +310,17 @@ export class DeliveriesRepository {
         { id: deliveryId },
         { attemptCount: number, lastAttemptAt: attempt.at, status: 'failed', jobId: null, nextAttemptAt: null },
       );
-      if (after.disableWebhook) {
+      if (after.disable) {
         await manager.query(
-          `UPDATE webhooks SET enabled = false, disabled_reason = $2, updated_at = now() WHERE id = $1`,
-          [delivery.webhook_id, after.disableWebhook],
+          `UPDATE ${delivery.webhook_id ? 'webhooks' : 'sinks'}
+              SET enabled = false, disabled_reason = $2, updated_at = now() WHERE id = $1`,
+          [targetIdOf(delivery), after.disable],
         );
       }
     });
   }
 
-  /** Ends a delivery without an attempt (its webhook was disabled meanwhile), if the job still owns it. */
+  /** Ends a delivery without an attempt (its webhook or sink was disabled meanwhile), if the job still owns it. */
   async failWithoutAttempt(deliveryId: string, jobId: string): Promise<void> {
     await this.dataSource.query(
       `UPDATE webhook_deliveries SET status = 'failed', job_id = NULL, next_attempt_at = NULL
@@ -307,7 +333,7 @@ export class DeliveriesRepository {
    * Hands the next attempt to a new job due later, without counting an attempt: the receiver's lane is full in this
    * process. Returns false when the job no longer owned the delivery.
    */
-  async defer(deliveryId: string, webhookId: string, jobId: string, delayMs: number): Promise<boolean> {
+  async defer(deliveryId: string, targetId: string, jobId: string, delayMs: number): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
       const nextJobId = newJobId();
       const [, affected]: [unknown, number] = await manager.query(
@@ -316,37 +342,34 @@ export class DeliveriesRepository {
         [deliveryId, jobId, nextJobId, delayMs],
       );
       if (affected === 0) return false;
-      await this.queue.insert(manager, [{ id: nextJobId, deliveryId, webhookId, delayMs }]);
+      await this.queue.insert(manager, [{ id: nextJobId, deliveryId, targetId, delayMs }]);
       return true;
     });
   }
 
   /** A new attempt on the same delivery (same event id), due at once, superseding any scheduled one. */
-  async redeliver(deliveryId: string, webhookId: string): Promise<void> {
-    await this.dataSource.transaction((manager) => this.requeue(manager, [{ deliveryId, webhookId }]));
+  async redeliver(deliveryId: string, targetId: string): Promise<void> {
+    await this.dataSource.transaction((manager) => this.requeue(manager, [{ deliveryId, targetId }]));
   }
 
-  /** Redelivers every failed delivery of the webhook created since `since`; returns how many. */
-  async redeliverFailedSince(webhookId: string, since: Date): Promise<number> {
+  /** Redelivers every failed delivery of the webhook or sink created since `since`; returns how many. */
+  async redeliverFailedSince(target: DeliveryTarget, since: Date): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       const rows: { id: string }[] = await manager.query(
         `SELECT id FROM webhook_deliveries
-          WHERE webhook_id = $1 AND status = 'failed' AND created_at >= $2
+          WHERE ${TARGET_COLUMN[target.kind]} = $1 AND status = 'failed' AND created_at >= $2
           ORDER BY created_at LIMIT $3 FOR UPDATE`,
-        [webhookId, since, MAX_BULK_REDELIVERIES],
+        [target.id, since, MAX_BULK_REDELIVERIES],
       );
       await this.requeue(
         manager,
-        rows.map((row) => ({ deliveryId: row.id, webhookId })),
+        rows.map((row) => ({ deliveryId: row.id, targetId: target.id })),
       );
       return rows.length;
     });
   }
 
-  private async requeue(
-    manager: EntityManager,
-    deliveries: { deliveryId: string; webhookId: string }[],
-  ): Promise<void> {
+  private async requeue(manager: EntityManager, deliveries: { deliveryId: string; targetId: string }[]): Promise<void> {
     if (deliveries.length === 0) return;
     const jobs = deliveries.map((delivery) => ({ ...delivery, id: newJobId(), delayMs: 0 }));
     await manager.query(
@@ -359,8 +382,8 @@ export class DeliveriesRepository {
   }
 
   async list(filter: DeliveryFilter): Promise<{ items: DeliveryRow[]; total: number }> {
-    const conditions = ['d.webhook_id = $1'];
-    const values: unknown[] = [filter.webhookId];
+    const conditions = [`d.${TARGET_COLUMN[filter.target.kind]} = $1`];
+    const values: unknown[] = [filter.target.id];
     const where = (sql: string, value: unknown): void => {
       values.push(value);
       conditions.push(sql.replace('?', `$${values.length}`));
@@ -373,7 +396,7 @@ export class DeliveriesRepository {
       values,
     );
     const rows: DeliveryListRow[] = await this.dataSource.query(
-      `SELECT d.id, d.webhook_id, d.event_id, e.type AS event_type, d.status, d.attempt_count, d.job_id,
+      `SELECT d.id, d.webhook_id, d.sink_id, d.event_id, e.type AS event_type, d.status, d.attempt_count, d.job_id,
               d.created_at, d.last_attempt_at, d.next_attempt_at
          FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
         WHERE ${conditions.join(' AND ')}
@@ -385,6 +408,7 @@ export class DeliveriesRepository {
       items: rows.map((row) => ({
         id: row.id,
         webhookId: row.webhook_id,
+        sinkId: row.sink_id,
         eventId: row.event_id,
         eventType: row.event_type,
         status: row.status,
@@ -429,6 +453,41 @@ export class DeliveriesRepository {
     );
     return pruned;
   }
+}
+
+function targetIdOf(delivery: { webhook_id: string | null; sink_id: string | null }): string {
+  return (delivery.webhook_id ?? delivery.sink_id) as string;
+}
+
+function attemptContext(row: AttemptRow): AttemptContext {
+  const base = {
+    deliveryId: row.delivery_id,
+    attemptCount: row.attempt_count,
+    jobId: row.job_id,
+    targetId: targetIdOf(row),
+    sessionId: row.session_id,
+    enabled: row.enabled,
+    event: row.payload,
+  };
+  if (row.sink_id) {
+    const sink = {
+      id: row.sink_id,
+      kind: row.sink_kind as SinkEntity['kind'],
+      url: row.url,
+      credentials: row.credentials,
+      exchange: row.exchange,
+      stream: row.stream,
+    };
+    return { ...base, kind: 'sink', sink };
+  }
+  return {
+    ...base,
+    kind: 'webhook',
+    url: row.url,
+    secret: row.secret as string,
+    previousSecret: row.previous_secret,
+    previousSecretExpiresAt: row.previous_secret_expires_at,
+  };
 }
 
 function withEventType(entity: WebhookDeliveryEntity): DeliveryRow {

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user';
 import { ConflictError, NotFoundError } from '../core/errors/domain-errors';
-import { DeliveriesRepository, DeliveryDetail, DeliveryRow } from './deliveries.repository';
+import { SinksService } from '../sinks/sinks.service';
+import { DeliveriesRepository, DeliveryDetail, DeliveryRow, DeliveryTarget } from './deliveries.repository';
 import { DeliveryWorker } from './delivery-worker';
 import type { DeliveryStatus } from './webhook-delivery.entity';
 import { WebhooksService } from './webhooks.service';
@@ -14,29 +15,30 @@ export interface DeliveryQuery {
   offset: number;
 }
 
-/** The delivery log and replays, visible to whoever may see the webhook. */
+/** The delivery log and replays, visible to whoever may see the webhook or sink. */
 @Injectable()
 export class DeliveriesService {
   constructor(
     private readonly deliveries: DeliveriesRepository,
     private readonly webhooks: WebhooksService,
+    private readonly sinks: SinksService,
     private readonly worker: DeliveryWorker,
   ) {}
 
   async list(
     user: AuthUser,
-    webhookId: string,
+    target: DeliveryTarget,
     query: DeliveryQuery,
   ): Promise<{ items: DeliveryRow[]; total: number }> {
-    const webhook = await this.webhooks.get(user, webhookId);
-    return this.deliveries.list({ ...query, webhookId: webhook.id });
+    await this.enabledOf(user, target);
+    return this.deliveries.list({ ...query, target });
   }
 
   async get(user: AuthUser, deliveryId: string): Promise<DeliveryDetail> {
     const delivery = await this.deliveries.findById(deliveryId);
     if (!delivery) throw new NotFoundError(`Delivery ${deliveryId} not found`);
     try {
-      await this.webhooks.get(user, delivery.webhookId);
+      await this.enabledOf(user, targetOf(delivery));
     } catch (error) {
       if (error instanceof NotFoundError) throw new NotFoundError(`Delivery ${deliveryId} not found`);
       throw error;
@@ -47,19 +49,37 @@ export class DeliveriesService {
   /** A new attempt now on the same delivery, with the same event id. */
   async redeliver(user: AuthUser, deliveryId: string): Promise<DeliveryDetail> {
     const delivery = await this.get(user, deliveryId);
-    const webhook = await this.webhooks.get(user, delivery.webhookId);
-    if (!webhook.enabled) throw new ConflictError(`Webhook ${webhook.id} is disabled: enable it before redelivering`);
-    await this.deliveries.redeliver(delivery.id, webhook.id);
+    const target = targetOf(delivery);
+    await this.assertEnabled(user, target);
+    await this.deliveries.redeliver(delivery.id, target.id);
     this.worker.wake();
     return (await this.deliveries.findById(delivery.id)) ?? delivery;
   }
 
-  /** Redelivers every failed delivery of the webhook created since `since`; returns how many. */
-  async redeliverFailedSince(user: AuthUser, webhookId: string, since: Date): Promise<number> {
-    const webhook = await this.webhooks.get(user, webhookId);
-    if (!webhook.enabled) throw new ConflictError(`Webhook ${webhook.id} is disabled: enable it before redelivering`);
-    const count = await this.deliveries.redeliverFailedSince(webhook.id, since);
+  /** Redelivers every failed delivery of the webhook or sink created since `since`; returns how many. */
+  async redeliverFailedSince(user: AuthUser, target: DeliveryTarget, since: Date): Promise<number> {
+    await this.assertEnabled(user, target);
+    const count = await this.deliveries.redeliverFailedSince(target, since);
     if (count > 0) this.worker.wake();
     return count;
   }
+
+  /** Whether the webhook or sink is enabled; a 404 when this user may not see it. */
+  private async enabledOf(user: AuthUser, target: DeliveryTarget): Promise<boolean> {
+    const subscription =
+      target.kind === 'webhook' ? await this.webhooks.get(user, target.id) : await this.sinks.get(user, target.id);
+    return subscription.enabled;
+  }
+
+  private async assertEnabled(user: AuthUser, target: DeliveryTarget): Promise<void> {
+    if (await this.enabledOf(user, target)) return;
+    const name = target.kind === 'webhook' ? 'Webhook' : 'Sink';
+    throw new ConflictError(`${name} ${target.id} is disabled: enable it before redelivering`);
+  }
+}
+
+function targetOf(delivery: DeliveryRow): DeliveryTarget {
+  return delivery.webhookId
+    ? { kind: 'webhook', id: delivery.webhookId }
+    : { kind: 'sink', id: delivery.sinkId as string };
 }

@@ -17,8 +17,8 @@ const CRASH_RETRY_DELAY_SECONDS = 1;
 /** What a delivery job carries: everything else is read from the delivery log when the job runs. */
 export interface DeliveryJobData {
   deliveryId: string;
-  /** Which receiver lane the job runs in, known without reading the delivery. */
-  webhookId: string;
+  /** Which lane the job runs in (its webhook's or sink's id), known without reading the delivery. */
+  targetId: string;
 }
 
 export interface DeliveryJob extends DeliveryJobData {
@@ -92,7 +92,7 @@ export class DeliveryQueue implements OnModuleInit, OnApplicationShutdown {
       jobs.map((job) => ({
         id: job.id,
         name: DELIVERY_QUEUE,
-        data: { deliveryId: job.deliveryId, webhookId: job.webhookId } satisfies DeliveryJobData,
+        data: { deliveryId: job.deliveryId, targetId: job.targetId } satisfies DeliveryJobData,
         startAfter: `${job.delayMs / 1000} seconds`,
         retryLimit: CRASH_RETRY_LIMIT,
         retryDelay: CRASH_RETRY_DELAY_SECONDS,
@@ -104,8 +104,12 @@ export class DeliveryQueue implements OnModuleInit, OnApplicationShutdown {
 
   /** Claims up to `count` due jobs for this process (they stay claimed until completed, failed, or expired). */
   async fetch(count: number): Promise<DeliveryJob[]> {
-    const jobs = await this.boss.fetch<DeliveryJobData>(DELIVERY_QUEUE, { batchSize: count, priority: false });
-    return jobs.map((job) => ({ id: job.id, ...job.data }));
+    const jobs = await this.boss.fetch<DeliveryJobData & { webhookId?: string }>(DELIVERY_QUEUE, {
+      batchSize: count,
+      priority: false,
+    });
+    // Jobs queued before sinks existed name their lane webhookId.
+    return jobs.map(({ id, data }) => ({ id, deliveryId: data.deliveryId, targetId: data.targetId ?? data.webhookId }));
   }
 
   async complete(jobIds: string[]): Promise<void> {

@@ -35,8 +35,8 @@ function harness(options: { perReceiver?: number; maxInFlight?: number } = {}) {
     webhooks: { concurrencyPerReceiver: options.perReceiver ?? 10, maxInFlight: options.maxInFlight ?? 500 },
   } as AppConfig;
   const worker = new DeliveryWorker(queue, delivery, deliveries, config, clock);
-  const enqueue = (count: number, webhookId = 'w1'): void => {
-    for (let i = 0; i < count; i++) due.push({ id: `job-${nextId}`, deliveryId: `d-${nextId++}`, webhookId });
+  const enqueue = (count: number, targetId = 'w1'): void => {
+    for (let i = 0; i < count; i++) due.push({ id: `job-${nextId}`, deliveryId: `d-${nextId++}`, targetId });
   };
   /** The receiver answers the request of `jobId`. */
   const answer = async (jobId: string): Promise<void> => {

@@ -1,6 +1,7 @@
-// Runs due delivery jobs with bounded concurrency per receiver, so a slow or dead receiver only ever occupies its own
-// lane: jobs it cannot start soon are handed back to the queue for later instead of piling up in memory. A lane slot
-// is held only for the HTTP request; reading and recording happen in batches outside it.
+// Runs due delivery jobs with bounded concurrency per receiver (a webhook, or a sink), so a slow or dead receiver only
+// ever occupies its own lane: jobs it cannot start soon are handed back to the queue for later instead of piling up in
+// memory. A lane slot is held only for the request (HTTP, or a broker's publish); reading and recording happen in
+// batches outside it.
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../core/config/app-config';
 import { Clock } from '../core/runtime/clock';
@@ -133,17 +134,17 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     );
   }
 
-  private lane(webhookId: string): Lane {
-    let lane = this.lanes.get(webhookId);
+  private lane(targetId: string): Lane {
+    let lane = this.lanes.get(targetId);
     if (!lane) {
       lane = { active: new Map(), waiting: [], latencyMs: INITIAL_LATENCY_MS };
-      this.lanes.set(webhookId, lane);
+      this.lanes.set(targetId, lane);
     }
     return lane;
   }
 
   private admit(attempt: PreparedAttempt): void {
-    const lane = this.lane(attempt.job.webhookId);
+    const lane = this.lane(attempt.job.targetId);
     if (!this.running) this.release([attempt.job.id]);
     else if (lane.active.size < this.perReceiver) this.start(attempt, lane);
     else if (lane.waiting.length < this.waitCapacity(lane))
@@ -175,7 +176,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
         .finally(() => {
           lane.latencyMs += LATENCY_SMOOTHING * (performance.now() - started - lane.latencyMs);
           lane.active.delete(job.id);
-          this.next(job.webhookId, lane);
+          this.next(job.targetId, lane);
         })
         .then((sent) => this.delivery.finish(sent))
         .then(
@@ -190,11 +191,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   }
 
   /** Starts the lane's next waiting attempt, or forgets an idle lane. */
-  private next(webhookId: string, lane: Lane): void {
+  private next(targetId: string, lane: Lane): void {
     const waiting = lane.waiting.shift();
     if (waiting && this.running) this.start(waiting.attempt, lane);
-    else if (lane.active.size === 0 && lane.waiting.length === 0 && this.lanes.get(webhookId) === lane) {
-      this.lanes.delete(webhookId);
+    else if (lane.active.size === 0 && lane.waiting.length === 0 && this.lanes.get(targetId) === lane) {
+      this.lanes.delete(targetId);
     }
   }
 
@@ -202,7 +203,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     const drainMs = Math.ceil(((lane.waiting.length + lane.active.size) / this.perReceiver) * this.latency(lane));
     const delayMs = Math.min(Math.max(drainMs, 1000), 30_000);
     this.track(
-      this.deliveries.defer(job.deliveryId, job.webhookId, job.id, delayMs).then(
+      this.deliveries.defer(job.deliveryId, job.targetId, job.id, delayMs).then(
         () => this.complete(job.id),
         (error: unknown) => {
           this.logError(error, `deferral of delivery ${job.deliveryId}`);

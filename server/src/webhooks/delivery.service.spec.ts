@@ -2,7 +2,15 @@ import { Webhook } from 'standardwebhooks';
 import type { AppConfig } from '../core/config/app-config';
 import { MetricsService } from '../health/metrics.service';
 import type { BotReply, MessagesService } from '../messages/messages.service';
-import type { AfterFailure, AttemptContext, AttemptRecord, DeliveriesRepository } from './deliveries.repository';
+import type { BrokerOutcome, BrokerPublisher, SinkDestination } from '../sinks/broker-publisher';
+import type {
+  AfterFailure,
+  AttemptContext,
+  AttemptRecord,
+  DeliveriesRepository,
+  SinkAttemptContext,
+  WebhookAttemptContext,
+} from './deliveries.repository';
 import { botReplyOf, DeliveryService } from './delivery.service';
 import type { MessageReceivedData, WebhookEnvelope } from './envelope';
 import { generateSecret } from './signature';
@@ -29,7 +37,7 @@ const message: MessageReceivedData = {
   offline: false,
 };
 
-function context(overrides: Partial<AttemptContext> = {}): AttemptContext {
+function context(overrides: Partial<WebhookAttemptContext> = {}): WebhookAttemptContext {
   const event: WebhookEnvelope = {
     version: 1,
     id: 'evt_1',
@@ -39,10 +47,11 @@ function context(overrides: Partial<AttemptContext> = {}): AttemptContext {
     data: message,
   };
   return {
+    kind: 'webhook',
     deliveryId: 'delivery-1',
     attemptCount: 0,
     jobId: 'job-1',
-    webhookId: 'webhook-1',
+    targetId: 'webhook-1',
     sessionId: 'session-1',
     url: 'http://127.0.0.1:9999/hook',
     enabled: true,
@@ -58,11 +67,30 @@ function answer(statusCode: number | null, extra: Partial<WebhookResponse> = {})
   return { statusCode, durationMs: 3, error: null, body: '', retryAfter: undefined, ...extra };
 }
 
-function harness(state: AttemptContext | null, response: WebhookResponse, options: { replyFails?: Error } = {}) {
+const sinkDestination: SinkDestination = {
+  id: 'sink-1',
+  kind: 'rabbitmq',
+  url: 'amqp://127.0.0.1:5672',
+  credentials: null,
+  exchange: 'wago.events',
+  stream: null,
+};
+
+function sinkContext(overrides: Partial<SinkAttemptContext> = {}): SinkAttemptContext {
+  const { url: _url, secret: _secret, previousSecret: _p, previousSecretExpiresAt: _e, ...base } = context();
+  return { ...base, kind: 'sink', targetId: 'sink-1', sink: sinkDestination, ...overrides };
+}
+
+function harness(
+  state: AttemptContext | null,
+  response: WebhookResponse,
+  options: { replyFails?: Error; broker?: BrokerOutcome } = {},
+) {
   const calls: string[] = [];
   const delivered: AttemptRecord[] = [];
   const failed: { record: AttemptRecord; after: AfterFailure }[] = [];
   const requests: WebhookRequest[] = [];
+  const published: { sink: SinkDestination; event: WebhookEnvelope }[] = [];
   const replies: BotReply[] = [];
   const deliveries = {
     loadAttempts: async () => new Map(state ? [[state.deliveryId, state]] : []),
@@ -84,6 +112,12 @@ function harness(state: AttemptContext | null, response: WebhookResponse, option
       return response;
     },
   } as unknown as WebhookHttpClient;
+  const brokers = {
+    publish: async (sink: SinkDestination, event: WebhookEnvelope) => {
+      published.push({ sink, event });
+      return options.broker ?? { durationMs: 2, error: null };
+    },
+  } as unknown as BrokerPublisher;
   const messages = {
     queueReply: async (reply: BotReply) => {
       calls.push('reply');
@@ -92,11 +126,11 @@ function harness(state: AttemptContext | null, response: WebhookResponse, option
     },
   } as unknown as MessagesService;
   const config = { webhooks: { retryScheduleSeconds: [5, 300] } } as AppConfig;
-  const service = new DeliveryService(deliveries, http, messages, config, new MetricsService(), new Clock());
-  return { service, calls, delivered, failed, requests, replies };
+  const service = new DeliveryService(deliveries, http, brokers, messages, config, new MetricsService(), new Clock());
+  return { service, calls, delivered, failed, requests, published, replies };
 }
 
-const job = { id: 'job-1', deliveryId: 'delivery-1', webhookId: 'webhook-1' };
+const job = { id: 'job-1', deliveryId: 'delivery-1', targetId: 'webhook-1' };
 
 /** The worker's sequence for one job: prepare, send, finish. */
 async function attempt(service: DeliveryService): Promise<void> {
@@ -172,7 +206,7 @@ describe('DeliveryService', () => {
   it('disables the subscription when the receiver answers 410 Gone', async () => {
     const { service, failed } = harness(context(), answer(410));
     await attempt(service);
-    expect(failed[0].after).toEqual({ failed: true, disableWebhook: 'The receiver answered 410 Gone' });
+    expect(failed[0].after).toEqual({ failed: true, disable: 'The receiver answered 410 Gone' });
   });
 
   it('skips a job that no longer owns its delivery, and a delivery that is gone', async () => {
@@ -231,6 +265,39 @@ describe('DeliveryService', () => {
     expect(calls).toEqual(['reply', 'delivered']);
     expect(failed).toEqual([]);
     expect(delivered[0].replyError).toBe('the reply could not be queued');
+  });
+
+  describe('to a sink', () => {
+    it('publishes the event to the sink’s broker and marks it delivered once the broker took it', async () => {
+      const { service, delivered, published, requests } = harness(sinkContext(), answer(200));
+      await attempt(service);
+      expect(published).toEqual([{ sink: sinkDestination, event: expect.objectContaining({ id: 'evt_1' }) }]);
+      expect(requests).toEqual([]);
+      expect(delivered).toEqual([expect.objectContaining({ statusCode: null, durationMs: 2, error: null })]);
+    });
+
+    it('never queues a bot reply for a sink', async () => {
+      const { service, calls } = harness(sinkContext(), answer(200, { body: '{"reply":{"text":"pong"}}' }));
+      await attempt(service);
+      expect(calls).toEqual(['delivered']);
+    });
+
+    it('retries a broker failure on the webhook schedule, recording the broker’s error', async () => {
+      const broker = { durationMs: 5, error: 'connect ECONNREFUSED 127.0.0.1:5672' };
+      const { service, failed } = harness(sinkContext({ attemptCount: 1 }), answer(200), { broker });
+      await attempt(service);
+      expect(failed[0].record).toMatchObject({ statusCode: null, error: 'connect ECONNREFUSED 127.0.0.1:5672' });
+      expect((failed[0].after as { retryInMs: number }).retryInMs).toBeGreaterThanOrEqual(270_000);
+    });
+
+    it('fails and disables a sink whose credentials cannot be read, without retrying', async () => {
+      const reason = 'The stored secret cannot be decrypted (was SECRETS_KEY changed?)';
+      const { service, failed } = harness(sinkContext(), answer(200), {
+        broker: { durationMs: 0, error: reason, disable: reason },
+      });
+      await attempt(service);
+      expect(failed[0].after).toEqual({ failed: true, disable: reason });
+    });
   });
 
   it('notes no reply error when there is no reply or it was queued', async () => {

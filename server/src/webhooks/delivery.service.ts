@@ -1,5 +1,5 @@
-// One delivery attempt, by the rules: sign, POST, and record what the answer means (delivered, retry later, failed,
-// subscription gone), plus the bot reply a receiver may answer with.
+// One delivery attempt, by the rules: sign and POST to a webhook, or publish to a sink's broker; then record what the
+// answer means (delivered, retry later, failed, subscription gone), plus the bot reply a webhook may answer with.
 import { Injectable, Logger } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
 import { AppConfig } from '../core/config/app-config';
@@ -8,7 +8,14 @@ import { Clock } from '../core/runtime/clock';
 import { WriteBehindBatcher } from '../core/runtime/write-behind-batcher';
 import { MetricsService } from '../health/metrics.service';
 import { MessagesService } from '../messages/messages.service';
-import { AfterFailure, AttemptContext, AttemptRecord, DeliveriesRepository } from './deliveries.repository';
+import { BrokerPublisher } from '../sinks/broker-publisher';
+import {
+  AfterFailure,
+  AttemptContext,
+  AttemptRecord,
+  DeliveriesRepository,
+  WebhookAttemptContext,
+} from './deliveries.repository';
 import type { DeliveryJob } from './delivery-queue';
 import type { MessageReceivedData } from './envelope';
 import { nextRetryDelayMs, parseRetryAfter } from './retry-schedule';
@@ -87,7 +94,12 @@ export interface PreparedAttempt {
 
 export interface SentAttempt extends PreparedAttempt {
   at: Date;
+  /** A broker's outcome is an answer without an HTTP status. */
   response: WebhookResponse;
+  /** The receiver took the event: a 2xx, or the broker's confirmation. */
+  accepted: boolean;
+  /** Set when retrying cannot help: the webhook or sink is disabled with this reason. */
+  disable?: string;
 }
 
 /** 2xx outcomes are written together: one statement for every success within this window (or batch size). */
@@ -116,6 +128,7 @@ export class DeliveryService {
   constructor(
     private readonly deliveries: DeliveriesRepository,
     private readonly http: WebhookHttpClient,
+    private readonly brokers: BrokerPublisher,
     private readonly messages: MessagesService,
     private readonly config: AppConfig,
     metrics: MetricsService,
@@ -163,15 +176,31 @@ export class DeliveryService {
     return { ready, finished };
   }
 
-  /** Signs the event at the moment it leaves and POSTs it; never rejects (a failure is an answer with an error). */
+  /**
+   * Signs the event at the moment it leaves and POSTs it, or publishes it to the sink's broker; never rejects (a
+   * failure is an answer with an error).
+   */
   async send(attempt: PreparedAttempt): Promise<SentAttempt> {
     const { context } = attempt;
     const at = this.clock.now();
+    if (context.kind === 'sink') {
+      const outcome = await this.brokers.publish(context.sink, context.event);
+      this.duration.observe(outcome.durationMs / 1000);
+      const response = {
+        statusCode: null,
+        durationMs: outcome.durationMs,
+        error: outcome.error,
+        body: null,
+        retryAfter: undefined,
+      };
+      return { ...attempt, at, response, accepted: outcome.error === null, disable: outcome.disable };
+    }
     const body = JSON.stringify(context.event);
     const headers = { ...signWebhook(signingSecrets(context, at), context.event.id, at, body) };
     const response = await this.http.post({ url: context.url, headers, body });
     this.duration.observe(response.durationMs / 1000);
-    return { ...attempt, at, response };
+    const gone = response.statusCode === 410 ? 'The receiver answered 410 Gone' : undefined;
+    return { ...attempt, at, response, accepted: isSuccess(response.statusCode), disable: gone };
   }
 
   /**
@@ -179,37 +208,36 @@ export class DeliveryService {
    * failed, or the webhook gone.
    */
   async finish(sent: SentAttempt): Promise<void> {
-    const { job, context, response, at } = sent;
+    const { job, context, response, at, accepted } = sent;
     const record: AttemptRecord = {
       statusCode: response.statusCode,
       durationMs: response.durationMs,
-      error: describe(response),
+      error: accepted ? null : describe(response),
       responseBody: firstBytes(response.body, LOGGED_BODY_BYTES),
       replyError: null,
       at,
     };
-    if (isSuccess(response.statusCode)) {
+    if (accepted) {
       // Queued before the delivery is marked delivered: a crash in between redelivers, and the reply's
       // idempotency key keeps it single. A reply that cannot be queued is the attempt's note, never a retry.
-      const replyError = await this.queueBotReply(context, response.body);
+      const replyError = context.kind === 'webhook' ? await this.queueBotReply(context, response.body) : null;
       await this.recordDelivered(context.deliveryId, job.id, { ...record, replyError });
       this.attempts.inc({ outcome: 'delivered' });
       return;
     }
-    const after = this.afterFailure(context, response, at);
+    const after = this.afterFailure(context, sent);
     await this.deliveries.recordFailed(context.deliveryId, job.id, record, after);
     this.attempts.inc({ outcome: 'retryInMs' in after ? 'retry' : 'failed' });
+    const subject = context.kind === 'webhook' ? 'Webhook' : 'Sink';
+    const where = { sessionId: context.sessionId, [`${context.kind}Id`]: context.targetId };
     if ('failed' in after) {
       this.logger.warn(
-        { sessionId: context.sessionId, webhookId: context.webhookId, deliveryId: context.deliveryId },
-        `Webhook delivery failed: ${context.deliveryId} after ${attempts(context.attemptCount + 1)} (${record.error})`,
+        { ...where, deliveryId: context.deliveryId },
+        `${subject} delivery failed: ${context.deliveryId} after ${attempts(context.attemptCount + 1)} (${record.error})`,
       );
     }
-    if ('failed' in after && after.disableWebhook) {
-      this.logger.warn(
-        { sessionId: context.sessionId, webhookId: context.webhookId },
-        `Webhook disabled: ${context.webhookId} (the receiver answered 410 Gone)`,
-      );
+    if ('failed' in after && after.disable) {
+      this.logger.warn(where, `${subject} disabled: ${context.targetId} (${after.disable})`);
     }
   }
 
@@ -240,18 +268,18 @@ export class DeliveryService {
     }
   }
 
-  private afterFailure(context: AttemptContext, response: WebhookResponse, at: Date): AfterFailure {
-    if (response.statusCode === 410) return { failed: true, disableWebhook: 'The receiver answered 410 Gone' };
+  private afterFailure(context: AttemptContext, sent: SentAttempt): AfterFailure {
+    if (sent.disable) return { failed: true, disable: sent.disable };
     const delay = nextRetryDelayMs(
       this.config.webhooks.retryScheduleSeconds,
       context.attemptCount + 1,
-      parseRetryAfter(response.retryAfter, at),
+      parseRetryAfter(sent.response.retryAfter, sent.at),
     );
     return delay === null ? { failed: true } : { retryInMs: delay };
   }
 
   /** Queues the reply the receiver answered with, if any; returns why it was not queued, if it was not. */
-  private async queueBotReply(context: AttemptContext, body: string | null): Promise<string | null> {
+  private async queueBotReply(context: WebhookAttemptContext, body: string | null): Promise<string | null> {
     if (context.event.type !== 'message.received') return null;
     const message = context.event.data as MessageReceivedData;
     const reply = message.fromMe ? null : botReplyOf(body);
@@ -273,9 +301,9 @@ export class DeliveryService {
     }
   }
 
-  private replyNotQueued(context: AttemptContext, reason: string): string {
+  private replyNotQueued(context: WebhookAttemptContext, reason: string): string {
     this.logger.warn(
-      { sessionId: context.sessionId, webhookId: context.webhookId, deliveryId: context.deliveryId },
+      { sessionId: context.sessionId, webhookId: context.targetId, deliveryId: context.deliveryId },
       `Bot reply not sent: ${context.deliveryId} (${reason})`,
     );
     return reason.slice(0, MAX_ERROR_LENGTH);

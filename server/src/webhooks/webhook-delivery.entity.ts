@@ -1,25 +1,39 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { SinkEntity } from '../sinks/sink.entity';
 import { WebhookEventEntity } from './webhook-event.entity';
 import { WebhookEntity } from './webhook.entity';
 
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
-/** One event on its way to one subscription: pending until a 2xx (delivered) or the last retry (failed). */
+/**
+ * One event on its way to one subscription, a webhook or a sink (exactly one of them): pending until it is accepted
+ * (a 2xx, a broker's confirmation) or the last retry fails.
+ */
 @Entity('webhook_deliveries')
+@Check('CHK_webhook_deliveries_target', `("webhook_id" IS NULL) <> ("sink_id" IS NULL)`)
 @Index('UQ_webhook_deliveries_webhook_event', ['webhookId', 'eventId'], { unique: true })
 @Index('IDX_webhook_deliveries_webhook_created', ['webhookId', 'createdAt'])
+@Index('UQ_webhook_deliveries_sink_event', ['sinkId', 'eventId'], { unique: true })
+@Index('IDX_webhook_deliveries_sink_created', ['sinkId', 'createdAt'])
 @Index('IDX_webhook_deliveries_status_created', ['status', 'createdAt'])
 export class WebhookDeliveryEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_webhook_deliveries' })
   id!: string;
 
-  @Column({ name: 'webhook_id', type: 'uuid' })
-  webhookId!: string;
+  @Column({ name: 'webhook_id', type: 'uuid', nullable: true })
+  webhookId!: string | null;
 
   @ManyToOne(() => WebhookEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'webhook_id', foreignKeyConstraintName: 'FK_webhook_deliveries_webhook' })
   webhook?: WebhookEntity;
+
+  @Column({ name: 'sink_id', type: 'uuid', nullable: true })
+  sinkId!: string | null;
+
+  @ManyToOne(() => SinkEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'sink_id', foreignKeyConstraintName: 'FK_webhook_deliveries_sink' })
+  sink?: SinkEntity;
 
   @Index('IDX_webhook_deliveries_event_id')
   @Column({ name: 'event_id', type: 'varchar', length: 40 })

@@ -3,7 +3,9 @@ import type { MessageEvents } from '../messages/message-events';
 import type { SessionEntity } from '../sessions/session.entity';
 import type { SessionsRepository } from '../sessions/sessions.repository';
 import type { CallReceived, MessageReaction, MessageReceived, WhatsAppEvents } from '../whatsapp/events';
-import type { DeliveriesRepository } from './deliveries.repository';
+import type { SinkEntity } from '../sinks/sink.entity';
+import type { SinksRepository } from '../sinks/sinks.repository';
+import type { DeliveriesRepository, DeliveryTarget } from './deliveries.repository';
 import type { DeliveryWorker } from './delivery-worker';
 import type { MessageReceivedData, WebhookEnvelope } from './envelope';
 import type { GroupPolicy } from './mention-policy';
@@ -48,11 +50,30 @@ function incoming(overrides: Partial<MessageReceived> = {}): MessageReceived {
 const links = new MediaLinks(loadAppConfig({ JWT_SECRET: 'x'.repeat(32), PUBLIC_URL: 'https://wago.example' }));
 
 /** `sentByApi`: message ids the session sent through the API; `forwarded`: message id → webhooks given it. */
+function sink(id: string, groupPolicy: GroupPolicy, events: string[] = ['*']): SinkEntity {
+  return { id, sessionId: 's1', kind: 'nats', groupPolicy, events, enabled: true } as SinkEntity;
+}
+
+/** `sinks`: the session's sinks, beside its webhooks. */
 function harness(
   webhooks: WebhookEntity[],
   known: { sentByApi?: string[]; forwarded?: Record<string, string[]> } = {},
+  sinks: SinkEntity[] = [],
 ) {
-  const published: { event: WebhookEnvelope; webhookIds: string[]; transaction?: EntityManager }[] = [];
+  const published: {
+    event: WebhookEnvelope;
+    targetIds: string[];
+    kinds: DeliveryTarget['kind'][];
+    transaction?: EntityManager;
+  }[] = [];
+  const record = (event: WebhookEnvelope, targets: DeliveryTarget[], transaction?: EntityManager): void => {
+    published.push({
+      event,
+      targetIds: targets.map((target) => target.id),
+      kinds: targets.map((target) => target.kind),
+      ...(transaction ? { transaction } : {}),
+    });
+  };
   let wakes = 0;
   const subscriptionReads: (EntityManager | undefined)[] = [];
   const publisher = new WebhookPublisher(
@@ -64,20 +85,26 @@ function harness(
         return webhooks;
       },
     } as unknown as WebhooksRepository,
+    {
+      findEnabledBySession: async (_sessionId: string, transaction?: EntityManager) => {
+        subscriptionReads.push(transaction);
+        return sinks;
+      },
+    } as unknown as SinksRepository,
     { findById: async () => session } as unknown as SessionsRepository,
     {
-      enqueue: async (event: WebhookEnvelope, webhookIds: string[], transaction?: EntityManager) => {
-        published.push({ event, webhookIds, transaction });
+      enqueue: async (event: WebhookEnvelope, targets: DeliveryTarget[], transaction?: EntityManager) => {
+        record(event, targets, transaction);
       },
-      enqueueAll: async (entries: { event: WebhookEnvelope; webhookIds: string[] }[]) => {
-        for (const { event, webhookIds } of entries) published.push({ event, webhookIds });
+      enqueueAll: async (entries: { event: WebhookEnvelope; targets: DeliveryTarget[] }[]) => {
+        for (const { event, targets } of entries) record(event, targets);
       },
       sentThroughApi: async (_sessionId: string, messageId: string) => (known.sentByApi ?? []).includes(messageId),
-      webhooksGiven: async (eventId: string, webhookIds: string[]) =>
+      targetsGiven: async (eventId: string, targets: DeliveryTarget[]) =>
         new Set(
           Object.entries(known.forwarded ?? {})
             .filter(([messageId]) => messageEventId('s1', messageId) === eventId)
-            .flatMap(([, given]) => given.filter((id) => webhookIds.includes(id))),
+            .flatMap(([, given]) => given.filter((id) => targets.some((target) => target.id === id))),
         ),
     } as unknown as DeliveriesRepository,
     { wake: () => wakes++ } as unknown as DeliveryWorker,
@@ -92,28 +119,28 @@ describe('WebhookPublisher', () => {
   it('forwards a direct message to every subscription, whatever its group policy', async () => {
     const { publisher, published, wakes } = harness(subscriptions);
     await publisher.messageReceived(incoming({ chatType: 'direct', chatJid: '15550002222@s.whatsapp.net' }));
-    expect(published[0].webhookIds).toEqual(['mentions', 'all', 'none']);
+    expect(published[0].targetIds).toEqual(['mentions', 'all', 'none']);
     expect(wakes()).toBe(1);
   });
 
   it('forwards a group message without a mention only where the policy is all', async () => {
     const { publisher, published } = harness(subscriptions);
     await publisher.messageReceived(incoming());
-    expect(published[0].webhookIds).toEqual(['all']);
+    expect(published[0].targetIds).toEqual(['all']);
     expect((published[0].event.data as MessageReceivedData).mentioned).toBe(false);
   });
 
   it('forwards a group message that mentions the account by LID only, saying how', async () => {
     const { publisher, published } = harness(subscriptions);
     await publisher.messageReceived(incoming({ mentionedJids: ['900100200300@lid'] }));
-    expect(published[0].webhookIds).toEqual(['mentions', 'all']);
+    expect(published[0].targetIds).toEqual(['mentions', 'all']);
     expect(published[0].event.data).toMatchObject({ mentioned: true, mentionedBy: 'lid' });
   });
 
   it('forwards a reply to one of the account’s messages', async () => {
     const { publisher, published } = harness(subscriptions);
     await publisher.messageReceived(incoming({ quotedMessageId: 'OURS', quotedSender: '15550001111@s.whatsapp.net' }));
-    expect(published[0].webhookIds).toEqual(['mentions', 'all']);
+    expect(published[0].targetIds).toEqual(['mentions', 'all']);
     expect(published[0].event.data).toMatchObject({ mentionedBy: 'reply', quoted: { id: 'OURS' } });
   });
 
@@ -166,7 +193,7 @@ describe('WebhookPublisher', () => {
       reason: 'connection_lost',
       at: '2025-01-01T10:00:00.000Z',
     });
-    expect(published[0].webhookIds).toEqual(['status-only', 'everything']);
+    expect(published[0].targetIds).toEqual(['status-only', 'everything']);
     expect(published[0].event).toMatchObject({
       type: 'session.status',
       data: { sessionId: 's1', status: 'reconnecting', reason: 'connection_lost', at: '2025-01-01T10:00:00.000Z' },
@@ -204,7 +231,7 @@ describe('WebhookPublisher', () => {
       statusTransaction,
     );
     // Read and written on the status transaction's own connection, never waiting for a second one.
-    expect(subscriptionReads[1]).toBe(statusTransaction);
+    expect(subscriptionReads.slice(2)).toEqual([statusTransaction, statusTransaction]);
     expect(published[1].transaction).toBe(statusTransaction);
     expect(published.map((entry) => [entry.event.type, entry.event.data])).toEqual([
       [
@@ -229,6 +256,64 @@ describe('WebhookPublisher', () => {
     ]);
   });
 
+  describe('sinks', () => {
+    it('applies the same group policy and event choice to a sink as to a webhook', async () => {
+      const { publisher, published } = harness([webhook('hook-all', 'all'), webhook('hook-mentions', 'mentions')], {}, [
+        sink('sink-all', 'all'),
+        sink('sink-mentions', 'mentions'),
+        sink('sink-acks', 'all', ['message.ack']),
+      ]);
+      await publisher.messageReceived(incoming());
+      expect(published[0].targetIds).toEqual(['hook-all', 'sink-all']);
+      expect(published[0].kinds).toEqual(['webhook', 'sink']);
+    });
+
+    it('commits message.sent for a sink inside the transaction that marks the message sent', async () => {
+      const { publisher, published } = harness([], {}, [sink('sink-all', 'all')]);
+      const transaction = {} as EntityManager;
+      await publisher.messageSent(
+        {
+          sessionId: 's1',
+          messageId: 'SENT2',
+          chatJid: '15550002222@s.whatsapp.net',
+          chatType: 'direct',
+          type: 'text',
+          text: 'hi',
+          mentions: [],
+          replyTo: null,
+          media: null,
+          location: null,
+          contact: null,
+          reaction: null,
+          timestamp: '2025-01-01T10:00:00.000Z',
+        },
+        transaction,
+      );
+      expect(published).toEqual([expect.objectContaining({ targetIds: ['sink-all'], kinds: ['sink'], transaction })]);
+    });
+
+    it('forwards a group update under mentions to a sink that was given the message', async () => {
+      const { publisher, published } = harness([], { forwarded: { T1: ['sink-mentions'] } }, [
+        sink('sink-mentions', 'mentions'),
+        sink('sink-other', 'mentions'),
+      ]);
+      await publisher.messageRevoked({
+        sessionId: 's1',
+        chatJid: '120363000000000001@g.us',
+        chatType: 'group',
+        senderPn: '15550002222@s.whatsapp.net',
+        senderLid: null,
+        pushName: 'Ana',
+        revokeId: 'X1',
+        targetMessageId: 'T1',
+        targetFromMe: false,
+        fromMe: false,
+        timestamp: '2025-01-01T10:00:00.000Z',
+      });
+      expect(published[0].targetIds).toEqual(['sink-mentions']);
+    });
+  });
+
   describe('reactions, edits and deletions', () => {
     function reaction(overrides: Partial<MessageReaction> = {}): MessageReaction {
       return {
@@ -251,7 +336,7 @@ describe('WebhookPublisher', () => {
     it('forwards a reaction in a direct chat to every subscription', async () => {
       const { publisher, published } = harness(subscriptions);
       await publisher.messageReaction(reaction({ chatType: 'direct', chatJid: '15550002222@s.whatsapp.net' }));
-      expect(published[0].webhookIds).toEqual(['mentions', 'all', 'none']);
+      expect(published[0].targetIds).toEqual(['mentions', 'all', 'none']);
       expect(published[0].event).toMatchObject({
         type: 'message.reaction',
         data: { id: 'R1', messageId: 'T1', emoji: '👍', fromMe: false, sender: { pushName: 'Ana' } },
@@ -261,23 +346,23 @@ describe('WebhookPublisher', () => {
     it('forwards a group reaction to an unrelated message only where the policy is all', async () => {
       const { publisher, published } = harness(subscriptions);
       await publisher.messageReaction(reaction());
-      expect(published[0].webhookIds).toEqual(['all']);
+      expect(published[0].targetIds).toEqual(['all']);
     });
 
     it('forwards a group reaction under mentions when it is to a message the account sent', async () => {
       const fromPhone = harness(subscriptions);
       await fromPhone.publisher.messageReaction(reaction({ targetFromMe: true }));
-      expect(fromPhone.published[0].webhookIds).toEqual(['mentions', 'all']);
+      expect(fromPhone.published[0].targetIds).toEqual(['mentions', 'all']);
       const throughApi = harness(subscriptions, { sentByApi: ['T1'] });
       await throughApi.publisher.messageReaction(reaction());
-      expect(throughApi.published[0].webhookIds).toEqual(['mentions', 'all']);
+      expect(throughApi.published[0].targetIds).toEqual(['mentions', 'all']);
     });
 
     it('forwards a group update under mentions to the subscriptions that were given the message', async () => {
       const hooks = [webhook('m1', 'mentions'), webhook('m2', 'mentions'), webhook('none', 'none')];
       const { publisher, published } = harness(hooks, { forwarded: { T1: ['m2'] } });
       await publisher.messageRevoked({ ...reaction(), revokeId: 'X1' });
-      expect(published[0].webhookIds).toEqual(['m2']);
+      expect(published[0].targetIds).toEqual(['m2']);
       expect(published[0].event).toMatchObject({ type: 'message.revoked', data: { id: 'T1' } });
     });
 
@@ -346,7 +431,7 @@ describe('WebhookPublisher', () => {
       await publisher.callReceived(call);
       await publisher.callReceived({ ...call, offline: true });
       expect(published[0]).toMatchObject({
-        webhookIds: ['calls'],
+        targetIds: ['calls'],
         event: {
           type: 'call.received',
           sessionId: 's1',
@@ -370,7 +455,8 @@ describe('WebhookPublisher', () => {
       });
       expect(published).toEqual([
         {
-          webhookIds: ['all'],
+          targetIds: ['all'],
+          kinds: ['webhook'],
           event: expect.objectContaining({
             type: 'presence.update',
             timestamp: '2025-01-01T10:00:00.000Z',

@@ -1,5 +1,5 @@
 // Turns what happens (messages in and out, receipts, session statuses, group changes) into events committed to the
-// outbox for each subscription that wants them; the worker delivers them from there.
+// outbox for each subscription that wants them, webhook or sink alike; the worker delivers them from there.
 import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { systemClock } from '../core/runtime/clock';
@@ -24,7 +24,8 @@ import {
   SessionStatusChanged,
   WhatsAppEvents,
 } from '../whatsapp/events';
-import { DeliveriesRepository } from './deliveries.repository';
+import { SinksRepository } from '../sinks/sinks.repository';
+import { DeliveriesRepository, DeliveryTarget } from './deliveries.repository';
 import { DeliveryWorker } from './delivery-worker';
 import {
   envelope,
@@ -36,9 +37,18 @@ import {
   WebhookEnvelope,
   WebhookEventType,
 } from './envelope';
-import { forwardsMessage, forwardsUpdate, Mention, mentionOf } from './mention-policy';
-import { WebhookEntity } from './webhook.entity';
+import { forwardsMessage, forwardsUpdate, GroupPolicy, Mention, mentionOf } from './mention-policy';
 import { WebhooksRepository } from './webhooks.repository';
+
+/** A webhook or sink an event may go to, with what decides whether it does: one rule for both kinds. */
+export interface Subscription extends DeliveryTarget {
+  events: string[];
+  groupPolicy: GroupPolicy;
+}
+
+function targetOf({ kind, id }: Subscription): DeliveryTarget {
+  return { kind, id };
+}
 
 @Injectable()
 export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown {
@@ -51,7 +61,7 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
    * so a busy line costs far fewer transactions than events. Each event is still committed before its promise
    * resolves (and an incoming message's receipt waits for that), in the order they came.
    */
-  private readonly outbox = new GroupCommit<{ event: WebhookEnvelope; webhookIds: string[] }>((entries) =>
+  private readonly outbox = new GroupCommit<{ event: WebhookEnvelope; targets: DeliveryTarget[] }>((entries) =>
     this.deliveries.enqueueAll(entries),
   );
 
@@ -59,6 +69,7 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
     private readonly whatsappEvents: WhatsAppEvents,
     private readonly messageEvents: MessageEvents,
     private readonly webhooks: WebhooksRepository,
+    private readonly sinks: SinksRepository,
     private readonly sessions: SessionsRepository,
     private readonly deliveries: DeliveriesRepository,
     private readonly worker: DeliveryWorker,
@@ -93,11 +104,11 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
   }
 
   async messageReceived(message: MessageReceived): Promise<void> {
-    const webhooks = await this.subscribed(message.sessionId, 'message.received');
-    if (webhooks.length === 0) return;
+    const subscriptions = await this.subscribed(message.sessionId, 'message.received');
+    if (subscriptions.length === 0) return;
     const mention = await this.mentionIn(message);
-    const targets = webhooks.filter((webhook) =>
-      forwardsMessage(webhook.groupPolicy, message.chatType, mention.mentioned),
+    const targets = subscriptions.filter((subscription) =>
+      forwardsMessage(subscription.groupPolicy, message.chatType, mention.mentioned),
     );
     // One event id per message: a message WhatsApp delivers again (it was committed, its receipt never went out) is
     // recognised by the outbox and not published twice.
@@ -204,7 +215,7 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
         contact: message.contact,
         reaction: message.reaction,
       }),
-      targets.map((webhook) => webhook.id),
+      targets.map(targetOf),
       transaction,
     );
   }
@@ -312,39 +323,48 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
 
   /** Publishes a reaction, edit or deletion to the subscriptions whose group policy lets it through. */
   private async publishUpdate(event: WebhookEnvelope, target: MessageUpdateTarget): Promise<void> {
-    const webhooks = await this.subscribed(target.sessionId, event.type as WebhookEventType);
-    const undecided = webhooks.filter((webhook) => target.chatType === 'group' && webhook.groupPolicy === 'mentions');
+    const subscriptions = await this.subscribed(target.sessionId, event.type as WebhookEventType);
+    const undecided = subscriptions.filter(
+      (subscription) => target.chatType === 'group' && subscription.groupPolicy === 'mentions',
+    );
     const accountsMessage =
       undecided.length > 0 &&
       (target.targetFromMe || (await this.deliveries.sentThroughApi(target.sessionId, target.targetMessageId)));
     const forwarded =
       undecided.length > 0 && !accountsMessage
-        ? await this.deliveries.webhooksGiven(
+        ? await this.deliveries.targetsGiven(
             messageEventId(target.sessionId, target.targetMessageId),
-            undecided.map((webhook) => webhook.id),
+            undecided.map(targetOf),
           )
         : new Set<string>();
-    const targets = webhooks.filter((webhook) =>
-      forwardsUpdate(webhook.groupPolicy, target.chatType, {
+    const targets = subscriptions.filter((subscription) =>
+      forwardsUpdate(subscription.groupPolicy, target.chatType, {
         accountsMessage,
-        forwardedHere: forwarded.has(webhook.id),
+        forwardedHere: forwarded.has(subscription.id),
       }),
     );
     await this.publish(event, targets);
   }
 
+  /** The session's enabled webhooks and sinks that select this event type. */
   private async subscribed(
     sessionId: string,
     type: WebhookEventType,
     transaction?: EntityManager,
-  ): Promise<WebhookEntity[]> {
+  ): Promise<Subscription[]> {
+    // One after the other: within a transaction both reads share its one connection.
     const webhooks = await this.webhooks.findEnabledBySession(sessionId, transaction);
-    return webhooks.filter((webhook) => selects(webhook.events, type));
+    const sinks = await this.sinks.findEnabledBySession(sessionId, transaction);
+    const subscriptions: Subscription[] = [
+      ...webhooks.map(({ id, events, groupPolicy }) => ({ kind: 'webhook' as const, id, events, groupPolicy })),
+      ...sinks.map(({ id, events, groupPolicy }) => ({ kind: 'sink' as const, id, events, groupPolicy })),
+    ];
+    return subscriptions.filter((subscription) => selects(subscription.events, type));
   }
 
-  private async publish(event: WebhookEnvelope, targets: WebhookEntity[]): Promise<void> {
+  private async publish(event: WebhookEnvelope, targets: Subscription[]): Promise<void> {
     if (targets.length === 0) return;
-    await this.outbox.write({ event, webhookIds: targets.map((webhook) => webhook.id) });
+    await this.outbox.write({ event, targets: targets.map(targetOf) });
     this.worker.wake();
   }
 

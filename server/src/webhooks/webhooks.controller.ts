@@ -131,7 +131,7 @@ export class WebhooksController {
     @WebhookIdParam() webhookId: string,
     @Query() query: ListDeliveriesQueryDto,
   ): Promise<DeliveryListDto> {
-    const { items, total } = await this.deliveries.list(user, webhookId, query);
+    const { items, total } = await this.deliveries.list(user, { kind: 'webhook', id: webhookId }, query);
     return { items: items.map((delivery) => DeliveryDto.from(delivery)), total };
   }
 
@@ -146,7 +146,7 @@ export class WebhooksController {
     @WebhookIdParam() webhookId: string,
     @Body() body: RedeliverFailedDto,
   ): Promise<RedeliveriesDto> {
-    return { count: await this.deliveries.redeliverFailedSince(user, webhookId, body.since) };
+    return { count: await this.deliveries.redeliverFailedSince(user, { kind: 'webhook', id: webhookId }, body.since) };
   }
 
   @Get('deliveries/:deliveryId')
@@ -161,7 +161,7 @@ export class WebhooksController {
   @HttpCode(202)
   @ApiOperation({ summary: 'A new attempt on the same delivery, with the same event id' })
   @ApiAcceptedResponse({ type: DeliveryDetailDto })
-  @ApiConflictResponse({ type: ErrorDto, description: 'The webhook is disabled' })
+  @ApiConflictResponse({ type: ErrorDto, description: 'The webhook or sink is disabled' })
   async redeliver(@CurrentUser() user: AuthUser, @DeliveryIdParam() deliveryId: string): Promise<DeliveryDetailDto> {
     return DeliveryDetailDto.fromDetail(await this.deliveries.redeliver(user, deliveryId));
   }

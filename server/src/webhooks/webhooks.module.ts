@@ -3,6 +3,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { MediaModule } from '../media/media.module';
 import { MessagesModule } from '../messages/messages.module';
 import { SessionsModule } from '../sessions/sessions.module';
+import { SinksController } from '../sinks/sinks.controller';
+import { SinksModule } from '../sinks/sinks.module';
 import { DeliveriesRepository } from './deliveries.repository';
 import { DeliveriesService } from './deliveries.service';
 import { DeliveryQueue } from './delivery-queue';
@@ -19,15 +21,19 @@ import { WebhooksController } from './webhooks.controller';
 import { WebhooksRepository } from './webhooks.repository';
 import { WebhooksService } from './webhooks.service';
 
-/** Webhook subscriptions, the durable outbox that delivers their events, and the delivery log. */
+/**
+ * Webhook subscriptions, the durable outbox that delivers their events (and those of message-broker sinks), and the
+ * delivery log. The sink routes are served here because a sink's deliveries are this outbox's.
+ */
 @Module({
   imports: [
     TypeOrmModule.forFeature([WebhookEntity, WebhookEventEntity, WebhookDeliveryEntity, WebhookAttemptEntity]),
     SessionsModule,
     MessagesModule,
     MediaModule,
+    SinksModule,
   ],
-  controllers: [WebhooksController],
+  controllers: [WebhooksController, SinksController],
   providers: [
     WebhooksRepository,
     DeliveriesRepository,

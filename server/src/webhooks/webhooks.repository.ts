@@ -4,6 +4,7 @@ import { ClusterBus } from '../cluster/cluster-bus';
 import { NotFoundError } from '../core/errors/domain-errors';
 import { EntityManager, Repository } from 'typeorm';
 import { Clock } from '../core/runtime/clock';
+import { SubscriptionsCache } from './subscriptions-cache';
 import { WebhookEntity } from './webhook.entity';
 
 export type NewWebhook = Pick<WebhookEntity, 'sessionId' | 'url' | 'events' | 'groupPolicy' | 'enabled' | 'secret'>;
@@ -21,25 +22,22 @@ export type WebhookChanges = Partial<
   >
 >;
 
-/**
- * How long a session's enabled subscriptions are served from memory. Every incoming event needs them, and at a
- * busy line's rate reading them each time was a query per message. A change forgets the cache at once, on every node
- * of a cluster (the cluster bus tells the others); should a node miss that message, it sees the change within this
- * time.
- */
-const SUBSCRIPTIONS_FRESH_MS = 1_000;
-
 /** All webhook-subscription I/O. */
 @Injectable()
 export class WebhooksRepository implements OnModuleInit, OnModuleDestroy {
-  private readonly enabledBySession = new Map<string, { webhooks: Promise<WebhookEntity[]>; readAt: number }>();
+  private readonly enabledBySession: SubscriptionsCache<WebhookEntity>;
   private stopListening: (() => void) | undefined;
 
   constructor(
     @InjectRepository(WebhookEntity) private readonly webhooks: Repository<WebhookEntity>,
     private readonly bus: ClusterBus,
-    private readonly clock: Clock,
-  ) {}
+    clock: Clock,
+  ) {
+    this.enabledBySession = new SubscriptionsCache(
+      (sessionId) => this.webhooks.findBy({ sessionId, enabled: true }),
+      clock,
+    );
+  }
 
   onModuleInit(): void {
     this.stopListening = this.bus.on('webhooks.changed', () => this.enabledBySession.clear());
@@ -78,17 +76,7 @@ export class WebhooksRepository implements OnModuleInit, OnModuleDestroy {
    */
   findEnabledBySession(sessionId: string, transaction?: EntityManager): Promise<WebhookEntity[]> {
     if (transaction) return transaction.getRepository(WebhookEntity).findBy({ sessionId, enabled: true });
-    const now = this.clock.now().getTime();
-    const cached = this.enabledBySession.get(sessionId);
-    if (cached && now - cached.readAt < SUBSCRIPTIONS_FRESH_MS) return cached.webhooks;
-    const webhooks = this.webhooks.findBy({ sessionId, enabled: true });
-    const entry = { webhooks, readAt: now };
-    this.enabledBySession.set(sessionId, entry);
-    // A failed read is not kept: the next event reads again.
-    webhooks.catch(() => {
-      if (this.enabledBySession.get(sessionId) === entry) this.enabledBySession.delete(sessionId);
-    });
-    return webhooks;
+    return this.enabledBySession.get(sessionId);
   }
 
   /**

@@ -1,6 +1,6 @@
 // Contract fuzzing: over a thousand generated requests over every operation of /api/docs-json, as an admin, a user and
 // nobody. Replay a failing run with FUZZ_SEED=<the printed seed>.
-import { ContractFuzzer, FuzzFixtures, FuzzRequest, Random } from '../support/contract-fuzzer';
+import { ContractFuzzer, FuzzFixtures, FuzzRequest, OMIT, Random } from '../support/contract-fuzzer';
 import {
   isDeclaredStatus,
   OpenApiDocument,
@@ -32,6 +32,8 @@ const OTHER_PIN: Record<string, string> = {
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 /** A well-formed group JID of a group no session is in. */
 const UNKNOWN_GROUP = '120363000000000000@g.us';
+/** Where the fuzzed sinks publish: valid for a NATS sink, and nothing listens there. */
+const SINK_URL = 'nats://127.0.0.1:9';
 /** Logins fuzz this account: locking it out must not lock the fuzzer out. */
 const LOGIN_TARGET = 'fuzz-login-target';
 const CARLA = { phoneNumber: '15550401001', pushName: 'Carla' };
@@ -48,6 +50,7 @@ interface Owned {
   /** An unpaired session for start, stop, logout, rename and pairing codes. */
   scratchSessionId: string;
   webhookId: string;
+  sinkId: string;
   apiKeyId: string;
   deliveryId?: string;
   messageId?: string;
@@ -80,6 +83,10 @@ describe('contract fuzzing of every operation in /api/docs-json', () => {
     (await call<{ id: string }>('POST', '/sessions', owner.token, { name: uniqueName('fuzz') })).id;
   const createWebhook = async (owner: Owned, sessionId: string): Promise<string> =>
     (await call<{ id: string }>('POST', `/sessions/${sessionId}/webhooks`, owner.token, { url: receiver.url })).id;
+  // A NATS sink at a port nothing listens on: valid, and publishing to it (the test route, retries) fails at once.
+  const createSink = async (owner: Owned, sessionId: string): Promise<string> =>
+    (await call<{ id: string }>('POST', `/sessions/${sessionId}/sinks`, owner.token, { kind: 'nats', url: SINK_URL }))
+      .id;
   const createApiKey = async (owner: Owned): Promise<string> =>
     (await call<{ id: string }>('POST', '/auth/api-keys', owner.token, { name: uniqueName('fuzz') })).id;
   const createUser = async (): Promise<string> =>
@@ -109,11 +116,13 @@ describe('contract fuzzing of every operation in /api/docs-json', () => {
       mainSessionId: '',
       scratchSessionId: '',
       webhookId: '',
+      sinkId: '',
       apiKeyId: '',
     };
     owned.mainSessionId = mainSessionId ?? (await createSession(owned));
     owned.scratchSessionId = await createSession(owned);
     owned.webhookId = await createWebhook(owned, owned.mainSessionId);
+    owned.sinkId = await createSink(owned, owned.mainSessionId);
     owned.apiKeyId = await createApiKey(owned);
     return owned;
   }
@@ -157,6 +166,8 @@ describe('contract fuzzing of every operation in /api/docs-json', () => {
           return /\/(messages|webhooks)/.test(operation.path) ? owner.mainSessionId : owner.scratchSessionId;
         case 'webhooks':
           return fresh ? createWebhook(owner, owner.scratchSessionId) : owner.webhookId;
+        case 'sinks':
+          return fresh ? createSink(owner, owner.scratchSessionId) : owner.sinkId;
         case 'api-keys':
           return fresh ? createApiKey(owner) : owner.apiKeyId;
         case 'users':
@@ -177,9 +188,17 @@ describe('contract fuzzing of every operation in /api/docs-json', () => {
     bodyField(operation, field, identity) {
       const owner = identity === 'user' ? user : admin;
       const signsIn = operation.path.endsWith('/auth/login');
+      const sinks = /\/sinks/.test(operation.path);
       switch (field) {
         case 'url':
-          return receiver.url;
+          return sinks ? SINK_URL : receiver.url;
+        // The fuzzed sinks are NATS ones: a stream, never an exchange (stated in words).
+        case 'kind':
+          return sinks ? 'nats' : undefined;
+        case 'stream':
+          return sinks ? 'WAGO_FUZZ' : undefined;
+        case 'exchange':
+          return sinks ? OMIT : undefined;
         case 'to':
         case 'phoneNumber':
         case 'jid':

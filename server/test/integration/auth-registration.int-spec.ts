@@ -37,7 +37,7 @@ describe('first-run registration on Postgres', () => {
       new PinHasher(),
       new JwtService({ secret: SECRET, signOptions: { expiresIn: 60 } }),
       clock,
-      new AppConfig({}, { secret: SECRET }),
+      new AppConfig({}, { secret: SECRET }, { secret: SECRET }),
       new MetricsService(),
     );
   });

@@ -15,6 +15,9 @@ import { WebhookHttpClient } from '../../src/webhooks/webhook-http.client';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { startWebhookReceiver, WebhookReceiver } from '../support/webhook-receiver';
 import { Clock } from '../../src/core/runtime/clock';
+import { BrokerPublisher } from '../../src/sinks/broker-publisher';
+import { NatsPublisher } from '../../src/sinks/nats.publisher';
+import { RabbitMqPublisher } from '../../src/sinks/rabbitmq.publisher';
 
 const RETRY_SCHEDULE = '0.2,0.2,0.2';
 
@@ -45,7 +48,8 @@ async function startOutbox(database: TestDatabase, dataSource: DataSource): Prom
       replies.push(reply);
     },
   } as unknown as MessagesService;
-  const service = new DeliveryService(deliveries, http, messages, config, new MetricsService(), new Clock());
+  const brokers = new BrokerPublisher(new RabbitMqPublisher(), new NatsPublisher(), config, new Clock());
+  const service = new DeliveryService(deliveries, http, brokers, messages, config, new MetricsService(), new Clock());
   const worker = new DeliveryWorker(queue, service, deliveries, config, new Clock());
   worker.onApplicationBootstrap();
   return {
@@ -116,7 +120,10 @@ describe('webhook outbox (Postgres, pg-boss, real HTTP receivers)', () => {
   }
 
   async function publish(event: WebhookEnvelope, webhookIds: string[]): Promise<void> {
-    await outbox.deliveries.enqueue(event, webhookIds);
+    await outbox.deliveries.enqueue(
+      event,
+      webhookIds.map((id) => ({ kind: 'webhook', id })),
+    );
     outbox.worker.wake();
   }
 
@@ -126,7 +133,11 @@ describe('webhook outbox (Postgres, pg-boss, real HTTP receivers)', () => {
       found?.status === status;
 
   async function deliveryOf(webhookId: string, eventId: string) {
-    const { items } = await outbox.deliveries.list({ webhookId, limit: 200, offset: 0 });
+    const { items } = await outbox.deliveries.list({
+      target: { kind: 'webhook', id: webhookId },
+      limit: 200,
+      offset: 0,
+    });
     const item = items.find((delivery) => delivery.eventId === eventId);
     return item ? outbox.deliveries.findById(item.id) : null;
   }
@@ -229,15 +240,26 @@ describe('webhook outbox (Postgres, pg-boss, real HTTP receivers)', () => {
     const events = [messageEvent('a'), messageEvent('b')];
     for (const event of events) await publish(event, [webhook.id]);
     await until(
-      () => outbox.deliveries.list({ webhookId: webhook.id, status: 'failed', limit: 10, offset: 0 }),
+      () =>
+        outbox.deliveries.list({ target: { kind: 'webhook', id: webhook.id }, status: 'failed', limit: 10, offset: 0 }),
       (page) => page.total === 2,
     );
     target.answer(() => ({ status: 200 }));
-    expect(await outbox.deliveries.redeliverFailedSince(webhook.id, new Date(Date.now() + 60_000))).toBe(0);
-    expect(await outbox.deliveries.redeliverFailedSince(webhook.id, new Date(Date.now() - 60_000))).toBe(2);
+    expect(
+      await outbox.deliveries.redeliverFailedSince({ kind: 'webhook', id: webhook.id }, new Date(Date.now() + 60_000)),
+    ).toBe(0);
+    expect(
+      await outbox.deliveries.redeliverFailedSince({ kind: 'webhook', id: webhook.id }, new Date(Date.now() - 60_000)),
+    ).toBe(2);
     outbox.worker.wake();
     await until(
-      () => outbox.deliveries.list({ webhookId: webhook.id, status: 'delivered', limit: 10, offset: 0 }),
+      () =>
+        outbox.deliveries.list({
+          target: { kind: 'webhook', id: webhook.id },
+          status: 'delivered',
+          limit: 10,
+          offset: 0,
+        }),
       (page) => page.total === 2,
     );
   });
@@ -281,12 +303,18 @@ describe('webhook outbox (Postgres, pg-boss, real HTTP receivers)', () => {
     await publish(second, [webhook.id]);
     await target.waitForRequests(2);
     const page = await until(
-      () => outbox.deliveries.list({ webhookId: webhook.id, status: 'delivered', limit: 1, offset: 0 }),
+      () =>
+        outbox.deliveries.list({
+          target: { kind: 'webhook', id: webhook.id },
+          status: 'delivered',
+          limit: 1,
+          offset: 0,
+        }),
       (result) => result.total === 2,
     );
     expect(page.items.map((item) => [item.eventId, item.eventType])).toEqual([[second.id, 'message.received']]);
     const future = await outbox.deliveries.list({
-      webhookId: webhook.id,
+      target: { kind: 'webhook', id: webhook.id },
       since: new Date(Date.now() + 60_000),
       limit: 10,
       offset: 0,
@@ -311,7 +339,11 @@ describe('webhook outbox (Postgres, pg-boss, real HTTP receivers)', () => {
       [kept.id, pruned.id],
     ]);
     expect(await outbox.deliveries.pruneDelivered(new Date(Date.now() - 30 * 86_400_000))).toBe(1);
-    const remaining = await outbox.deliveries.list({ webhookId: webhook.id, limit: 10, offset: 0 });
+    const remaining = await outbox.deliveries.list({
+      target: { kind: 'webhook', id: webhook.id },
+      limit: 10,
+      offset: 0,
+    });
     expect(remaining.items.map((item) => item.eventId)).toEqual([kept.id]);
     const events: { id: string }[] = await dataSource.query(`SELECT id FROM webhook_events WHERE id = ANY($1)`, [
       [kept.id, pruned.id],

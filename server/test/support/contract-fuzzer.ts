@@ -51,11 +51,17 @@ export class Random {
   }
 }
 
+/** A body field a valid request must leave out (a rule stated only in words, e.g. one field excludes another). */
+export const OMIT = Symbol('omit');
+
 /** What the test knows about its own objects and accounts: the valid values the document cannot tell. */
 export interface FuzzFixtures {
   /** A valid value for a path parameter, e.g. the id of an object the identity owns (a fresh one for a DELETE). */
   pathParameter(operation: Operation, parameter: ParameterObject, identity: string): Promise<string>;
-  /** A valid value for a body field when a generic one would not do (a URL, a phone number, a PIN); else undefined. */
+  /**
+   * A valid value for a body field when a generic one would not do (a URL, a phone number, a PIN); OMIT when a valid
+   * request leaves it out; else undefined.
+   */
   bodyField(operation: Operation, field: string, identity: string): unknown;
 }
 
@@ -217,7 +223,9 @@ export class ContractFuzzer {
         const value: Record<string, unknown> = {};
         for (const [name, property] of Object.entries(resolved.properties ?? {})) {
           // A field the fixtures fill is always sent: its rule (e.g. `chat` for typing) may be stated only in words.
-          const fixed = this.fixtures.bodyField(operation, name, identity) !== undefined;
+          const fixture = this.fixtures.bodyField(operation, name, identity);
+          if (fixture === OMIT) continue;
+          const fixed = fixture !== undefined;
           if (resolved.required?.includes(name) || fixed || this.random.chance(0.5)) {
             value[name] = this.validValue(property, operation, identity, name);
           }

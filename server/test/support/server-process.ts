@@ -33,6 +33,8 @@ export interface ServerProcessOptions {
 }
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-wago-0123456789';
+/** Shared by every node a test starts, as a cluster's nodes share it: each decrypts what another stored. */
+export const TEST_SECRETS_KEY = 'test-secrets-key-that-is-long-enough-for-wago-9876543210';
 
 function exited(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
@@ -52,6 +54,7 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
     APP_PORT: String(port),
     DATA_DIR: dataDir,
     JWT_SECRET: TEST_JWT_SECRET,
+    SECRETS_KEY: TEST_SECRETS_KEY,
     LOG_LEVEL: 'info',
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     ...options.env,

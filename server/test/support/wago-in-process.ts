@@ -8,7 +8,7 @@ import { RunningServer, startServer } from '../../src/bootstrap';
 import { findFreePort } from '../../src/core/database/embedded-postgres';
 import { ApiClient, SignedIn } from './api-client';
 import { createTestDatabase, TestDatabase } from './database';
-import { TEST_JWT_SECRET } from './server-process';
+import { TEST_JWT_SECRET, TEST_SECRETS_KEY } from './server-process';
 import { FAST_WHATSAPP_ENV } from './wago-with-sim';
 
 export interface WagoInProcess {
@@ -36,6 +36,7 @@ export async function startWagoInProcess(env: Record<string, string> = {}): Prom
       APP_PORT: String(port),
       DATA_DIR: dataDir,
       JWT_SECRET: TEST_JWT_SECRET,
+      SECRETS_KEY: TEST_SECRETS_KEY,
       DATABASE_URL: database.url,
       LOG_LEVEL: 'silent',
       WA_WS_URL: sim.wsUrl,

@@ -422,7 +422,9 @@ export interface DeliveryAttempt {
 }
 
 export interface DeliveryDetail extends Delivery {
-  webhookId: string;
+  /** Exactly one of webhookId and sinkId is set: where the delivery goes. */
+  webhookId: string | null;
+  sinkId: string | null;
   attempts: DeliveryAttempt[];
   /** The event exactly as sent. */
   event: Record<string, unknown>;

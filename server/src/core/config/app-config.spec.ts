@@ -6,7 +6,7 @@ import { ConfigError } from './environment';
 
 describe('loadAppConfig', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'wago-config-'));
-  const base = { DATA_DIR: dataDir, JWT_SECRET: 'x'.repeat(40) };
+  const base = { DATA_DIR: dataDir, JWT_SECRET: 'x'.repeat(40), SECRETS_KEY: 'k'.repeat(40) };
 
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
@@ -39,6 +39,7 @@ describe('loadAppConfig', () => {
     ['REALTIME_CONNECTIONS_PER_USER', '0'],
     ['METRICS_TOKEN', 'short'],
     ['WA_ALLOW_INSECURE_WS', 'perhaps'],
+    ['SECRETS_KEY', 'too-short'],
   ])('stops the boot with a message naming %s when it is %p', (variable, value) => {
     const load = (): unknown => loadAppConfig({ ...base, [variable]: value });
     expect(load).toThrow(ConfigError);
@@ -47,6 +48,28 @@ describe('loadAppConfig', () => {
 
   it('requires JWT_SECRET in production', () => {
     expect(() => loadAppConfig({ DATA_DIR: dataDir, NODE_ENV: 'production' })).toThrow(/JWT_SECRET is required/);
+  });
+
+  it('requires SECRETS_KEY in production', () => {
+    const production = { DATA_DIR: dataDir, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) };
+    expect(() => loadAppConfig(production)).toThrow(/SECRETS_KEY is required/);
+    expect(loadAppConfig({ ...production, SECRETS_KEY: 's'.repeat(32) }).secretsKey).toHaveLength(32);
+  });
+
+  it('outside production generates one secrets key and keeps it in DATA_DIR', () => {
+    const unset = { DATA_DIR: dataDir, JWT_SECRET: 'x'.repeat(40) };
+    const first = loadAppConfig(unset);
+    const second = loadAppConfig(unset);
+    expect(second.secretsKey.equals(first.secretsKey)).toBe(true);
+    expect(first.secretsKeyFile).toBe(path.join(dataDir, 'secrets-key'));
+    expect(readFileSync(path.join(dataDir, 'secrets-key'), 'utf8').length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('derives a different key from a different SECRETS_KEY', () => {
+    const one = loadAppConfig({ ...base, SECRETS_KEY: 'a'.repeat(32) });
+    const other = loadAppConfig({ ...base, SECRETS_KEY: 'b'.repeat(32) });
+    expect(one.secretsKeyFile).toBeUndefined();
+    expect(one.secretsKey.equals(other.secretsKey)).toBe(false);
   });
 
   it('refuses WhatsApp over plain ws:// in production, naming WA_WS_URL', () => {

@@ -4,9 +4,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, EnvironmentVariables, validateEnvironment } from './environment';
 
-export interface JwtSecretSource {
+export interface SecretSource {
   secret: string;
-  /** Set when the secret was generated or read from DATA_DIR instead of JWT_SECRET: the boot logs a warning. */
+  /** Set when the secret was generated or read from DATA_DIR instead of its variable: the boot logs a warning. */
   generatedAt?: string;
 }
 
@@ -110,8 +110,15 @@ export class AppConfig {
   readonly media: MediaSettings;
   readonly contacts: ContactSettings;
   readonly history: HistorySettings;
+  /**
+   * The AES-256 key that encrypts secrets kept in the database (message-broker credentials): derived from SECRETS_KEY,
+   * or outside production from a key generated once in DATA_DIR.
+   */
+  readonly secretsKey: Buffer;
+  /** Set when the secrets key was generated or read from DATA_DIR instead of SECRETS_KEY. */
+  readonly secretsKeyFile: string | undefined;
 
-  constructor(env: EnvironmentVariables, jwt: JwtSecretSource) {
+  constructor(env: EnvironmentVariables, jwt: SecretSource, secrets: SecretSource) {
     this.nodeEnv = env.NODE_ENV ?? 'development';
     this.port = env.APP_PORT ?? 3000;
     this.databaseUrl = env.DATABASE_URL;
@@ -171,6 +178,9 @@ export class AppConfig {
     };
     this.contacts = { checkTtlSeconds: parseDuration(env.CONTACT_CHECK_TTL ?? '24h') };
     this.history = { retentionSeconds: parseDuration(env.MESSAGE_HISTORY_RETENTION ?? '30d') };
+    // A label of its own, as for media links: the key is never the raw variable, whatever it holds.
+    this.secretsKey = createHmac('sha256', secrets.secret).update('wago secrets v1').digest();
+    this.secretsKeyFile = secrets.generatedAt;
   }
 
   /** The same configuration pointing at another database (the embedded one when DATABASE_URL is unset). */
@@ -192,12 +202,21 @@ export function parseDuration(value: string): number {
   return Number(match[1]) * unit;
 }
 
-/** JWT_SECRET, or outside production a strong secret generated once and kept in DATA_DIR so tokens survive restarts. */
-function resolveJwtSecret(env: EnvironmentVariables, dataDir: string): JwtSecretSource {
-  if (env.JWT_SECRET) return { secret: env.JWT_SECRET };
+/**
+ * A secret from its variable, or outside production a strong one generated once and kept in DATA_DIR under `fileName`,
+ * so `npm start` works with zero configuration and what it protects survives restarts.
+ */
+function resolveSecret(
+  value: string | undefined,
+  variable: string,
+  fileName: string,
+  env: EnvironmentVariables,
+  dataDir: string,
+): SecretSource {
+  if (value) return { secret: value };
   if (env.NODE_ENV === 'production')
-    throw new ConfigError('Invalid environment: JWT_SECRET is required when NODE_ENV=production');
-  const file = path.join(dataDir, 'jwt-secret');
+    throw new ConfigError(`Invalid environment: ${variable} is required when NODE_ENV=production`);
+  const file = path.join(dataDir, fileName);
   if (existsSync(file)) return { secret: readFileSync(file, 'utf8').trim(), generatedAt: file };
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(48).toString('base64url');
@@ -220,5 +239,9 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const variables = validateEnvironment(env);
   assertSecureWhatsAppUrl(variables);
   const dataDir = path.resolve(variables.DATA_DIR ?? './data');
-  return new AppConfig(variables, resolveJwtSecret(variables, dataDir));
+  return new AppConfig(
+    variables,
+    resolveSecret(variables.JWT_SECRET, 'JWT_SECRET', 'jwt-secret', variables, dataDir),
+    resolveSecret(variables.SECRETS_KEY, 'SECRETS_KEY', 'secrets-key', variables, dataDir),
+  );
 }

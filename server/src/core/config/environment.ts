@@ -247,6 +247,12 @@ export class EnvironmentVariables {
   @MinLength(32, { message: 'MEDIA_URL_SECRET must be at least 32 characters' })
   MEDIA_URL_SECRET?: string;
 
+  /** Encrypts secrets kept in the database (message-broker credentials); any string of 32+ characters. */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'SECRETS_KEY must be at least 32 characters' })
+  SECRETS_KEY?: string;
+
   @IsOptional()
   @Matches(/^\d+[smhd]?$/, { message: 'MEDIA_RETENTION must be a number of seconds or a duration like 12h, 7d' })
   MEDIA_RETENTION?: string;

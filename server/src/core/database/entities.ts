@@ -7,6 +7,7 @@ import { ChatEntity, StoredMessageEntity } from '../../history/history.entity';
 import { MediaChunkEntity, MediaEntity } from '../../media/media.entity';
 import { OutgoingMessageEntity } from '../../messages/outgoing-message.entity';
 import { SessionEntity } from '../../sessions/session.entity';
+import { SinkEntity } from '../../sinks/sink.entity';
 import { WhatsAppAuthCredsEntity, WhatsAppAuthKeyEntity } from '../../whatsapp/baileys/whatsapp-auth.entity';
 import { WebhookAttemptEntity } from '../../webhooks/webhook-attempt.entity';
 import { WebhookDeliveryEntity } from '../../webhooks/webhook-delivery.entity';
@@ -25,6 +26,7 @@ export const ENTITIES: (new (...args: never[]) => object)[] = [
   WebhookEventEntity,
   WebhookDeliveryEntity,
   WebhookAttemptEntity,
+  SinkEntity,
   OutgoingMessageEntity,
   MediaEntity,
   MediaChunkEntity,

@@ -121,6 +121,13 @@ describe('log redaction', () => {
     expect(output()).toContain('https://example.test');
   });
 
+  it('removes the user and password of a broker URL from any text of a line', () => {
+    const { logger, output } = capturingLogger();
+    logger.warn({ err: new Error('connect failed: amqp://wago:broker-pw-77@rabbit:5672') }, 'amqps://u:p@host');
+    expect(output()).not.toMatch(/broker-pw-77|u:p@/);
+    expect(output()).toContain('amqp://[Redacted]@rabbit:5672');
+  });
+
   it('never writes a request’s credential headers or token parameter', () => {
     const { logger, output } = capturingLogger();
     const headers = { authorization: 'Basic YWRtaW46cGlu', 'x-api-key': 'short-key', cookie: 'sid=abc', accept: '*/*' };

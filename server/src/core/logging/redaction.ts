@@ -25,9 +25,13 @@ const CONTENT_FIELD = /^(conversation|text|caption|body)$/i;
  */
 const ERROR_DIAGNOSTICS = ['code', 'errno', 'syscall', 'constraint', 'table', 'column', 'routine'] as const;
 
-/** Credentials WAGO issues (API keys, webhook signing secrets) and JWTs, wherever they appear in a text. */
+/**
+ * Credentials WAGO issues (API keys, webhook signing secrets), JWTs, and the user information of a URL (a message
+ * broker's `amqp://user:password@host`), wherever they appear in a text.
+ */
 const SECRET_PATTERNS: readonly RegExp[] = [
   /\b(wago_)[A-Za-z0-9_-]{16,}/g,
+  /([a-z][a-z0-9+.-]*:\/\/)[^\s/@:]*:[^\s/@]*(?=@)/gi,
   /\b(whsec_)[A-Za-z0-9+/=_-]{8,}/g,
   /\b()eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g,
 ];

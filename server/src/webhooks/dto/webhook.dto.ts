@@ -174,8 +174,11 @@ export class DeliveryAttemptDto {
 }
 
 export class DeliveryDetailDto extends DeliveryDto {
-  @ApiProperty({ format: 'uuid' })
-  webhookId!: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The webhook it goes to; null for a sink' })
+  webhookId!: string | null;
+
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The sink it goes to; null for a webhook' })
+  sinkId!: string | null;
 
   @ApiProperty({ type: DeliveryAttemptDto, isArray: true })
   attempts!: DeliveryAttemptDto[];
@@ -191,6 +194,7 @@ export class DeliveryDetailDto extends DeliveryDto {
     return {
       ...DeliveryDto.from(delivery),
       webhookId: delivery.webhookId,
+      sinkId: delivery.sinkId,
       attempts: delivery.attempts.map((attempt) => DeliveryAttemptDto.from(attempt)),
       event: delivery.event,
     };
