@@ -37,6 +37,7 @@ import {
   WebhookEventType,
 } from './envelope';
 import { forwardsMessage, forwardsUpdate, Mention, mentionOf } from './mention-policy';
+import { PublishedEvents } from './published-events';
 import { WebhookEntity } from './webhook.entity';
 import { WebhooksRepository } from './webhooks.repository';
 
@@ -63,6 +64,7 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
     private readonly deliveries: DeliveriesRepository,
     private readonly worker: DeliveryWorker,
     private readonly links: MediaLinks,
+    private readonly published: PublishedEvents,
   ) {}
 
   onModuleInit(): void {
@@ -94,7 +96,6 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
 
   async messageReceived(message: MessageReceived): Promise<void> {
     const webhooks = await this.subscribed(message.sessionId, 'message.received');
-    if (webhooks.length === 0) return;
     const mention = await this.mentionIn(message);
     const targets = webhooks.filter((webhook) =>
       forwardsMessage(webhook.groupPolicy, message.chatType, mention.mentioned),
@@ -190,23 +191,28 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
   /** Inside the transaction that marks the message sent (the sender wakes the worker once it committed). */
   async messageSent(message: MessageSent, transaction: EntityManager): Promise<void> {
     const targets = await this.subscribed(message.sessionId, 'message.sent', transaction);
-    if (targets.length === 0) return;
-    await this.deliveries.enqueue(
-      envelope('message.sent', message.sessionId, message.timestamp, {
-        id: message.messageId,
-        chat: { jid: message.chatJid, type: message.chatType },
-        type: message.type,
-        text: message.text,
-        mentions: message.mentions,
-        replyTo: message.replyTo,
-        media: message.media,
-        location: message.location,
-        contact: message.contact,
-        reaction: message.reaction,
-      }),
-      targets.map((webhook) => webhook.id),
-      transaction,
-    );
+    const event = envelope('message.sent', message.sessionId, message.timestamp, {
+      id: message.messageId,
+      chat: { jid: message.chatJid, type: message.chatType },
+      type: message.type,
+      text: message.text,
+      mentions: message.mentions,
+      replyTo: message.replyTo,
+      media: message.media,
+      location: message.location,
+      contact: message.contact,
+      reaction: message.reaction,
+    });
+    if (targets.length > 0) {
+      await this.deliveries.enqueue(
+        event,
+        targets.map((webhook) => webhook.id),
+        transaction,
+      );
+    }
+    // Told inside the transaction, before it commits: the live tail is a view, not a record, so an event whose
+    // transaction rolls back (rare) may show there without reaching any subscription.
+    this.tell(event);
   }
 
   async messageAck(ack: MessageAck): Promise<void> {
@@ -343,9 +349,16 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
   }
 
   private async publish(event: WebhookEnvelope, targets: WebhookEntity[]): Promise<void> {
-    if (targets.length === 0) return;
-    await this.outbox.write({ event, webhookIds: targets.map((webhook) => webhook.id) });
-    this.worker.wake();
+    if (targets.length > 0) {
+      await this.outbox.write({ event, webhookIds: targets.map((webhook) => webhook.id) });
+      this.worker.wake();
+    }
+    this.tell(event);
+  }
+
+  /** The one place every built envelope passes, subscribed or not: the realtime live tail hears it here. */
+  private tell(event: WebhookEnvelope): void {
+    void this.published.publish('event.published', event);
   }
 
   /** Owns the event's commit until shutdown; a failure is logged (the bus has nobody to report it to). */

@@ -13,13 +13,17 @@ import { WebhookAttemptEntity } from './webhook-attempt.entity';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity';
 import { WebhookEventEntity } from './webhook-event.entity';
 import { WebhookHttpClient } from './webhook-http.client';
+import { PublishedEvents } from './published-events';
 import { WebhookPublisher } from './webhook-publisher';
 import { WebhookEntity } from './webhook.entity';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksRepository } from './webhooks.repository';
 import { WebhooksService } from './webhooks.service';
 
-/** Webhook subscriptions, the durable outbox that delivers their events, and the delivery log. */
+/**
+ * Webhook subscriptions, the durable outbox that delivers their events, and the delivery log; every published event
+ * is also told to PublishedEvents, for the realtime live tail.
+ */
 @Module({
   imports: [
     TypeOrmModule.forFeature([WebhookEntity, WebhookEventEntity, WebhookDeliveryEntity, WebhookAttemptEntity]),
@@ -39,6 +43,8 @@ import { WebhooksService } from './webhooks.service';
     DeliveryWorker,
     DeliveryRetention,
     WebhookPublisher,
+    PublishedEvents,
   ],
+  exports: [PublishedEvents],
 })
 export class WebhooksModule {}
