@@ -12,6 +12,7 @@ import { MediaController } from '../media/media.controller';
 import { ChatsController } from '../messages/chats.controller';
 import { MessagesController } from '../messages/messages.controller';
 import { SessionsController } from '../sessions/sessions.controller';
+import { StatsController } from '../stats/stats.controller';
 import { WebhooksController } from '../webhooks/webhooks.controller';
 import { PERSON_ONLY } from './access.decorators';
 import { ANY_SCOPE, API_KEY_SCOPES, REQUIRED_SCOPE, reachesSession } from './api-key-scopes';
@@ -34,6 +35,7 @@ const CONTROLLERS: Controller[] = [
   MediaController,
   MessagesController,
   SessionsController,
+  StatsController,
   UsersController,
   WebhooksController,
 ];
