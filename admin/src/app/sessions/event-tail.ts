@@ -38,7 +38,7 @@ export const TAIL_LENGTH = 100;
                   <time [attr.datetime]="event.timestamp">{{ event.timestamp | date: 'mediumTime' }}</time>
                   <span class="event-tail__summary">{{ summarize(event) }}</span>
                 </summary>
-                <pre class="event-tail__json">{{ event | json }}</pre>
+                <pre class="event-tail__json" tabindex="0" aria-label="The event as JSON">{{ event | json }}</pre>
               </details>
             </li>
           }
