@@ -23,6 +23,7 @@ import { AddSessionSettings1765480000000 } from './1765480000000-AddSessionSetti
 import { CreateClusterPayloads1765490000000 } from './1765490000000-CreateClusterPayloads';
 import { AddApiKeyScopes1765500000000 } from './1765500000000-AddApiKeyScopes';
 import { CreateSinks1765510000000 } from './1765510000000-CreateSinks';
+import { AddStatsIndexes1765530000000 } from './1765530000000-AddStatsIndexes';
 
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
   CreateUsers1764000000000,
@@ -48,4 +49,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   CreateClusterPayloads1765490000000,
   AddApiKeyScopes1765500000000,
   CreateSinks1765510000000,
+  AddStatsIndexes1765530000000,
 ];

@@ -16,6 +16,7 @@ import { HistoryModule } from './history/history.module';
 import { MediaModule } from './media/media.module';
 import { MessagesModule } from './messages/messages.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { StatsModule } from './stats/stats.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { WhatsAppModule } from './whatsapp/whatsapp.module';
 
@@ -42,6 +43,7 @@ export class AppModule {
         GroupsModule,
         CallsModule,
         GatewayModule,
+        StatsModule,
       ],
       providers: [HttpDraining],
     };

@@ -21,7 +21,12 @@ export const routes: Routes = [
     canActivate: [authGuard],
     canActivateChild: [authGuard],
     children: [
-      { path: '', pathMatch: 'full', redirectTo: 'sessions' },
+      {
+        path: '',
+        pathMatch: 'full',
+        title: 'Dashboard · WAGO',
+        loadComponent: () => import('./dashboard/dashboard').then((m) => m.Dashboard),
+      },
       { path: 'sessions', loadChildren: () => import('./sessions/sessions.routes').then((m) => m.sessionRoutes) },
       {
         path: 'sessions/:sessionId/webhooks',

@@ -13,6 +13,7 @@ import { ChatsController } from '../messages/chats.controller';
 import { MessagesController } from '../messages/messages.controller';
 import { SessionsController } from '../sessions/sessions.controller';
 import { SinksController } from '../sinks/sinks.controller';
+import { StatsController } from '../stats/stats.controller';
 import { WebhooksController } from '../webhooks/webhooks.controller';
 import { PERSON_ONLY } from './access.decorators';
 import { ANY_SCOPE, API_KEY_SCOPES, REQUIRED_SCOPE, reachesSession } from './api-key-scopes';
@@ -36,6 +37,7 @@ const CONTROLLERS: Controller[] = [
   MessagesController,
   SessionsController,
   SinksController,
+  StatsController,
   UsersController,
   WebhooksController,
 ];

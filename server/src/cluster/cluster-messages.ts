@@ -14,7 +14,7 @@ export interface ClusterMessageMap {
   'session.handoff': { sessionId: string; to: string };
   /** Webhook subscriptions changed: every node forgets the ones it remembers. */
   'webhooks.changed': Record<string, never>;
-  /** A status or QR change of a session this node owns, for realtime clients connected to other nodes. */
+  /** A status or QR change or a published event of a session this node owns, for realtime clients on other nodes. */
   'session.update': SessionUpdate;
   /** A request for the node concerned (see ClusterRequests). */
   request: { id: string; from: string; kind: keyof ClusterRequestMap; body: unknown };

@@ -1,11 +1,14 @@
 // What both realtime transports share: who the client is, which session it may follow, and that session's updates.
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { AuthUser, Identified } from '../auth/auth-user';
+import { missingScope } from '../auth/api-key-scopes';
 import { AuthService } from '../auth/auth.service';
 import { ClusterBus } from '../cluster/cluster-bus';
 import { DomainError } from '../core/errors/domain-errors';
 import { SessionLifecycleService } from '../sessions/session-lifecycle.service';
 import { SessionsService } from '../sessions/sessions.service';
+import type { WebhookEnvelope } from '../webhooks/envelope';
+import { PublishedEvents } from '../webhooks/published-events';
 import { WhatsAppEvents } from '../whatsapp/events';
 import type { SessionStatus } from '../sessions/session-status';
 
@@ -24,8 +27,23 @@ export interface SessionQrEvent {
   expiresAt: string;
 }
 
+/**
+ * A session's updates as clients receive them. `session.event` is every event WAGO publishes for the session, exactly
+ * its webhook envelope (message content included: only callers who may read messages receive it).
+ */
 export type SessionUpdate =
-  { event: 'session.status'; data: SessionStatusEvent } | { event: 'session.qr'; data: SessionQrEvent };
+  | { event: 'session.status'; data: SessionStatusEvent }
+  | { event: 'session.qr'; data: SessionQrEvent }
+  | { event: 'session.event'; data: WebhookEnvelope };
+
+/** Whether a caller may receive `session.event`s: they carry message content, so an API key needs messages:read. */
+export function receivesEvents(user: AuthUser): boolean {
+  return !missingScope(user.apiKey, 'messages:read');
+}
+
+export function mayReceive(user: AuthUser, update: SessionUpdate): boolean {
+  return update.event !== 'session.event' || receivesEvents(user);
+}
 
 /** Statuses a disconnect leads to: for these, the last disconnect's reason says why the session is in it. */
 const DISCONNECTED: ReadonlySet<SessionStatus> = new Set([
@@ -55,6 +73,7 @@ export class SessionUpdates implements OnModuleInit, OnModuleDestroy {
     private readonly sessions: SessionsService,
     private readonly lifecycle: SessionLifecycleService,
     private readonly events: WhatsAppEvents,
+    private readonly published: PublishedEvents,
     private readonly bus: ClusterBus,
   ) {}
 
@@ -115,8 +134,8 @@ export class SessionUpdates implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Every status and QR change of every session made on this node, or in the whole cluster, as clients receive
-   * them; returns the unsubscribe function.
+   * Every status and QR change and every published event of every session made on this node, or in the whole
+   * cluster, as clients receive them; returns the unsubscribe function.
    */
   listen(listener: (update: SessionUpdate) => void, scope: UpdateScope): () => void {
     const unsubscribes = [
@@ -126,6 +145,7 @@ export class SessionUpdates implements OnModuleInit, OnModuleDestroy {
       this.events.on('session.qr', ({ sessionId, qr, expiresAt }) =>
         listener({ event: 'session.qr', data: { sessionId, qr, expiresAt } }),
       ),
+      this.published.on('event.published', (event) => listener({ event: 'session.event', data: event })),
       ...(scope === 'cluster' ? [this.bus.on('session.update', listener)] : []),
     ];
     return () => unsubscribes.forEach((unsubscribe) => unsubscribe());

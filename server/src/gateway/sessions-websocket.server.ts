@@ -7,7 +7,8 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { RealtimeConnectionLimit, ReleaseConnection } from './realtime-connection-limit';
 import { missingScope } from '../auth/api-key-scopes';
 import { RealtimeConnections } from './realtime-connections.service';
-import { SessionUpdate, SessionUpdates } from './session-updates.service';
+import { mayReceive, SessionUpdate, SessionUpdates } from './session-updates.service';
+import type { AuthUser } from '../auth/auth-user';
 
 /** Clients never need to send anything here, so a frame beyond this closes the connection with 1009. */
 export const MAX_FRAME_BYTES = 1024;
@@ -18,7 +19,8 @@ const PATH = /^\/ws\/sessions\/([^/?]+)$/;
 const SOCKET_IO_PATH = '/socket.io/';
 
 /**
- * Frames are `{"event": "session.status" | "session.qr", "data": {…}}`, the current state first. A bad token is
+ * Frames are `{"event": "session.status" | "session.qr" | "session.event", "data": {…}}`, the current state first
+ * (`session.event` only for callers who may read messages). A bad token is
  * refused at the upgrade with 401, an unknown or foreign session with 404, a user holding all their realtime
  * connections with 429, a request target that is not a valid URL with 400.
  */
@@ -27,6 +29,8 @@ export class SessionsWebSocketServer implements OnApplicationBootstrap, OnModule
   private readonly logger = new Logger(SessionsWebSocketServer.name);
   private readonly server = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   private readonly clients = new Map<string, Set<WebSocket>>();
+  /** Who each open client is, to decide which updates it may receive. */
+  private readonly callers = new WeakMap<WebSocket, AuthUser>();
   private httpServer: HttpServer | undefined;
   private stopListening: (() => void) | undefined;
 
@@ -97,6 +101,7 @@ export class SessionsWebSocketServer implements OnApplicationBootstrap, OnModule
         source: identified.source,
         end: () => client.close(CREDENTIAL_ENDED, 'Credential ended'),
       });
+      this.callers.set(client, identified.user);
       this.follow(sessionId, client, snapshot, () => {
         unregister();
         release();
@@ -124,7 +129,10 @@ export class SessionsWebSocketServer implements OnApplicationBootstrap, OnModule
   }
 
   private broadcast(update: SessionUpdate): void {
-    for (const client of this.clients.get(update.data.sessionId) ?? []) send(client, update);
+    for (const client of this.clients.get(update.data.sessionId) ?? []) {
+      const caller = this.callers.get(client);
+      if (caller && mayReceive(caller, update)) send(client, update);
+    }
   }
 }
 

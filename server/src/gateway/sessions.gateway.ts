@@ -1,4 +1,4 @@
-// Socket.IO at /socket.io: authenticate at the handshake, `subscribe` to sessions, receive their status and QR.
+// Socket.IO at /socket.io: authenticate at the handshake, `subscribe` to sessions, receive their status, QR and events.
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
@@ -6,16 +6,19 @@ import type { AuthUser, Identified } from '../auth/auth-user';
 import { RealtimeConnectionLimit } from './realtime-connection-limit';
 import { missingScope } from '../auth/api-key-scopes';
 import { RealtimeConnections } from './realtime-connections.service';
-import { SessionUpdates } from './session-updates.service';
+import { receivesEvents, SessionUpdates } from './session-updates.service';
 
 export type SubscribeAck = { ok: true } | { ok: false; error: string };
 
 const room = (sessionId: string): string => `session:${sessionId}`;
+/** The clients of a session who may also receive its `session.event`s (message content: messages:read). */
+const eventRoom = (sessionId: string): string => `session-events:${sessionId}`;
 
 /**
  * Clients send `auth: {token}` (or `?token=`); a bad token fails the connect with `unauthorized`, a user holding all
  * their realtime connections (both transports together) with `too_many_connections`. They `subscribe`
- * with `{sessionId}` and get `session.status` / `session.qr` for it: the current state at once, then every change.
+ * with `{sessionId}` and get `session.status` / `session.qr` for it: the current state at once, then every change;
+ * and every `session.event` from then on, when they may read its messages.
  */
 @WebSocketGateway({ path: '/socket.io', destroyUpgrade: false })
 export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
@@ -54,7 +57,8 @@ export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnMo
     });
     // This node's updates only: the Postgres adapter carries them to the clients of the other nodes.
     this.stopListening = this.updates.listen(({ event, data }) => {
-      server.to(room(data.sessionId)).emit(event, data);
+      const to = event === 'session.event' ? eventRoom(data.sessionId) : room(data.sessionId);
+      server.to(to).emit(event, data);
     }, 'this-node');
   }
 
@@ -71,7 +75,9 @@ export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnMo
     });
     socket.on('unsubscribe', (request: unknown) => {
       const sessionId = (request as { sessionId?: unknown } | null)?.sessionId;
-      if (typeof sessionId === 'string') void socket.leave(room(sessionId));
+      if (typeof sessionId !== 'string') return;
+      void socket.leave(room(sessionId));
+      void socket.leave(eventRoom(sessionId));
     });
   }
 
@@ -101,7 +107,7 @@ export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnMo
       return;
     }
     // The state is read again after joining, so no change between the first read and the join slips through.
-    await socket.join(room(sessionId));
+    await socket.join(receivesEvents(user) ? [room(sessionId), eventRoom(sessionId)] : [room(sessionId)]);
     const snapshot = (await this.updates.snapshot(user, sessionId)) ?? [];
     answer({ ok: true });
     for (const { event, data } of snapshot) socket.emit(event, data);

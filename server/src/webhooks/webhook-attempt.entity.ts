@@ -37,6 +37,7 @@ export class WebhookAttemptEntity {
   @Column({ name: 'reply_error', type: 'varchar', length: 500, nullable: true })
   replyError!: string | null;
 
+  @Index('IDX_webhook_attempts_at')
   @Column({ type: 'timestamptz' })
   at!: Date;
 }

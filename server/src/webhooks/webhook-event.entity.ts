@@ -4,11 +4,11 @@ import type { WebhookEnvelope } from './envelope';
 
 /** An event as committed to the outbox, before any delivery: the exact envelope every attempt sends. */
 @Entity('webhook_events')
+@Index('IDX_webhook_events_session_created', ['sessionId', 'createdAt'])
 export class WebhookEventEntity {
   @PrimaryColumn({ type: 'varchar', length: 40, primaryKeyConstraintName: 'PK_webhook_events' })
   id!: string;
 
-  @Index('IDX_webhook_events_session_id')
   @Column({ name: 'session_id', type: 'uuid' })
   sessionId!: string;
 

@@ -15,6 +15,7 @@ import { WebhookPublisher } from './webhook-publisher';
 import { loadAppConfig } from '../core/config/app-config';
 import { MediaLinks } from '../media/media-links';
 import { messageEventId } from './envelope';
+import { PublishedEvents } from './published-events';
 
 const session = { id: 's1', jid: '15550001111@s.whatsapp.net', lid: '900100200300@lid' } as SessionEntity;
 
@@ -76,6 +77,11 @@ function harness(
   };
   let wakes = 0;
   const subscriptionReads: (EntityManager | undefined)[] = [];
+  const told: WebhookEnvelope[] = [];
+  const publishedEvents = new PublishedEvents();
+  publishedEvents.on('event.published', (event) => {
+    told.push(event);
+  });
   const publisher = new WebhookPublisher(
     {} as WhatsAppEvents,
     {} as MessageEvents,
@@ -109,8 +115,9 @@ function harness(
     } as unknown as DeliveriesRepository,
     { wake: () => wakes++ } as unknown as DeliveryWorker,
     links,
+    publishedEvents,
   );
-  return { publisher, published, subscriptionReads, wakes: () => wakes };
+  return { publisher, published, subscriptionReads, told, wakes: () => wakes };
 }
 
 const subscriptions = [webhook('mentions', 'mentions'), webhook('all', 'all'), webhook('none', 'none')];
@@ -148,6 +155,45 @@ describe('WebhookPublisher', () => {
     const { publisher, published } = harness([webhook('mentions', 'mentions')]);
     await publisher.messageReceived(incoming());
     expect(published).toEqual([]);
+  });
+
+  it('tells the live tail about a message no subscription wants, without committing it', async () => {
+    const { publisher, published, told } = harness([]);
+    await publisher.messageReceived(incoming());
+    expect(published).toEqual([]);
+    expect(told).toEqual([expect.objectContaining({ type: 'message.received', sessionId: 's1' })]);
+  });
+
+  it('tells the live tail the very envelope it commits', async () => {
+    const { publisher, published, told } = harness([webhook('all', 'all')]);
+    await publisher.messageReceived(incoming());
+    expect(told).toEqual([published[0].event]);
+  });
+
+  it('tells the live tail about a sent message no subscription wants', async () => {
+    const { publisher, published, told } = harness([]);
+    await publisher.messageSent(
+      {
+        sessionId: 's1',
+        messageId: 'SENT2',
+        chatJid: '15550002222@s.whatsapp.net',
+        chatType: 'direct',
+        type: 'text',
+        text: 'hi',
+        mentions: [],
+        replyTo: null,
+        media: null,
+        location: null,
+        contact: null,
+        reaction: null,
+        timestamp: '2025-01-01T10:00:00.000Z',
+      },
+      {} as EntityManager,
+    );
+    expect(published).toEqual([]);
+    expect(told).toEqual([
+      expect.objectContaining({ type: 'message.sent', data: expect.objectContaining({ id: 'SENT2' }) }),
+    ]);
   });
 
   it('wraps the message in the versioned envelope with the payload fields of the contract', async () => {

@@ -38,6 +38,7 @@ import {
   WebhookEventType,
 } from './envelope';
 import { forwardsMessage, forwardsUpdate, GroupPolicy, Mention, mentionOf } from './mention-policy';
+import { PublishedEvents } from './published-events';
 import { WebhooksRepository } from './webhooks.repository';
 
 /** A webhook or sink an event may go to, with what decides whether it does: one rule for both kinds. */
@@ -74,6 +75,7 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
     private readonly deliveries: DeliveriesRepository,
     private readonly worker: DeliveryWorker,
     private readonly links: MediaLinks,
+    private readonly published: PublishedEvents,
   ) {}
 
   onModuleInit(): void {
@@ -105,7 +107,6 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
 
   async messageReceived(message: MessageReceived): Promise<void> {
     const subscriptions = await this.subscribed(message.sessionId, 'message.received');
-    if (subscriptions.length === 0) return;
     const mention = await this.mentionIn(message);
     const targets = subscriptions.filter((subscription) =>
       forwardsMessage(subscription.groupPolicy, message.chatType, mention.mentioned),
@@ -201,23 +202,24 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
   /** Inside the transaction that marks the message sent (the sender wakes the worker once it committed). */
   async messageSent(message: MessageSent, transaction: EntityManager): Promise<void> {
     const targets = await this.subscribed(message.sessionId, 'message.sent', transaction);
-    if (targets.length === 0) return;
-    await this.deliveries.enqueue(
-      envelope('message.sent', message.sessionId, message.timestamp, {
-        id: message.messageId,
-        chat: { jid: message.chatJid, type: message.chatType },
-        type: message.type,
-        text: message.text,
-        mentions: message.mentions,
-        replyTo: message.replyTo,
-        media: message.media,
-        location: message.location,
-        contact: message.contact,
-        reaction: message.reaction,
-      }),
-      targets.map(targetOf),
-      transaction,
-    );
+    const event = envelope('message.sent', message.sessionId, message.timestamp, {
+      id: message.messageId,
+      chat: { jid: message.chatJid, type: message.chatType },
+      type: message.type,
+      text: message.text,
+      mentions: message.mentions,
+      replyTo: message.replyTo,
+      media: message.media,
+      location: message.location,
+      contact: message.contact,
+      reaction: message.reaction,
+    });
+    if (targets.length > 0) {
+      await this.deliveries.enqueue(event, targets.map(targetOf), transaction);
+    }
+    // Told inside the transaction, before it commits: the live tail is a view, not a record, so an event whose
+    // transaction rolls back (rare) may show there without reaching any subscription.
+    this.tell(event);
   }
 
   async messageAck(ack: MessageAck): Promise<void> {
@@ -363,9 +365,16 @@ export class WebhookPublisher implements OnModuleInit, BeforeApplicationShutdown
   }
 
   private async publish(event: WebhookEnvelope, targets: Subscription[]): Promise<void> {
-    if (targets.length === 0) return;
-    await this.outbox.write({ event, targets: targets.map(targetOf) });
-    this.worker.wake();
+    if (targets.length > 0) {
+      await this.outbox.write({ event, targets: targets.map(targetOf) });
+      this.worker.wake();
+    }
+    this.tell(event);
+  }
+
+  /** The one place every built envelope passes, subscribed or not: the realtime live tail hears it here. */
+  private tell(event: WebhookEnvelope): void {
+    void this.published.publish('event.published', event);
   }
 
   /** Owns the event's commit until shutdown; a failure is logged (the bus has nobody to report it to). */

@@ -15,6 +15,7 @@ import { WebhookAttemptEntity } from './webhook-attempt.entity';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity';
 import { WebhookEventEntity } from './webhook-event.entity';
 import { WebhookHttpClient } from './webhook-http.client';
+import { PublishedEvents } from './published-events';
 import { WebhookPublisher } from './webhook-publisher';
 import { WebhookEntity } from './webhook.entity';
 import { WebhooksController } from './webhooks.controller';
@@ -23,7 +24,8 @@ import { WebhooksService } from './webhooks.service';
 
 /**
  * Webhook subscriptions, the durable outbox that delivers their events (and those of message-broker sinks), and the
- * delivery log. The sink routes are served here because a sink's deliveries are this outbox's.
+ * delivery log. The sink routes are served here because a sink's deliveries are this outbox's. Every published event
+ * is also told to PublishedEvents, for the realtime live tail.
  */
 @Module({
   imports: [
@@ -45,6 +47,8 @@ import { WebhooksService } from './webhooks.service';
     DeliveryWorker,
     DeliveryRetention,
     WebhookPublisher,
+    PublishedEvents,
   ],
+  exports: [PublishedEvents],
 })
 export class WebhooksModule {}

@@ -11,6 +11,7 @@ import type { WebhookReceiver } from '../support/webhook-receiver';
 jest.setTimeout(180_000);
 
 const DORA = { phoneNumber: '15550601001', pushName: 'Dora' };
+const SCOPED_LINE = { name: 'scoped-line', phoneNumber: '15550601000', pushName: 'Scoped' };
 const SCOPES = [
   'sessions:read',
   'sessions:write',
@@ -81,11 +82,7 @@ describe('scoped API keys', () => {
   beforeAll(async () => {
     ({ wago, receiver, document } = await startRouteSweep(DORA));
     token = wago.admin.accessToken;
-    const session = await pairSession(wago.api, token, wago.sim, {
-      name: 'scoped-line',
-      phoneNumber: '15550601000',
-      pushName: 'Scoped',
-    });
+    const session = await pairSession(wago.api, token, wago.sim, SCOPED_LINE);
     sessionId = session.id;
     const other = await wago.api.call<{ id: string }>('POST', '/sessions', { token, body: { name: 'out-of-reach' } });
     otherSessionId = other.body.id;
@@ -184,6 +181,45 @@ describe('scoped API keys', () => {
       allowed.close();
     }
     (await SessionSocketReader.open(wago.server.baseUrl, sessionId, reading)).close();
+  });
+
+  it('tells session.event on Socket.IO and /ws only to keys that may read messages', async () => {
+    const reading = await keyWith({ scopes: ['sessions:read', 'messages:read'] });
+    const blind = await keyWith({ scopes: ['sessions:read'] });
+    const watcher = await RealtimeWatcher.connect(wago.server.baseUrl, reading);
+    const blindWatcher = await RealtimeWatcher.connect(wago.server.baseUrl, blind);
+    const reader = await SessionSocketReader.open(wago.server.baseUrl, sessionId, reading);
+    const blindReader = await SessionSocketReader.open(wago.server.baseUrl, sessionId, blind);
+    try {
+      expect(await watcher.subscribe(sessionId)).toEqual({ ok: true });
+      expect(await blindWatcher.subscribe(sessionId)).toEqual({ ok: true });
+      const marker = `live tail ${Date.now()}`;
+      await wago.sim.sendMessage(DORA.phoneNumber, { to: SCOPED_LINE.phoneNumber, text: marker });
+      const event = await watcher.waitForEvent(
+        (published) => published.type === 'message.received' && published.data.text === marker,
+      );
+      expect(event).toMatchObject({
+        version: 1,
+        id: expect.stringMatching(/^evt_/),
+        sessionId,
+        data: { text: marker, fromMe: false, chat: { type: 'direct' } },
+      });
+      const frame = await reader.waitForFrame(
+        'session.event',
+        (data) => data.type === 'message.received' && (data.data as { text?: unknown }).text === marker,
+      );
+      expect(frame.data).toEqual(event);
+      // Both blind clients follow the session (their statuses arrive) but were sent no event by now.
+      expect(blindWatcher.statusesOf(sessionId)).toContain('connected');
+      expect(blindWatcher.events).toEqual([]);
+      expect(blindReader.frames.map((received) => received.event)).not.toContain('session.event');
+      expect(blindReader.frames.map((received) => received.event)).toContain('session.status');
+    } finally {
+      watcher.close();
+      blindWatcher.close();
+      reader.close();
+      blindReader.close();
+    }
   });
 
   describe('a key limited to one session', () => {

@@ -53,6 +53,7 @@ const CONTRACTS: Contract[] = [
   accepts('POST /api/v1/sessions', 'CreateSessionRequest'),
   answers('POST /api/v1/sessions 201', 'Session'),
   answers('GET /api/v1/sessions/{id} 200', 'Session'),
+  answers('GET /api/v1/stats 200', 'Stats'),
   answers('GET /api/v1/sessions/{id} 404', 'ApiError'),
   accepts('PATCH /api/v1/sessions/{id}', 'UpdateSessionRequest'),
   answers('PATCH /api/v1/sessions/{id} 200', 'Session'),

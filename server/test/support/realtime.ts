@@ -42,10 +42,21 @@ function waitUntil<T>(
   });
 }
 
-/** A Socket.IO client that records every session.status and session.qr it receives. */
+/** `session.event`: the webhook envelope of an event WAGO published for the session. */
+export interface PublishedEvent {
+  version: number;
+  id: string;
+  type: string;
+  sessionId: string;
+  timestamp: string;
+  data: Record<string, unknown>;
+}
+
+/** A Socket.IO client that records every session.status, session.qr and session.event it receives. */
 export class RealtimeWatcher {
   readonly statuses: StatusEvent[] = [];
   readonly qrs: QrEvent[] = [];
+  readonly events: PublishedEvent[] = [];
   private readonly listeners = new Set<() => void>();
 
   private constructor(readonly socket: Socket) {
@@ -53,6 +64,7 @@ export class RealtimeWatcher {
       this.record(this.statuses, { ...event, receivedAt: Date.now() }),
     );
     socket.on('session.qr', (event: QrEvent) => this.record(this.qrs, event));
+    socket.on('session.event', (event: PublishedEvent) => this.record(this.events, event));
   }
 
   /** Connects with the token in `auth.token`; rejects with the connect_error (e.g. `unauthorized`). */
@@ -101,6 +113,10 @@ export class RealtimeWatcher {
       `QR #${count} of ${sessionId}`,
       timeoutMs,
     );
+  }
+
+  waitForEvent(match: (event: PublishedEvent) => boolean, timeoutMs = 20_000): Promise<PublishedEvent> {
+    return this.waitFor(() => this.events.find(match), 'a matching session.event', timeoutMs);
   }
 
   close(): void {

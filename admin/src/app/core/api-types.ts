@@ -439,6 +439,55 @@ export interface Redeliveries {
   count: number;
 }
 
+// GET /stats
+
+export type SessionsByStatus = Record<SessionStatus, number>;
+
+export interface MessageBucket {
+  at: string;
+  in: number;
+  out: number;
+}
+
+export interface DeliveryBucket {
+  at: string;
+  pending: number;
+  delivered: number;
+  failed: number;
+}
+
+export type ProblemReason = 'disconnected' | 'failing_deliveries';
+
+export interface SessionProblem {
+  sessionId: string;
+  name: string;
+  status: SessionStatus;
+  reasons: ProblemReason[];
+  failedDeliveries: number;
+  retryingDeliveries: number;
+}
+
+export interface Stats {
+  generatedAt: string;
+  sessions: { total: number; byStatus: SessionsByStatus };
+  /** `in`/`out`: the last 24 h (from `since`). */
+  messages: {
+    in: number;
+    out: number;
+    since: string;
+    series: { perMinute: MessageBucket[]; perHour: MessageBucket[] };
+  };
+  deliveries: {
+    since: string;
+    byStatus: Record<DeliveryStatus, number>;
+    latencyMs: { p50: number | null; p95: number | null; attempts: number; since: string };
+    backlog: number;
+    oldestPendingAt: string | null;
+    series: { perMinute: DeliveryBucket[]; perHour: DeliveryBucket[] };
+  };
+  problems: SessionProblem[];
+}
+
 // Socket.IO events (path /socket.io, auth {token})
 
 export interface SubscribeRequest {
@@ -458,4 +507,14 @@ export interface SessionQrEvent {
   sessionId: string;
   qr: string;
   expiresAt: string;
+}
+
+/** `session.event`: the webhook envelope of every event WAGO publishes for the session. */
+export interface SessionEvent {
+  version: number;
+  id: string;
+  type: Exclude<WebhookEvent, '*'>;
+  sessionId: string;
+  timestamp: string;
+  data: Record<string, unknown>;
 }

@@ -33,6 +33,7 @@ import type {
   SessionListQuery,
   SessionQr,
   SetupState,
+  Stats,
   UpdateSessionRequest,
   User,
   Webhook,
@@ -125,6 +126,11 @@ export class Api {
       this.get<Page<Delivery>>(`${webhookPath(webhookId)}/deliveries`, { ...query }),
     redeliverFailed: (webhookId: string, request: RedeliverFailedRequest) =>
       this.post<Redeliveries>(`${webhookPath(webhookId)}/deliveries/redeliver`, request),
+  };
+
+  readonly stats = {
+    /** An owner's own figures; an admin's cover everyone. */
+    get: () => this.get<Stats>('/stats'),
   };
 
   readonly deliveries = {

@@ -1,4 +1,5 @@
-// Live session state over Socket.IO: one socket for the console, per-session status and QR code as signals.
+// Live session state over Socket.IO: one socket for the console, per-session status and QR code as signals, and
+// every status change and published event of the followed sessions to whoever listens.
 import {
   DestroyRef,
   Injectable,
@@ -11,13 +12,17 @@ import {
   untracked,
 } from '@angular/core';
 import { io, type Socket } from 'socket.io-client';
-import type { SessionQrEvent, SessionStatusEvent, SubscribeAck, SubscribeRequest } from './api-types';
+import type { SessionEvent, SessionQrEvent, SessionStatusEvent, SubscribeAck, SubscribeRequest } from './api-types';
 import { Auth } from './auth';
 
 interface ServerEvents {
   'session.status': (event: SessionStatusEvent) => void;
   'session.qr': (event: SessionQrEvent) => void;
+  'session.event': (event: SessionEvent) => void;
 }
+
+/** What listeners hear: a followed session's status changes and the events WAGO publishes for it. */
+export type RealtimeUpdate = { kind: 'status'; status: SessionStatusEvent } | { kind: 'event'; event: SessionEvent };
 
 interface ClientEvents {
   subscribe: (request: SubscribeRequest, ack: (answer: SubscribeAck) => void) => void;
@@ -48,6 +53,7 @@ export class Realtime {
   private socketToken: string | null = null;
   /** Sessions to follow, subscribed again whenever the socket (re)connects. */
   private readonly followed = new Set<string>();
+  private readonly listeners = new Set<(update: RealtimeUpdate) => void>();
 
   private readonly connectionState = signal<RealtimeConnection>('offline');
   private readonly statusBySession = signal<ReadonlyMap<string, SessionStatusEvent>>(new Map());
@@ -96,6 +102,17 @@ export class Realtime {
     this.subscribeErrorBySession.update((map) => without(map, sessionId));
   }
 
+  /**
+   * Calls `listener` with every status change and published event of the followed sessions, as they arrive (the
+   * current status a subscription answers with included); returns the function that stops it.
+   */
+  listen(listener: (update: RealtimeUpdate) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
   status(sessionId: string): Signal<SessionStatusEvent | undefined> {
     return computed(() => this.statuses().get(sessionId));
   }
@@ -126,11 +143,19 @@ export class Realtime {
       this.statusBySession.update((map) => new Map(map).set(event.sessionId, event));
       // A QR code is only current while the session shows one.
       if (event.status !== 'qr') this.qrBySession.update((map) => without(map, event.sessionId));
+      this.tell({ kind: 'status', status: event });
+    });
+    socket.on('session.event', (event) => {
+      if (this.followed.has(event.sessionId)) this.tell({ kind: 'event', event });
     });
     socket.on('session.qr', (event) => {
       if (!this.followed.has(event.sessionId)) return;
       this.qrBySession.update((map) => new Map(map).set(event.sessionId, event));
     });
+  }
+
+  private tell(update: RealtimeUpdate): void {
+    for (const listener of [...this.listeners]) listener(update);
   }
 
   private subscribe(socket: RealtimeSocket, sessionId: string): void {

@@ -12,8 +12,17 @@ import { Realtime } from './realtime';
   template: `
     <a class="skip-link" href="#main">Skip to content</a>
     <header class="topbar">
-      <a class="brand" routerLink="/sessions">WAGO</a>
+      <a class="brand" routerLink="/">WAGO</a>
       <nav class="nav" aria-label="Main">
+        <a
+          routerLink="/"
+          routerLinkActive="nav__link--active"
+          [routerLinkActiveOptions]="{ exact: true }"
+          ariaCurrentWhenActive="page"
+          class="nav__link"
+        >
+          Dashboard
+        </a>
         <a routerLink="/sessions" routerLinkActive="nav__link--active" ariaCurrentWhenActive="page" class="nav__link">
           Sessions
         </a>

@@ -192,9 +192,12 @@ describe('SessionDetail', () => {
     expect(tab('Groups').getAttribute('aria-selected')).toBe('true');
     expect(document.activeElement).toBe(tab('Groups'));
 
-    // Back to a tab opened before: it kept its list, nothing is asked again.
+    // Left from the first tab wraps to the last; back to a tab opened before: it kept its list, nothing is asked again.
     tab('Groups').dispatchEvent(new KeyboardEvent('keydown', { key: 'Home' }));
     tab('Details').dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowLeft' }));
+    await settle(fixture);
+    expect(tab('Live events').getAttribute('aria-selected')).toBe('true');
+    tab('Live events').dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowLeft' }));
     await settle(fixture);
     expect(tab('Groups').getAttribute('aria-selected')).toBe('true');
   });

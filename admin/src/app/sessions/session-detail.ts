@@ -24,6 +24,7 @@ import { Realtime } from '../core/realtime';
 import { SessionChats } from '../chats/session-chats';
 import { SessionGroups } from '../groups/session-groups';
 import { CallSettings } from './call-settings';
+import { EventTail } from './event-tail';
 import { LinkDevice } from './link-device';
 import { SessionStatusBadge } from './session-status-badge';
 import { STATUS_INFO, canLogOut, canStart, canStop, currentStatus, isStale, showsLinking } from './session-status';
@@ -34,6 +35,7 @@ const TABS = [
   { id: 'details', label: 'Details' },
   { id: 'chats', label: 'Chats' },
   { id: 'groups', label: 'Groups' },
+  { id: 'events', label: 'Live events' },
 ] as const;
 
 type SessionTab = (typeof TABS)[number]['id'];
@@ -46,6 +48,7 @@ type SessionTab = (typeof TABS)[number]['id'];
     ReactiveFormsModule,
     RouterLink,
     CallSettings,
+    EventTail,
     LinkDevice,
     SessionChats,
     SessionGroups,
@@ -241,6 +244,17 @@ type SessionTab = (typeof TABS)[number]['id'];
       >
         @if (openedTabs().has('groups')) {
           <wago-session-groups [sessionId]="session.id" />
+        }
+      </div>
+      <div
+        id="session-panel-events"
+        role="tabpanel"
+        class="tabs__panel"
+        aria-labelledby="session-tab-events"
+        [hidden]="selectedTab() !== 'events'"
+      >
+        @if (openedTabs().has('events')) {
+          <wago-event-tail [sessionId]="session.id" />
         }
       </div>
     } @else {
