@@ -22,6 +22,7 @@ import { CreateMessageHistory1765470000000 } from './1765470000000-CreateMessage
 import { AddSessionSettings1765480000000 } from './1765480000000-AddSessionSettings';
 import { CreateClusterPayloads1765490000000 } from './1765490000000-CreateClusterPayloads';
 import { AddApiKeyScopes1765500000000 } from './1765500000000-AddApiKeyScopes';
+import { CreateAuditLog1765520000000 } from './1765520000000-CreateAuditLog';
 
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
   CreateUsers1764000000000,
@@ -46,4 +47,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   AddSessionSettings1765480000000,
   CreateClusterPayloads1765490000000,
   AddApiKeyScopes1765500000000,
+  CreateAuditLog1765520000000,
 ];

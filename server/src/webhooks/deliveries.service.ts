@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../auth/auth-user';
 import { ConflictError, NotFoundError } from '../core/errors/domain-errors';
 import { DeliveriesRepository, DeliveryDetail, DeliveryRow } from './deliveries.repository';
@@ -21,6 +22,7 @@ export class DeliveriesService {
     private readonly deliveries: DeliveriesRepository,
     private readonly webhooks: WebhooksService,
     private readonly worker: DeliveryWorker,
+    private readonly audit: AuditService,
   ) {}
 
   async list(
@@ -51,6 +53,13 @@ export class DeliveriesService {
     if (!webhook.enabled) throw new ConflictError(`Webhook ${webhook.id} is disabled: enable it before redelivering`);
     await this.deliveries.redeliver(delivery.id, webhook.id);
     this.worker.wake();
+    await this.audit.record({
+      actor: user,
+      action: 'delivery.redelivered',
+      targetType: 'delivery',
+      targetId: delivery.id,
+      summary: { webhookId: webhook.id, eventId: delivery.eventId },
+    });
     return (await this.deliveries.findById(delivery.id)) ?? delivery;
   }
 
@@ -59,7 +68,16 @@ export class DeliveriesService {
     const webhook = await this.webhooks.get(user, webhookId);
     if (!webhook.enabled) throw new ConflictError(`Webhook ${webhook.id} is disabled: enable it before redelivering`);
     const count = await this.deliveries.redeliverFailedSince(webhook.id, since);
-    if (count > 0) this.worker.wake();
+    if (count === 0) return count;
+    this.worker.wake();
+    // One entry for the batch, on the webhook: the deliveries are in its log.
+    await this.audit.record({
+      actor: user,
+      action: 'delivery.redelivered',
+      targetType: 'webhook',
+      targetId: webhook.id,
+      summary: { since: since.toISOString(), count },
+    });
     return count;
   }
 }

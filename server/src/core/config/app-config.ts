@@ -76,6 +76,11 @@ export interface HistorySettings {
   retentionSeconds: number;
 }
 
+/** The audit log (issue #15): how long its entries are kept. */
+export interface AuditSettings {
+  retentionSeconds: number;
+}
+
 /** Contacts (issue #14): how long an answer of "is this number on WhatsApp?" is reused before asking again. */
 export interface ContactSettings {
   checkTtlSeconds: number;
@@ -110,6 +115,7 @@ export class AppConfig {
   readonly media: MediaSettings;
   readonly contacts: ContactSettings;
   readonly history: HistorySettings;
+  readonly audit: AuditSettings;
 
   constructor(env: EnvironmentVariables, jwt: JwtSecretSource) {
     this.nodeEnv = env.NODE_ENV ?? 'development';
@@ -171,6 +177,7 @@ export class AppConfig {
     };
     this.contacts = { checkTtlSeconds: parseDuration(env.CONTACT_CHECK_TTL ?? '24h') };
     this.history = { retentionSeconds: parseDuration(env.MESSAGE_HISTORY_RETENTION ?? '30d') };
+    this.audit = { retentionSeconds: parseDuration(env.AUDIT_RETENTION ?? '365d') };
   }
 
   /** The same configuration pointing at another database (the embedded one when DATABASE_URL is unset). */
