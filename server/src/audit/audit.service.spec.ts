@@ -10,11 +10,8 @@ import { AuditService } from './audit.service';
 const admin: AuthUser = { id: '00000000-0000-4000-8000-00000000000a', username: 'root', role: 'admin', via: 'jwt' };
 const alice: AuthUser = { id: '00000000-0000-4000-8000-0000000000a1', username: 'alice', role: 'user', via: 'jwt' };
 const SESSION = '00000000-0000-4000-8000-0000000000b1';
-const aliceKey: AuthUser = {
-  ...alice,
-  via: 'api-key',
-  apiKey: { id: '00000000-0000-4000-8000-0000000000c1', scopes: ['sessions:read'], sessionIds: null },
-};
+const ALICES_KEY = { id: '00000000-0000-4000-8000-0000000000c1', scopes: ['sessions:read' as const], sessionIds: null };
+const aliceKey: AuthUser = { ...alice, via: 'api-key', apiKey: ALICES_KEY };
 const page = { limit: 50, offset: 0 };
 
 function setup() {
@@ -122,7 +119,7 @@ describe('AuditService', () => {
 
     it('shows an admin’s API key only its user’s entries, never everyone’s', async () => {
       const { service, repository } = await withEntries();
-      const adminKey: AuthUser = { ...admin, via: 'api-key', apiKey: { ...aliceKey.apiKey!, sessionIds: null } };
+      const adminKey: AuthUser = { ...admin, via: 'api-key', apiKey: ALICES_KEY };
       const seen = await service.list(adminKey, page);
       expect(seen.items.map((entry) => entry.action)).toEqual(['user.created']);
       expect(repository.filters.at(-1)).toMatchObject({ actorUserId: admin.id });
@@ -130,7 +127,7 @@ describe('AuditService', () => {
 
     it('shows a key limited to some sessions only the entries about those sessions', async () => {
       const { service } = await withEntries();
-      const limited: AuthUser = { ...aliceKey, apiKey: { ...aliceKey.apiKey!, sessionIds: [SESSION] } };
+      const limited: AuthUser = { ...aliceKey, apiKey: { ...ALICES_KEY, sessionIds: [SESSION] } };
       expect((await service.list(limited, page)).items.map((entry) => entry.targetId)).toEqual([SESSION]);
     });
 
