@@ -34,7 +34,7 @@ export class AuditController {
       "its user's entries (an admin's key included), and a key limited to some sessions only entries about them.",
   })
   @ApiOkResponse({ type: AuditEntryListDto })
-  @ApiBadRequestResponse({ type: ErrorDto, description: 'A filter is malformed, or since is not before until' })
+  @ApiBadRequestResponse({ type: ErrorDto, description: 'A filter is malformed' })
   async list(@CurrentUser() caller: AuthUser, @Query() query: ListAuditQueryDto): Promise<AuditEntryListDto> {
     const { items, total } = await this.audit.list(caller, query);
     return { items: items.map((entry) => AuditEntryDto.from(entry)), total };

@@ -1,6 +1,5 @@
 import { Logger } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user';
-import { BadRequestError } from '../core/errors/domain-errors';
 import { runInRequest } from '../core/http/request-context';
 import { FakeClock } from '../../test/support/fake-clock';
 import { InMemoryAuditRepository } from '../../test/support/in-memory-audit';
@@ -131,7 +130,7 @@ describe('AuditService', () => {
       expect((await service.list(limited, page)).items.map((entry) => entry.targetId)).toEqual([SESSION]);
     });
 
-    it('passes the filters on and refuses a period that ends before it begins', async () => {
+    it('passes the filters on to the repository', async () => {
       const { service, repository } = await withEntries();
       const since = new Date('2026-01-01T00:00:00Z');
       const until = new Date('2026-12-31T00:00:00Z');
@@ -146,7 +145,6 @@ describe('AuditService', () => {
         limit: 50,
         offset: 0,
       });
-      await expect(service.list(admin, { ...page, since: until, until: since })).rejects.toThrow(BadRequestError);
     });
   });
 

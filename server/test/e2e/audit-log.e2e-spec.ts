@@ -337,6 +337,8 @@ describe('audit log', () => {
     expect(future.body).toEqual({ items: [], total: 0 });
     const past = await audit(`?until=${new Date(Date.now() - 3_600_000).toISOString()}`);
     expect(past.body).toEqual({ items: [], total: 0 });
+    const inverted = await audit('?since=2026-02-01T00:00:00Z&until=2026-01-01T00:00:00Z');
+    expect(inverted.body).toEqual({ items: [], total: 0 });
     const paged = await audit('?limit=2&offset=1');
     expect(paged.body.items).toHaveLength(2);
     expect(paged.body.total).toBe((await audit('?limit=200')).body.total);
@@ -371,7 +373,6 @@ describe('audit log', () => {
     ['?until=2026-13-45', 'until'],
     ['?targetId=%00', 'targetId'],
     ['?limit=0', 'limit'],
-    [`?since=2026-02-01T00:00:00Z&until=2026-01-01T00:00:00Z`, 'since'],
   ])('answers 400 to the filter %s, naming it', async (query, name) => {
     const answer = await audit(query);
     expect(answer.status).toBe(400);
