@@ -3,7 +3,7 @@ import { ChangeDetectionStrategy, Component, OnInit, inject, signal } from '@ang
 import { DatePipe, KeyValuePipe } from '@angular/common';
 import { NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
 import { Api } from '../core/api';
-import { AUDIT_ACTIONS, type AuditAction, type AuditEntry, type AuditQuery, type User } from '../core/api-types';
+import { AUDIT_ACTIONS, type AuditAction, type AuditQuery, type User } from '../core/api-types';
 import { Auth } from '../core/auth';
 import { LoadError } from '../core/load-error';
 import { PagedList } from '../core/paged-list';
