@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CallsModule } from './calls/calls.module';
 import { ClusterModule } from './cluster/cluster.module';
@@ -33,6 +34,7 @@ export class AppModule {
         ClusterModule,
         HealthModule,
         AuthModule,
+        AuditModule,
         MediaModule,
         WhatsAppModule,
         SessionsModule,

@@ -16,6 +16,7 @@ import { GatewayIoAdapter } from './gateway/io-adapter';
 import { MEDIA_UPLOAD_ROUTE } from './media/media.controller';
 import { limitBodyDepth } from './core/http/body-depth';
 import { serveConsole } from './core/http/console';
+import { openRequestContext } from './core/http/request-context';
 import { setSecurityHeaders } from './core/http/security-headers';
 import { setupSwagger } from './core/http/swagger';
 import { assignCorrelationId } from './core/logging/correlation-id';
@@ -62,6 +63,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.use(exceptMediaUploads(urlencoded({ limit: BODY_LIMIT, extended: false })));
   app.use(translateBodyParserErrors);
   app.use(limitBodyDepth);
+  app.use(openRequestContext);
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health', method: RequestMethod.GET },

@@ -38,6 +38,7 @@ export const routes: Routes = [
         canActivate: [adminGuard],
         loadChildren: () => import('./users/users.routes').then((m) => m.userRoutes),
       },
+      { path: 'audit', loadChildren: () => import('./audit/audit.routes').then((m) => m.auditRoutes) },
       {
         path: 'account',
         title: 'Account · WAGO',

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
+import { AuditController } from '../audit/audit.controller';
 import { ClusterController } from '../cluster/cluster.controller';
 import { ContactsController } from '../contacts/contacts.controller';
 import { GroupsController } from '../groups/groups.controller';
@@ -26,6 +27,7 @@ type Controller = abstract new (...args: never[]) => unknown;
 
 const CONTROLLERS: Controller[] = [
   ApiKeysController,
+  AuditController,
   AuthController,
   ChatsController,
   ClusterController,

@@ -3,7 +3,11 @@ import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiExtension, ApiForbiddenResponse } from '@nestjs/swagger';
 import { ErrorDto } from '../core/http/error.dto';
 
-/** A published contract: clients store these names, so they never change. */
+/**
+ * A published contract: clients store these names, so they never change. None covers the audit log: a key acts for
+ * its user, so any key may read GET /audit, and sees only its user's entries (an admin's key included), and only
+ * those about its sessions when it is limited to some (AuditService.list).
+ */
 export const API_KEY_SCOPES = [
   'sessions:read',
   'sessions:write',

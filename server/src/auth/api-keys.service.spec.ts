@@ -10,6 +10,7 @@ import { API_KEY_SCOPES } from './api-key-scopes';
 import type { AuthUser } from './auth-user';
 import type { Clock } from '../core/runtime/clock';
 import type { UserEntity } from './user.entity';
+import { recordingAudit } from '../../test/support/in-memory-audit';
 
 const alice: AuthUser = { id: randomUUID(), username: 'alice', role: 'user', via: 'jwt' };
 const bob: AuthUser = { id: randomUUID(), username: 'bob', role: 'admin', via: 'jwt' };
@@ -70,6 +71,7 @@ function setup() {
     keys as unknown as ApiKeysRepository,
     clock as unknown as Clock,
     new FakeSessions() as unknown as SessionsService,
+    recordingAudit().audit,
   );
   const advance = (seconds: number): void => {
     clock.time = new Date(clock.time.getTime() + seconds * 1000);
@@ -104,7 +106,7 @@ describe('ApiKeysService', () => {
         username: 'bob',
         role: 'admin',
         via: 'api-key',
-        apiKey: { scopes: [...API_KEY_SCOPES], sessionIds: null },
+        apiKey: { id: apiKey.id, scopes: [...API_KEY_SCOPES], sessionIds: null },
       },
       source: { kind: 'api-key', apiKeyId: apiKey.id },
     });

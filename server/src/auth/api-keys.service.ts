@@ -7,6 +7,7 @@ import type { ApiKeyEntity } from './api-key.entity';
 import { ApiKeysRepository } from './api-keys.repository';
 import { AuthUser, Identified, toAuthUser } from './auth-user';
 import { Clock } from '../core/runtime/clock';
+import { AuditService } from '../audit/audit.service';
 import { SessionsService } from '../sessions/sessions.service';
 
 export const API_KEY_PREFIX = 'wago_';
@@ -48,6 +49,7 @@ export class ApiKeysService {
     private readonly keys: ApiKeysRepository,
     private readonly clock: Clock,
     private readonly sessions: SessionsService,
+    private readonly audit: AuditService,
   ) {}
 
   async create(owner: AuthUser, request: ApiKeyRequest): Promise<CreatedApiKey> {
@@ -76,6 +78,19 @@ export class ApiKeysService {
       expiresAt,
     });
     this.logger.log(`API key created: ${apiKey.id} for ${owner.username}`);
+    await this.audit.record({
+      actor: owner,
+      action: 'apikey.created',
+      targetType: 'api_key',
+      targetId: apiKey.id,
+      summary: {
+        name: apiKey.name,
+        prefix: apiKey.prefix,
+        scopes: apiKey.scopes,
+        sessionIds: apiKey.sessionIds,
+        expiresAt: apiKey.expiresAt?.toISOString() ?? null,
+      },
+    });
     return { apiKey, key };
   }
 
@@ -87,6 +102,7 @@ export class ApiKeysService {
   async revoke(owner: AuthUser, id: string): Promise<void> {
     if (!(await this.keys.deleteOwned(id, owner.id))) throw new NotFoundError(`API key ${id} not found`);
     this.logger.log(`API key revoked: ${id} by ${owner.username}`);
+    await this.audit.record({ actor: owner, action: 'apikey.revoked', targetType: 'api_key', targetId: id });
   }
 
   /** Revokes every key of the owner (a PIN change asked to); returns how many there were. */
@@ -116,7 +132,7 @@ export class ApiKeysService {
     }
     const { scopes, sessionIds } = found.key;
     return {
-      user: { ...toAuthUser(found.owner, 'api-key'), apiKey: { scopes, sessionIds } },
+      user: { ...toAuthUser(found.owner, 'api-key'), apiKey: { id: found.key.id, scopes, sessionIds } },
       source: { kind: 'api-key', apiKeyId: found.key.id },
     };
   }

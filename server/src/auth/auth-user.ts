@@ -10,8 +10,8 @@ export interface AuthUser {
   role: UserRole;
   /** How the caller authenticated. */
   via: 'jwt' | 'api-key';
-  /** Set when the caller used an API key: what the key may do. */
-  apiKey?: ApiKeyLimits;
+  /** Set when the caller used an API key: which key, and what it may do. */
+  apiKey?: ApiKeyLimits & { id: string };
 }
 
 export function isAdmin(user: AuthUser): boolean {

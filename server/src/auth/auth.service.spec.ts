@@ -19,6 +19,7 @@ import type { AdmissionRule, LoginAdmission, LoginFailuresRepository } from './l
 import { PinHasher } from './pin-hasher';
 import type { UserEntity } from './user.entity';
 import type { NewUser, UsersRepository } from './users.repository';
+import { recordingAudit } from '../../test/support/in-memory-audit';
 
 const SECRET = 'unit-test-secret-that-is-long-enough-0123456789';
 // Cheap scrypt parameters: the rules under test do not depend on the cost.
@@ -97,6 +98,7 @@ function setup(env: Partial<EnvironmentVariables> = {}) {
   const users = new FakeUsers();
   const failures = new FakeLoginFailures();
   const clock = new FakeClock();
+  const { audit, entries: audited } = recordingAudit();
   const keyOwner: AuthUser = { id: randomUUID(), username: 'svc', role: 'admin', via: 'api-key' };
   const apiKeys = {
     identify: jest.fn(async (): Promise<Identified> => ({
@@ -124,8 +126,9 @@ function setup(env: Partial<EnvironmentVariables> = {}) {
     clock as unknown as Clock,
     config,
     new MetricsService(),
+    audit,
   );
-  return { service, users, failures, clock, apiKeys, jwt };
+  return { service, users, failures, clock, apiKeys, jwt, audited };
 }
 
 async function withAdmin(env: Partial<EnvironmentVariables> = {}) {
@@ -437,6 +440,69 @@ describe('AuthService', () => {
         TooManyRequestsError,
       );
       await expect(service.login('root', '111111', HERE)).rejects.toThrow(TooManyRequestsError);
+    });
+  });
+});
+
+describe('AuthService: the audit log', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  it('records the first registration as created by the new admin, and a sign-in by the user', async () => {
+    const { service, audited, adminEntity } = await withAdmin();
+    await service.login('root', '111111', HERE);
+    expect(audited.map(({ action, actorUserId, targetId }) => ({ action, actorUserId, targetId }))).toEqual([
+      { action: 'user.created', actorUserId: adminEntity.id, targetId: adminEntity.id },
+      { action: 'auth.signin', actorUserId: adminEntity.id, targetId: adminEntity.id },
+    ]);
+    expect(audited[0].summary).toEqual({ username: 'root', role: 'admin' });
+  });
+
+  it('records a failed sign-in against the account tried, or with no actor for an unknown username', async () => {
+    const { service, audited, adminEntity } = await withAdmin();
+    await expect(service.login('root', '999999', HERE)).rejects.toThrow(UnauthorizedError);
+    await expect(service.login('nobody', '999999', HERE)).rejects.toThrow(UnauthorizedError);
+    const failures = audited.filter((entry) => entry.action === 'auth.signin_failed');
+    expect(failures).toMatchObject([
+      {
+        actorUserId: adminEntity.id,
+        targetId: adminEntity.id,
+        summary: { username: 'root', reason: 'invalid_credentials' },
+      },
+      { actorUserId: null, targetId: null, summary: { username: 'nobody', reason: 'invalid_credentials' } },
+    ]);
+    expect(JSON.stringify(audited)).not.toContain('999999');
+  });
+
+  it('records a locked sign-in as failed because of the lock', async () => {
+    const { service, audited } = await withAdmin();
+    for (let attempt = 1; attempt <= 5; attempt++) await service.login('root', '999999', HERE).catch(() => undefined);
+    await expect(service.login('root', '111111', HERE)).rejects.toThrow(TooManyRequestsError);
+    expect(audited.at(-1)).toMatchObject({ action: 'auth.signin_failed', summary: { reason: 'locked' } });
+  });
+
+  it('records a PIN change without either PIN, and nothing when the current PIN is wrong', async () => {
+    const { service, audited, admin } = await withAdmin();
+    await expect(service.changePin(admin, { currentPin: '999999', newPin: '222222' }, HERE)).rejects.toThrow(
+      ForbiddenError,
+    );
+    expect(audited.filter((entry) => entry.action === 'auth.pin_changed')).toEqual([]);
+    await service.changePin(admin, { currentPin: '111111', newPin: '222222', revokeApiKeys: true }, HERE);
+    expect(audited.at(-1)).toMatchObject({
+      action: 'auth.pin_changed',
+      targetId: admin.id,
+      summary: { revokedApiKeys: 1 },
+    });
+    expect(JSON.stringify(audited)).not.toMatch(/111111|222222/);
+  });
+
+  it('records a user an admin created as created by the admin', async () => {
+    const { service, audited, admin } = await withAdmin();
+    const { user } = await service.register(admin, { username: 'bob', pin: '123456' });
+    expect(audited.at(-1)).toMatchObject({
+      action: 'user.created',
+      actorUserId: admin.id,
+      targetId: user.id,
+      summary: { username: 'bob', role: 'user' },
     });
   });
 });

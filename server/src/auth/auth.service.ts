@@ -2,6 +2,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { Counter } from 'prom-client';
+import { AuditService } from '../audit/audit.service';
 import { AppConfig } from '../core/config/app-config';
 import { BadRequestError, ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../core/errors/domain-errors';
 import { MetricsService } from '../health/metrics.service';
@@ -72,6 +73,7 @@ export class AuthService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     metrics: MetricsService,
+    private readonly audit: AuditService,
   ) {
     this.logins = new Counter({
       name: 'wago_auth_logins_total',
@@ -96,14 +98,45 @@ export class AuthService {
       return { user: await users.create({ username: registration.username, role, pinHash }), signIn };
     });
     this.logger.log(`User registered: ${user.username} (${user.role})`);
+    // Who registered: the admin who created the account, else (first run, open registration) the new user.
+    await this.audit.record({
+      actor: caller ?? user,
+      action: 'user.created',
+      targetType: 'user',
+      targetId: user.id,
+      summary: { username: user.username, role: user.role },
+    });
     return signIn ? { user, token: await this.issueToken(user) } : { user };
   }
 
   /** `clientAddress` is where the attempt comes from: failures are counted per username and address. */
   async login(username: string, pin: string, clientAddress: string | undefined): Promise<SignedIn> {
-    const user = await this.checkPin(username, pin, clientAddress);
-    if (!user) throw new UnauthorizedError(INVALID_LOGIN);
-    return { user, token: await this.issueToken(user) };
+    let user: UserEntity | undefined;
+    try {
+      user = await this.checkPin(username, pin, clientAddress);
+    } catch (error) {
+      if (error instanceof TooManyRequestsError) await this.recordFailedSignIn(username, 'locked');
+      throw error;
+    }
+    if (!user) {
+      await this.recordFailedSignIn(username, 'invalid_credentials');
+      throw new UnauthorizedError(INVALID_LOGIN);
+    }
+    const token = await this.issueToken(user);
+    await this.audit.record({ actor: user, action: 'auth.signin', targetType: 'user', targetId: user.id });
+    return { user, token };
+  }
+
+  /** The account tried is the actor when it exists (its owner sees the attempts on it); else nobody, with the name tried. */
+  private async recordFailedSignIn(username: string, reason: 'invalid_credentials' | 'locked'): Promise<void> {
+    const account = await this.users.findByUsername(username);
+    await this.audit.record({
+      actor: account ?? null,
+      action: 'auth.signin_failed',
+      targetType: 'user',
+      targetId: account?.id ?? null,
+      summary: { username, reason },
+    });
   }
 
   /**
@@ -117,10 +150,17 @@ export class AuthService {
     const checked = await this.checkPin(caller.username, currentPin, clientAddress);
     if (checked?.id !== caller.id) throw new ForbiddenError('The current PIN is wrong');
     // Keys first: should the PIN write fail, the caller is left with fewer credentials, never with more.
-    if (change.revokeApiKeys) await this.apiKeys.revokeAllOf(caller);
+    const revokedApiKeys = change.revokeApiKeys ? await this.apiKeys.revokeAllOf(caller) : 0;
     const user = await this.users.changePin(caller.id, await this.pins.hash(newPin));
     if (!user) throw new UnauthorizedError(INVALID_TOKEN);
     this.logger.log(`PIN changed: ${user.username}`);
+    await this.audit.record({
+      actor: caller,
+      action: 'auth.pin_changed',
+      targetType: 'user',
+      targetId: user.id,
+      summary: { revokedApiKeys },
+    });
     return { user, token: await this.issueToken(user) };
   }
 

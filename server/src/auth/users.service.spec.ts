@@ -7,6 +7,7 @@ import type { UserEntity } from './user.entity';
 import type { UsersRepository } from './users.repository';
 import type { SessionLifecycleService } from '../sessions/session-lifecycle.service';
 import { UsersService } from './users.service';
+import { recordingAudit } from '../../test/support/in-memory-audit';
 
 function user(username: string, role: UserEntity['role']): UserEntity {
   return { id: randomUUID(), username, role, pinHash: 'scrypt$…', tokenVersion: 0, createdAt: new Date() };
@@ -46,6 +47,7 @@ function setup() {
     repository as unknown as UsersRepository,
     sessions as unknown as SessionLifecycleService,
     loginFailures as unknown as LoginFailuresRepository,
+    recordingAudit().audit,
   );
   return { service, rows, admin, bob, sessionsRemovedFor, unlocked };
 }

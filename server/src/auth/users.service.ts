@@ -6,6 +6,7 @@ import { LoginFailuresRepository } from './login-failures.repository';
 import type { UserEntity } from './user.entity';
 import { UsersRepository } from './users.repository';
 import { SessionLifecycleService } from '../sessions/session-lifecycle.service';
+import { AuditService } from '../audit/audit.service';
 
 /** User administration (the routes are admin-only). */
 @Injectable()
@@ -16,6 +17,7 @@ export class UsersService {
     private readonly users: UsersRepository,
     private readonly sessions: SessionLifecycleService,
     private readonly loginFailures: LoginFailuresRepository,
+    private readonly audit: AuditService,
   ) {}
 
   list(page: { limit: number; offset: number }): Promise<Page<UserEntity>> {
@@ -28,6 +30,13 @@ export class UsersService {
     if (!user) throw new NotFoundError(`User ${id} not found`);
     await this.loginFailures.clearEverywhere(user.username);
     this.logger.log(`Login unlocked: ${user.username.toLowerCase()} by ${caller.username}`);
+    await this.audit.record({
+      actor: caller,
+      action: 'user.unlocked',
+      targetType: 'user',
+      targetId: user.id,
+      summary: { username: user.username },
+    });
   }
 
   /**
@@ -42,5 +51,12 @@ export class UsersService {
     await this.sessions.deleteAllOwnedBy(id);
     if (!(await this.users.delete(id))) throw new NotFoundError(`User ${id} not found`);
     this.logger.log(`User deleted: ${user.username} by ${caller.username}`);
+    await this.audit.record({
+      actor: caller,
+      action: 'user.deleted',
+      targetType: 'user',
+      targetId: user.id,
+      summary: { username: user.username, role: user.role },
+    });
   }
 }

@@ -17,6 +17,7 @@ import type { SessionEntity } from './session.entity';
 import type { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
 import { UnusedWhatsAppProvider } from '../../test/support/unused-whatsapp-provider';
+import { recordingAudit } from '../../test/support/in-memory-audit';
 
 const alice: AuthUser = { id: 'alice', username: 'alice', role: 'user', via: 'jwt' };
 
@@ -261,7 +262,7 @@ describe('SessionLifecycleService', () => {
     const repository = rows as unknown as SessionsRepository;
     const built = new SessionLifecycleService(
       config,
-      new SessionsService(repository),
+      new SessionsService(repository, recordingAudit().audit),
       repository,
       leases as unknown as SessionLeaseRepository,
       provider,
@@ -271,6 +272,7 @@ describe('SessionLifecycleService', () => {
       membership as unknown as ClusterMembership,
       node,
       clock,
+      recordingAudit(clock).audit,
     );
     ownershipScan = new OwnershipScan(
       built,

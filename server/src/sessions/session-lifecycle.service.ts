@@ -1,5 +1,6 @@
 // The rules of a session's life on WhatsApp: start, QR and pairing code, disconnect policy, reconnects, ownership.
 import { Injectable, Logger, OnModuleInit, OnModuleDestroy } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { ClusterBus } from '../cluster/cluster-bus';
 import { ClusterMembership } from '../cluster/cluster-membership';
@@ -105,6 +106,7 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
     private readonly membership: ClusterMembership,
     private readonly node: NodeIdentity,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
   ) {
     this.pacer = new Pacer(config.whatsapp.reconnectRatePerSecond, clock);
   }
@@ -228,13 +230,15 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
   /** Starts connecting (QR for a new session, login from stored credentials otherwise); idempotent. */
   async start(user: AuthUser, sessionId: string): Promise<SessionEntity> {
     const session = await this.sessions.get(user, sessionId);
-    return this.exclusive(sessionId, async () => {
+    const started = await this.exclusive(sessionId, async () => {
       if (!this.runtimes.has(sessionId) && (await this.meantToRun(sessionId))) {
         await this.open(session, 'starting', null);
       }
       this.tellOwner(sessionId);
       return this.reload(sessionId);
     });
+    await this.audit.record({ actor: user, action: 'session.started', targetType: 'session', targetId: sessionId });
+    return started;
   }
 
   /** The QR to scan right now, whichever node of the cluster runs the session. */
@@ -312,7 +316,7 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
   /** Closes the connection and keeps the credentials; the session stays down until started again. */
   async stop(user: AuthUser, sessionId: string): Promise<SessionEntity> {
     const session = await this.sessions.get(user, sessionId);
-    return this.exclusive(sessionId, async () => {
+    const stopped = await this.exclusive(sessionId, async () => {
       await this.repository.update(sessionId, { desiredState: 'stopped' });
       const runtime = this.runtimes.get(sessionId);
       if (runtime) {
@@ -326,6 +330,8 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
       this.tellOwner(sessionId);
       return this.reload(sessionId);
     });
+    await this.audit.record({ actor: user, action: 'session.stopped', targetType: 'session', targetId: sessionId });
+    return stopped;
   }
 
   /** Logs the device out at WhatsApp and wipes its credentials. */
@@ -333,6 +339,7 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
     const session = await this.sessions.get(user, sessionId);
     return this.exclusive(sessionId, async () => {
       if (!(await this.logOutDevice(sessionId))) {
+        // Already logged out: nothing happened, so nothing is recorded.
         if (session.status === 'logged_out') return session;
         throw new ConflictError(`Session ${sessionId} is not linked to WhatsApp (status: ${session.status})`);
       }
@@ -340,18 +347,31 @@ export class SessionLifecycleService implements OnModuleInit, OnModuleDestroy {
         desiredState: 'stopped',
         lastDisconnect: this.disconnect(null, 'logged_out'),
       });
+      await this.audit.record({
+        actor: user,
+        action: 'session.logged_out',
+        targetType: 'session',
+        targetId: sessionId,
+      });
       return this.reload(sessionId);
     });
   }
 
   /** Logs out if linked, then deletes the session and everything of it. */
   async delete(user: AuthUser, sessionId: string): Promise<void> {
-    await this.sessions.get(user, sessionId);
+    const { name } = await this.sessions.get(user, sessionId);
     await this.exclusive(sessionId, async () => {
       const session = await this.repository.findById(sessionId);
       if (session) await this.logOutDevice(sessionId);
       await this.sessions.delete(user, sessionId);
       this.tellOwner(sessionId);
+    });
+    await this.audit.record({
+      actor: user,
+      action: 'session.deleted',
+      targetType: 'session',
+      targetId: sessionId,
+      summary: { name },
     });
   }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SessionLeaseRepository } from './session-lease.repository';
 import { OwnershipScan } from './ownership-scan';
@@ -10,7 +11,7 @@ import { SessionConnections } from './session-connections';
 import { SessionsService } from './sessions.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([SessionEntity])],
+  imports: [TypeOrmModule.forFeature([SessionEntity]), AuditModule],
   controllers: [SessionsController],
   providers: [
     SessionsService,

@@ -3,6 +3,7 @@ import { BadRequestError, NotFoundError } from '../core/errors/domain-errors';
 import type { SessionEntity } from './session.entity';
 import type { SessionChanges, SessionListFilter, SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
+import { recordingAudit } from '../../test/support/in-memory-audit';
 
 const alice: AuthUser = { id: 'alice', username: 'alice', role: 'user', via: 'jwt' };
 const bob: AuthUser = { id: 'bob', username: 'bob', role: 'user', via: 'jwt' };
@@ -47,13 +48,13 @@ function fakeRepository(): SessionsRepository & { filters: SessionListFilter[]; 
 describe('SessionsService', () => {
   it('creates a session owned by the caller with a trimmed name', async () => {
     const repository = fakeRepository();
-    const session = await new SessionsService(repository).create(alice, '  sales  ');
+    const session = await new SessionsService(repository, recordingAudit().audit).create(alice, '  sales  ');
     expect(session).toMatchObject({ ownerId: 'alice', name: 'sales', status: 'created' });
   });
 
   it('lists only the caller’s sessions for a user and everyone’s for an admin', async () => {
     const repository = fakeRepository();
-    const service = new SessionsService(repository);
+    const service = new SessionsService(repository, recordingAudit().audit);
     await service.create(alice, 'a');
     await service.create(bob, 'b');
     expect((await service.list(alice, { limit: 50, offset: 0 })).items.map((s) => s.name)).toEqual(['a']);
@@ -62,7 +63,7 @@ describe('SessionsService', () => {
   });
 
   it('answers another user’s session exactly like a missing one', async () => {
-    const service = new SessionsService(fakeRepository());
+    const service = new SessionsService(fakeRepository(), recordingAudit().audit);
     const session = await service.create(alice, 'a');
     await expect(service.get(bob, session.id)).rejects.toThrow(NotFoundError);
     await expect(service.get(bob, 'missing')).rejects.toThrow(NotFoundError);
@@ -72,7 +73,7 @@ describe('SessionsService', () => {
   });
 
   it('changes the settings given and keeps the others', async () => {
-    const service = new SessionsService(fakeRepository());
+    const service = new SessionsService(fakeRepository(), recordingAudit().audit);
     const session = await service.create(alice, 'a');
     await service.update(alice, session.id, {
       settings: { rejectCalls: true, rejectCallsMessage: 'No calls, please' },
@@ -85,7 +86,7 @@ describe('SessionsService', () => {
   });
 
   it('refuses a change that changes nothing', async () => {
-    const service = new SessionsService(fakeRepository());
+    const service = new SessionsService(fakeRepository(), recordingAudit().audit);
     const session = await service.create(alice, 'a');
     await expect(service.update(alice, session.id, {})).rejects.toThrow(BadRequestError);
     await expect(service.update(alice, session.id, { settings: { rejectCalls: undefined } })).rejects.toThrow(
@@ -95,7 +96,7 @@ describe('SessionsService', () => {
 
   it('deletes a session its owner asks to delete', async () => {
     const repository = fakeRepository();
-    const service = new SessionsService(repository);
+    const service = new SessionsService(repository, recordingAudit().audit);
     const session = await service.create(alice, 'a');
     await service.delete(alice, session.id);
     expect(repository.rows).toEqual([]);

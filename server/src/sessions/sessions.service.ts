@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
 import { AuthUser, isAdmin } from '../auth/auth-user';
 import { reachesSession } from '../auth/api-key-scopes';
 import { BadRequestError, ForbiddenError, NotFoundError } from '../core/errors/domain-errors';
@@ -21,11 +22,22 @@ export const LIMITED_KEY_CREATES_NO_SESSION = 'This API key is limited to some s
  */
 @Injectable()
 export class SessionsService {
-  constructor(private readonly sessions: SessionsRepository) {}
+  constructor(
+    private readonly sessions: SessionsRepository,
+    private readonly audit: AuditService,
+  ) {}
 
-  create(user: AuthUser, name: string): Promise<SessionEntity> {
+  async create(user: AuthUser, name: string): Promise<SessionEntity> {
     if (user.apiKey?.sessionIds) throw new ForbiddenError(LIMITED_KEY_CREATES_NO_SESSION);
-    return this.sessions.create(user.id, name.trim());
+    const session = await this.sessions.create(user.id, name.trim());
+    await this.audit.record({
+      actor: user,
+      action: 'session.created',
+      targetType: 'session',
+      targetId: session.id,
+      summary: { name: session.name },
+    });
+    return session;
   }
 
   list(user: AuthUser, query: SessionListQuery): Promise<{ items: SessionEntity[]; total: number }> {
@@ -52,11 +64,30 @@ export class SessionsService {
     // A setting left undefined is not a change (JSON has no undefined; a DTO may hold it).
     const changesSettings = Object.values(changes.settings ?? {}).some((value) => value !== undefined);
     if (name === undefined && !changesSettings) throw new BadRequestError('Nothing to change: give name or settings');
-    return this.sessions.change(session.id, { name, settings: changesSettings ? changes.settings : undefined });
+    const settings = changesSettings ? changes.settings : undefined;
+    const changed = await this.sessions.change(session.id, { name, settings });
+    await this.audit.record({
+      actor: user,
+      action: name === undefined ? 'session.settings_changed' : 'session.renamed',
+      targetType: 'session',
+      targetId: session.id,
+      summary: { ...(name === undefined ? {} : { name, previousName: session.name }), ...settingsSummary(settings) },
+    });
+    return changed;
   }
 
   async delete(user: AuthUser, sessionId: string): Promise<void> {
     const session = await this.get(user, sessionId);
     await this.sessions.delete(session.id);
   }
+}
+
+/** The settings changed, and the flag's new value; a call rejection message is text someone wrote, so only named. */
+function settingsSummary(settings: SessionChanges['settings']): Record<string, unknown> {
+  if (!settings) return {};
+  const changed = Object.entries(settings).filter(([, value]) => value !== undefined);
+  return {
+    settings: changed.map(([setting]) => setting),
+    ...(settings.rejectCalls === undefined ? {} : { rejectCalls: settings.rejectCalls }),
+  };
 }

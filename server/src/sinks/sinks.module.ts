@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { BrokerPublisher } from './broker-publisher';
 import { NatsPublisher } from './nats.publisher';
@@ -13,7 +14,7 @@ import { SinksService } from './sinks.service';
  * WebhooksModule imports this one and serves the sink routes (SinksController), which need its delivery log.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([SinkEntity]), SessionsModule],
+  imports: [TypeOrmModule.forFeature([SinkEntity]), SessionsModule, AuditModule],
   providers: [SinksRepository, SinksService, BrokerPublisher, RabbitMqPublisher, NatsPublisher],
   exports: [SinksRepository, SinksService, BrokerPublisher],
 })

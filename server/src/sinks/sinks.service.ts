@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../auth/auth-user';
 import { AppConfig } from '../core/config/app-config';
 import { BadRequestError, NotFoundError } from '../core/errors/domain-errors';
@@ -45,13 +46,14 @@ export class SinksService {
     private readonly brokers: BrokerPublisher,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
   ) {}
 
   async create(user: AuthUser, sessionId: string, input: SinkInput): Promise<SinkEntity> {
     const session = await this.sessions.get(user, sessionId);
     assertDestination(input.kind, input);
     const { url, credentials } = this.parseUrl(input.kind, input.url);
-    return this.sinks.create({
+    const sink = await this.sinks.create({
       sessionId: session.id,
       kind: input.kind,
       url,
@@ -62,6 +64,15 @@ export class SinksService {
       groupPolicy: input.groupPolicy ?? 'mentions',
       enabled: input.enabled ?? true,
     });
+    const { kind, exchange, stream, events, groupPolicy, enabled } = sink;
+    await this.audit.record({
+      actor: user,
+      action: 'sink.created',
+      targetType: 'sink',
+      targetId: sink.id,
+      summary: { sessionId: session.id, kind, url, exchange, stream, events, groupPolicy, enabled },
+    });
+    return sink;
   }
 
   async list(
@@ -109,12 +120,29 @@ export class SinksService {
     if (input.enabled === true) changes.disabledReason = null;
     const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
     if (Object.keys(defined).length === 0) return sink;
-    return this.sinks.update(sink.id, defined);
+    const updated = await this.sinks.update(sink.id, defined);
+    // The sealed credentials stay out of the summary: only whether they changed.
+    const { credentials, ...described } = defined;
+    await this.audit.record({
+      actor: user,
+      action: 'sink.updated',
+      targetType: 'sink',
+      targetId: sink.id,
+      summary: { sessionId: sink.sessionId, ...described, credentialsChanged: credentials !== undefined },
+    });
+    return updated;
   }
 
   async delete(user: AuthUser, sinkId: string): Promise<void> {
     const sink = await this.get(user, sinkId);
     await this.sinks.delete(sink.id);
+    await this.audit.record({
+      actor: user,
+      action: 'sink.deleted',
+      targetType: 'sink',
+      targetId: sink.id,
+      summary: { sessionId: sink.sessionId, kind: sink.kind, url: sink.url },
+    });
   }
 
   /**

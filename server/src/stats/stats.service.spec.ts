@@ -67,7 +67,7 @@ describe('StatsService', () => {
     const { reader, service } = harness();
     await service.of(owner);
     await service.of({ ...owner, role: 'admin' });
-    await service.of({ ...owner, via: 'api-key', apiKey: { scopes: ['sessions:read'], sessionIds: ['s1'] } });
+    await service.of({ ...owner, via: 'api-key', apiKey: { id: 'k1', scopes: ['sessions:read'], sessionIds: ['s1'] } });
     expect(reader.scopes).toEqual([
       { ownerId: 'u1', sessionIds: null },
       { ownerId: null, sessionIds: null },

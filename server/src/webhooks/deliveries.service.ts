@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../auth/auth-user';
 import { ConflictError, NotFoundError } from '../core/errors/domain-errors';
 import { SinksService } from '../sinks/sinks.service';
@@ -23,6 +24,7 @@ export class DeliveriesService {
     private readonly webhooks: WebhooksService,
     private readonly sinks: SinksService,
     private readonly worker: DeliveryWorker,
+    private readonly audit: AuditService,
   ) {}
 
   async list(
@@ -53,6 +55,13 @@ export class DeliveriesService {
     await this.assertEnabled(user, target);
     await this.deliveries.redeliver(delivery.id, target.id);
     this.worker.wake();
+    await this.audit.record({
+      actor: user,
+      action: 'delivery.redelivered',
+      targetType: 'delivery',
+      targetId: delivery.id,
+      summary: { [`${target.kind}Id`]: target.id, eventId: delivery.eventId },
+    });
     return (await this.deliveries.findById(delivery.id)) ?? delivery;
   }
 
@@ -60,7 +69,16 @@ export class DeliveriesService {
   async redeliverFailedSince(user: AuthUser, target: DeliveryTarget, since: Date): Promise<number> {
     await this.assertEnabled(user, target);
     const count = await this.deliveries.redeliverFailedSince(target, since);
-    if (count > 0) this.worker.wake();
+    if (count === 0) return count;
+    this.worker.wake();
+    // One entry for the batch, on the webhook or sink: the deliveries are in its log.
+    await this.audit.record({
+      actor: user,
+      action: 'delivery.redelivered',
+      targetType: target.kind,
+      targetId: target.id,
+      summary: { since: since.toISOString(), count },
+    });
     return count;
   }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MediaModule } from '../media/media.module';
 import { MessagesModule } from '../messages/messages.module';
@@ -32,6 +33,7 @@ import { WebhooksService } from './webhooks.service';
     TypeOrmModule.forFeature([WebhookEntity, WebhookEventEntity, WebhookDeliveryEntity, WebhookAttemptEntity]),
     SessionsModule,
     MessagesModule,
+    AuditModule,
     MediaModule,
     SinksModule,
   ],

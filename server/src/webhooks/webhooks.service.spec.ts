@@ -9,6 +9,7 @@ import type { WebhookEntity } from './webhook.entity';
 import type { NewWebhook, WebhookChanges, WebhooksRepository } from './webhooks.repository';
 import { RECEIVER_UNREACHABLE, WebhooksService } from './webhooks.service';
 import { Clock } from '../core/runtime/clock';
+import { recordingAudit } from '../../test/support/in-memory-audit';
 
 const alice: AuthUser = { id: 'alice', username: 'alice', role: 'user', via: 'jwt' };
 const bob: AuthUser = { id: 'bob', username: 'bob', role: 'user', via: 'jwt' };
@@ -51,7 +52,11 @@ function harness(refusal: string | null = null, answer: WebhookResponse = NO_CON
     },
   } as unknown as WebhookHttpClient;
   const config = { webhooks: { secretGraceSeconds: 3600 } } as AppConfig;
-  return { service: new WebhooksService(repository, sessions, http, config, new Clock()), rows, requests };
+  return {
+    service: new WebhooksService(repository, sessions, http, config, new Clock(), recordingAudit().audit),
+    rows,
+    requests,
+  };
 }
 
 describe('WebhooksService', () => {

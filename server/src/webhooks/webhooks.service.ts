@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../auth/auth-user';
 import { AppConfig } from '../core/config/app-config';
 import { Clock } from '../core/runtime/clock';
@@ -41,13 +42,14 @@ export class WebhooksService {
     private readonly http: WebhookHttpClient,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
   ) {}
 
   /** Creates the subscription; its secret is returned here and never again. */
   async create(user: AuthUser, sessionId: string, input: WebhookInput): Promise<WebhookEntity> {
     const session = await this.sessions.get(user, sessionId);
     await this.assertReceiver(input.url);
-    return this.webhooks.create({
+    const webhook = await this.webhooks.create({
       sessionId: session.id,
       url: input.url,
       events: unique(input.events ?? [ALL_EVENTS]),
@@ -55,6 +57,15 @@ export class WebhooksService {
       enabled: input.enabled ?? true,
       secret: generateSecret(),
     });
+    const { url, events, groupPolicy, enabled } = webhook;
+    await this.audit.record({
+      actor: user,
+      action: 'webhook.created',
+      targetType: 'webhook',
+      targetId: webhook.id,
+      summary: { sessionId: session.id, url, events, groupPolicy, enabled },
+    });
+    return webhook;
   }
 
   async list(
@@ -95,12 +106,27 @@ export class WebhooksService {
     if (input.enabled === true) changes.disabledReason = null;
     const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
     if (Object.keys(defined).length === 0) return webhook;
-    return this.webhooks.update(webhook.id, defined);
+    const updated = await this.webhooks.update(webhook.id, defined);
+    await this.audit.record({
+      actor: user,
+      action: 'webhook.updated',
+      targetType: 'webhook',
+      targetId: webhook.id,
+      summary: { sessionId: webhook.sessionId, ...defined },
+    });
+    return updated;
   }
 
   async delete(user: AuthUser, webhookId: string): Promise<void> {
     const webhook = await this.get(user, webhookId);
     await this.webhooks.delete(webhook.id);
+    await this.audit.record({
+      actor: user,
+      action: 'webhook.deleted',
+      targetType: 'webhook',
+      targetId: webhook.id,
+      summary: { sessionId: webhook.sessionId, url: webhook.url },
+    });
   }
 
   /** A new secret, returned once; the previous one keeps signing (alongside) until the grace period ends. */
@@ -111,6 +137,13 @@ export class WebhooksService {
       secret,
       previousSecret: webhook.secret,
       previousSecretExpiresAt: new Date(this.clock.now().getTime() + this.config.webhooks.secretGraceSeconds * 1000),
+    });
+    await this.audit.record({
+      actor: user,
+      action: 'webhook.secret_rotated',
+      targetType: 'webhook',
+      targetId: webhook.id,
+      summary: { sessionId: webhook.sessionId },
     });
     return secret;
   }

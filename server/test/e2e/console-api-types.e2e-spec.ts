@@ -87,6 +87,8 @@ const CONTRACTS: Contract[] = [
   answers('POST /api/v1/webhooks/{webhookId}/deliveries/redeliver 202', 'Redeliveries'),
   answers('GET /api/v1/deliveries/{deliveryId} 200', 'DeliveryDetail'),
   answers('POST /api/v1/deliveries/{deliveryId}/redeliver 202', 'DeliveryDetail'),
+  queries('GET /api/v1/audit', 'AuditQuery'),
+  answers('GET /api/v1/audit 200', 'Page<AuditEntry>'),
 ];
 
 /** Routes the console calls without a body either way. */

@@ -274,6 +274,9 @@ describe('the console, from first run to a delivered webhook', () => {
     await navigation.getByRole('link', { name: 'Account' }).click();
     await page().getByRole('heading', { name: 'Account', exact: true }).waitFor();
     await checkScreen(browser, 'account');
+    await navigation.getByRole('link', { name: 'Audit log' }).click();
+    await page().getByRole('row').filter({ hasText: 'user.created' }).filter({ hasText: MEMBER.username }).waitFor();
+    await checkScreen(browser, 'audit-log');
 
     await signOut(page());
     await signIn(page(), MEMBER.username, MEMBER.pin);

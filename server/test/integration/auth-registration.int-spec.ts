@@ -14,6 +14,7 @@ import { SessionEntity } from '../../src/sessions/session.entity';
 import { SessionsRepository } from '../../src/sessions/sessions.repository';
 import { SessionsService } from '../../src/sessions/sessions.service';
 import { createTestDatabase, TestDatabase } from '../support/database';
+import { recordingAudit } from '../support/in-memory-audit';
 
 const SECRET = 'integration-secret-that-is-long-enough-0123456789';
 
@@ -26,19 +27,22 @@ describe('first-run registration on Postgres', () => {
     database = await createTestDatabase();
     const { manager } = await database.dataSource();
     const clock = new Clock();
+    const { audit } = recordingAudit(clock);
     service = new AuthService(
       new UsersRepository(manager),
       new LoginFailuresRepository(manager),
       new ApiKeysService(
         new ApiKeysRepository(manager),
         clock,
-        new SessionsService(new SessionsRepository(manager.getRepository(SessionEntity))),
+        new SessionsService(new SessionsRepository(manager.getRepository(SessionEntity)), audit),
+        audit,
       ),
       new PinHasher(),
       new JwtService({ secret: SECRET, signOptions: { expiresIn: 60 } }),
       clock,
       new AppConfig({}, { secret: SECRET }, { secret: SECRET }),
       new MetricsService(),
+      audit,
     );
   });
 

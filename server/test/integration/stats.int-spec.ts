@@ -181,7 +181,7 @@ describe('StatsService on Postgres', () => {
     const figures = await stats.of({
       ...ana,
       via: 'api-key',
-      apiKey: { scopes: ['sessions:read'], sessionIds: [anaLoggedOut] },
+      apiKey: { id: 'k1', scopes: ['sessions:read'], sessionIds: [anaLoggedOut] },
     });
     expect(figures.sessions.total).toBe(1);
     expect(figures.messages).toMatchObject({ in: 1, out: 0 });

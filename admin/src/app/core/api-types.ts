@@ -488,6 +488,67 @@ export interface Stats {
   problems: SessionProblem[];
 }
 
+// The audit log (GET /audit)
+
+export const AUDIT_ACTIONS = [
+  'auth.signin',
+  'auth.signin_failed',
+  'auth.pin_changed',
+  'apikey.created',
+  'apikey.revoked',
+  'user.created',
+  'user.deleted',
+  'user.unlocked',
+  'session.created',
+  'session.renamed',
+  'session.settings_changed',
+  'session.started',
+  'session.stopped',
+  'session.logged_out',
+  'session.deleted',
+  'webhook.created',
+  'webhook.updated',
+  'webhook.secret_rotated',
+  'webhook.deleted',
+  'delivery.redelivered',
+  'sink.created',
+  'sink.updated',
+  'sink.deleted',
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export type AuditTargetType = 'user' | 'api_key' | 'session' | 'webhook' | 'delivery' | 'sink';
+
+export interface AuditQuery extends PageQuery {
+  /** A user id. */
+  actor?: string;
+  action?: AuditAction;
+  targetId?: string;
+  since?: string;
+  until?: string;
+}
+
+export interface AuditActor {
+  userId: string;
+  username: string | null;
+  apiKeyId: string | null;
+}
+
+export interface AuditEntry {
+  id: string;
+  at: string;
+  /** Null for a failed sign-in with an unknown username. */
+  actor: AuditActor | null;
+  action: AuditAction;
+  targetType: AuditTargetType;
+  targetId: string | null;
+  summary: Record<string, unknown>;
+  clientAddress: string | null;
+  userAgent: string | null;
+  correlationId: string | null;
+}
+
 // Socket.IO events (path /socket.io, auth {token})
 
 export interface SubscribeRequest {

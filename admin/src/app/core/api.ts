@@ -5,6 +5,8 @@ import { firstValueFrom } from 'rxjs';
 import type {
   AccessToken,
   ApiKey,
+  AuditEntry,
+  AuditQuery,
   ChangePinRequest,
   Chat,
   CreateApiKeyRequest,
@@ -137,6 +139,11 @@ export class Api {
     get: (deliveryId: string) => this.get<DeliveryDetail>(deliveryPath(deliveryId)),
     /** A new attempt on the same delivery, with the same event id (202). */
     redeliver: (deliveryId: string) => this.post<DeliveryDetail>(`${deliveryPath(deliveryId)}/redeliver`),
+  };
+
+  /** Admins get everyone's entries; anyone else the changes they made. */
+  readonly audit = {
+    list: (query: AuditQuery = {}) => this.get<Page<AuditEntry>>('/audit', { ...query }),
   };
 
   private get<T>(path: string, query?: Record<string, QueryValue>): Promise<T> {

@@ -34,6 +34,9 @@ import { Realtime } from './realtime';
             Users
           </a>
         }
+        <a routerLink="/audit" routerLinkActive="nav__link--active" ariaCurrentWhenActive="page" class="nav__link">
+          Audit log
+        </a>
         <a routerLink="/account" routerLinkActive="nav__link--active" ariaCurrentWhenActive="page" class="nav__link">
           Account
         </a>

@@ -76,6 +76,11 @@ export interface HistorySettings {
   retentionSeconds: number;
 }
 
+/** The audit log (issue #15): how long its entries are kept. */
+export interface AuditSettings {
+  retentionSeconds: number;
+}
+
 /** Contacts (issue #14): how long an answer of "is this number on WhatsApp?" is reused before asking again. */
 export interface ContactSettings {
   checkTtlSeconds: number;
@@ -117,6 +122,7 @@ export class AppConfig {
   readonly secretsKey: Buffer;
   /** Set when the secrets key was generated or read from DATA_DIR instead of SECRETS_KEY. */
   readonly secretsKeyFile: string | undefined;
+  readonly audit: AuditSettings;
 
   constructor(env: EnvironmentVariables, jwt: SecretSource, secrets: SecretSource) {
     this.nodeEnv = env.NODE_ENV ?? 'development';
@@ -181,6 +187,7 @@ export class AppConfig {
     // A label of its own, as for media links: the key is never the raw variable, whatever it holds.
     this.secretsKey = createHmac('sha256', secrets.secret).update('wago secrets v1').digest();
     this.secretsKeyFile = secrets.generatedAt;
+    this.audit = { retentionSeconds: parseDuration(env.AUDIT_RETENTION ?? '365d') };
   }
 
   /** The same configuration pointing at another database (the embedded one when DATABASE_URL is unset). */

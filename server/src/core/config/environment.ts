@@ -153,6 +153,10 @@ export class EnvironmentVariables {
   MESSAGE_HISTORY_RETENTION?: string;
 
   @IsOptional()
+  @Matches(/^\d+[smhd]?$/, { message: 'AUDIT_RETENTION must be a number of seconds or a duration like 12h, 365d' })
+  AUDIT_RETENTION?: string;
+
+  @IsOptional()
   @Matches(/^wss?:\/\/.+/, { message: 'WA_WS_URL must be a ws:// or wss:// URL' })
   WA_WS_URL?: string;
 

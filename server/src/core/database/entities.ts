@@ -1,3 +1,4 @@
+import { AuditEntryEntity } from '../../audit/audit-entry.entity';
 import { ApiKeyEntity } from '../../auth/api-key.entity';
 import { LoginFailureEntity } from '../../auth/login-failure.entity';
 import { UserEntity } from '../../auth/user.entity';
@@ -36,4 +37,5 @@ export const ENTITIES: (new (...args: never[]) => object)[] = [
   ContactCheckEntity,
   StoredMessageEntity,
   ChatEntity,
+  AuditEntryEntity,
 ];

@@ -11,17 +11,12 @@ import {
   IsString,
   Matches,
   MaxLength,
-  MinDate,
 } from 'class-validator';
 import { PaginationQueryDto } from '../../core/http/pagination';
+import { IsStorableDate } from '../../core/http/storable-date';
 import { EVENT_SELECTORS, EventSelector } from '../envelope';
 import { GROUP_POLICIES, GroupPolicy } from '../mention-policy';
 import { DELIVERY_STATUSES, DeliveryStatus } from '../webhook-delivery.entity';
-
-/** JavaScript dates reach back 270,000 years, Postgres timestamps only to 4713 BC: older ones would be a 500. */
-const EARLIEST_DATE = new Date('0001-01-01T00:00:00Z');
-const IsStorableDate = (property: string): PropertyDecorator =>
-  MinDate(EARLIEST_DATE, { message: `${property} must not be before year 1` });
 
 const URL_RULES =
   'http(s), no credentials; link-local and cloud metadata addresses are refused, private ones too with WEBHOOK_DENY_PRIVATE=true';

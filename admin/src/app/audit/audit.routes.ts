@@ -1,0 +1,9 @@
+import { Routes } from '@angular/router';
+
+export const auditRoutes: Routes = [
+  {
+    path: '',
+    title: 'Audit log · WAGO',
+    loadComponent: () => import('./audit-log').then((m) => m.AuditLog),
+  },
+];
