@@ -229,6 +229,25 @@ describe('audit log', () => {
       202,
     );
     await audited({ ...hook, action: 'webhook.deleted' }, 'DELETE', `/webhooks/${webhook.body.id}`, { token }, 204);
+
+    // A broker sink: its password is a secret like any other and must not reach the log.
+    const sink = await act<{ id: string }>('POST', `/sessions/${paired.id}/sinks`, {
+      token,
+      body: { kind: 'rabbitmq', url: 'amqp://wago:sink-password-77@127.0.0.1:5672' },
+    });
+    expect(sink.status).toBe(201);
+    secrets.push('sink-password-77');
+    const sinkTarget = { actorUserId: admin.user.id, targetType: 'sink', targetId: sink.body.id };
+    expected.push({ ...sinkTarget, correlationId: sink.correlationId, action: 'sink.created' });
+    await audited(
+      { ...sinkTarget, action: 'sink.updated' },
+      'PATCH',
+      `/sinks/${sink.body.id}`,
+      { token, body: { url: 'amqp://wago:sink-password-78@127.0.0.1:5672', enabled: false } },
+      200,
+    );
+    secrets.push('sink-password-78');
+    await audited({ ...sinkTarget, action: 'sink.deleted' }, 'DELETE', `/sinks/${sink.body.id}`, { token }, 204);
     const linked = { actorUserId: admin.user.id, targetType: 'session', targetId: paired.id };
     await audited({ ...linked, action: 'session.logged_out' }, 'POST', `/sessions/${paired.id}/logout`, { token }, 200);
     await waitForStatus(wago.api, token, paired.id, 'logged_out');
@@ -305,6 +324,9 @@ describe('audit log', () => {
         'session.renamed',
         'session.started',
         'session.stopped',
+        'sink.created',
+        'sink.deleted',
+        'sink.updated',
         'user.created',
         'user.unlocked',
         'webhook.created',
