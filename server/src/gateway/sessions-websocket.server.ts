@@ -131,7 +131,7 @@ export class SessionsWebSocketServer implements OnApplicationBootstrap, OnModule
   private broadcast(update: SessionUpdate): void {
     for (const client of this.clients.get(update.data.sessionId) ?? []) {
       const caller = this.callers.get(client);
-      if (caller && mayReceive(caller, update)) send(client, update);
+      if (caller && mayReceive(caller, update.event)) send(client, update);
     }
   }
 }

@@ -6,19 +6,19 @@ import type { AuthUser, Identified } from '../auth/auth-user';
 import { RealtimeConnectionLimit } from './realtime-connection-limit';
 import { missingScope } from '../auth/api-key-scopes';
 import { RealtimeConnections } from './realtime-connections.service';
-import { receivesEvents, SessionUpdates } from './session-updates.service';
+import { mayReceive, SESSION_UPDATE_EVENTS, SessionUpdate, SessionUpdates } from './session-updates.service';
 
 export type SubscribeAck = { ok: true } | { ok: false; error: string };
 
-const room = (sessionId: string): string => `session:${sessionId}`;
-/** The clients of a session who may also receive its `session.event`s (message content: messages:read). */
-const eventRoom = (sessionId: string): string => `session-events:${sessionId}`;
+/** Each kind of update has its room per session, so a client joins only those its scopes let it receive. */
+const room = (event: SessionUpdate['event'], sessionId: string): string => `${event}:${sessionId}`;
 
 /**
  * Clients send `auth: {token}` (or `?token=`); a bad token fails the connect with `unauthorized`, a user holding all
  * their realtime connections (both transports together) with `too_many_connections`. They `subscribe`
  * with `{sessionId}` and get `session.status` / `session.qr` for it: the current state at once, then every change;
- * and every `session.event` from then on, when they may read its messages.
+ * QR only for callers who may link a phone (API keys: sessions:write), and every `session.event` from then on for
+ * those who may read its messages (messages:read).
  */
 @WebSocketGateway({ path: '/socket.io', destroyUpgrade: false })
 export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
@@ -57,8 +57,7 @@ export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnMo
     });
     // This node's updates only: the Postgres adapter carries them to the clients of the other nodes.
     this.stopListening = this.updates.listen(({ event, data }) => {
-      const to = event === 'session.event' ? eventRoom(data.sessionId) : room(data.sessionId);
-      server.to(to).emit(event, data);
+      server.to(room(event, data.sessionId)).emit(event, data);
     }, 'this-node');
   }
 
@@ -76,8 +75,7 @@ export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnMo
     socket.on('unsubscribe', (request: unknown) => {
       const sessionId = (request as { sessionId?: unknown } | null)?.sessionId;
       if (typeof sessionId !== 'string') return;
-      void socket.leave(room(sessionId));
-      void socket.leave(eventRoom(sessionId));
+      for (const event of SESSION_UPDATE_EVENTS) void socket.leave(room(event, sessionId));
     });
   }
 
@@ -107,7 +105,9 @@ export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnMo
       return;
     }
     // The state is read again after joining, so no change between the first read and the join slips through.
-    await socket.join(receivesEvents(user) ? [room(sessionId), eventRoom(sessionId)] : [room(sessionId)]);
+    await socket.join(
+      SESSION_UPDATE_EVENTS.filter((event) => mayReceive(user, event)).map((event) => room(event, sessionId)),
+    );
     const snapshot = (await this.updates.snapshot(user, sessionId)) ?? [];
     answer({ ok: true });
     for (const { event, data } of snapshot) socket.emit(event, data);

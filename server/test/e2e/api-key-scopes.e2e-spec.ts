@@ -222,6 +222,44 @@ describe('scoped API keys', () => {
     }
   });
 
+  it('shows the QR on Socket.IO and /ws only to keys that may link a phone (sessions:write)', async () => {
+    const token = wago.admin.accessToken;
+    const created = await wago.api.call<{ id: string }>('POST', '/sessions', { token, body: { name: 'qr-scopes' } });
+    const qrSession = created.body.id;
+    const linking = await keyWith({ scopes: ['sessions:read', 'sessions:write'] });
+    const watching = await keyWith({ scopes: ['sessions:read', 'messages:read'] });
+    const linker = await RealtimeWatcher.connect(wago.server.baseUrl, linking);
+    const watcher = await RealtimeWatcher.connect(wago.server.baseUrl, watching);
+    try {
+      expect(await linker.subscribe(qrSession)).toEqual({ ok: true });
+      expect(await watcher.subscribe(qrSession)).toEqual({ ok: true });
+      expect((await wago.api.call('POST', `/sessions/${qrSession}/start`, { token })).status).toBe(202);
+      await linker.waitForQr(qrSession);
+      await watcher.waitForStatus(qrSession, 'qr');
+      // Joining while the QR shows: the snapshot leaves it out too, on both transports.
+      const lateWatcher = await RealtimeWatcher.connect(wago.server.baseUrl, watching);
+      const lateLinker = await SessionSocketReader.open(wago.server.baseUrl, qrSession, linking);
+      const lateReader = await SessionSocketReader.open(wago.server.baseUrl, qrSession, watching);
+      try {
+        expect(await lateWatcher.subscribe(qrSession)).toEqual({ ok: true });
+        await lateWatcher.waitForStatus(qrSession, 'qr');
+        await lateLinker.waitForFrame('session.qr', (data) => data.sessionId === qrSession);
+        await lateReader.waitForFrame('session.status', (data) => data.status === 'qr');
+        expect(watcher.qrs).toEqual([]);
+        expect(lateWatcher.qrs).toEqual([]);
+        expect(lateReader.frames.map((received) => received.event)).not.toContain('session.qr');
+      } finally {
+        lateWatcher.close();
+        lateLinker.close();
+        lateReader.close();
+      }
+    } finally {
+      linker.close();
+      watcher.close();
+      await wago.api.call('POST', `/sessions/${qrSession}/stop`, { token });
+    }
+  });
+
   describe('a key limited to one session', () => {
     let limited: string;
 
