@@ -7,6 +7,7 @@ import { errorMessage } from '../core/errors';
 import { NEW_PIN_VALIDATORS, injectFormSubmission, matchingPins } from '../core/forms';
 import { NewPinFields } from '../core/new-pin-fields';
 import { Notifier } from '../core/notifier';
+import { ROLE_LABELS } from '../core/roles';
 
 @Component({
   selector: 'wago-account',
@@ -22,13 +23,7 @@ import { Notifier } from '../core/notifier';
         </div>
         <div>
           <dt i18n>Role</dt>
-          <dd>
-            @if (user.role === 'admin') {
-              <ng-container i18n>Administrator</ng-container>
-            } @else {
-              <ng-container i18n>User</ng-container>
-            }
-          </dd>
+          <dd>{{ roleLabels[user.role] }}</dd>
         </div>
       </dl>
     }
@@ -83,6 +78,7 @@ export class Account {
   private readonly api = inject(Api);
   private readonly notifier = inject(Notifier);
   protected readonly auth = inject(Auth);
+  protected readonly roleLabels = ROLE_LABELS;
 
   protected readonly form = inject(NonNullableFormBuilder).group(
     {
