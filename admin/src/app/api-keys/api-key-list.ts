@@ -192,11 +192,13 @@ export class ApiKeyList implements OnInit {
   }
 
   protected scopesOf(apiKey: ApiKey): string {
-    return apiKey.scopes.length === API_KEY_SCOPES.length ? $localize`:all scopes:All` : apiKey.scopes.join(', ');
+    return apiKey.scopes.length === API_KEY_SCOPES.length
+      ? $localize`:scopes|every scope:All`
+      : apiKey.scopes.join(', ');
   }
 
   protected sessionsOf(apiKey: ApiKey): string {
-    if (!apiKey.sessionIds) return $localize`:all sessions:All`;
+    if (!apiKey.sessionIds) return $localize`:sessions|every session:All`;
     const names = new Map(this.sessions().map((session) => [session.id, session.name]));
     return apiKey.sessionIds.map((sessionId) => names.get(sessionId) ?? sessionId).join(', ');
   }
