@@ -59,7 +59,7 @@ const PORTUGUESE: LanguageTexts = {
 };
 
 const SPANISH: LanguageTexts = {
-  browserLocale: 'es-ES',
+  browserLocale: 'es',
   lang: 'es',
   signInHeading: 'Iniciar sesión en WAGO',
   usernameLabel: 'Nombre de usuario',

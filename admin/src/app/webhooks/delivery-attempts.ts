@@ -30,11 +30,7 @@ import { errorMessage } from '../core/errors';
               <p class="attempt__summary">
                 <strong i18n>Attempt {{ attempt.attempt }}</strong>
                 · {{ attempt.at | date: 'medium' }} ·
-                @if (attempt.statusCode === null) {
-                  <ng-container i18n>no HTTP answer</ng-container>
-                } @else {
-                  HTTP {{ attempt.statusCode }}
-                }
+                {{ answerOf(attempt) }}
                 · {{ attempt.durationMs }} ms
               </p>
               @if (attempt.error) {
@@ -70,6 +66,10 @@ export class DeliveryAttempts {
       const deliveryId = this.deliveryId();
       untracked(() => void this.load(deliveryId));
     });
+  }
+
+  protected answerOf(attempt: DeliveryAttempt): string {
+    return attempt.statusCode === null ? $localize`no HTTP answer` : `HTTP ${attempt.statusCode}`;
   }
 
   private async load(deliveryId: string): Promise<void> {
