@@ -1,5 +1,9 @@
-import { bootstrapApplication } from '@angular/platform-browser';
-import { App } from './app/app';
-import { appConfig } from './app/app.config';
+// Picks the console's language and loads its texts before the app (whose modules hold those texts) is imported.
+import { chooseLanguage, savedLanguage, useLanguage } from './app/core/language';
 
-bootstrapApplication(App, appConfig).catch((error: unknown) => console.error(error));
+const language = chooseLanguage(savedLanguage(), navigator.languages);
+
+useLanguage(language)
+  .then(() => import('./bootstrap'))
+  .then(({ bootstrap }) => bootstrap(language))
+  .catch((error: unknown) => console.error(error));

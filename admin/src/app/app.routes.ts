@@ -5,13 +5,13 @@ import { Shell } from './core/shell';
 export const routes: Routes = [
   {
     path: 'setup',
-    title: 'Set up WAGO',
+    title: $localize`Set up WAGO`,
     canActivate: [signedOutGuard],
     loadComponent: () => import('./auth/setup').then((m) => m.Setup),
   },
   {
     path: 'login',
-    title: 'Sign in · WAGO',
+    title: $localize`Sign in · WAGO`,
     canActivate: [signedOutGuard],
     loadComponent: () => import('./auth/login').then((m) => m.Login),
   },
@@ -41,7 +41,7 @@ export const routes: Routes = [
       { path: 'audit', loadChildren: () => import('./audit/audit.routes').then((m) => m.auditRoutes) },
       {
         path: 'account',
-        title: 'Account · WAGO',
+        title: $localize`Account · WAGO`,
         loadComponent: () => import('./auth/account').then((m) => m.Account),
       },
     ],

@@ -50,8 +50,11 @@ export interface ConsoleBrowser {
   close(): Promise<void>;
 }
 
-/** A headless Chromium on a fresh profile, with one page open at the desktop size. */
-export async function openBrowser(): Promise<ConsoleBrowser> {
+/**
+ * A headless Chromium on a fresh profile, with one page open at the desktop size. `locale` is the browser's language
+ * (`navigator.languages`, Accept-Language), which the console's own language follows.
+ */
+export async function openBrowser(options: { locale?: string } = {}): Promise<ConsoleBrowser> {
   ensureChromium();
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'wago-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
@@ -59,7 +62,7 @@ export async function openBrowser(): Promise<ConsoleBrowser> {
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: DESKTOP,
-    locale: 'en-US',
+    locale: options.locale ?? 'en-US',
     timezoneId: 'UTC',
   });
   context.setDefaultTimeout(15_000);

@@ -30,16 +30,16 @@ const atLeastOneScope = (scopes: AbstractControl<boolean[]>): ValidationErrors |
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [DatePipe, ReactiveFormsModule, LoadError, Pager, SecretReveal],
   template: `
-    <h1>API keys</h1>
-    <p class="muted">
+    <h1 i18n>API keys</h1>
+    <p class="muted" i18n>
       Scripts and integrations call the API with a key in the <code>X-Api-Key</code> header. A key acts as you.
     </p>
 
     <section class="card" aria-labelledby="create-key-title">
-      <h2 id="create-key-title">Create an API key</h2>
+      <h2 id="create-key-title" i18n>Create an API key</h2>
       <form class="inline-form" [formGroup]="form" (ngSubmit)="create()" novalidate>
         <div class="field">
-          <label class="field__label" for="api-key-name">Key name</label>
+          <label class="field__label" for="api-key-name" i18n>Key name</label>
           <input
             id="api-key-name"
             class="input"
@@ -47,15 +47,16 @@ const atLeastOneScope = (scopes: AbstractControl<boolean[]>): ValidationErrors |
             required
             maxlength="100"
             placeholder="crm-integration"
+            i18n-placeholder="example API key name"
             [attr.aria-invalid]="submitted() && form.controls.name.invalid"
             aria-describedby="api-key-name-error"
           />
           @if (submitted() && form.controls.name.invalid) {
-            <p id="api-key-name-error" class="field__error">Enter a name that says where the key is used.</p>
+            <p id="api-key-name-error" class="field__error" i18n>Enter a name that says where the key is used.</p>
           }
         </div>
         <fieldset class="field fieldset" formArrayName="scopes">
-          <legend class="field__label">Scopes: what the key may do</legend>
+          <legend class="field__label" i18n>Scopes: what the key may do</legend>
           @for (scope of scopes; track scope; let index = $index) {
             <label class="check">
               <input type="checkbox" [formControlName]="index" />
@@ -63,12 +64,12 @@ const atLeastOneScope = (scopes: AbstractControl<boolean[]>): ValidationErrors |
             </label>
           }
           @if (submitted() && form.controls.scopes.invalid) {
-            <p class="field__error" role="alert">Choose at least one scope.</p>
+            <p class="field__error" role="alert" i18n>Choose at least one scope.</p>
           }
         </fieldset>
         @if (sessions().length > 0) {
           <fieldset class="field fieldset">
-            <legend class="field__label">Sessions: none chosen means all yours, present and future</legend>
+            <legend class="field__label" i18n>Sessions: none chosen means all yours, present and future</legend>
             @for (session of sessions(); track session.id) {
               <label class="check">
                 <input
@@ -82,18 +83,24 @@ const atLeastOneScope = (scopes: AbstractControl<boolean[]>): ValidationErrors |
           </fieldset>
         }
         <div class="field">
-          <label class="field__label" for="api-key-expires">Expires (optional)</label>
+          <label class="field__label" for="api-key-expires" i18n>Expires (optional)</label>
           <input id="api-key-expires" class="input" type="datetime-local" formControlName="expiresAt" />
         </div>
         <button type="submit" class="button button--primary" [disabled]="creating()">
-          {{ creating() ? 'Creating…' : 'Create key' }}
+          @if (creating()) {
+            <ng-container i18n>Creating…</ng-container>
+          } @else {
+            <ng-container i18n>Create key</ng-container>
+          }
         </button>
       </form>
       @if (created(); as newKey) {
         <wago-secret-reveal
-          [title]="'API key “' + newKey.name + '” created'"
+          [title]="createdTitle(newKey)"
           label="API key"
+          i18n-label
           hint="Send it in the X-Api-Key header."
+          i18n-hint
           [secret]="newKey.key"
           (dismissed)="created.set(null)"
         />
@@ -101,39 +108,39 @@ const atLeastOneScope = (scopes: AbstractControl<boolean[]>): ValidationErrors |
     </section>
 
     <section aria-labelledby="keys-title">
-      <h2 id="keys-title">Your keys</h2>
+      <h2 id="keys-title" i18n>Your keys</h2>
       @if (list.loading() && !list.page()) {
-        <p class="loading" role="status">Loading API keys…</p>
+        <p class="loading" role="status" i18n>Loading API keys…</p>
       } @else if (list.loadError(); as loadError) {
-        <wago-load-error subject="The API keys" [error]="loadError" (retry)="list.load()" />
+        <wago-load-error subject="The API keys" i18n-subject [error]="loadError" (retry)="list.load()" />
       } @else if (list.page()?.items?.length === 0) {
-        <p class="empty">No API keys yet.</p>
+        <p class="empty" i18n>No API keys yet.</p>
       } @else {
         <table class="table table--cards">
           <thead>
             <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Key</th>
-              <th scope="col">Scopes</th>
-              <th scope="col">Sessions</th>
-              <th scope="col">Expires</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
-              <th scope="col"><span class="visually-hidden">Actions</span></th>
+              <th scope="col" i18n>Name</th>
+              <th scope="col" i18n>Key</th>
+              <th scope="col" i18n>Scopes</th>
+              <th scope="col" i18n>Sessions</th>
+              <th scope="col" i18n>Expires</th>
+              <th scope="col" i18n>Created</th>
+              <th scope="col" i18n>Last used</th>
+              <th scope="col"><span class="visually-hidden" i18n>Actions</span></th>
             </tr>
           </thead>
           <tbody>
             @for (apiKey of list.page()?.items; track apiKey.id) {
               <tr>
-                <td data-label="Name">{{ apiKey.name }}</td>
-                <td data-label="Key" class="mono">{{ apiKey.prefix }}…</td>
-                <td data-label="Scopes">{{ scopesOf(apiKey) }}</td>
-                <td data-label="Sessions">{{ sessionsOf(apiKey) }}</td>
-                <td data-label="Expires">{{ (apiKey.expiresAt | date: 'medium') ?? 'Never' }}</td>
-                <td data-label="Created">{{ apiKey.createdAt | date: 'medium' }}</td>
-                <td data-label="Last used">{{ (apiKey.lastUsedAt | date: 'medium') ?? 'Never' }}</td>
-                <td data-label="Actions" class="table__actions">
-                  <button type="button" class="button button--small button--danger" (click)="revoke(apiKey)">
+                <td data-label="Name" i18n-data-label>{{ apiKey.name }}</td>
+                <td data-label="Key" i18n-data-label class="mono">{{ apiKey.prefix }}…</td>
+                <td data-label="Scopes" i18n-data-label>{{ scopesOf(apiKey) }}</td>
+                <td data-label="Sessions" i18n-data-label>{{ sessionsOf(apiKey) }}</td>
+                <td data-label="Expires" i18n-data-label>{{ (apiKey.expiresAt | date: 'medium') ?? never }}</td>
+                <td data-label="Created" i18n-data-label>{{ apiKey.createdAt | date: 'medium' }}</td>
+                <td data-label="Last used" i18n-data-label>{{ (apiKey.lastUsedAt | date: 'medium') ?? never }}</td>
+                <td data-label="Actions" i18n-data-label class="table__actions">
+                  <button type="button" class="button button--small button--danger" (click)="revoke(apiKey)" i18n>
                     Revoke
                   </button>
                 </td>
@@ -153,6 +160,7 @@ export class ApiKeyList implements OnInit {
 
   private readonly formBuilder = inject(NonNullableFormBuilder);
   protected readonly scopes = API_KEY_SCOPES;
+  protected readonly never = $localize`Never`;
   protected readonly form = this.formBuilder.group({
     name: ['', Validators.required],
     // Every scope checked to begin with: a key does everything you can unless you take some away.
@@ -184,13 +192,19 @@ export class ApiKeyList implements OnInit {
   }
 
   protected scopesOf(apiKey: ApiKey): string {
-    return apiKey.scopes.length === API_KEY_SCOPES.length ? 'All' : apiKey.scopes.join(', ');
+    return apiKey.scopes.length === API_KEY_SCOPES.length
+      ? $localize`:scopes|every scope:All`
+      : apiKey.scopes.join(', ');
   }
 
   protected sessionsOf(apiKey: ApiKey): string {
-    if (!apiKey.sessionIds) return 'All';
+    if (!apiKey.sessionIds) return $localize`:sessions|every session:All`;
     const names = new Map(this.sessions().map((session) => [session.id, session.name]));
     return apiKey.sessionIds.map((sessionId) => names.get(sessionId) ?? sessionId).join(', ');
+  }
+
+  protected createdTitle(apiKey: CreatedApiKey): string {
+    return $localize`API key “${apiKey.name}:name:” created`;
   }
 
   private async loadSessions(): Promise<void> {
@@ -229,15 +243,15 @@ export class ApiKeyList implements OnInit {
 
   protected async revoke(apiKey: ApiKey): Promise<void> {
     const confirmed = await this.confirm.ask({
-      title: `Revoke “${apiKey.name}”?`,
-      message: `Requests with the key ${apiKey.prefix}… are refused from now on. This cannot be undone.`,
-      confirmLabel: 'Revoke key',
+      title: $localize`Revoke “${apiKey.name}:name:”?`,
+      message: $localize`Requests with the key ${apiKey.prefix}:prefix:… are refused from now on. This cannot be undone.`,
+      confirmLabel: $localize`Revoke key`,
       destructive: true,
     });
     if (!confirmed) return;
     try {
       await this.api.apiKeys.revoke(apiKey.id);
-      this.notifier.success(`API key “${apiKey.name}” revoked.`);
+      this.notifier.success($localize`API key “${apiKey.name}:name:” revoked.`);
       await this.list.load();
     } catch {
       // Shown by the error interceptor.

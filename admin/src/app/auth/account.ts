@@ -7,30 +7,31 @@ import { errorMessage } from '../core/errors';
 import { NEW_PIN_VALIDATORS, injectFormSubmission, matchingPins } from '../core/forms';
 import { NewPinFields } from '../core/new-pin-fields';
 import { Notifier } from '../core/notifier';
+import { ROLE_LABELS } from '../core/roles';
 
 @Component({
   selector: 'wago-account',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [ReactiveFormsModule, NewPinFields],
   template: `
-    <h1>Account</h1>
+    <h1 i18n>Account</h1>
     @if (auth.user(); as user) {
       <dl class="details card">
         <div>
-          <dt>Username</dt>
+          <dt i18n>Username</dt>
           <dd>{{ user.username }}</dd>
         </div>
         <div>
-          <dt>Role</dt>
-          <dd>{{ user.role === 'admin' ? 'Administrator' : 'User' }}</dd>
+          <dt i18n>Role</dt>
+          <dd>{{ roleLabels[user.role] }}</dd>
         </div>
       </dl>
     }
     <section class="card" aria-labelledby="change-pin-title">
-      <h2 id="change-pin-title">Change PIN</h2>
+      <h2 id="change-pin-title" i18n>Change PIN</h2>
       <form [formGroup]="form" (ngSubmit)="submit()" novalidate class="form-narrow">
         <div class="field">
-          <label class="field__label" for="account-current-pin">Current PIN</label>
+          <label class="field__label" for="account-current-pin" i18n>Current PIN</label>
           <input
             id="account-current-pin"
             class="input"
@@ -43,23 +44,31 @@ import { Notifier } from '../core/notifier';
             aria-describedby="account-current-pin-error"
           />
           @if (submission.submitted() && form.controls.currentPin.invalid) {
-            <p id="account-current-pin-error" class="field__error">Enter your current PIN.</p>
+            <p id="account-current-pin-error" class="field__error" i18n>Enter your current PIN.</p>
           }
         </div>
         <wago-new-pin-fields
           pinId="account-new-pin"
           confirmId="account-confirm-pin"
           pinLabel="New PIN"
+          i18n-pinLabel
           confirmLabel="Confirm new PIN"
+          i18n-confirmLabel
           hint="6 to 12 digits. Other signed-in browsers are signed out."
+          i18n-hint
           confirmMissingMessage="Enter the new PIN again."
+          i18n-confirmMissingMessage
           [submitted]="submission.submitted()"
         />
         @if (error()) {
           <p class="alert alert--error" role="alert">{{ error() }}</p>
         }
         <button type="submit" class="button button--primary" [disabled]="busy()">
-          {{ busy() ? 'Changing…' : 'Change PIN' }}
+          @if (busy()) {
+            <ng-container i18n>Changing…</ng-container>
+          } @else {
+            <ng-container i18n>Change PIN</ng-container>
+          }
         </button>
       </form>
     </section>
@@ -69,6 +78,7 @@ export class Account {
   private readonly api = inject(Api);
   private readonly notifier = inject(Notifier);
   protected readonly auth = inject(Auth);
+  protected readonly roleLabels = ROLE_LABELS;
 
   protected readonly form = inject(NonNullableFormBuilder).group(
     {
@@ -92,7 +102,7 @@ export class Account {
       // Earlier tokens stop working, this browser's included: keep the new one the answer brings.
       this.auth.signedIn(await this.api.auth.changePin({ currentPin, newPin }));
       this.submission.reset();
-      this.notifier.success('Your PIN has been changed.');
+      this.notifier.success($localize`Your PIN has been changed.`);
     } catch (error) {
       this.error.set(errorMessage(error));
     } finally {

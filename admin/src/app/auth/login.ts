@@ -9,18 +9,19 @@ import { injectNow, secondsUntil } from '../core/clock';
 import { errorMessage, hasStatus, retryAfter } from '../core/errors';
 import { injectFormSubmission } from '../core/forms';
 import { formatDuration } from '../core/format';
+import { LanguageSwitch } from '../core/language-switch';
 
 @Component({
   selector: 'wago-login',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [ReactiveFormsModule, RouterLink, DatePipe],
+  imports: [ReactiveFormsModule, RouterLink, DatePipe, LanguageSwitch],
   template: `
     <main class="auth-page">
       <div class="card auth-card">
-        <h1>Sign in to WAGO</h1>
+        <h1 i18n>Sign in to WAGO</h1>
         <form [formGroup]="form" (ngSubmit)="submit()" novalidate>
           <div class="field">
-            <label class="field__label" for="login-username">Username</label>
+            <label class="field__label" for="login-username" i18n>Username</label>
             <input
               id="login-username"
               class="input"
@@ -33,11 +34,11 @@ import { formatDuration } from '../core/format';
               aria-describedby="login-username-error"
             />
             @if (submission.submitted() && form.controls.username.invalid) {
-              <p id="login-username-error" class="field__error">Enter your username.</p>
+              <p id="login-username-error" class="field__error" i18n>Enter your username.</p>
             }
           </div>
           <div class="field">
-            <label class="field__label" for="login-pin">PIN</label>
+            <label class="field__label" for="login-pin" i18n>PIN</label>
             <input
               id="login-pin"
               class="input"
@@ -50,32 +51,37 @@ import { formatDuration } from '../core/format';
               aria-describedby="login-pin-error"
             />
             @if (submission.submitted() && form.controls.pin.invalid) {
-              <p id="login-pin-error" class="field__error">Enter your PIN.</p>
+              <p id="login-pin-error" class="field__error" i18n>Enter your PIN.</p>
             }
           </div>
           @if (lockedUntil(); as until) {
             @if (locked()) {
               <div class="alert alert--warning" role="alert">
                 <p>{{ error() }}</p>
-                <p>
+                <p i18n>
                   You can try again at
                   <time [attr.datetime]="until.toISOString()">{{ until | date: 'mediumTime' }}</time> (in
                   {{ waitText() }}).
                 </p>
               </div>
             } @else {
-              <p class="alert alert--info" role="status">You can try again now.</p>
+              <p class="alert alert--info" role="status" i18n>You can try again now.</p>
             }
           } @else if (error()) {
             <p class="alert alert--error" role="alert">{{ error() }}</p>
           }
           <button type="submit" class="button button--primary button--block" [disabled]="busy() || locked()">
-            {{ busy() ? 'Signing in…' : 'Sign in' }}
+            @if (busy()) {
+              <ng-container i18n>Signing in…</ng-container>
+            } @else {
+              <ng-container i18n>Sign in</ng-container>
+            }
           </button>
         </form>
         @if (offerSetup()) {
-          <p class="auth-card__footer">First time here? <a routerLink="/setup">Set up WAGO</a></p>
+          <p class="auth-card__footer" i18n>First time here? <a routerLink="/setup">Set up WAGO</a></p>
         }
+        <wago-language-switch class="auth-card__language" />
       </div>
     </main>
   `,

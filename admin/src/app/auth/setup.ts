@@ -6,26 +6,27 @@ import { Api } from '../core/api';
 import { Auth } from '../core/auth';
 import { errorMessage, hasStatus } from '../core/errors';
 import { NEW_PIN_VALIDATORS, injectFormSubmission, matchingPins } from '../core/forms';
+import { LanguageSwitch } from '../core/language-switch';
 import { NewPinFields } from '../core/new-pin-fields';
 
 @Component({
   selector: 'wago-setup',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [ReactiveFormsModule, RouterLink, NewPinFields],
+  imports: [ReactiveFormsModule, RouterLink, NewPinFields, LanguageSwitch],
   template: `
     <main class="auth-page">
       <div class="card auth-card">
-        <h1>Set up WAGO</h1>
+        <h1 i18n>Set up WAGO</h1>
         @if (checking()) {
-          <p class="loading" role="status">Checking whether WAGO is set up…</p>
+          <p class="loading" role="status" i18n>Checking whether WAGO is set up…</p>
         } @else if (alreadySetUp()) {
-          <p>WAGO is already set up: ask an administrator for an account.</p>
-          <a class="button button--primary button--block" routerLink="/login">Sign in</a>
+          <p i18n>WAGO is already set up: ask an administrator for an account.</p>
+          <a class="button button--primary button--block" routerLink="/login" i18n>Sign in</a>
         } @else {
-          <p>Create the first account. It is the administrator and can add other users afterwards.</p>
+          <p i18n>Create the first account. It is the administrator and can add other users afterwards.</p>
           <form [formGroup]="form" (ngSubmit)="submit()" novalidate>
             <div class="field">
-              <label class="field__label" for="setup-username">Username</label>
+              <label class="field__label" for="setup-username" i18n>Username</label>
               <input
                 id="setup-username"
                 class="input"
@@ -38,23 +39,29 @@ import { NewPinFields } from '../core/new-pin-fields';
                 aria-describedby="setup-username-error"
               />
               @if (submission.submitted() && form.controls.username.invalid) {
-                <p id="setup-username-error" class="field__error">Enter a username.</p>
+                <p id="setup-username-error" class="field__error" i18n>Enter a username.</p>
               }
             </div>
             <wago-new-pin-fields
               pinId="setup-pin"
               confirmId="setup-confirm-pin"
               hint="6 to 12 digits."
+              i18n-hint
               [submitted]="submission.submitted()"
             />
             @if (error()) {
               <p class="alert alert--error" role="alert">{{ error() }}</p>
             }
             <button type="submit" class="button button--primary button--block" [disabled]="busy()">
-              {{ busy() ? 'Creating the account…' : 'Create account' }}
+              @if (busy()) {
+                <ng-container i18n>Creating the account…</ng-container>
+              } @else {
+                <ng-container i18n>Create account</ng-container>
+              }
             </button>
           </form>
         }
+        <wago-language-switch class="auth-card__language" />
       </div>
     </main>
   `,
@@ -104,7 +111,7 @@ export class Setup implements OnInit {
     } catch (error) {
       this.error.set(
         hasStatus(error, 401) || hasStatus(error, 403)
-          ? 'WAGO is already set up: sign in with an existing account.'
+          ? $localize`WAGO is already set up: sign in with an existing account.`
           : errorMessage(error),
       );
     } finally {

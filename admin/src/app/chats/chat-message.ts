@@ -3,7 +3,7 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 import { DatePipe } from '@angular/common';
 import type { HistoryMessage } from '../core/api-types';
-import { describeLocation, describeMedia, senderName } from './message-content';
+import { MESSAGE_TYPE_LABELS, describeLocation, describeMedia, senderName } from './message-content';
 
 @Component({
   selector: 'wago-chat-message',
@@ -15,14 +15,20 @@ import { describeLocation, describeMedia, senderName } from './message-content';
       <strong>{{ sender() }}</strong>
       · <time [attr.datetime]="message.timestamp">{{ message.timestamp | date: 'medium' }}</time>
       @if (message.editedAt && !message.deletedAt) {
-        · <span class="message__marker">edited</span>
+        · <span class="message__marker" i18n>edited</span>
       }
     </p>
     @if (message.deletedAt) {
-      <p class="message__marker">This message was deleted.</p>
+      <p class="message__marker" i18n>This message was deleted.</p>
     } @else {
       @if (message.quoted; as quoted) {
-        <p class="message__quote">Replying to a message{{ quoted.sender ? ' from ' + quoted.sender : '' }}</p>
+        <p class="message__quote">
+          @if (quoted.sender; as quotedSender) {
+            <ng-container i18n>Replying to a message from {{ quotedSender }}</ng-container>
+          } @else {
+            <ng-container i18n>Replying to a message</ng-container>
+          }
+        </p>
       }
       @switch (message.type) {
         @case ('text') {
@@ -32,10 +38,22 @@ import { describeLocation, describeMedia, senderName } from './message-content';
           <p class="message__text">{{ location() }}</p>
         }
         @case ('contact') {
-          <p class="message__text">Contact: {{ message.contact?.displayName ?? 'no name' }}</p>
+          <p class="message__text">
+            @if (message.contact?.displayName; as contactName) {
+              <ng-container i18n>Contact: {{ contactName }}</ng-container>
+            } @else {
+              <ng-container i18n>Contact: no name</ng-container>
+            }
+          </p>
         }
         @case ('unsupported') {
-          <p class="message__marker">Unsupported content{{ message.unsupported ? ': ' + message.unsupported : '' }}</p>
+          <p class="message__marker">
+            @if (message.unsupported; as unsupported) {
+              <ng-container i18n>Unsupported content: {{ unsupported }}</ng-container>
+            } @else {
+              <ng-container i18n>Unsupported content</ng-container>
+            }
+          </p>
         }
         @default {
           @if (media(); as media) {
@@ -48,7 +66,7 @@ import { describeLocation, describeMedia, senderName } from './message-content';
       }
     }
     @if (reactions(); as reactions) {
-      <p class="message__reactions">Reactions: {{ reactions }}</p>
+      <p class="message__reactions" i18n>Reactions: {{ reactions }}</p>
     }
   `,
 })
@@ -62,13 +80,15 @@ export class ChatMessage {
   });
   protected readonly location = computed(() => {
     const location = this.message().location;
-    return location ? describeLocation(location) : 'Location';
+    return location ? describeLocation(location) : MESSAGE_TYPE_LABELS.location;
   });
   /** `👍 you, ❤️ 15551234567@s.whatsapp.net`; empty when nobody reacted. */
   protected readonly reactions = computed(() =>
     this.message()
       .reactions.filter((reaction) => reaction.emoji !== '')
-      .map((reaction) => `${reaction.emoji} ${reaction.sender === 'me' ? 'you' : reaction.sender}`)
+      .map(
+        (reaction) => `${reaction.emoji} ${reaction.sender === 'me' ? $localize`:who reacted:you` : reaction.sender}`,
+      )
       .join(', '),
   );
 }

@@ -3,27 +3,27 @@ import type { HistoryMessage, MessageLocation, MessageMedia, MessageType } from 
 import { formatFileSize } from '../core/format';
 
 export const MESSAGE_TYPE_LABELS: Record<MessageType, string> = {
-  text: 'Text',
-  image: 'Photo',
-  video: 'Video',
-  audio: 'Audio',
-  document: 'Document',
-  sticker: 'Sticker',
-  location: 'Location',
-  contact: 'Contact',
-  unsupported: 'Unsupported content',
+  text: $localize`:message type:Text`,
+  image: $localize`:message type:Photo`,
+  video: $localize`:message type:Video`,
+  audio: $localize`:message type:Audio`,
+  document: $localize`:message type:Document`,
+  sticker: $localize`:message type:Sticker`,
+  location: $localize`:message type:Location`,
+  contact: $localize`:message type:Contact`,
+  unsupported: $localize`:message type:Unsupported content`,
 };
 
 /** The sender as WhatsApp shows them: their push name, else their phone-number JID, else their LID. */
 export function senderName(message: HistoryMessage): string {
-  if (message.fromMe) return 'You';
+  if (message.fromMe) return $localize`:the sender of a message:You`;
   const { pushName, pn, lid } = message.sender;
-  return pushName ?? pn ?? lid ?? 'Unknown sender';
+  return pushName ?? pn ?? lid ?? $localize`Unknown sender`;
 }
 
 /** `Voice note · 0:12`, `Document · report.pdf · 1.2 MB`: what kind of file, and what is known of it. */
 export function describeMedia(message: HistoryMessage, media: MessageMedia): string {
-  const kind = media.ptt ? 'Voice note' : MESSAGE_TYPE_LABELS[message.type];
+  const kind = media.ptt ? $localize`Voice note` : MESSAGE_TYPE_LABELS[message.type];
   const parts = [kind];
   if (media.fileName) parts.push(media.fileName);
   if (media.seconds !== null) parts.push(formatSeconds(media.seconds));
@@ -35,12 +35,13 @@ export function describeMedia(message: HistoryMessage, media: MessageMedia): str
 export function describeLocation(location: MessageLocation): string {
   const place = [location.name, location.address].filter(Boolean).join(', ');
   const coordinates = `(${roundCoordinate(location.latitude)}, ${roundCoordinate(location.longitude)})`;
-  return `Location: ${place ? `${place} ${coordinates}` : coordinates}`;
+  const where = place ? `${place} ${coordinates}` : coordinates;
+  return $localize`Location: ${where}:place:`;
 }
 
 /** One line for lists: the text, or the kind of content with its caption or name. */
 export function messagePreview(message: HistoryMessage): string {
-  if (message.deletedAt) return 'This message was deleted';
+  if (message.deletedAt) return $localize`This message was deleted`;
   const label = MESSAGE_TYPE_LABELS[message.type];
   switch (message.type) {
     case 'text':

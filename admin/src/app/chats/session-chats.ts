@@ -27,7 +27,10 @@ import { messagePreview, senderName } from './message-content';
 const CHAT_PAGE_SIZE = 25;
 const MESSAGE_PAGE_SIZE = 30;
 
-const CHAT_TYPE_LABELS: Record<ChatType, string> = { direct: 'Direct', group: 'Group' };
+const CHAT_TYPE_LABELS: Record<ChatType, string> = {
+  direct: $localize`:chat type:Direct`,
+  group: $localize`:chat type:Group`,
+};
 
 /** The chat whose messages are shown; a search result knows its chat's name only when the chat list shows it. */
 interface OpenChat extends ChatRef {
@@ -40,10 +43,10 @@ interface OpenChat extends ChatRef {
   imports: [DatePipe, ReactiveFormsModule, ChatMessage, LoadError, Pager],
   template: `
     <section class="card" aria-labelledby="message-search-title">
-      <h2 id="message-search-title">Search messages</h2>
+      <h2 id="message-search-title" i18n>Search messages</h2>
       <form class="inline-form" role="search" [formGroup]="searchForm" (ngSubmit)="search()" novalidate>
         <div class="field">
-          <label class="field__label" for="message-search">Words to find</label>
+          <label class="field__label" for="message-search" i18n>Words to find</label>
           <input
             id="message-search"
             class="input"
@@ -54,14 +57,14 @@ interface OpenChat extends ChatRef {
             [attr.aria-invalid]="searchSubmission.submitted() && searchForm.controls.q.invalid"
             aria-describedby="message-search-hint message-search-error"
           />
-          <p id="message-search-hint" class="field__hint">Searches the texts and captions of every chat.</p>
+          <p id="message-search-hint" class="field__hint" i18n>Searches the texts and captions of every chat.</p>
           @if (searchSubmission.submitted() && searchForm.controls.q.invalid) {
-            <p id="message-search-error" class="field__error">Enter a word to find.</p>
+            <p id="message-search-error" class="field__error" i18n>Enter a word to find.</p>
           }
         </div>
-        <button type="submit" class="button button--primary" [disabled]="results.loading()">Search</button>
+        <button type="submit" class="button button--primary" [disabled]="results.loading()" i18n>Search</button>
         @if (searchedFor()) {
-          <button type="button" class="button" (click)="clearSearch()">Clear search</button>
+          <button type="button" class="button" (click)="clearSearch()" i18n>Clear search</button>
         }
       </form>
 
@@ -69,21 +72,31 @@ interface OpenChat extends ChatRef {
         @if (results.items(); as found) {
           <p class="muted" role="status">
             @if (found.length === 0) {
-              No stored message matches “{{ searchedFor }}”.
+              <ng-container i18n>No stored message matches “{{ searchedFor }}”.</ng-container>
+            } @else if (results.nextCursor()) {
+              <ng-container i18n>{found.length, plural,
+                =1 {1 message matches “{{ searchedFor }}”, and more are older.}
+                other {{{ found.length }} messages match “{{ searchedFor }}”, and more are older.}
+              }</ng-container>
             } @else {
-              {{ found.length }} {{ found.length === 1 ? 'message matches' : 'messages match' }} “{{ searchedFor }}”{{
-                results.nextCursor() ? ', and more are older' : ''
-              }}.
+              <ng-container i18n>{found.length, plural,
+                =1 {1 message matches “{{ searchedFor }}”.}
+                other {{{ found.length }} messages match “{{ searchedFor }}”.}
+              }</ng-container>
             }
           </p>
           @if (found.length > 0) {
-            <ol class="messages" aria-label="Messages found, newest first">
+            <ol class="messages" aria-label="Messages found, newest first" i18n-aria-label>
               @for (message of found; track message.chat.jid + '/' + message.id) {
                 <li class="message" [class.message--mine]="message.fromMe">
                   <p class="message__chat">
-                    In <span class="break">{{ chatName(message.chat.jid) }}</span>
+                    <ng-container i18n
+                      >In <span class="break">{{ chatName(message.chat.jid) }}</span></ng-container
+                    >
                     <button type="button" class="button button--small" (click)="openResult(message)">
-                      Open chat<span class="visually-hidden"> {{ chatName(message.chat.jid) }}</span>
+                      <ng-container i18n
+                        >Open chat<span class="visually-hidden"> {{ chatName(message.chat.jid) }}</span></ng-container
+                      >
                     </button>
                   </p>
                   <wago-chat-message [message]="message" />
@@ -93,11 +106,11 @@ interface OpenChat extends ChatRef {
           }
         }
         @if (results.loading()) {
-          <p class="loading" role="status">Searching…</p>
+          <p class="loading" role="status" i18n>Searching…</p>
         } @else if (results.loadError(); as loadError) {
-          <wago-load-error subject="The search results" [error]="loadError" (retry)="retrySearch()" />
+          <wago-load-error subject="The search results" i18n-subject [error]="loadError" (retry)="retrySearch()" />
         } @else if (results.nextCursor()) {
-          <button type="button" class="button" (click)="results.loadMore()">Load more results</button>
+          <button type="button" class="button" (click)="results.loadMore()" i18n>Load more results</button>
         }
       }
     </section>
@@ -107,20 +120,20 @@ interface OpenChat extends ChatRef {
         <div class="section-header">
           <h2 id="open-chat-title" class="break" tabindex="-1" #chatHeading>{{ chat.name ?? chat.jid }}</h2>
           <div class="actions">
-            <button type="button" class="button" [disabled]="messages.loading()" (click)="messages.load()">
+            <button type="button" class="button" [disabled]="messages.loading()" (click)="messages.load()" i18n>
               Refresh
             </button>
-            <button type="button" class="button" (click)="closeChat()">Close chat</button>
+            <button type="button" class="button" (click)="closeChat()" i18n>Close chat</button>
           </div>
         </div>
-        <p class="muted small">
+        <p class="muted small" i18n>
           <span class="mono break">{{ chat.jid }}</span> · {{ typeLabels[chat.type] }} chat · read-only, newest first
         </p>
         @if (messages.items(); as shown) {
           @if (shown.length === 0) {
-            <p class="empty">No stored messages in this chat.</p>
+            <p class="empty" i18n>No stored messages in this chat.</p>
           } @else {
-            <ol class="messages" aria-label="Messages, newest first">
+            <ol class="messages" aria-label="Messages, newest first" i18n-aria-label>
               @for (message of shown; track message.id) {
                 <li class="message" [class.message--mine]="message.fromMe">
                   <wago-chat-message [message]="message" />
@@ -130,45 +143,47 @@ interface OpenChat extends ChatRef {
           }
         }
         @if (messages.loading()) {
-          <p class="loading" role="status">Loading messages…</p>
+          <p class="loading" role="status" i18n>Loading messages…</p>
         } @else if (messages.loadError(); as loadError) {
-          <wago-load-error subject="The messages" [error]="loadError" (retry)="retryMessages()" />
+          <wago-load-error subject="The messages" i18n-subject [error]="loadError" (retry)="retryMessages()" />
         } @else if (messages.nextCursor()) {
-          <button type="button" class="button" (click)="messages.loadMore()">Load older messages</button>
+          <button type="button" class="button" (click)="messages.loadMore()" i18n>Load older messages</button>
         }
       </section>
     }
 
     <section class="card" aria-labelledby="chats-title">
       <div class="section-header">
-        <h2 id="chats-title" tabindex="-1" #chatsHeading>Chats</h2>
-        <button type="button" class="button" [disabled]="chats.loading()" (click)="chats.load()">Refresh</button>
+        <h2 id="chats-title" tabindex="-1" #chatsHeading i18n>Chats</h2>
+        <button type="button" class="button" [disabled]="chats.loading()" (click)="chats.load()" i18n>Refresh</button>
       </div>
       @if (chats.loading() && !chats.page()) {
-        <p class="loading" role="status">Loading chats…</p>
+        <p class="loading" role="status" i18n>Loading chats…</p>
       } @else if (chats.loadError(); as loadError) {
-        <wago-load-error subject="The chats" [error]="loadError" (retry)="chats.load()" />
+        <wago-load-error subject="The chats" i18n-subject [error]="loadError" (retry)="chats.load()" />
       } @else if (chats.page()?.items?.length === 0) {
         <div class="empty">
-          <p class="empty__title">No chats yet</p>
-          <p>The messages this session receives and sends are kept here, read-only, for the history’s retention.</p>
+          <p class="empty__title" i18n>No chats yet</p>
+          <p i18n>
+            The messages this session receives and sends are kept here, read-only, for the history’s retention.
+          </p>
         </div>
       } @else {
         <div class="table-scroll">
           <table class="table table--cards" [attr.aria-busy]="chats.loading()">
             <thead>
               <tr>
-                <th scope="col">Chat</th>
-                <th scope="col">Type</th>
-                <th scope="col">Last message</th>
-                <th scope="col">Unread</th>
-                <th scope="col">Last activity</th>
+                <th scope="col" i18n>Chat</th>
+                <th scope="col" i18n>Type</th>
+                <th scope="col" i18n>Last message</th>
+                <th scope="col" i18n>Unread</th>
+                <th scope="col" i18n>Last activity</th>
               </tr>
             </thead>
             <tbody>
               @for (chat of chats.page()?.items; track chat.jid) {
                 <tr>
-                  <td data-label="Chat">
+                  <td data-label="Chat" i18n-data-label>
                     <span class="chat-ref">
                       <button
                         type="button"
@@ -183,16 +198,16 @@ interface OpenChat extends ChatRef {
                       }
                     </span>
                   </td>
-                  <td data-label="Type">{{ typeLabels[chat.type] }}</td>
-                  <td data-label="Last message">
+                  <td data-label="Type" i18n-data-label>{{ typeLabels[chat.type] }}</td>
+                  <td data-label="Last message" i18n-data-label>
                     @if (chat.lastMessage; as last) {
                       <span class="chat-preview">{{ senderName(last) }}: {{ preview(last) }}</span>
                     } @else {
                       —
                     }
                   </td>
-                  <td data-label="Unread">{{ chat.unreadCount }}</td>
-                  <td data-label="Last activity">
+                  <td data-label="Unread" i18n-data-label>{{ chat.unreadCount }}</td>
+                  <td data-label="Last activity" i18n-data-label>
                     <time [attr.datetime]="chat.updatedAt">{{ chat.updatedAt | date: 'medium' }}</time>
                   </td>
                 </tr>

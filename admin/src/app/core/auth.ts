@@ -47,7 +47,7 @@ export class Auth {
   async expired(returnUrl: string = this.router.url): Promise<void> {
     if (!this.current()) return;
     this.store(null);
-    this.notifier.info('Your sign-in has expired. Sign in again to continue.');
+    this.notifier.info($localize`Your sign-in has expired. Sign in again to continue.`);
     await this.router.navigate(['/login'], { queryParams: loginQuery(returnUrl) });
   }
 

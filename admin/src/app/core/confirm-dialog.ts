@@ -16,7 +16,7 @@ import { Confirm } from './confirm';
         <h2 id="confirm-title">{{ request.title }}</h2>
         <p id="confirm-message">{{ request.message }}</p>
         <div class="actions">
-          <button type="button" class="button" autofocus (click)="answer(false)">Cancel</button>
+          <button type="button" class="button" autofocus (click)="answer(false)" i18n>Cancel</button>
           <button
             type="button"
             class="button"

@@ -4,15 +4,16 @@ import type { ApiError } from './api-types';
 
 export function errorMessage(error: unknown): string {
   if (error instanceof HttpErrorResponse) {
-    if (error.status === 0) return 'Cannot reach the server. Check the connection and try again.';
+    if (error.status === 0) return $localize`Cannot reach the server. Check the connection and try again.`;
     if (isApiError(error.error)) {
       const { message } = error.error;
       return Array.isArray(message) ? message.join('\n') : message;
     }
-    return `The server answered ${error.status}${error.statusText ? ` ${error.statusText}` : ''}.`;
+    const status = `${error.status}${error.statusText ? ` ${error.statusText}` : ''}`;
+    return $localize`The server answered ${status}:status:.`;
   }
   if (error instanceof Error) return error.message;
-  return 'Something went wrong.';
+  return $localize`Something went wrong.`;
 }
 
 /** When a throttled or locked request may be retried, from the `Retry-After` header (seconds or an HTTP date). */

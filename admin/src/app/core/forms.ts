@@ -4,8 +4,8 @@ import { AbstractControl, ValidationErrors, ValidatorFn, Validators } from '@ang
 
 /** The server's rule for a PIN (its RegisterDto pattern), checked here too so a typo is caught before sending. */
 export const NEW_PIN_VALIDATORS: ValidatorFn[] = [Validators.required, Validators.pattern(/^\d{6,12}$/)];
-export const NEW_PIN_MESSAGE = 'Choose a PIN of 6 to 12 digits.';
-export const PIN_MISMATCH_MESSAGE = 'The PINs do not match.';
+export const NEW_PIN_MESSAGE = $localize`Choose a PIN of 6 to 12 digits.`;
+export const PIN_MISMATCH_MESSAGE = $localize`The PINs do not match.`;
 
 /** A form-level rule: the two PIN fields hold the same value (error `pinMismatch`). */
 export function matchingPins(pinField: string, confirmField: string): ValidatorFn {

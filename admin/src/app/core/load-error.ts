@@ -6,8 +6,8 @@ import { ChangeDetectionStrategy, Component, input, output } from '@angular/core
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <div class="alert alert--error" role="alert">
-      <p>{{ subject() }} could not be loaded: {{ error() }}</p>
-      <button type="button" class="button" (click)="retry.emit()">Try again</button>
+      <p i18n>{{ subject() }} could not be loaded: {{ error() }}</p>
+      <button type="button" class="button" (click)="retry.emit()" i18n>Try again</button>
     </div>
   `,
 })

@@ -59,10 +59,10 @@ export class NewPinFields {
   /** The PIN field's id; its hint and error take it with `-hint` and `-error`. */
   readonly pinId = input.required<string>();
   readonly confirmId = input.required<string>();
-  readonly pinLabel = input('PIN');
-  readonly confirmLabel = input('Confirm PIN');
+  readonly pinLabel = input($localize`PIN`);
+  readonly confirmLabel = input($localize`Confirm PIN`);
   readonly hint = input.required<string>();
-  readonly confirmMissingMessage = input('Enter the PIN again.');
+  readonly confirmMissingMessage = input($localize`Enter the PIN again.`);
   /** Errors show once the form was submitted. */
   readonly submitted = input.required<boolean>();
 

@@ -9,7 +9,13 @@ import { Notifier } from './notifier';
       @for (notice of notifier.notices(); track notice.id) {
         <div class="notice notice--{{ notice.kind }}" [attr.role]="notice.kind === 'error' ? 'alert' : null">
           <p class="notice__text">{{ notice.text }}</p>
-          <button type="button" class="notice__close" aria-label="Dismiss" (click)="notifier.dismiss(notice.id)">
+          <button
+            type="button"
+            class="notice__close"
+            aria-label="Dismiss"
+            i18n-aria-label
+            (click)="notifier.dismiss(notice.id)"
+          >
             ×
           </button>
         </div>

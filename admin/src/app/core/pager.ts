@@ -7,12 +7,12 @@ import type { PagedList } from './paged-list';
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     @if (total() > limit()) {
-      <nav class="pager" aria-label="Pages">
-        <button type="button" class="button" [disabled]="offset() === 0" (click)="go(offset() - limit())">
+      <nav class="pager" aria-label="Pages" i18n-aria-label>
+        <button type="button" class="button" [disabled]="offset() === 0" (click)="go(offset() - limit())" i18n>
           Previous
         </button>
-        <span>{{ first() }}–{{ last() }} of {{ total() }}</span>
-        <button type="button" class="button" [disabled]="last() >= total()" (click)="go(offset() + limit())">
+        <span i18n>{{ first() }}–{{ last() }} of {{ total() }}</span>
+        <button type="button" class="button" [disabled]="last() >= total()" (click)="go(offset() + limit())" i18n>
           Next
         </button>
       </nav>

@@ -163,7 +163,7 @@ export class Realtime {
       .timeout(SUBSCRIBE_TIMEOUT_MS)
       .emit('subscribe', { sessionId }, (timeout: Error | null, answer?: SubscribeAck) => {
         const error = timeout
-          ? 'The server did not answer the subscription.'
+          ? $localize`The server did not answer the subscription.`
           : answer?.ok === false
             ? answer.error
             : null;

@@ -9,16 +9,20 @@ let nextId = 0;
   template: `
     <section class="secret" [attr.aria-labelledby]="id + '-title'">
       <h3 [id]="id + '-title'">{{ title() }}</h3>
-      <p>{{ hint() }} It is shown only now: copy it and keep it somewhere safe.</p>
+      <p>{{ hint() }} <ng-container i18n>It is shown only now: copy it and keep it somewhere safe.</ng-container></p>
       <label class="field__label" [for]="id">{{ label() }}</label>
       <div class="secret__row">
         <input #field class="input input--mono" [id]="id" readonly [value]="secret()" (focus)="field.select()" />
         <button type="button" class="button button--primary" (click)="copy()">
-          {{ copied() ? 'Copied' : 'Copy' }}
+          @if (copied()) {
+            <ng-container i18n>Copied</ng-container>
+          } @else {
+            <ng-container i18n>Copy</ng-container>
+          }
         </button>
       </div>
       <p class="secret__status" role="status">{{ copyStatus() }}</p>
-      <button type="button" class="button" (click)="dismissed.emit()">Done</button>
+      <button type="button" class="button" (click)="dismissed.emit()" i18n>Done</button>
     </section>
   `,
 })
@@ -40,10 +44,12 @@ export class SecretReveal {
       if (!navigator.clipboard) throw new Error('Clipboard unavailable');
       await navigator.clipboard.writeText(this.secret());
       this.copied.set(true);
-      this.copyStatus.set('Copied to the clipboard.');
+      this.copyStatus.set($localize`Copied to the clipboard.`);
     } catch {
       this.field().nativeElement.select();
-      this.copyStatus.set('Copying is not available here: the text is selected, press Ctrl+C (or ⌘C) to copy it.');
+      this.copyStatus.set(
+        $localize`Copying is not available here: the text is selected, press Ctrl+C (or ⌘C) to copy it.`,
+      );
     }
   }
 }

@@ -23,7 +23,11 @@ import { Pager } from '../core/pager';
 
 const PAGE_SIZE = 25;
 
-const ROLE_LABELS: Record<GroupRole, string> = { member: 'Member', admin: 'Admin', superadmin: 'Owner (superadmin)' };
+const ROLE_LABELS: Record<GroupRole, string> = {
+  member: $localize`:group role:Member`,
+  admin: $localize`:group role:Admin`,
+  superadmin: $localize`:group role:Owner (superadmin)`,
+};
 
 @Component({
   selector: 'wago-session-groups',
@@ -34,7 +38,7 @@ const ROLE_LABELS: Record<GroupRole, string> = { member: 'Member', admin: 'Admin
       <section class="card" aria-labelledby="open-group-title">
         <div class="section-header">
           <h2 id="open-group-title" class="break" tabindex="-1" #groupHeading>{{ open.subject }}</h2>
-          <button type="button" class="button" (click)="closeGroup()">Close group</button>
+          <button type="button" class="button" (click)="closeGroup()" i18n>Close group</button>
         </div>
         <p class="muted small">
           <span class="mono break">{{ open.jid }}</span>
@@ -45,7 +49,7 @@ const ROLE_LABELS: Record<GroupRole, string> = { member: 'Member', admin: 'Admin
           }
           <div class="table-scroll">
             <table class="table table--cards">
-              <caption class="visually-hidden">
+              <caption class="visually-hidden" i18n>
                 Members of
                 {{
                   group.subject
@@ -53,36 +57,38 @@ const ROLE_LABELS: Record<GroupRole, string> = { member: 'Member', admin: 'Admin
               </caption>
               <thead>
                 <tr>
-                  <th scope="col">Phone-number JID</th>
+                  <th scope="col" i18n>Phone-number JID</th>
                   <th scope="col">LID</th>
-                  <th scope="col">Role</th>
+                  <th scope="col" i18n>Role</th>
                 </tr>
               </thead>
               <tbody>
                 @for (participant of group.participants; track $index) {
                   <tr>
-                    <td data-label="Phone-number JID" class="mono break">{{ participant.pn ?? '—' }}</td>
+                    <td data-label="Phone-number JID" i18n-data-label class="mono break">
+                      {{ participant.pn ?? '—' }}
+                    </td>
                     <td data-label="LID" class="mono break">{{ participant.lid ?? '—' }}</td>
-                    <td data-label="Role">{{ roleLabels[participant.role] }}</td>
+                    <td data-label="Role" i18n-data-label>{{ roleLabels[participant.role] }}</td>
                   </tr>
                 }
               </tbody>
             </table>
           </div>
         } @else if (groupError(); as groupError) {
-          <wago-load-error subject="The members" [error]="groupError" (retry)="loadGroup(open.jid)" />
+          <wago-load-error subject="The members" i18n-subject [error]="groupError" (retry)="loadGroup(open.jid)" />
         } @else {
-          <p class="loading" role="status">Loading the members…</p>
+          <p class="loading" role="status" i18n>Loading the members…</p>
         }
       </section>
     }
 
     <section class="card" aria-labelledby="groups-title">
       <div class="section-header">
-        <h2 id="groups-title" tabindex="-1" #groupsHeading>Groups</h2>
+        <h2 id="groups-title" tabindex="-1" #groupsHeading i18n>Groups</h2>
         <form class="inline-form" role="search" [formGroup]="searchForm" (ngSubmit)="search()" novalidate>
           <div class="field">
-            <label class="field__label" for="group-search">Subject</label>
+            <label class="field__label" for="group-search" i18n>Subject</label>
             <input
               id="group-search"
               class="input"
@@ -93,24 +99,24 @@ const ROLE_LABELS: Record<GroupRole, string> = { member: 'Member', admin: 'Admin
               aria-describedby="group-search-error"
             />
             @if (searchSubmission.submitted() && searchForm.controls.q.invalid) {
-              <p id="group-search-error" class="field__error">Enter at most 100 characters.</p>
+              <p id="group-search-error" class="field__error" i18n>Enter at most 100 characters.</p>
             }
           </div>
-          <button type="submit" class="button" [disabled]="list.loading()">Search groups</button>
+          <button type="submit" class="button" [disabled]="list.loading()" i18n>Search groups</button>
         </form>
       </div>
 
       @if (list.loading() && !list.page()) {
-        <p class="loading" role="status">Loading groups…</p>
+        <p class="loading" role="status" i18n>Loading groups…</p>
       } @else if (list.loadError(); as loadError) {
-        <wago-load-error subject="The groups" [error]="loadError" (retry)="list.load()" />
+        <wago-load-error subject="The groups" i18n-subject [error]="loadError" (retry)="list.load()" />
       } @else if (list.page()?.items?.length === 0) {
         <div class="empty">
           @if (subjectFilter()) {
-            <p>No group’s subject contains “{{ subjectFilter() }}”.</p>
+            <p i18n>No group’s subject contains “{{ subjectFilter() }}”.</p>
           } @else {
-            <p class="empty__title">No groups</p>
-            <p>This session’s account is in no WhatsApp group.</p>
+            <p class="empty__title" i18n>No groups</p>
+            <p i18n>This session’s account is in no WhatsApp group.</p>
           }
         </div>
       } @else {
@@ -118,16 +124,16 @@ const ROLE_LABELS: Record<GroupRole, string> = { member: 'Member', admin: 'Admin
           <table class="table table--cards" [attr.aria-busy]="list.loading()">
             <thead>
               <tr>
-                <th scope="col">Subject</th>
-                <th scope="col">Members</th>
-                <th scope="col">Settings</th>
-                <th scope="col">Created</th>
+                <th scope="col" i18n>Subject</th>
+                <th scope="col" i18n>Members</th>
+                <th scope="col" i18n>Settings</th>
+                <th scope="col" i18n>Created</th>
               </tr>
             </thead>
             <tbody>
               @for (group of list.page()?.items; track group.jid) {
                 <tr>
-                  <td data-label="Subject">
+                  <td data-label="Subject" i18n-data-label>
                     <span class="chat-ref">
                       <button
                         type="button"
@@ -140,9 +146,9 @@ const ROLE_LABELS: Record<GroupRole, string> = { member: 'Member', admin: 'Admin
                       <span class="muted mono small break">{{ group.jid }}</span>
                     </span>
                   </td>
-                  <td data-label="Members">{{ group.participantsCount }}</td>
-                  <td data-label="Settings">{{ settingsOf(group) }}</td>
-                  <td data-label="Created">
+                  <td data-label="Members" i18n-data-label>{{ group.participantsCount }}</td>
+                  <td data-label="Settings" i18n-data-label>{{ settingsOf(group) }}</td>
+                  <td data-label="Created" i18n-data-label>
                     @if (group.createdAt; as createdAt) {
                       <time [attr.datetime]="createdAt">{{ createdAt | date: 'mediumDate' }}</time>
                     } @else {
@@ -219,9 +225,9 @@ export class SessionGroups implements OnInit {
   /** Who may do what, in words: `Only admins send messages · Only admins edit the group info`. */
   protected settingsOf(group: Group): string {
     const rules = [
-      ...(group.announce ? ['Only admins send messages'] : []),
-      ...(group.restrict ? ['Only admins edit the group info'] : []),
+      ...(group.announce ? [$localize`Only admins send messages`] : []),
+      ...(group.restrict ? [$localize`Only admins edit the group info`] : []),
     ];
-    return rules.length > 0 ? rules.join(' · ') : 'Everyone sends and edits';
+    return rules.length > 0 ? rules.join(' · ') : $localize`Everyone sends and edits`;
   }
 }

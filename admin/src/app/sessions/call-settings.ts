@@ -15,14 +15,14 @@ const MAX_MESSAGE_LENGTH = 1000;
   imports: [ReactiveFormsModule],
   template: `
     <section class="card" aria-labelledby="call-settings-title">
-      <h2 id="call-settings-title">Calls</h2>
+      <h2 id="call-settings-title" i18n>Calls</h2>
       <form class="form-narrow" [formGroup]="form" (ngSubmit)="save()" novalidate>
         <label class="check">
           <input type="checkbox" formControlName="rejectCalls" />
-          <span>Reject calls: decline every incoming call as it rings</span>
+          <span i18n>Reject calls: decline every incoming call as it rings</span>
         </label>
         <div class="field">
-          <label class="field__label" for="reject-calls-message">Message to the caller</label>
+          <label class="field__label" for="reject-calls-message" i18n>Message to the caller</label>
           <textarea
             id="reject-calls-message"
             class="input"
@@ -32,17 +32,21 @@ const MAX_MESSAGE_LENGTH = 1000;
             [attr.aria-invalid]="submission.submitted() && form.controls.rejectCallsMessage.invalid"
             aria-describedby="reject-calls-message-hint reject-calls-message-error"
           ></textarea>
-          <p id="reject-calls-message-hint" class="field__hint">
+          <p id="reject-calls-message-hint" class="field__hint" i18n>
             Optional: sent as a text to whoever called, each time a call is declined. Leave it empty to send nothing.
           </p>
           @if (submission.submitted() && form.controls.rejectCallsMessage.invalid) {
-            <p id="reject-calls-message-error" class="field__error">
+            <p id="reject-calls-message-error" class="field__error" i18n>
               Keep the message to {{ maxMessageLength }} characters.
             </p>
           }
         </div>
         <button type="submit" class="button button--primary" [disabled]="saving()">
-          {{ saving() ? 'Saving…' : 'Save call settings' }}
+          @if (saving()) {
+            <ng-container i18n>Saving…</ng-container>
+          } @else {
+            <ng-container i18n>Save call settings</ng-container>
+          }
         </button>
       </form>
     </section>
@@ -87,7 +91,9 @@ export class CallSettings {
       });
       this.submission.submitted.set(false);
       this.saved.emit(session);
-      this.notifier.success(rejectCalls ? 'Calls are now declined.' : 'Calls are no longer declined.');
+      this.notifier.success(
+        rejectCalls ? $localize`Calls are now declined.` : $localize`Calls are no longer declined.`,
+      );
     } catch {
       // The error interceptor shows the server's message; the form keeps what was typed.
     } finally {

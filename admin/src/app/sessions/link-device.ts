@@ -13,26 +13,26 @@ import { isLinking } from './session-status';
   imports: [ReactiveFormsModule, SessionQr],
   template: `
     <section class="card" aria-labelledby="link-title">
-      <h2 id="link-title">Link a WhatsApp account</h2>
+      <h2 id="link-title" i18n>Link a WhatsApp account</h2>
       <div class="link-device">
         <div>
-          <h3>Scan a QR code</h3>
+          <h3 i18n>Scan a QR code</h3>
           @if (qr(); as qr) {
             <wago-session-qr [qr]="qr.qr" [expiresAt]="qr.expiresAt" />
           } @else if (status() === 'pairing_code') {
-            <p>A pairing code was requested instead of a QR code.</p>
+            <p i18n>A pairing code was requested instead of a QR code.</p>
           } @else if (started()) {
-            <p class="loading" role="status">Waiting for WhatsApp to send a QR code…</p>
+            <p class="loading" role="status" i18n>Waiting for WhatsApp to send a QR code…</p>
           } @else {
-            <p>Select Connect to show a QR code here.</p>
+            <p i18n>Select Connect to show a QR code here.</p>
           }
         </div>
         <div>
-          <h3>Or use a pairing code</h3>
-          <p>Without a camera, link with the phone number: WAGO gets a code to type into WhatsApp on the phone.</p>
+          <h3 i18n>Or use a pairing code</h3>
+          <p i18n>Without a camera, link with the phone number: WAGO gets a code to type into WhatsApp on the phone.</p>
           <form class="form-narrow" [formGroup]="form" (ngSubmit)="requestCode()" novalidate>
             <div class="field">
-              <label class="field__label" for="pairing-phone">Phone number</label>
+              <label class="field__label" for="pairing-phone" i18n>Phone number</label>
               <input
                 id="pairing-phone"
                 class="input"
@@ -45,18 +45,22 @@ import { isLinking } from './session-status';
                 [attr.aria-invalid]="submitted() && form.controls.phoneNumber.invalid"
                 aria-describedby="pairing-phone-hint pairing-phone-error"
               />
-              <p id="pairing-phone-hint" class="field__hint">With the country code. Spaces and dashes are fine.</p>
+              <p id="pairing-phone-hint" class="field__hint" i18n>With the country code. Spaces and dashes are fine.</p>
               @if (submitted() && form.controls.phoneNumber.invalid) {
-                <p id="pairing-phone-error" class="field__error">Enter the phone number with its country code.</p>
+                <p id="pairing-phone-error" class="field__error" i18n>Enter the phone number with its country code.</p>
               }
             </div>
             <button type="submit" class="button" [disabled]="requesting()">
-              {{ requesting() ? 'Requesting…' : 'Get pairing code' }}
+              @if (requesting()) {
+                <ng-container i18n>Requesting…</ng-container>
+              } @else {
+                <ng-container i18n>Get pairing code</ng-container>
+              }
             </button>
           </form>
           @if (pairingCode(); as code) {
             <div class="pairing" role="status">
-              <p>
+              <p i18n>
                 On the phone, open WhatsApp, then Settings → Linked devices → Link a device → Link with phone number
                 instead, and enter:
               </p>

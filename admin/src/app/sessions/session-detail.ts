@@ -32,10 +32,10 @@ import { STATUS_INFO, canLogOut, canStart, canStop, currentStatus, isStale, show
 type SessionAction = 'start' | 'stop' | 'logout' | 'delete' | 'rename';
 
 const TABS = [
-  { id: 'details', label: 'Details' },
-  { id: 'chats', label: 'Chats' },
-  { id: 'groups', label: 'Groups' },
-  { id: 'events', label: 'Live events' },
+  { id: 'details', label: $localize`Details` },
+  { id: 'chats', label: $localize`Chats` },
+  { id: 'groups', label: $localize`Groups` },
+  { id: 'events', label: $localize`Live events` },
 ] as const;
 
 type SessionTab = (typeof TABS)[number]['id'];
@@ -55,70 +55,92 @@ type SessionTab = (typeof TABS)[number]['id'];
     SessionStatusBadge,
   ],
   template: `
-    <nav class="breadcrumb" aria-label="Breadcrumb">
-      <a routerLink="/sessions">Sessions</a>
+    <nav class="breadcrumb" aria-label="Breadcrumb" i18n-aria-label>
+      <a routerLink="/sessions" i18n>Sessions</a>
       <span aria-hidden="true">/</span>
-      <span aria-current="page">{{ session()?.name ?? 'Session' }}</span>
+      <span aria-current="page">
+        @if (session(); as session) {
+          {{ session.name }}
+        } @else {
+          <ng-container i18n>Session</ng-container>
+        }
+      </span>
     </nav>
 
     @if (loadError(); as loadError) {
       <div class="alert alert--error" role="alert">
         <p>{{ loadError }}</p>
-        <a class="button" routerLink="/sessions">Back to sessions</a>
+        <a class="button" routerLink="/sessions" i18n>Back to sessions</a>
       </div>
     } @else if (session(); as session) {
       <header class="page-header">
         @if (renaming()) {
           <form class="inline-form" [formGroup]="renameForm" (ngSubmit)="rename()" novalidate>
             <div class="field">
-              <label class="field__label" for="rename-session">Session name</label>
+              <label class="field__label" for="rename-session" i18n>Session name</label>
               <input id="rename-session" class="input" formControlName="name" required maxlength="100" />
             </div>
-            <button type="submit" class="button button--primary" [disabled]="busy() === 'rename'">Save</button>
-            <button type="button" class="button" (click)="renaming.set(false)">Cancel</button>
+            <button type="submit" class="button button--primary" [disabled]="busy() === 'rename'" i18n>Save</button>
+            <button type="button" class="button" (click)="renaming.set(false)" i18n>Cancel</button>
           </form>
         } @else {
           <h1>{{ session.name }}</h1>
-          <button type="button" class="button button--small" (click)="startRenaming(session)">Rename</button>
+          <button type="button" class="button button--small" (click)="startRenaming(session)" i18n>Rename</button>
         }
       </header>
 
       <section class="card status-panel" aria-labelledby="status-title">
-        <h2 id="status-title" class="visually-hidden">Status</h2>
+        <h2 id="status-title" class="visually-hidden" i18n>Status</h2>
         <div class="status-panel__line" aria-live="polite">
           <wago-session-status-badge [status]="status()" />
           <span>{{ statusInfo().description }}</span>
         </div>
         @if (liveReason(); as reason) {
-          <p class="muted">Reason: {{ reason }}</p>
+          <p class="muted" i18n>Reason: {{ reason }}</p>
         }
         @if (status() === 'qr_timeout') {
-          <p class="alert alert--warning" role="alert">
+          <p class="alert alert--warning" role="alert" i18n>
             Nobody scanned the QR code in time, so WhatsApp stopped offering new ones. Select Connect to start again.
           </p>
         }
         @if (subscribeError(); as subscribeError) {
-          <p class="alert alert--warning">Live updates are unavailable for this session: {{ subscribeError }}</p>
+          <p class="alert alert--warning" i18n>Live updates are unavailable for this session: {{ subscribeError }}</p>
         }
         <div class="actions">
           @if (canStart()) {
             <button type="button" class="button button--primary" [disabled]="busy() !== null" (click)="start()">
-              {{ busy() === 'start' ? 'Connecting…' : 'Connect' }}
+              @if (busy() === 'start') {
+                <ng-container i18n>Connecting…</ng-container>
+              } @else {
+                <ng-container i18n>Connect</ng-container>
+              }
             </button>
           }
           @if (canStop()) {
             <button type="button" class="button" [disabled]="busy() !== null" (click)="stop(session)">
-              {{ busy() === 'stop' ? 'Stopping…' : 'Stop' }}
+              @if (busy() === 'stop') {
+                <ng-container i18n>Stopping…</ng-container>
+              } @else {
+                <ng-container i18n>Stop</ng-container>
+              }
             </button>
           }
           @if (canLogOut()) {
             <button type="button" class="button" [disabled]="busy() !== null" (click)="logOut(session)">
-              {{ busy() === 'logout' ? 'Logging out…' : 'Log out' }}
+              @if (busy() === 'logout') {
+                <ng-container i18n>Logging out…</ng-container>
+              } @else {
+                <ng-container i18n>Log out</ng-container>
+              }
             </button>
           }
-          <a class="button" [routerLink]="['/sessions', session.id, 'webhooks']">Webhooks</a>
+          <a class="button" [routerLink]="['/sessions', session.id, 'webhooks']" i18n>Webhooks</a>
           <button type="button" class="button button--danger" [disabled]="busy() !== null" (click)="delete(session)">
-            {{ busy() === 'delete' ? 'Deleting…' : 'Delete' }}
+            @if (busy() === 'delete') {
+              <ng-container i18n>Deleting…</ng-container>
+            } @else {
+              <ng-container i18n>Delete</ng-container>
+            }
           </button>
         </div>
       </section>
@@ -127,7 +149,7 @@ type SessionTab = (typeof TABS)[number]['id'];
         <wago-link-device [sessionId]="session.id" [status]="status()" [qr]="qr()" />
       }
 
-      <div class="tabs" role="tablist" aria-label="Session views">
+      <div class="tabs" role="tablist" aria-label="Session views" i18n-aria-label>
         @for (tab of tabs; track tab.id) {
           <button
             #tabButton
@@ -154,14 +176,14 @@ type SessionTab = (typeof TABS)[number]['id'];
         [hidden]="selectedTab() !== 'details'"
       >
         <section class="card" aria-labelledby="details-title">
-          <h2 id="details-title">Details</h2>
+          <h2 id="details-title" i18n>Details</h2>
           <dl class="details">
             <div>
-              <dt>Phone</dt>
+              <dt i18n>Phone</dt>
               <dd>{{ formatPhoneNumber(session.phoneNumber) }}</dd>
             </div>
             <div>
-              <dt>Push name</dt>
+              <dt i18n>Push name</dt>
               <dd>{{ session.pushName ?? '—' }}</dd>
             </div>
             <div>
@@ -173,12 +195,12 @@ type SessionTab = (typeof TABS)[number]['id'];
               <dd class="mono">{{ session.lid ?? '—' }}</dd>
             </div>
             <div>
-              <dt>Device</dt>
+              <dt i18n>Device</dt>
               <dd>
                 @if (session.device; as device) {
-                  {{ device.platform ?? 'Unknown platform' }} · {{ device.browser ?? 'unknown browser' }}
+                  {{ device.platform ?? unknownPlatform }} · {{ device.browser ?? unknownBrowser }}
                   @if (device.deviceId !== null) {
-                    · device {{ device.deviceId }}
+                    · <ng-container i18n>device {{ device.deviceId }}</ng-container>
                   }
                 } @else {
                   —
@@ -186,37 +208,43 @@ type SessionTab = (typeof TABS)[number]['id'];
               </dd>
             </div>
             <div>
-              <dt>Last connected</dt>
+              <dt i18n>Last connected</dt>
               <dd>
                 @if (session.lastConnectedAt; as at) {
                   <time [attr.datetime]="at">{{ at | date: 'medium' }}</time>
                 } @else {
-                  Never
+                  <ng-container i18n>Never</ng-container>
                 }
               </dd>
             </div>
             <div>
-              <dt>Last disconnect</dt>
+              <dt i18n>Last disconnect</dt>
               <dd>
                 @if (session.lastDisconnect; as disconnect) {
-                  {{ disconnect.reason }}
                   @if (disconnect.code !== null) {
-                    (code {{ disconnect.code }})
+                    <ng-container i18n
+                      >{{ disconnect.reason }} (code {{ disconnect.code }}) at
+                      <time [attr.datetime]="disconnect.at">{{ disconnect.at | date: 'medium' }}</time></ng-container
+                    >
+                  } @else {
+                    <ng-container i18n
+                      >{{ disconnect.reason }} at
+                      <time [attr.datetime]="disconnect.at">{{ disconnect.at | date: 'medium' }}</time></ng-container
+                    >
                   }
-                  at <time [attr.datetime]="disconnect.at">{{ disconnect.at | date: 'medium' }}</time>
                 } @else {
                   —
                 }
               </dd>
             </div>
             <div>
-              <dt>Created</dt>
+              <dt i18n>Created</dt>
               <dd>
                 <time [attr.datetime]="session.createdAt">{{ session.createdAt | date: 'medium' }}</time>
               </dd>
             </div>
             <div>
-              <dt>Session ID</dt>
+              <dt i18n>Session ID</dt>
               <dd class="mono">{{ session.id }}</dd>
             </div>
           </dl>
@@ -258,7 +286,7 @@ type SessionTab = (typeof TABS)[number]['id'];
         }
       </div>
     } @else {
-      <p class="loading" role="status">Loading the session…</p>
+      <p class="loading" role="status" i18n>Loading the session…</p>
     }
   `,
 })
@@ -272,6 +300,8 @@ export class SessionDetail {
   readonly sessionId = input.required<string>();
 
   protected readonly formatPhoneNumber = formatPhoneNumber;
+  protected readonly unknownPlatform = $localize`Unknown platform`;
+  protected readonly unknownBrowser = $localize`unknown browser`;
   protected readonly session = signal<Session | null>(null);
   protected readonly loadError = signal<string | null>(null);
   protected readonly busy = signal<SessionAction | null>(null);
@@ -366,7 +396,7 @@ export class SessionDetail {
     await this.act('rename', async () => {
       this.session.set(await this.api.sessions.update(this.sessionId(), { name }));
       this.renaming.set(false);
-      this.notifier.success('Session renamed.');
+      this.notifier.success($localize`Session renamed.`);
     });
   }
 
@@ -378,49 +408,43 @@ export class SessionDetail {
 
   protected async stop(session: Session): Promise<void> {
     const confirmed = await this.confirm.ask({
-      title: `Stop “${session.name}”?`,
-      message:
-        'Stopping disconnects this session from WhatsApp: no messages come in or go out until it is connected again. ' +
-        'The account stays linked, so Connect resumes it without a new QR code.',
-      confirmLabel: 'Stop session',
+      title: $localize`Stop “${session.name}:name:”?`,
+      message: $localize`Stopping disconnects this session from WhatsApp: no messages come in or go out until it is connected again. The account stays linked, so Connect resumes it without a new QR code.`,
+      confirmLabel: $localize`Stop session`,
     });
     if (!confirmed) return;
     await this.act('stop', async () => {
       this.session.set(await this.api.sessions.stop(session.id));
-      this.notifier.success('Session stopped.');
+      this.notifier.success($localize`Session stopped.`);
     });
   }
 
   protected async logOut(session: Session): Promise<void> {
     const confirmed = await this.confirm.ask({
-      title: `Log out “${session.name}”?`,
-      message:
-        'Logging out unlinks WAGO from this WhatsApp account (it disappears from Linked devices on the phone). ' +
-        'Connecting again needs a new QR code or pairing code. Webhooks and history are kept.',
-      confirmLabel: 'Log out',
+      title: $localize`Log out “${session.name}:name:”?`,
+      message: $localize`Logging out unlinks WAGO from this WhatsApp account (it disappears from Linked devices on the phone). Connecting again needs a new QR code or pairing code. Webhooks and history are kept.`,
+      confirmLabel: $localize`Log out`,
       destructive: true,
     });
     if (!confirmed) return;
     await this.act('logout', async () => {
       this.session.set(await this.api.sessions.logout(session.id));
-      this.notifier.success('Session logged out.');
+      this.notifier.success($localize`Session logged out.`);
     });
   }
 
   protected async delete(session: Session): Promise<void> {
     const confirmed = await this.confirm.ask({
-      title: `Delete “${session.name}”?`,
-      message:
-        'Deleting logs the session out of WhatsApp and permanently removes it with its webhooks and delivery ' +
-        'history. This cannot be undone.',
-      confirmLabel: 'Delete session',
+      title: $localize`Delete “${session.name}:name:”?`,
+      message: $localize`Deleting logs the session out of WhatsApp and permanently removes it with its webhooks and delivery history. This cannot be undone.`,
+      confirmLabel: $localize`Delete session`,
       destructive: true,
     });
     if (!confirmed) return;
     await this.act('delete', async () => {
       await this.api.sessions.delete(session.id);
       this.realtime.forget(session.id);
-      this.notifier.success(`Session “${session.name}” deleted.`);
+      this.notifier.success($localize`Session “${session.name}:name:” deleted.`);
       await this.router.navigate(['/sessions']);
     });
   }
@@ -438,8 +462,8 @@ export class SessionDetail {
     } catch (error) {
       this.loadError.set(
         hasStatus(error, 404)
-          ? 'This session does not exist (any more).'
-          : `The session could not be loaded: ${errorMessage(error)}`,
+          ? $localize`This session does not exist (any more).`
+          : $localize`The session could not be loaded: ${errorMessage(error)}:error:`,
       );
     }
   }

@@ -13,7 +13,7 @@ import { PagedList } from '../core/paged-list';
 import { Pager } from '../core/pager';
 import { Realtime } from '../core/realtime';
 import { SessionStatusBadge } from './session-status-badge';
-import { currentStatus, isStale } from './session-status';
+import { STATUS_INFO, currentStatus, isStale } from './session-status';
 
 const PAGE_SIZE = 50;
 
@@ -22,13 +22,13 @@ const PAGE_SIZE = 50;
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [ReactiveFormsModule, RouterLink, DatePipe, LoadError, Pager, SessionStatusBadge],
   template: `
-    <h1>Sessions</h1>
+    <h1 i18n>Sessions</h1>
 
     <section class="card" aria-labelledby="create-session-title">
-      <h2 id="create-session-title">Create a session</h2>
+      <h2 id="create-session-title" i18n>Create a session</h2>
       <form class="inline-form" [formGroup]="form" (ngSubmit)="create()" novalidate>
         <div class="field">
-          <label class="field__label" for="session-name">Session name</label>
+          <label class="field__label" for="session-name" i18n>Session name</label>
           <input
             id="session-name"
             class="input"
@@ -36,45 +36,52 @@ const PAGE_SIZE = 50;
             required
             maxlength="100"
             placeholder="support-line"
+            i18n-placeholder="example session name"
             [attr.aria-invalid]="submission.submitted() && form.controls.name.invalid"
             aria-describedby="session-name-hint session-name-error"
           />
-          <p id="session-name-hint" class="field__hint">A name for you to recognise it, such as the team or number.</p>
+          <p id="session-name-hint" class="field__hint" i18n>
+            A name for you to recognise it, such as the team or number.
+          </p>
           @if (submission.submitted() && form.controls.name.invalid) {
-            <p id="session-name-error" class="field__error">Enter a session name.</p>
+            <p id="session-name-error" class="field__error" i18n>Enter a session name.</p>
           }
         </div>
         <button type="submit" class="button button--primary" [disabled]="creating()">
-          {{ creating() ? 'Creating…' : 'Create session' }}
+          @if (creating()) {
+            <ng-container i18n>Creating…</ng-container>
+          } @else {
+            <ng-container i18n>Create session</ng-container>
+          }
         </button>
       </form>
     </section>
 
     <section aria-labelledby="sessions-title">
       <div class="section-header">
-        <h2 id="sessions-title">All sessions</h2>
+        <h2 id="sessions-title" i18n>All sessions</h2>
         <div class="field field--inline">
-          <label class="field__label" for="session-status-filter">Status</label>
+          <label class="field__label" for="session-status-filter" i18n>Status</label>
           <select #statusSelect id="session-status-filter" class="input" (change)="filterBy(statusSelect.value)">
-            <option value="">All statuses</option>
+            <option value="" i18n>All statuses</option>
             @for (status of statuses; track status) {
-              <option [value]="status" [selected]="status === statusFilter()">{{ status }}</option>
+              <option [value]="status" [selected]="status === statusFilter()">{{ statusInfo[status].label }}</option>
             }
           </select>
         </div>
       </div>
 
       @if (list.loading() && !list.page()) {
-        <p class="loading" role="status">Loading sessions…</p>
+        <p class="loading" role="status" i18n>Loading sessions…</p>
       } @else if (list.loadError(); as loadError) {
-        <wago-load-error subject="The sessions" [error]="loadError" (retry)="list.load()" />
+        <wago-load-error subject="The sessions" i18n-subject [error]="loadError" (retry)="list.load()" />
       } @else if (rows().length === 0) {
         <div class="empty">
-          @if (statusFilter()) {
-            <p>No session has the status {{ statusFilter() }}.</p>
+          @if (statusFilter(); as status) {
+            <p i18n>No session has the status {{ statusInfo[status].label }}.</p>
           } @else {
-            <p class="empty__title">No sessions yet</p>
-            <p>
+            <p class="empty__title" i18n>No sessions yet</p>
+            <p i18n>
               A session is one WhatsApp account. Create one above, open it and select Connect, then scan the QR code
               with WhatsApp on the phone (or enter a pairing code instead).
             </p>
@@ -84,27 +91,27 @@ const PAGE_SIZE = 50;
         <table class="table table--cards" [attr.aria-busy]="list.loading()">
           <thead>
             <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Status</th>
-              <th scope="col">Phone</th>
-              <th scope="col">Push name</th>
-              <th scope="col">Last connected</th>
+              <th scope="col" i18n>Name</th>
+              <th scope="col" i18n>Status</th>
+              <th scope="col" i18n>Phone</th>
+              <th scope="col" i18n>Push name</th>
+              <th scope="col" i18n>Last connected</th>
             </tr>
           </thead>
           <tbody>
             @for (row of rows(); track row.session.id) {
               <tr>
-                <td data-label="Name">
+                <td data-label="Name" i18n-data-label>
                   <a [routerLink]="['/sessions', row.session.id]">{{ row.session.name }}</a>
                 </td>
-                <td data-label="Status"><wago-session-status-badge [status]="row.status" /></td>
-                <td data-label="Phone">{{ formatPhoneNumber(row.session.phoneNumber) }}</td>
-                <td data-label="Push name">{{ row.session.pushName ?? '—' }}</td>
-                <td data-label="Last connected">
+                <td data-label="Status" i18n-data-label><wago-session-status-badge [status]="row.status" /></td>
+                <td data-label="Phone" i18n-data-label>{{ formatPhoneNumber(row.session.phoneNumber) }}</td>
+                <td data-label="Push name" i18n-data-label>{{ row.session.pushName ?? '—' }}</td>
+                <td data-label="Last connected" i18n-data-label>
                   @if (row.session.lastConnectedAt; as at) {
                     <time [attr.datetime]="at">{{ at | date: 'medium' }}</time>
                   } @else {
-                    Never
+                    <ng-container i18n>Never</ng-container>
                   }
                 </td>
               </tr>
@@ -125,6 +132,7 @@ export class SessionList implements OnInit {
   private readonly reloadedFor = new Map<string, string>();
 
   protected readonly statuses = SESSION_STATUSES;
+  protected readonly statusInfo = STATUS_INFO;
   protected readonly formatPhoneNumber = formatPhoneNumber;
   protected readonly form = inject(NonNullableFormBuilder).group({ name: ['', Validators.required] });
   protected readonly submission = injectFormSubmission(this.form);
@@ -172,7 +180,9 @@ export class SessionList implements OnInit {
     this.creating.set(true);
     try {
       const session = await this.api.sessions.create({ name: this.form.getRawValue().name.trim() });
-      this.notifier.success(`Session “${session.name}” created. Select Connect to link a WhatsApp account.`);
+      this.notifier.success(
+        $localize`Session “${session.name}:name:” created. Select Connect to link a WhatsApp account.`,
+      );
       await this.router.navigate(['/sessions', session.id]);
     } catch {
       // The error interceptor shows the server's message; the form keeps what was typed.

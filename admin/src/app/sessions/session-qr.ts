@@ -15,19 +15,22 @@ import { injectNow, secondsUntil } from '../core/clock';
           width="264"
           height="264"
           alt="QR code for linking WhatsApp. Without a camera, use the pairing code below instead."
+          i18n-alt
         />
       } @else if (renderFailed()) {
-        <p class="alert alert--error" role="alert">The QR code could not be drawn. Use the pairing code instead.</p>
+        <p class="alert alert--error" role="alert" i18n>
+          The QR code could not be drawn. Use the pairing code instead.
+        </p>
       } @else {
-        <div class="qr__placeholder" role="status"><span class="loading">Drawing the QR code…</span></div>
+        <div class="qr__placeholder" role="status"><span class="loading" i18n>Drawing the QR code…</span></div>
       }
       <figcaption>
-        <p>On the phone, open WhatsApp, then Settings → Linked devices → Link a device, and scan this code.</p>
+        <p i18n>On the phone, open WhatsApp, then Settings → Linked devices → Link a device, and scan this code.</p>
         <p class="qr__countdown" role="timer">
           @if (secondsLeft() > 0) {
-            This code changes in {{ secondsLeft() }} s.
+            <ng-container i18n>This code changes in {{ secondsLeft() }} s.</ng-container>
           } @else {
-            This code has expired; waiting for a new one…
+            <ng-container i18n>This code has expired; waiting for a new one…</ng-container>
           }
         </p>
       </figcaption>

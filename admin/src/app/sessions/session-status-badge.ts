@@ -8,9 +8,9 @@ import { STATUS_INFO } from './session-status';
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [Badge],
   host: { '[attr.data-status]': 'status()' },
-  template: `<wago-badge [label]="status()" [tone]="tone()" />`,
+  template: `<wago-badge [label]="info().label" [tone]="info().tone" />`,
 })
 export class SessionStatusBadge {
   readonly status = input.required<SessionStatus>();
-  protected readonly tone = computed(() => STATUS_INFO[this.status()].tone);
+  protected readonly info = computed(() => STATUS_INFO[this.status()]);
 }

@@ -3,33 +3,74 @@ import type { Session, SessionStatus, SessionStatusEvent } from '../core/api-typ
 import type { BadgeTone } from '../core/badge';
 
 interface StatusInfo {
+  /** The status in a word or two; in English, the API's own name for it. */
+  label: string;
   tone: BadgeTone;
   /** What the status means and what to do next. */
   description: string;
 }
 
 export const STATUS_INFO: Record<SessionStatus, StatusInfo> = {
-  created: { tone: 'neutral', description: 'Not connected yet. Select Connect to link a WhatsApp account.' },
-  starting: { tone: 'info', description: 'Connecting to WhatsApp…' },
-  qr: { tone: 'info', description: 'Waiting for the QR code to be scanned with WhatsApp on the phone.' },
-  pairing_code: { tone: 'info', description: 'Waiting for the pairing code to be entered on the phone.' },
-  connected: { tone: 'success', description: 'Connected to WhatsApp: messages flow.' },
-  reconnecting: { tone: 'warning', description: 'The connection dropped; WAGO is reconnecting by itself.' },
-  stopped: { tone: 'neutral', description: 'Stopped. The account stays linked: select Connect to resume.' },
-  qr_timeout: {
+  created: {
+    label: $localize`:session status|A session's status, as the API names it:created`,
+    tone: 'neutral',
+    description: $localize`Not connected yet. Select Connect to link a WhatsApp account.`,
+  },
+  starting: {
+    label: $localize`:session status|A session's status, as the API names it:starting`,
+    tone: 'info',
+    description: $localize`Connecting to WhatsApp…`,
+  },
+  qr: {
+    label: $localize`:session status|A session's status, as the API names it:qr`,
+    tone: 'info',
+    description: $localize`Waiting for the QR code to be scanned with WhatsApp on the phone.`,
+  },
+  pairing_code: {
+    label: $localize`:session status|A session's status, as the API names it:pairing_code`,
+    tone: 'info',
+    description: $localize`Waiting for the pairing code to be entered on the phone.`,
+  },
+  connected: {
+    label: $localize`:session status|A session's status, as the API names it:connected`,
+    tone: 'success',
+    description: $localize`Connected to WhatsApp: messages flow.`,
+  },
+  reconnecting: {
+    label: $localize`:session status|A session's status, as the API names it:reconnecting`,
     tone: 'warning',
-    description: 'The QR code expired before anyone scanned it. Select Connect to get a new one.',
+    description: $localize`The connection dropped; WAGO is reconnecting by itself.`,
+  },
+  stopped: {
+    label: $localize`:session status|A session's status, as the API names it:stopped`,
+    tone: 'neutral',
+    description: $localize`Stopped. The account stays linked: select Connect to resume.`,
+  },
+  qr_timeout: {
+    label: $localize`:session status|A session's status, as the API names it:qr_timeout`,
+    tone: 'warning',
+    description: $localize`The QR code expired before anyone scanned it. Select Connect to get a new one.`,
   },
   logged_out: {
+    label: $localize`:session status|A session's status, as the API names it:logged_out`,
     tone: 'neutral',
-    description: 'Logged out: this device is no longer linked. Select Connect to link it again.',
+    description: $localize`Logged out: this device is no longer linked. Select Connect to link it again.`,
   },
-  banned: { tone: 'danger', description: 'WhatsApp has banned this number; it cannot connect.' },
+  banned: {
+    label: $localize`:session status|A session's status, as the API names it:banned`,
+    tone: 'danger',
+    description: $localize`WhatsApp has banned this number; it cannot connect.`,
+  },
   replaced: {
+    label: $localize`:session status|A session's status, as the API names it:replaced`,
     tone: 'warning',
-    description: 'Another connection of this account took over. Select Connect to take it back.',
+    description: $localize`Another connection of this account took over. Select Connect to take it back.`,
   },
-  failed: { tone: 'danger', description: 'The session failed. See the last disconnect reason, then select Connect.' },
+  failed: {
+    label: $localize`:session status|A session's status, as the API names it:failed`,
+    tone: 'danger',
+    description: $localize`The session failed. See the last disconnect reason, then select Connect.`,
+  },
 };
 
 const STARTABLE: readonly SessionStatus[] = ['created', 'stopped', 'qr_timeout', 'logged_out', 'replaced', 'failed'];

@@ -3,12 +3,12 @@ import { Routes } from '@angular/router';
 export const sessionRoutes: Routes = [
   {
     path: '',
-    title: 'Sessions · WAGO',
+    title: $localize`Sessions · WAGO`,
     loadComponent: () => import('./session-list').then((m) => m.SessionList),
   },
   {
     path: ':sessionId',
-    title: 'Session · WAGO',
+    title: $localize`Session · WAGO`,
     loadComponent: () => import('./session-detail').then((m) => m.SessionDetail),
   },
 ];

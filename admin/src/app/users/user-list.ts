@@ -12,6 +12,7 @@ import { LoadError } from '../core/load-error';
 import { NewPinFields } from '../core/new-pin-fields';
 import { PagedList } from '../core/paged-list';
 import { Pager } from '../core/pager';
+import { ROLE_LABELS } from '../core/roles';
 
 const PAGE_SIZE = 50;
 
@@ -20,13 +21,13 @@ const PAGE_SIZE = 50;
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [DatePipe, ReactiveFormsModule, LoadError, NewPinFields, Pager],
   template: `
-    <h1>Users</h1>
+    <h1 i18n>Users</h1>
 
     <section class="card" aria-labelledby="create-user-title">
-      <h2 id="create-user-title">Create a user</h2>
+      <h2 id="create-user-title" i18n>Create a user</h2>
       <form class="form-grid" [formGroup]="form" (ngSubmit)="create()" novalidate>
         <div class="field">
-          <label class="field__label" for="user-username">Username</label>
+          <label class="field__label" for="user-username" i18n>Username</label>
           <input
             id="user-username"
             class="input"
@@ -39,62 +40,67 @@ const PAGE_SIZE = 50;
             aria-describedby="user-username-error"
           />
           @if (submission.submitted() && form.controls.username.invalid) {
-            <p id="user-username-error" class="field__error">Enter a username.</p>
+            <p id="user-username-error" class="field__error" i18n>Enter a username.</p>
           }
         </div>
         <wago-new-pin-fields
           pinId="user-pin"
           confirmId="user-confirm-pin"
           hint="6 to 12 digits. Tell it to the user: they can change it under Account."
+          i18n-hint
           [submitted]="submission.submitted()"
         />
         <div class="field">
-          <label class="field__label" for="user-role">Role</label>
+          <label class="field__label" for="user-role" i18n>Role</label>
           <select id="user-role" class="input" formControlName="role" aria-describedby="user-role-hint">
-            <option value="user">User</option>
-            <option value="admin">Administrator</option>
+            <option value="user">{{ roleLabels.user }}</option>
+            <option value="admin">{{ roleLabels.admin }}</option>
           </select>
-          <p id="user-role-hint" class="field__hint">Administrators also manage users.</p>
+          <p id="user-role-hint" class="field__hint" i18n>Administrators also manage users.</p>
         </div>
         <div class="form-grid__actions">
           <button type="submit" class="button button--primary" [disabled]="creating()">
-            {{ creating() ? 'Creating…' : 'Create user' }}
+            @if (creating()) {
+              <ng-container i18n>Creating…</ng-container>
+            } @else {
+              <ng-container i18n>Create user</ng-container>
+            }
           </button>
         </div>
       </form>
     </section>
 
     <section aria-labelledby="users-title">
-      <h2 id="users-title">All users</h2>
+      <h2 id="users-title" i18n>All users</h2>
       @if (list.loading() && !list.page()) {
-        <p class="loading" role="status">Loading users…</p>
+        <p class="loading" role="status" i18n>Loading users…</p>
       } @else if (list.loadError(); as loadError) {
-        <wago-load-error subject="The users" [error]="loadError" (retry)="list.load()" />
+        <wago-load-error subject="The users" i18n-subject [error]="loadError" (retry)="list.load()" />
       } @else {
         <table class="table table--cards">
           <thead>
             <tr>
-              <th scope="col">Username</th>
-              <th scope="col">Role</th>
-              <th scope="col">Created</th>
-              <th scope="col"><span class="visually-hidden">Actions</span></th>
+              <th scope="col" i18n>Username</th>
+              <th scope="col" i18n>Role</th>
+              <th scope="col" i18n>Created</th>
+              <th scope="col"><span class="visually-hidden" i18n>Actions</span></th>
             </tr>
           </thead>
           <tbody>
             @for (user of list.page()?.items; track user.id) {
               <tr>
-                <td data-label="Username">
+                <td data-label="Username" i18n-data-label>
                   {{ user.username }}
                   @if (user.id === auth.user()?.id) {
-                    <span class="muted">(you)</span>
+                    <span class="muted" i18n>(you)</span>
                   }
                 </td>
-                <td data-label="Role">{{ user.role === 'admin' ? 'Administrator' : 'User' }}</td>
-                <td data-label="Created">{{ user.createdAt | date: 'medium' }}</td>
-                <td data-label="Actions" class="table__actions">
+                <td data-label="Role" i18n-data-label>{{ roleLabels[user.role] }}</td>
+                <td data-label="Created" i18n-data-label>{{ user.createdAt | date: 'medium' }}</td>
+                <td data-label="Actions" i18n-data-label class="table__actions">
                   @if (user.id !== auth.user()?.id) {
-                    <button type="button" class="button button--small" (click)="unlock(user)">Unlock</button>
-                    <button type="button" class="button button--small button--danger" (click)="delete(user)">
+                    <button type="button" class="button button--small" (click)="unlock(user)" i18n>Unlock</button>
+                    <button type="button" class="button button--small button--danger" (click)="delete(user)" i18n>
                       Delete
                     </button>
                   }
@@ -113,6 +119,7 @@ export class UserList implements OnInit {
   private readonly confirm = inject(Confirm);
   private readonly notifier = inject(Notifier);
   protected readonly auth = inject(Auth);
+  protected readonly roleLabels = ROLE_LABELS;
 
   private readonly formBuilder = inject(NonNullableFormBuilder);
   protected readonly form = this.formBuilder.group(
@@ -138,7 +145,7 @@ export class UserList implements OnInit {
     this.creating.set(true);
     try {
       const { user } = await this.api.users.create({ username: username.trim(), pin, role });
-      this.notifier.success(`User “${user.username}” created.`);
+      this.notifier.success($localize`User “${user.username}:username:” created.`);
       this.submission.reset();
       await this.list.load();
     } catch {
@@ -152,7 +159,7 @@ export class UserList implements OnInit {
   protected async unlock(user: User): Promise<void> {
     try {
       await this.api.users.unlock(user.id);
-      this.notifier.success(`“${user.username}” can sign in again from anywhere.`);
+      this.notifier.success($localize`“${user.username}:username:” can sign in again from anywhere.`);
     } catch {
       // Shown by the error interceptor.
     }
@@ -160,15 +167,15 @@ export class UserList implements OnInit {
 
   protected async delete(user: User): Promise<void> {
     const confirmed = await this.confirm.ask({
-      title: `Delete “${user.username}”?`,
-      message: `${user.username} can no longer sign in or use their API keys. This cannot be undone.`,
-      confirmLabel: 'Delete user',
+      title: $localize`Delete “${user.username}:username:”?`,
+      message: $localize`${user.username}:username: can no longer sign in or use their API keys. This cannot be undone.`,
+      confirmLabel: $localize`Delete user`,
       destructive: true,
     });
     if (!confirmed) return;
     try {
       await this.api.users.delete(user.id);
-      this.notifier.success(`User “${user.username}” deleted.`);
+      this.notifier.success($localize`User “${user.username}:username:” deleted.`);
       await this.list.load();
     } catch {
       // Shown by the error interceptor.

@@ -3,7 +3,7 @@ import { Routes } from '@angular/router';
 export const userRoutes: Routes = [
   {
     path: '',
-    title: 'Users · WAGO',
+    title: $localize`Users · WAGO`,
     loadComponent: () => import('./user-list').then((m) => m.UserList),
   },
 ];

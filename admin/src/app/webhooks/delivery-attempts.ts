@@ -11,36 +11,38 @@ import { errorMessage } from '../core/errors';
   imports: [DatePipe, JsonPipe],
   template: `
     @if (loading()) {
-      <p class="loading" role="status">Loading attempts…</p>
+      <p class="loading" role="status" i18n>Loading attempts…</p>
     } @else if (loadError(); as loadError) {
-      <p class="alert alert--error" role="alert">The attempts could not be loaded: {{ loadError }}</p>
+      <p class="alert alert--error" role="alert" i18n>The attempts could not be loaded: {{ loadError }}</p>
     } @else {
       @if (event(); as event) {
         <details class="event-payload">
-          <summary>Event as sent</summary>
+          <summary i18n>Event as sent</summary>
           <pre class="attempt__body" tabindex="0">{{ event | json }}</pre>
         </details>
       }
       @if (attempts().length === 0) {
-        <p>No attempt yet: the delivery is waiting for its first try.</p>
+        <p i18n>No attempt yet: the delivery is waiting for its first try.</p>
       } @else {
         <ol class="attempts">
           @for (attempt of attempts(); track attempt.attempt) {
             <li class="attempt">
               <p class="attempt__summary">
-                <strong>Attempt {{ attempt.attempt }}</strong>
+                <strong i18n>Attempt {{ attempt.attempt }}</strong>
                 · {{ attempt.at | date: 'medium' }} ·
-                {{ attempt.statusCode === null ? 'no HTTP answer' : 'HTTP ' + attempt.statusCode }}
+                {{ answerOf(attempt) }}
                 · {{ attempt.durationMs }} ms
               </p>
               @if (attempt.error) {
                 <p class="text-danger">{{ attempt.error }}</p>
               }
               @if (attempt.replyError) {
-                <p class="text-danger">Bot reply not sent: {{ attempt.replyError }}</p>
+                <p class="text-danger" i18n>Bot reply not sent: {{ attempt.replyError }}</p>
               }
               @if (attempt.responseBody) {
-                <pre class="attempt__body" tabindex="0" aria-label="Response body">{{ attempt.responseBody }}</pre>
+                <pre class="attempt__body" tabindex="0" aria-label="Response body" i18n-aria-label>{{
+                  attempt.responseBody
+                }}</pre>
               }
             </li>
           }
@@ -64,6 +66,10 @@ export class DeliveryAttempts {
       const deliveryId = this.deliveryId();
       untracked(() => void this.load(deliveryId));
     });
+  }
+
+  protected answerOf(attempt: DeliveryAttempt): string {
+    return attempt.statusCode === null ? $localize`no HTTP answer` : `HTTP ${attempt.statusCode}`;
   }
 
   private async load(deliveryId: string): Promise<void> {

@@ -9,7 +9,7 @@ import { LoadError } from '../core/load-error';
 import { PagedList } from '../core/paged-list';
 import { Pager } from '../core/pager';
 import { DeliveryAttempts } from './delivery-attempts';
-import { DELIVERY_TONES } from './webhook-events';
+import { DELIVERY_LABELS, DELIVERY_TONES } from './webhook-events';
 
 const PAGE_SIZE = 25;
 
@@ -20,24 +20,24 @@ const PAGE_SIZE = 25;
   template: `
     <section class="card" aria-labelledby="deliveries-title">
       <div class="section-header">
-        <h2 id="deliveries-title">Deliveries</h2>
+        <h2 id="deliveries-title" i18n>Deliveries</h2>
         <div class="actions">
           <div class="field field--inline">
-            <label class="field__label" for="delivery-status-filter">Status</label>
+            <label class="field__label" for="delivery-status-filter" i18n>Status</label>
             <select #statusSelect id="delivery-status-filter" class="input" (change)="filterBy(statusSelect.value)">
-              <option value="">All statuses</option>
+              <option value="" i18n>All statuses</option>
               @for (status of statuses; track status) {
-                <option [value]="status" [selected]="status === statusFilter()">{{ status }}</option>
+                <option [value]="status" [selected]="status === statusFilter()">{{ labels[status] }}</option>
               }
             </select>
           </div>
-          <button type="button" class="button" [disabled]="list.loading()" (click)="list.load()">Refresh</button>
+          <button type="button" class="button" [disabled]="list.loading()" (click)="list.load()" i18n>Refresh</button>
         </div>
       </div>
 
       <div class="inline-form redeliver-failed">
         <div class="field">
-          <label class="field__label" for="redeliver-since">Failed deliveries since</label>
+          <label class="field__label" for="redeliver-since" i18n>Failed deliveries since</label>
           <input
             #sinceField
             id="redeliver-since"
@@ -48,20 +48,26 @@ const PAGE_SIZE = 25;
           />
         </div>
         <button type="button" class="button" [disabled]="redeliveringFailed() || !since()" (click)="redeliverFailed()">
-          {{ redeliveringFailed() ? 'Queuing…' : 'Redeliver failed' }}
+          @if (redeliveringFailed()) {
+            <ng-container i18n>Queuing…</ng-container>
+          } @else {
+            <ng-container i18n>Redeliver failed</ng-container>
+          }
         </button>
       </div>
 
       @if (list.loading() && !list.page()) {
-        <p class="loading" role="status">Loading deliveries…</p>
+        <p class="loading" role="status" i18n>Loading deliveries…</p>
       } @else if (list.loadError(); as loadError) {
-        <wago-load-error subject="The deliveries" [error]="loadError" (retry)="list.load()" />
+        <wago-load-error subject="The deliveries" i18n-subject [error]="loadError" (retry)="list.load()" />
       } @else if (list.page()?.items?.length === 0) {
         <p class="empty">
-          @if (statusFilter()) {
-            No {{ statusFilter() }} deliveries.
+          @if (statusFilter(); as status) {
+            <ng-container i18n>No {{ labels[status] }} deliveries.</ng-container>
           } @else {
-            No deliveries yet: they appear here when the session has events this webhook subscribes to.
+            <ng-container i18n
+              >No deliveries yet: they appear here when the session has events this webhook subscribes to.</ng-container
+            >
           }
         </p>
       } @else {
@@ -69,30 +75,36 @@ const PAGE_SIZE = 25;
           <table class="table table--cards" [attr.aria-busy]="list.loading()">
             <thead>
               <tr>
-                <th scope="col">Event</th>
-                <th scope="col">Status</th>
-                <th scope="col">Attempts</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last attempt</th>
-                <th scope="col">Next attempt</th>
-                <th scope="col"><span class="visually-hidden">Actions</span></th>
+                <th scope="col" i18n>Event</th>
+                <th scope="col" i18n>Status</th>
+                <th scope="col" i18n>Attempts</th>
+                <th scope="col" i18n>Created</th>
+                <th scope="col" i18n>Last attempt</th>
+                <th scope="col" i18n>Next attempt</th>
+                <th scope="col"><span class="visually-hidden" i18n>Actions</span></th>
               </tr>
             </thead>
             <tbody>
               @for (delivery of list.page()?.items; track delivery.id) {
                 <tr>
-                  <td data-label="Event">
+                  <td data-label="Event" i18n-data-label>
                     <span class="event-ref">
                       <code>{{ delivery.eventType }}</code>
                       <span class="event-ref__id muted mono small">{{ delivery.eventId }}</span>
                     </span>
                   </td>
-                  <td data-label="Status"><wago-badge [label]="delivery.status" [tone]="tones[delivery.status]" /></td>
-                  <td data-label="Attempts">{{ delivery.attemptCount }}</td>
-                  <td data-label="Created">{{ delivery.createdAt | date: 'medium' }}</td>
-                  <td data-label="Last attempt">{{ (delivery.lastAttemptAt | date: 'medium') ?? '—' }}</td>
-                  <td data-label="Next attempt">{{ (delivery.nextAttemptAt | date: 'medium') ?? '—' }}</td>
-                  <td data-label="Actions" class="table__actions">
+                  <td data-label="Status" i18n-data-label>
+                    <wago-badge [label]="labels[delivery.status]" [tone]="tones[delivery.status]" />
+                  </td>
+                  <td data-label="Attempts" i18n-data-label>{{ delivery.attemptCount }}</td>
+                  <td data-label="Created" i18n-data-label>{{ delivery.createdAt | date: 'medium' }}</td>
+                  <td data-label="Last attempt" i18n-data-label>
+                    {{ (delivery.lastAttemptAt | date: 'medium') ?? '—' }}
+                  </td>
+                  <td data-label="Next attempt" i18n-data-label>
+                    {{ (delivery.nextAttemptAt | date: 'medium') ?? '—' }}
+                  </td>
+                  <td data-label="Actions" i18n-data-label class="table__actions">
                     <div class="button-stack">
                       <button
                         type="button"
@@ -101,7 +113,11 @@ const PAGE_SIZE = 25;
                         [attr.aria-controls]="'attempts-' + delivery.id"
                         (click)="toggle(delivery)"
                       >
-                        {{ expanded() === delivery.id ? 'Hide attempts' : 'Attempts' }}
+                        @if (expanded() === delivery.id) {
+                          <ng-container i18n>Hide attempts</ng-container>
+                        } @else {
+                          <ng-container i18n>Attempts</ng-container>
+                        }
                       </button>
                       <button
                         type="button"
@@ -109,7 +125,11 @@ const PAGE_SIZE = 25;
                         [disabled]="redelivering() === delivery.id"
                         (click)="redeliver(delivery)"
                       >
-                        {{ redelivering() === delivery.id ? 'Queuing…' : 'Redeliver' }}
+                        @if (redelivering() === delivery.id) {
+                          <ng-container i18n>Queuing…</ng-container>
+                        } @else {
+                          <ng-container i18n>Redeliver</ng-container>
+                        }
                       </button>
                     </div>
                   </td>
@@ -138,6 +158,7 @@ export class DeliveryLog {
 
   protected readonly statuses = DELIVERY_STATUSES;
   protected readonly tones = DELIVERY_TONES;
+  protected readonly labels = DELIVERY_LABELS;
   protected readonly statusFilter = signal<DeliveryStatus | ''>('');
   protected readonly list = new PagedList(PAGE_SIZE, (query) =>
     this.api.webhooks.deliveries(this.webhookId(), { status: this.statusFilter() || undefined, ...query }),
@@ -171,7 +192,11 @@ export class DeliveryLog {
     try {
       const { count } = await this.api.webhooks.redeliverFailed(this.webhookId(), { since: since.toISOString() });
       this.notifier.success(
-        count === 0 ? 'No failed delivery to send again.' : `${count} failed deliveries are queued to be sent again.`,
+        count === 0
+          ? $localize`No failed delivery to send again.`
+          : count === 1
+            ? $localize`1 failed delivery is queued to be sent again.`
+            : $localize`${count}:count: failed deliveries are queued to be sent again.`,
       );
       await this.list.load();
     } catch {
@@ -185,7 +210,7 @@ export class DeliveryLog {
     this.redelivering.set(delivery.id);
     try {
       await this.api.deliveries.redeliver(delivery.id);
-      this.notifier.success(`The ${delivery.eventType} event is queued to be delivered again.`);
+      this.notifier.success($localize`The ${delivery.eventType}:eventType: event is queued to be delivered again.`);
       await this.list.load();
     } catch {
       // Shown by the error interceptor.

@@ -14,9 +14,9 @@ export class WebhookDeletion {
   /** Answers whether the webhook is gone: not when the user says no, nor when the server refuses (shown by the error interceptor). */
   async delete(webhook: Webhook): Promise<boolean> {
     const confirmed = await this.confirm.ask({
-      title: 'Delete this webhook?',
-      message: `Events stop going to ${webhook.url}, and its delivery history is deleted. This cannot be undone.`,
-      confirmLabel: 'Delete webhook',
+      title: $localize`Delete this webhook?`,
+      message: $localize`Events stop going to ${webhook.url}:url:, and its delivery history is deleted. This cannot be undone.`,
+      confirmLabel: $localize`Delete webhook`,
       destructive: true,
     });
     if (!confirmed) return false;
@@ -25,7 +25,7 @@ export class WebhookDeletion {
     } catch {
       return false;
     }
-    this.notifier.success('Webhook deleted.');
+    this.notifier.success($localize`Webhook deleted.`);
     return true;
   }
 }

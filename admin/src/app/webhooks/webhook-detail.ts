@@ -10,6 +10,7 @@ import { Notifier } from '../core/notifier';
 import { SecretReveal } from '../core/secret-reveal';
 import { DeliveryLog } from './delivery-log';
 import { WebhookDeletion } from './webhook-deletion';
+import { ENABLED_LABELS } from './webhook-events';
 import { WebhookForm } from './webhook-form';
 import { WebhookTestButton } from './webhook-test-button';
 
@@ -18,61 +19,80 @@ import { WebhookTestButton } from './webhook-test-button';
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [RouterLink, Badge, DeliveryLog, SecretReveal, WebhookForm, WebhookTestButton],
   template: `
-    <nav class="breadcrumb" aria-label="Breadcrumb">
-      <a routerLink="/sessions">Sessions</a>
+    <nav class="breadcrumb" aria-label="Breadcrumb" i18n-aria-label>
+      <a routerLink="/sessions" i18n>Sessions</a>
       <span aria-hidden="true">/</span>
-      <a [routerLink]="['/sessions', sessionId()]">{{ session()?.name ?? 'Session' }}</a>
+      <a [routerLink]="['/sessions', sessionId()]">
+        @if (session(); as session) {
+          {{ session.name }}
+        } @else {
+          <ng-container i18n>Session</ng-container>
+        }
+      </a>
       <span aria-hidden="true">/</span>
-      <a [routerLink]="['/sessions', sessionId(), 'webhooks']">Webhooks</a>
+      <a [routerLink]="['/sessions', sessionId(), 'webhooks']" i18n>Webhooks</a>
       <span aria-hidden="true">/</span>
-      <span aria-current="page">Webhook</span>
+      <span aria-current="page" i18n>Webhook</span>
     </nav>
 
     @if (loadError(); as loadError) {
       <div class="alert alert--error" role="alert">
         <p>{{ loadError }}</p>
-        <a class="button" [routerLink]="['/sessions', sessionId(), 'webhooks']">Back to webhooks</a>
+        <a class="button" [routerLink]="['/sessions', sessionId(), 'webhooks']" i18n>Back to webhooks</a>
       </div>
     } @else if (webhook(); as webhook) {
       <header class="page-header">
         <h1 class="mono break">{{ webhook.url }}</h1>
         <wago-badge
-          [label]="webhook.enabled ? 'enabled' : 'disabled'"
+          [label]="webhook.enabled ? enabledLabels.enabled : enabledLabels.disabled"
           [tone]="webhook.enabled ? 'success' : 'neutral'"
         />
       </header>
 
       @if (!webhook.enabled && webhook.disabledReason) {
-        <p class="alert alert--warning">
+        <p class="alert alert--warning" i18n>
           WAGO disabled this webhook: {{ webhook.disabledReason }}. Fix the receiver, then enable it again below.
         </p>
       }
       <div class="actions page-actions">
         <wago-webhook-test-button [webhookId]="webhook.id" />
         <button type="button" class="button" [disabled]="rotating()" (click)="rotateSecret()">
-          {{ rotating() ? 'Rotating…' : 'Rotate secret' }}
+          @if (rotating()) {
+            <ng-container i18n>Rotating…</ng-container>
+          } @else {
+            <ng-container i18n>Rotate secret</ng-container>
+          }
         </button>
-        <button type="button" class="button button--danger" (click)="delete(webhook)">Delete</button>
+        <button type="button" class="button button--danger" (click)="delete(webhook)" i18n>Delete</button>
       </div>
 
       @if (secret(); as newSecret) {
         <wago-secret-reveal
           title="New signing secret"
+          i18n-title
           label="Signing secret"
+          i18n-label
           hint="The old secret no longer signs deliveries: give this one to the receiver."
+          i18n-hint
           [secret]="newSecret"
           (dismissed)="secret.set(null)"
         />
       }
 
       <section class="card" aria-labelledby="settings-title">
-        <h2 id="settings-title">Settings</h2>
-        <wago-webhook-form submitLabel="Save changes" [initial]="webhook" [busy]="saving()" (save)="save($event)" />
+        <h2 id="settings-title" i18n>Settings</h2>
+        <wago-webhook-form
+          submitLabel="Save changes"
+          i18n-submitLabel
+          [initial]="webhook"
+          [busy]="saving()"
+          (save)="save($event)"
+        />
       </section>
 
       <wago-delivery-log [webhookId]="webhook.id" />
     } @else {
-      <p class="loading" role="status">Loading the webhook…</p>
+      <p class="loading" role="status" i18n>Loading the webhook…</p>
     }
   `,
 })
@@ -86,6 +106,7 @@ export class WebhookDetail {
   readonly sessionId = input.required<string>();
   readonly webhookId = input.required<string>();
 
+  protected readonly enabledLabels = ENABLED_LABELS;
   protected readonly session = signal<Session | null>(null);
   protected readonly webhook = signal<Webhook | null>(null);
   protected readonly loadError = signal<string | null>(null);
@@ -105,7 +126,7 @@ export class WebhookDetail {
     this.saving.set(true);
     try {
       this.webhook.set(await this.api.webhooks.update(this.webhookId(), settings));
-      this.notifier.success('Webhook saved.');
+      this.notifier.success($localize`Webhook saved.`);
     } catch {
       // Shown by the error interceptor; the form keeps the edits.
     } finally {
@@ -115,11 +136,9 @@ export class WebhookDetail {
 
   protected async rotateSecret(): Promise<void> {
     const confirmed = await this.confirm.ask({
-      title: 'Rotate the signing secret?',
-      message:
-        'WAGO signs deliveries with a new secret from now on. The receiver rejects them until it is given the new ' +
-        'secret, which is shown once.',
-      confirmLabel: 'Rotate secret',
+      title: $localize`Rotate the signing secret?`,
+      message: $localize`WAGO signs deliveries with a new secret from now on. The receiver rejects them until it is given the new secret, which is shown once.`,
+      confirmLabel: $localize`Rotate secret`,
       destructive: true,
     });
     if (!confirmed) return;
@@ -151,8 +170,8 @@ export class WebhookDetail {
     } catch (error) {
       this.loadError.set(
         hasStatus(error, 404)
-          ? 'This webhook does not exist (any more).'
-          : `The webhook could not be loaded: ${errorMessage(error)}`,
+          ? $localize`This webhook does not exist (any more).`
+          : $localize`The webhook could not be loaded: ${errorMessage(error)}:error:`,
       );
     }
   }

@@ -23,7 +23,7 @@ const atLeastOneEvent = (events: AbstractControl<boolean[]>): ValidationErrors |
   template: `
     <form [formGroup]="form" (ngSubmit)="submit()" novalidate>
       <div class="field">
-        <label class="field__label" [for]="id + '-url'">URL</label>
+        <label class="field__label" [for]="id + '-url'" i18n>URL</label>
         <input
           class="input"
           [id]="id + '-url'"
@@ -35,14 +35,16 @@ const atLeastOneEvent = (events: AbstractControl<boolean[]>): ValidationErrors |
           [attr.aria-invalid]="submission.submitted() && form.controls.url.invalid"
           [attr.aria-describedby]="id + '-url-hint ' + id + '-url-error'"
         />
-        <p class="field__hint" [id]="id + '-url-hint'">WAGO POSTs each event there as JSON, signed with the secret.</p>
+        <p class="field__hint" [id]="id + '-url-hint'" i18n>
+          WAGO POSTs each event there as JSON, signed with the secret.
+        </p>
         @if (submission.submitted() && form.controls.url.invalid) {
-          <p class="field__error" [id]="id + '-url-error'">Enter a URL starting with https:// or http://.</p>
+          <p class="field__error" [id]="id + '-url-error'" i18n>Enter a URL starting with https:// or http://.</p>
         }
       </div>
 
       <fieldset class="field fieldset" formArrayName="events">
-        <legend class="field__label">Events</legend>
+        <legend class="field__label" i18n>Events</legend>
         @for (event of events; track event; let index = $index) {
           <label class="check">
             <input type="checkbox" [formControlName]="index" />
@@ -52,12 +54,12 @@ const atLeastOneEvent = (events: AbstractControl<boolean[]>): ValidationErrors |
           </label>
         }
         @if (submission.submitted() && form.controls.events.invalid) {
-          <p class="field__error" role="alert">Choose at least one event.</p>
+          <p class="field__error" role="alert" i18n>Choose at least one event.</p>
         }
       </fieldset>
 
       <div class="field">
-        <label class="field__label" [for]="id + '-group-policy'">Group messages</label>
+        <label class="field__label" [for]="id + '-group-policy'" i18n>Group messages</label>
         <select class="input" [id]="id + '-group-policy'" formControlName="groupPolicy">
           @for (policy of groupPolicies; track policy) {
             <option [value]="policy">{{ groupPolicyLabels[policy] }}</option>
@@ -67,12 +69,12 @@ const atLeastOneEvent = (events: AbstractControl<boolean[]>): ValidationErrors |
 
       <label class="check">
         <input type="checkbox" formControlName="enabled" />
-        <span>Enabled: deliver events to this URL</span>
+        <span i18n>Enabled: deliver events to this URL</span>
       </label>
 
       <div class="actions">
         <button type="submit" class="button button--primary" [disabled]="busy()">{{ submitLabel() }}</button>
-        <button type="button" class="button" (click)="discard()">Cancel</button>
+        <button type="button" class="button" (click)="discard()" i18n>Cancel</button>
       </div>
     </form>
   `,
@@ -80,7 +82,7 @@ const atLeastOneEvent = (events: AbstractControl<boolean[]>): ValidationErrors |
 export class WebhookForm {
   /** The settings to edit; a new webhook starts from sensible defaults. */
   readonly initial = input<WebhookSettings>();
-  readonly submitLabel = input('Save');
+  readonly submitLabel = input($localize`Save`);
   readonly busy = input(false);
   readonly save = output<WebhookSettings>();
   readonly cancel = output();

@@ -9,7 +9,7 @@ import { LoadError } from '../core/load-error';
 import { Notifier } from '../core/notifier';
 import { SecretReveal } from '../core/secret-reveal';
 import { WebhookDeletion } from './webhook-deletion';
-import { GROUP_POLICY_LABELS } from './webhook-events';
+import { ENABLED_LABELS, GROUP_POLICY_LABELS } from './webhook-events';
 import { WebhookForm } from './webhook-form';
 import { WebhookTestButton } from './webhook-test-button';
 
@@ -21,26 +21,35 @@ const MAX_WEBHOOKS_SHOWN = 200;
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [RouterLink, Badge, LoadError, SecretReveal, WebhookForm, WebhookTestButton],
   template: `
-    <nav class="breadcrumb" aria-label="Breadcrumb">
-      <a routerLink="/sessions">Sessions</a>
+    <nav class="breadcrumb" aria-label="Breadcrumb" i18n-aria-label>
+      <a routerLink="/sessions" i18n>Sessions</a>
       <span aria-hidden="true">/</span>
-      <a [routerLink]="['/sessions', sessionId()]">{{ session()?.name ?? 'Session' }}</a>
+      <a [routerLink]="['/sessions', sessionId()]">
+        @if (session(); as session) {
+          {{ session.name }}
+        } @else {
+          <ng-container i18n>Session</ng-container>
+        }
+      </a>
       <span aria-hidden="true">/</span>
-      <span aria-current="page">Webhooks</span>
+      <span aria-current="page" i18n>Webhooks</span>
     </nav>
     <header class="page-header">
-      <h1>Webhooks</h1>
+      <h1 i18n>Webhooks</h1>
       @if (!adding() && !created()) {
-        <button type="button" class="button button--primary" (click)="adding.set(true)">Add webhook</button>
+        <button type="button" class="button button--primary" (click)="adding.set(true)" i18n>Add webhook</button>
       }
     </header>
-    <p class="muted">WAGO POSTs this session's events to each enabled webhook, signed with the webhook's secret.</p>
+    <p class="muted" i18n>
+      WAGO POSTs this session's events to each enabled webhook, signed with the webhook's secret.
+    </p>
 
     @if (adding()) {
       <section class="card" aria-labelledby="add-webhook-title">
-        <h2 id="add-webhook-title">Add a webhook</h2>
+        <h2 id="add-webhook-title" i18n>Add a webhook</h2>
         <wago-webhook-form
           submitLabel="Add webhook"
+          i18n-submitLabel
           [busy]="saving()"
           (save)="create($event)"
           (cancel)="adding.set(false)"
@@ -51,46 +60,53 @@ const MAX_WEBHOOKS_SHOWN = 200;
     @if (created(); as newWebhook) {
       <wago-secret-reveal
         title="Webhook added"
+        i18n-title
         label="Signing secret"
+        i18n-label
         hint="Receivers use this secret to check that a request really comes from WAGO."
+        i18n-hint
         [secret]="newWebhook.secret"
         (dismissed)="created.set(null)"
       />
     }
 
     @if (loading()) {
-      <p class="loading" role="status">Loading webhooks…</p>
+      <p class="loading" role="status" i18n>Loading webhooks…</p>
     } @else if (loadError(); as loadError) {
-      <wago-load-error subject="The webhooks" [error]="loadError" (retry)="load()" />
+      <wago-load-error subject="The webhooks" i18n-subject [error]="loadError" (retry)="load()" />
     } @else if (webhooks().length === 0) {
       <div class="empty">
-        <p class="empty__title">No webhooks yet</p>
-        <p>Add one to receive this session's messages and status changes at your own URL.</p>
+        <p class="empty__title" i18n>No webhooks yet</p>
+        <p i18n>Add one to receive this session's messages and status changes at your own URL.</p>
       </div>
     } @else {
-      <ul class="stack" aria-label="Webhooks">
+      <ul class="stack" aria-label="Webhooks" i18n-aria-label>
         @for (webhook of webhooks(); track webhook.id) {
           <li class="card webhook">
             <div class="webhook__head">
               <a class="webhook__url mono" [routerLink]="[webhook.id]">{{ webhook.url }}</a>
               <wago-badge
-                [label]="webhook.enabled ? 'enabled' : 'disabled'"
+                [label]="webhook.enabled ? enabledLabels.enabled : enabledLabels.disabled"
                 [tone]="webhook.enabled ? 'success' : 'neutral'"
               />
             </div>
-            <p class="muted">
+            <p class="muted" i18n>
               Events: {{ webhook.events.join(', ') }} · Group messages: {{ groupPolicyLabels[webhook.groupPolicy] }}
             </p>
             @if (!webhook.enabled && webhook.disabledReason) {
-              <p class="alert alert--warning">WAGO disabled this webhook: {{ webhook.disabledReason }}</p>
+              <p class="alert alert--warning" i18n>WAGO disabled this webhook: {{ webhook.disabledReason }}</p>
             }
             <div class="actions">
               <wago-webhook-test-button [webhookId]="webhook.id" />
               <button type="button" class="button" [disabled]="toggling() === webhook.id" (click)="toggle(webhook)">
-                {{ webhook.enabled ? 'Disable' : 'Enable' }}
+                @if (webhook.enabled) {
+                  <ng-container i18n>Disable</ng-container>
+                } @else {
+                  <ng-container i18n>Enable</ng-container>
+                }
               </button>
-              <a class="button" [routerLink]="[webhook.id]">Edit and deliveries</a>
-              <button type="button" class="button button--danger" (click)="delete(webhook)">Delete</button>
+              <a class="button" [routerLink]="[webhook.id]" i18n>Edit and deliveries</a>
+              <button type="button" class="button button--danger" (click)="delete(webhook)" i18n>Delete</button>
             </div>
           </li>
         }
@@ -106,6 +122,7 @@ export class WebhookList {
   readonly sessionId = input.required<string>();
 
   protected readonly groupPolicyLabels = GROUP_POLICY_LABELS;
+  protected readonly enabledLabels = ENABLED_LABELS;
   protected readonly session = signal<Session | null>(null);
   protected readonly webhooks = signal<Webhook[]>([]);
   protected readonly loading = signal(true);
@@ -159,7 +176,9 @@ export class WebhookList {
     try {
       const updated = await this.api.webhooks.update(webhook.id, { enabled: !webhook.enabled });
       this.webhooks.update((webhooks) => webhooks.map((item) => (item.id === updated.id ? updated : item)));
-      this.notifier.success(updated.enabled ? 'Webhook enabled.' : 'Webhook disabled: no events are sent to it.');
+      this.notifier.success(
+        updated.enabled ? $localize`Webhook enabled.` : $localize`Webhook disabled: no events are sent to it.`,
+      );
     } catch {
       // Shown by the error interceptor.
     } finally {

@@ -8,7 +8,11 @@ import type { WebhookTestResult } from '../core/api-types';
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <button type="button" class="button" [disabled]="testing()" (click)="test()">
-      {{ testing() ? 'Sending test…' : 'Send test' }}
+      @if (testing()) {
+        <ng-container i18n>Sending test…</ng-container>
+      } @else {
+        <ng-container i18n>Send test</ng-container>
+      }
     </button>
     <span class="test-result" role="status">
       @if (result(); as result) {
@@ -37,8 +41,11 @@ export class WebhookTestButton {
   }
 
   protected describe(result: WebhookTestResult): string {
-    const answer = result.statusCode === null ? 'no answer' : `HTTP ${result.statusCode}`;
-    if (result.ok) return `Test delivered: the receiver answered ${answer} in ${result.durationMs} ms.`;
-    return `Test failed: ${result.error ?? `the receiver answered ${answer}`} (${result.durationMs} ms).`;
+    const answer = result.statusCode === null ? $localize`no answer` : `HTTP ${result.statusCode}`;
+    const durationMs = result.durationMs;
+    if (result.ok)
+      return $localize`Test delivered: the receiver answered ${answer}:answer: in ${durationMs}:durationMs: ms.`;
+    if (result.error) return $localize`Test failed: ${result.error}:error: (${durationMs}:durationMs: ms).`;
+    return $localize`Test failed: the receiver answered ${answer}:answer: (${durationMs}:durationMs: ms).`;
   }
 }

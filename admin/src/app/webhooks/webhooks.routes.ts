@@ -3,12 +3,12 @@ import { Routes } from '@angular/router';
 export const webhookRoutes: Routes = [
   {
     path: '',
-    title: 'Webhooks · WAGO',
+    title: $localize`Webhooks · WAGO`,
     loadComponent: () => import('./webhook-list').then((m) => m.WebhookList),
   },
   {
     path: ':webhookId',
-    title: 'Webhook · WAGO',
+    title: $localize`Webhook · WAGO`,
     loadComponent: () => import('./webhook-detail').then((m) => m.WebhookDetail),
   },
 ];
