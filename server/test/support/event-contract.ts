@@ -36,6 +36,7 @@ export class EventContract {
   /** What is wrong with the payload as the channel's message of that name; empty when it conforms. */
   problems(channel: string, name: string, payload: unknown): string[] {
     const validate = this.validator(channel, name);
+    if (!validate) return [`${channel} ${name}: the AsyncAPI document describes no such message`];
     if (validate(payload)) return [];
     return (validate.errors ?? []).map(
       (error) =>
@@ -54,14 +55,14 @@ export class EventContract {
     }
   }
 
-  private validator(channel: string, name: string): ValidateFunction {
+  private validator(channel: string, name: string): ValidateFunction | undefined {
     const key = `${channel} ${name}`;
     let validate = this.validators.get(key);
     if (!validate) {
       const reference = Object.values(this.channel(channel).messages).find(
         (message) => this.message(message.$ref).name === name,
       );
-      if (!reference) throw new Error(`The AsyncAPI document has no message ${name} on ${channel}`);
+      if (!reference) return undefined;
       const payload = JSON.stringify(this.message(reference.$ref).payload).replaceAll(
         '"#/components/schemas/',
         `"${ROOT}#/$defs/`,
