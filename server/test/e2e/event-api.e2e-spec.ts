@@ -118,7 +118,19 @@ describe('the event API', () => {
       body: { jid: `+${ANA.phoneNumber}` },
     });
     expect(presence.status).toBe(204);
-    await wago.sim.control('POST', `/control/accounts/${ANA.phoneNumber}/presence`, { state: 'available' });
+    // Waited for before the session stops; a presence that raced the subscription is told again, the other way.
+    let online = true;
+    await poll(
+      async () => {
+        const state = online ? 'available' : 'unavailable';
+        online = !online;
+        await wago.sim.control('POST', `/control/accounts/${ANA.phoneNumber}/presence`, { state });
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        return receiver.events<Envelope>().some((event) => event.type === 'presence.update');
+      },
+      Boolean,
+      'presence.update',
+    );
     // session.status: a stop and a start
     expect((await wago.api.call('POST', `/sessions/${bot.id}/stop`, { token })).status).toBe(200);
     await watcher.waitForStatus(bot.id, 'stopped');
