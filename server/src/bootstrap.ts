@@ -15,10 +15,10 @@ import { HttpExceptionFilter } from './core/errors/http-exception.filter';
 import { GatewayIoAdapter } from './gateway/io-adapter';
 import { MEDIA_UPLOAD_ROUTE } from './media/media.controller';
 import { limitBodyDepth } from './core/http/body-depth';
+import { setupApiDocuments } from './event-api/api-documents';
 import { serveConsole } from './core/http/console';
 import { openRequestContext } from './core/http/request-context';
 import { setSecurityHeaders } from './core/http/security-headers';
-import { setupSwagger } from './core/http/swagger';
 import { assignCorrelationId } from './core/logging/correlation-id';
 import { redactingLoggerOptions } from './core/logging/redaction';
 
@@ -77,7 +77,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.enableCors(config.corsOrigins.length > 0 ? { origin: config.corsOrigins, credentials: true } : undefined);
   app.useWebSocketAdapter(new GatewayIoAdapter(app, config.corsOrigins, config.databaseUrl as string));
   app.disable('x-powered-by');
-  setupSwagger(app);
+  setupApiDocuments(app, config.publicUrl);
   serveConsole(app);
 }
 

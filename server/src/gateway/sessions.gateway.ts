@@ -8,6 +8,12 @@ import { missingScope } from '../auth/api-key-scopes';
 import { RealtimeConnections } from './realtime-connections.service';
 import { mayReceive, SESSION_UPDATE_EVENTS, SessionUpdate, SessionUpdates } from './session-updates.service';
 
+/** What a client sends with `subscribe` and `unsubscribe`. */
+export interface SubscribeRequest {
+  sessionId: string;
+}
+
+/** The answer to `subscribe`, through the client's acknowledgement callback. */
 export type SubscribeAck = { ok: true } | { ok: false; error: string };
 
 /** Each kind of update has its room per session, so a client joins only those its scopes let it receive. */

@@ -5,7 +5,14 @@ import { AppConfig } from '../core/config/app-config';
 import { BadRequestError, NotFoundError } from '../core/errors/domain-errors';
 import { Clock } from '../core/runtime/clock';
 import { SessionsService } from '../sessions/sessions.service';
-import { ALL_EVENTS, EventSelector, newEventId, TEST_EVENT_TYPE, WebhookEnvelope } from '../webhooks/envelope';
+import {
+  ALL_EVENTS,
+  EventSelector,
+  newEventId,
+  SinkTestData,
+  TEST_EVENT_TYPE,
+  WebhookEnvelope,
+} from '../webhooks/envelope';
 import type { GroupPolicy } from '../webhooks/mention-policy';
 import { BrokerPublisher } from './broker-publisher';
 import { DEFAULT_EXCHANGE, DEFAULT_STREAM, sameBroker, SinkKind, splitCredentials, urlRefusal } from './broker-url';
@@ -151,7 +158,7 @@ export class SinksService {
    */
   async test(user: AuthUser, sinkId: string): Promise<SinkTestResult> {
     const sink = await this.get(user, sinkId);
-    const event: WebhookEnvelope = {
+    const event: WebhookEnvelope<SinkTestData> = {
       version: 1,
       id: newEventId(),
       type: TEST_EVENT_TYPE,

@@ -2,6 +2,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { MessageType, ReceivedContact, ReceivedLocation, ReceivedMedia } from '../whatsapp/events';
 import type { GroupChanges, ParticipantAction, PresenceState } from '../whatsapp/whatsapp.provider';
+import type { OutgoingMessageType } from '../messages/message-content';
+import type { SessionStatus } from '../sessions/session-status';
 import type { MentionedBy } from './mention-policy';
 
 export const WEBHOOK_EVENT_TYPES = [
@@ -82,8 +84,7 @@ export interface MessageReceivedData {
 export interface MessageSentData {
   id: string;
   chat: ChatRef;
-  /** The kind of message (text, image, video, audio, document, sticker, location, contact, reaction). */
-  type: string;
+  type: OutgoingMessageType;
   /** The text, or a media message's caption; '' for kinds without one. */
   text: string;
   mentions: string[];
@@ -137,7 +138,7 @@ export interface MessageRevokedData {
 
 export interface SessionStatusData {
   sessionId: string;
-  status: string;
+  status: SessionStatus;
   reason: string | null;
   at: string;
 }
@@ -184,8 +185,16 @@ export interface PresenceUpdateData {
   lastSeen: string | null;
 }
 
-export interface TestEventData {
+/** The `webhook.test` ping's data: which webhook or sink it tests. */
+export type TestEventData = WebhookTestData | SinkTestData;
+
+export interface WebhookTestData {
   webhookId: string;
+  message: string;
+}
+
+export interface SinkTestData {
+  sinkId: string;
   message: string;
 }
 

@@ -4,7 +4,6 @@ import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiExtraModels,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -35,7 +34,6 @@ import {
   WebhookSecretDto,
   WebhookTestResultDto,
 } from './dto/webhook.dto';
-import { WEBHOOK_PAYLOAD_MODELS } from './dto/webhook-payload.dto';
 import { WebhooksService } from './webhooks.service';
 import { RequiresScope } from '../auth/api-key-scopes';
 
@@ -43,7 +41,6 @@ const WebhookIdParam = (): ParameterDecorator => Param('webhookId', new ParseUUI
 const DeliveryIdParam = (): ParameterDecorator => Param('deliveryId', new ParseUUIDPipe({ version: '4' }));
 
 @ApiTags('webhooks')
-@ApiExtraModels(...WEBHOOK_PAYLOAD_MODELS)
 @ApiUnauthorizedResponse({ type: ErrorDto })
 @ApiBadRequestResponse({ type: ErrorDto })
 @ApiNotFoundResponse({ type: ErrorDto })

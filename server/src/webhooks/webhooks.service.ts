@@ -6,7 +6,7 @@ import { Clock } from '../core/runtime/clock';
 import { BadRequestError, NotFoundError } from '../core/errors/domain-errors';
 import { SessionsService } from '../sessions/sessions.service';
 import { isSuccess, signingSecrets } from './delivery.service';
-import { ALL_EVENTS, EventSelector, newEventId, TEST_EVENT_TYPE, WebhookEnvelope } from './envelope';
+import { ALL_EVENTS, EventSelector, newEventId, TEST_EVENT_TYPE, TestEventData, WebhookEnvelope } from './envelope';
 import type { GroupPolicy } from './mention-policy';
 import { generateSecret, signWebhook } from './signature';
 import { WebhookHttpClient } from './webhook-http.client';
@@ -152,7 +152,7 @@ export class WebhooksService {
   async test(user: AuthUser, webhookId: string): Promise<WebhookTestResult> {
     const webhook = await this.get(user, webhookId);
     const at = this.clock.now();
-    const ping: WebhookEnvelope = {
+    const ping: WebhookEnvelope<TestEventData> = {
       version: 1,
       id: newEventId(),
       type: TEST_EVENT_TYPE,

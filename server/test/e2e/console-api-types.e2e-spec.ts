@@ -1,13 +1,16 @@
-// The console's API types (admin/src/app/core/api-types.ts) against the running server's OpenAPI document: they cannot drift apart silently.
+// The console's API types (admin/src/app/core/api-types.ts) against the running server's OpenAPI document (REST) and
+// AsyncAPI document (Socket.IO): they cannot drift apart silently.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   consoleShapes,
   differences,
+  messageSchema,
   operation,
   queryShape,
   routeSchemas,
+  type AsyncApiDocument,
   type Direction,
   type OpenApiDocument,
   type Shape,
@@ -91,6 +94,24 @@ const CONTRACTS: Contract[] = [
   answers('GET /api/v1/audit 200', 'Page<AuditEntry>'),
 ];
 
+interface RealtimeContract {
+  /** `<channel> <message name>` in the AsyncAPI document. */
+  message: string;
+  /** `response`: the console receives it; `request`: the console sends it. */
+  direction: 'response' | 'request';
+  type: string;
+}
+
+/** What the console's realtime service (admin/src/app/core/realtime.ts) receives and sends over Socket.IO. */
+const REALTIME_CONTRACTS: RealtimeContract[] = [
+  { message: 'socketIo session.status', direction: 'response', type: 'SessionStatusEvent' },
+  { message: 'socketIo session.qr', direction: 'response', type: 'SessionQrEvent' },
+  { message: 'socketIo session.event', direction: 'response', type: 'SessionEvent' },
+  { message: 'socketIo subscribe', direction: 'request', type: 'SubscribeRequest' },
+  { message: 'socketIo subscribe ack', direction: 'response', type: 'SubscribeAck' },
+  { message: 'socketIo unsubscribe', direction: 'request', type: 'SubscribeRequest' },
+];
+
 /** Routes the console calls without a body either way. */
 const BODILESS_ROUTES = [
   'DELETE /api/v1/users/{id}',
@@ -120,19 +141,23 @@ describe('the console’s API types against the server’s OpenAPI document', ()
   let database: TestDatabase;
   let server: ServerProcess;
   let document: OpenApiDocument;
+  let events: AsyncApiDocument;
   let shapes: Map<string, Shape>;
 
   beforeAll(async () => {
     // One compilation for every type: the compiler is the slow part.
-    shapes = consoleShapes(
-      API_TYPES,
-      CONTRACTS.map((contract) => contract.type),
-    );
+    shapes = consoleShapes(API_TYPES, [
+      ...CONTRACTS.map((contract) => contract.type),
+      ...REALTIME_CONTRACTS.map((contract) => contract.type),
+    ]);
     database = await createTestDatabase({ migrate: false });
     server = await startServerProcess({ databaseUrl: database.url });
     const answer = await fetch(`${server.baseUrl}/api/docs-json`);
     expect(answer.status).toBe(200);
     document = (await answer.json()) as OpenApiDocument;
+    const asyncApi = await fetch(`${server.baseUrl}/api/asyncapi.json`);
+    expect(asyncApi.status).toBe(200);
+    events = (await asyncApi.json()) as AsyncApiDocument;
   });
 
   afterAll(async () => {
@@ -142,6 +167,13 @@ describe('the console’s API types against the server’s OpenAPI document', ()
 
   it.each(CONTRACTS)('$route: the console’s $type ($direction) matches the server', (contract) => {
     expect(contractDifferences(document, contract, shapes.get(contract.type) as Shape)).toEqual([]);
+  });
+
+  it.each(REALTIME_CONTRACTS)('$message: the console’s $type ($direction) matches the server', (contract) => {
+    const consoleShape = shapes.get(contract.type) as Shape;
+    expect(
+      differences(consoleShape, messageSchema(events, contract.message), contract.direction, contract.type),
+    ).toEqual([]);
   });
 
   it.each(BODILESS_ROUTES)('%s, which the console calls, exists', (route) => {
@@ -176,6 +208,18 @@ describe('the console’s API types against the server’s OpenAPI document', ()
       const session = contractDifferences(document, get, shapeIn(drifted, get));
       expect(session).toContain('Session (server: SessionDto): the console has "pushname", the server does not');
       expect(session).toContain('Session (server: SessionDto): the server sends "pushName", the console lacks it');
+    });
+
+    it('reports a realtime event whose field the console types differently, or lacks', () => {
+      const drifted = path.join(directory, 'api-types.ts');
+      writeFileSync(
+        drifted,
+        `export interface SessionStatusEvent { sessionId: string; status: 'connected' | 'qr'; at: string }`,
+      );
+      const consoleShape = consoleShapes(drifted, ['SessionStatusEvent']).get('SessionStatusEvent') as Shape;
+      const found = differences(consoleShape, messageSchema(events, 'socketIo session.status'), 'response', 'Event');
+      expect(found).toContain('Event (server: SessionStatusUpdate): the server sends "reason", the console lacks it');
+      expect(found.some((line) => line.startsWith('Event.status: the console has one of connected | qr'))).toBe(true);
     });
 
     it('reports a request field the server requires but the console may leave out', () => {

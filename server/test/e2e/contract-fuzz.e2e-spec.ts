@@ -367,7 +367,7 @@ function isMessage(message: unknown): boolean {
 
 describe('the schema check the fuzzer relies on', () => {
   const document: OpenApiDocument = {
-    openapi: '3.0.0',
+    openapi: '3.1.0',
     paths: {},
     components: {
       schemas: {
@@ -376,13 +376,18 @@ describe('the schema check the fuzzer relies on', () => {
     },
   };
 
-  it('refuses null for a nullable reference to an object, as OpenAPI 3.0 reads it', () => {
-    const schema = { type: 'object' as const, nullable: true, allOf: [{ $ref: '#/components/schemas/DeviceDto' }] };
-    expect(validateAgainstSchema(document, schema, null)).toEqual(['$: expected object, got null']);
+  it('admits null only where the schema says so: a type array, or anyOf with null beside a reference', () => {
+    expect(validateAgainstSchema(document, { $ref: '#/components/schemas/DeviceDto' }, null)).toEqual([
+      '$: expected object, got null',
+    ]);
+    const nullableDevice = { anyOf: [{ $ref: '#/components/schemas/DeviceDto' }, { type: 'null' as const }] };
+    expect(validateAgainstSchema(document, nullableDevice, null)).toEqual([]);
+    expect(validateAgainstSchema(document, nullableDevice, { platform: 'web' })).toEqual([]);
+    expect(validateAgainstSchema(document, { type: ['string', 'null'] }, null)).toEqual([]);
+    expect(validateAgainstSchema(document, { type: 'string' }, null)).toEqual(['$: expected string, got null']);
   });
 
-  it('accepts null beside a nullable type and reports a missing field, a malformed date-time and an undeclared field', () => {
-    expect(validateAgainstSchema(document, { type: 'object', nullable: true }, null)).toEqual([]);
+  it('reports a missing field, a malformed date-time and an undeclared field', () => {
     const schema = {
       type: 'object' as const,
       properties: { at: { type: 'string' as const, format: 'date-time' }, count: { type: 'integer' as const } },

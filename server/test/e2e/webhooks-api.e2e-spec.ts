@@ -4,6 +4,7 @@ import { ApiClient, SignedIn } from '../support/api-client';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { ServerProcess, startServerProcess } from '../support/server-process';
 import { startWebhookReceiver, WebhookReceiver } from '../support/webhook-receiver';
+import { WEBHOOK_EVENT_TYPES } from '../../src/webhooks/envelope';
 
 interface WebhookBody {
   id: string;
@@ -178,9 +179,12 @@ describe('webhook subscriptions API', () => {
 
   it('documents the routes and the payloads in the OpenAPI document', async () => {
     const document = (await (await fetch(`${server.baseUrl}/api/docs-json`)).json()) as {
+      openapi: string;
       paths: Record<string, unknown>;
+      webhooks: Record<string, unknown>;
       components: { schemas: Record<string, unknown> };
     };
+    expect(document.openapi).toBe('3.1.0');
     expect(Object.keys(document.paths)).toEqual(
       expect.arrayContaining([
         '/api/v1/sessions/{id}/webhooks',
@@ -196,7 +200,8 @@ describe('webhook subscriptions API', () => {
       ]),
     );
     expect(Object.keys(document.components.schemas)).toEqual(
-      expect.arrayContaining(['WebhookEnvelopeDto', 'MessageReceivedDataDto', 'MessageAckDataDto', 'WebhookAnswerDto']),
+      expect.arrayContaining(['EventEnvelope', 'MessageReceivedEvent', 'MessageAckData', 'WebhookAnswer']),
     );
+    expect(Object.keys(document.webhooks).sort()).toEqual([...WEBHOOK_EVENT_TYPES, 'webhook.test'].sort());
   });
 });

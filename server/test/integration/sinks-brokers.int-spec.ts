@@ -15,6 +15,7 @@ import { DeliveryQueue } from '../../src/webhooks/delivery-queue';
 import { DeliveryWorker } from '../../src/webhooks/delivery-worker';
 import { DeliveryService } from '../../src/webhooks/delivery.service';
 import { envelope, WebhookEnvelope } from '../../src/webhooks/envelope';
+import { eventContract } from '../support/event-contract';
 import { WebhookHttpClient } from '../../src/webhooks/webhook-http.client';
 import { PrivateBroker, startPrivateNats, startPrivateRabbitMq } from '../support/brokers';
 import { createTestDatabase, TestDatabase } from '../support/database';
@@ -207,7 +208,9 @@ describe('sinks: the outbox publishes to real RabbitMQ and NATS JetStream server
         contentType: 'application/json',
         deliveryMode: 2,
       });
-      expect(JSON.parse(message?.content.toString() ?? '')).toEqual(event);
+      const published: unknown = JSON.parse(message?.content.toString() ?? '');
+      expect(published).toEqual(event);
+      expect(eventContract().problems('rabbitmq', 'message.received', published)).toEqual([]);
       expect(delivery.attempts).toEqual([
         expect.objectContaining({ attempt: 1, statusCode: null, error: null, responseBody: null }),
       ]);
@@ -291,7 +294,9 @@ describe('sinks: the outbox publishes to real RabbitMQ and NATS JetStream server
       expect(message.subject).toBe(`wago.${sessionId}.message.received`);
       expect(message.header.get('Nats-Msg-Id')).toBe(event.id);
       expect(message.header.get('Content-Type')).toBe('application/json');
-      expect(JSON.parse(new TextDecoder().decode(message.data))).toEqual(event);
+      const published: unknown = JSON.parse(new TextDecoder().decode(message.data));
+      expect(published).toEqual(event);
+      expect(eventContract().problems('nats', 'message.received', published)).toEqual([]);
     });
 
     it('stores an event published twice once: JetStream drops the duplicate by its id', async () => {

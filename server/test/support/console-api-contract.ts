@@ -1,4 +1,5 @@
-// Compares the console's API types (TypeScript, read with the compiler) with the server's OpenAPI document, shape by shape.
+// Compares the console's API types (TypeScript, read with the compiler) with the server's documents, shape by shape:
+// REST against the OpenAPI document, realtime events against the AsyncAPI document (both JSON Schema 2020-12).
 import path from 'node:path';
 import ts from 'typescript';
 
@@ -113,15 +114,21 @@ function typeShape(checker: ts.TypeChecker, type: ts.Type, name: string): Shape 
 
 interface SchemaObject {
   $ref?: string;
-  type?: string;
+  type?: string | string[];
+  const?: unknown;
   enum?: unknown[];
   items?: SchemaObject;
   properties?: Record<string, SchemaObject>;
   required?: string[];
-  nullable?: boolean;
   allOf?: SchemaObject[];
   oneOf?: SchemaObject[];
+  anyOf?: SchemaObject[];
   additionalProperties?: unknown;
+}
+
+/** What both documents share: their schemas under `#/components/schemas`. */
+interface SchemaDocument {
+  components: { schemas: Record<string, SchemaObject> };
 }
 
 interface Operation {
@@ -130,9 +137,13 @@ interface Operation {
   responses?: Record<string, { content?: Record<string, { schema?: SchemaObject }> }>;
 }
 
-export interface OpenApiDocument {
+export interface OpenApiDocument extends SchemaDocument {
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, SchemaObject> };
+}
+
+export interface AsyncApiDocument extends SchemaDocument {
+  channels: Record<string, { messages: Record<string, { $ref: string }> }>;
+  components: SchemaDocument['components'] & { messages: Record<string, { name: string; payload: SchemaObject }> };
 }
 
 /** `GET /api/v1/sessions/{id}`: the operation, or an error naming what is missing. */
@@ -154,6 +165,17 @@ export function routeSchemas(document: OpenApiDocument, route: string, direction
   return alternatives.map((alternative) => schemaShape(document, alternative, route));
 }
 
+/** The payload schema of a channel's message, by the message's name: `socketIo session.status`. */
+export function messageSchema(document: AsyncApiDocument, message: string): Shape {
+  const [channel, ...name] = message.split(' ');
+  const references = Object.values(document.channels[channel]?.messages ?? {});
+  const found = references
+    .map((reference) => document.components.messages[reference.$ref.replace('#/components/messages/', '')])
+    .find((candidate) => candidate?.name === name.join(' '));
+  if (!found) throw new Error(`The server's AsyncAPI document has no message ${message}`);
+  return schemaShape(document, found.payload, message);
+}
+
 /** The query parameters of a route, as an object whose properties are the parameters. */
 export function queryShape(document: OpenApiDocument, route: string): Shape {
   const properties = new Map<string, Property>();
@@ -168,30 +190,50 @@ export function queryShape(document: OpenApiDocument, route: string): Shape {
   return { kind: 'object', name: `${route} query`, properties };
 }
 
-function resolve(document: OpenApiDocument, schema: SchemaObject): { schema: SchemaObject; name?: string } {
+const isNull = (schema: SchemaObject): boolean => schema.type === 'null';
+
+/** Null is among the values: a type array with null, or (a nullable reference) `anyOf` with `{type: 'null'}`. */
+function isNullable(schema: SchemaObject): boolean {
+  return (Array.isArray(schema.type) && schema.type.includes('null')) || (schema.anyOf ?? []).some(isNull);
+}
+
+/** The schema's type other than null (`string` for `['string', 'null']`). */
+function valueType(schema: SchemaObject): string | undefined {
+  return Array.isArray(schema.type) ? schema.type.find((type) => type !== 'null') : schema.type;
+}
+
+function resolve(document: SchemaDocument, schema: SchemaObject): { schema: SchemaObject; name?: string } {
   if (schema.$ref) {
     const name = schema.$ref.replace('#/components/schemas/', '');
     const target = document.components.schemas[name];
     if (!target) throw new Error(`Unresolved ${schema.$ref}`);
     return { schema: target, name };
   }
-  // Nest's swagger writes a nullable reference as `{ nullable: true, allOf: [{ $ref }] }`.
+  // A reference Nest's swagger writes with a description beside it: `{ allOf: [{ $ref }] }`.
   if (schema.allOf?.length === 1) return resolve(document, schema.allOf[0]);
+  // A nullable reference: `{ anyOf: [{ $ref }, { type: 'null' }] }` (its nullability is its property's).
+  const others = (schema.anyOf ?? []).filter((member) => !isNull(member));
+  if (schema.anyOf && others.length === 1) return resolve(document, others[0]);
   return { schema };
 }
 
-function schemaShape(document: OpenApiDocument, original: SchemaObject, context: string): Shape {
+function schemaShape(document: SchemaDocument, original: SchemaObject, context: string): Shape {
   const { schema, name } = resolve(document, original);
   if (schema.oneOf) {
     return { kind: 'union', members: schema.oneOf.map((member) => schemaShape(document, member, context)) };
   }
-  if (schema.enum) return { kind: 'enum', values: schema.enum.map(String).sort() };
-  if (schema.type === 'array') {
+  const type = valueType(schema);
+  if (typeof schema.const === 'string') return { kind: 'enum', values: [schema.const] };
+  if (schema.enum) {
+    const values = schema.enum.filter((value) => value !== null).map(String);
+    return type === 'boolean' ? { kind: 'primitive', name: 'boolean' } : { kind: 'enum', values: values.sort() };
+  }
+  if (type === 'array') {
     return { kind: 'array', items: schemaShape(document, schema.items ?? {}, context) };
   }
-  if (schema.type === 'string') return { kind: 'primitive', name: 'string' };
-  if (schema.type === 'number' || schema.type === 'integer') return { kind: 'primitive', name: 'number' };
-  if (schema.type === 'boolean') return { kind: 'primitive', name: 'boolean' };
+  if (type === 'string') return { kind: 'primitive', name: 'string' };
+  if (type === 'number' || type === 'integer') return { kind: 'primitive', name: 'number' };
+  if (type === 'boolean') return { kind: 'primitive', name: 'boolean' };
   if (schema.properties) {
     const required = new Set(schema.required ?? []);
     const properties = new Map<string, Property>();
@@ -199,12 +241,12 @@ function schemaShape(document: OpenApiDocument, original: SchemaObject, context:
       properties.set(property, {
         shape: schemaShape(document, propertySchema, `${context}.${property}`),
         optional: !required.has(property),
-        nullable: propertySchema.nullable === true,
+        nullable: isNullable(propertySchema),
       });
     }
     return { kind: 'object', name: name ?? context, properties };
   }
-  if (schema.type === 'object' && schema.additionalProperties) return { kind: 'map' };
+  if (type === 'object' && schema.additionalProperties) return { kind: 'map' };
   return { kind: 'primitive', name: 'unknown' };
 }
 

@@ -3,10 +3,12 @@ import {
   OpenApiDocument,
   Operation,
   ParameterObject,
+  nullableMember,
   parametersOf,
   requestBodySchema,
   resolveSchema,
   SchemaObject,
+  valueType,
 } from './openapi';
 
 /** A small deterministic PRNG (mulberry32): the same seed gives the same requests. */
@@ -217,8 +219,10 @@ export class ContractFuzzer {
     if (fixed !== undefined) return fixed;
     if (resolved.allOf?.length) return this.validValue(resolved.allOf[0], operation, identity, field);
     if (resolved.oneOf?.length) return this.validValue(this.random.pick(resolved.oneOf), operation, identity, field);
-    if (resolved.enum) return this.random.pick(resolved.enum);
-    switch (resolved.type) {
+    const orNull = nullableMember(resolved);
+    if (orNull) return this.validValue(orNull, operation, identity, field);
+    if (resolved.enum) return this.random.pick(resolved.enum.filter((value) => value !== null));
+    switch (valueType(resolved)) {
       case 'object': {
         const value: Record<string, unknown> = {};
         for (const [name, property] of Object.entries(resolved.properties ?? {})) {
@@ -259,8 +263,9 @@ export class ContractFuzzer {
   }
 
   private validText(schema: SchemaObject): string {
-    if (schema.enum) return String(this.random.pick(schema.enum));
-    if (schema.type === 'integer' || schema.type === 'number') {
+    if (schema.enum) return String(this.random.pick(schema.enum.filter((value) => value !== null)));
+    const type = valueType(schema);
+    if (type === 'integer' || type === 'number') {
       return String(this.random.int(schema.minimum ?? 0, Math.min(schema.maximum ?? 50, 50)));
     }
     return this.validString(schema);
@@ -279,7 +284,8 @@ export class ContractFuzzer {
 
   private boundaryValues(schema: SchemaObject): [string, unknown][] {
     const values: [string, unknown][] = [];
-    if (schema.type === 'string') {
+    const type = valueType(schema);
+    if (type === 'string') {
       const minLength = schema.minLength ?? 0;
       values.push(['shortest string', 'm'.repeat(minLength)]);
       if (minLength > 0) values.push(['too short', 'm'.repeat(minLength - 1)]);
@@ -289,7 +295,7 @@ export class ContractFuzzer {
     }
     if (schema.minimum !== undefined) values.push(['minimum', schema.minimum], ['below minimum', schema.minimum - 1]);
     if (schema.maximum !== undefined) values.push(['maximum', schema.maximum], ['above maximum', schema.maximum + 1]);
-    if (schema.type === 'array') {
+    if (type === 'array') {
       values.push(['empty array', []], ['long array', new Array(schema.maxItems ?? 1000).fill('15550000000')]);
       if (schema.maxItems !== undefined) values.push(['too many items', new Array(schema.maxItems + 1).fill('*')]);
     }

@@ -1,10 +1,13 @@
-// The server's OpenAPI document as tests read it: its operations, and a validator for the OpenAPI 3.0 schema subset Nest's swagger emits.
+// The server's OpenAPI 3.1 document as tests read it: its operations, and a validator for the JSON Schema subset it uses.
+
+export type SchemaType = 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null';
 
 export interface SchemaObject {
   $ref?: string;
-  type?: 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean';
+  /** One type, or several (`['string', 'null']`: a nullable string). */
+  type?: SchemaType | SchemaType[];
   format?: string;
-  nullable?: boolean;
+  const?: unknown;
   enum?: unknown[];
   properties?: Record<string, SchemaObject>;
   required?: string[];
@@ -127,16 +130,33 @@ function typeOf(value: unknown): string {
   return typeof value;
 }
 
-function matchesType(type: NonNullable<SchemaObject['type']>, value: unknown): boolean {
+/** The schema's types, as a list (empty when it does not say). */
+export function typesOf(schema: SchemaObject): SchemaType[] {
+  if (schema.type === undefined) return [];
+  return Array.isArray(schema.type) ? schema.type : [schema.type];
+}
+
+/** The type of a value the schema describes, null left aside: `string` for `['string', 'null']`. */
+export function valueType(schema: SchemaObject): SchemaType | undefined {
+  return typesOf(schema).find((type) => type !== 'null');
+}
+
+/** `anyOf: [X, {type: 'null'}]`, OpenAPI 3.1's nullable reference: X, else undefined. */
+export function nullableMember(schema: SchemaObject): SchemaObject | undefined {
+  if (schema.anyOf?.length !== 2) return undefined;
+  const others = schema.anyOf.filter((member) => !(member.type === 'null' && Object.keys(member).length === 1));
+  return others.length === 1 ? others[0] : undefined;
+}
+
+function matchesType(types: SchemaType[], value: unknown): boolean {
   const actual = typeOf(value);
-  return actual === type || (type === 'number' && actual === 'integer');
+  return types.some((type) => actual === type || (type === 'number' && actual === 'integer'));
 }
 
 /**
- * Validates a value against a schema with OpenAPI 3.0.3 semantics and returns what is wrong, one line per finding
- * (empty when it conforms). `nullable` only widens the `type` of its own schema object: a `{nullable, allOf: [$ref]}`
- * whose referenced schema is an object does not admit null, nor does a nullable enum without null among its values,
- * as the specification says and strict clients read it.
+ * Validates a value against a schema with JSON Schema 2020-12 semantics (as OpenAPI 3.1 reads it) and returns what is
+ * wrong, one line per finding (empty when it conforms). Null is a value like any other: admitted only where a type
+ * array, an enum or an `anyOf` says so.
  */
 export function validateAgainstSchema(
   document: OpenApiDocument,
@@ -146,9 +166,12 @@ export function validateAgainstSchema(
 ): string[] {
   if (schema.$ref) return validateAgainstSchema(document, resolveSchema(document, schema), value, at);
   const findings: string[] = [];
-  const isNullAllowed = value === null && schema.nullable === true && schema.type !== undefined;
-  if (schema.type && !isNullAllowed && !matchesType(schema.type, value)) {
-    return [`${at}: expected ${schema.type}${schema.nullable ? ' or null' : ''}, got ${typeOf(value)}`];
+  const types = typesOf(schema);
+  if (types.length > 0 && !matchesType(types, value)) {
+    return [`${at}: expected ${types.join(' or ')}, got ${typeOf(value)}`];
+  }
+  if (schema.const !== undefined && schema.const !== value) {
+    findings.push(`${at}: ${JSON.stringify(value)} is not ${JSON.stringify(schema.const)}`);
   }
   if (schema.enum && !schema.enum.includes(value)) {
     findings.push(`${at}: ${JSON.stringify(value)} is not one of ${JSON.stringify(schema.enum)}`);
@@ -194,7 +217,10 @@ function validateObject(
   for (const [name, field] of Object.entries(value)) {
     const declared = properties[name];
     if (declared) findings.push(...validateAgainstSchema(document, declared, field, `${at}.${name}`));
-    else if (schema.properties && schema.additionalProperties === undefined && !schema.allOf && !schema.oneOf) {
+    else if (
+      schema.additionalProperties === false ||
+      (schema.properties && schema.additionalProperties === undefined && !schema.allOf && !schema.oneOf)
+    ) {
       findings.push(`${at}.${name}: not declared`);
     } else if (typeof schema.additionalProperties === 'object') {
       findings.push(...validateAgainstSchema(document, schema.additionalProperties, field, `${at}.${name}`));

@@ -1,6 +1,8 @@
-// Test clients for the realtime gateway: a Socket.IO watcher and a plain WebSocket reader that record events.
+// Test clients for the realtime gateway: a Socket.IO watcher and a plain WebSocket reader that record events, each
+// checked against the AsyncAPI document (waiting for events fails once one did not match it).
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
+import { eventContract } from './event-contract';
 
 export interface StatusEvent {
   sessionId: string;
@@ -17,7 +19,7 @@ export interface QrEvent {
   expiresAt: string;
 }
 
-/** Waits until `probe` returns a value, re-checking whenever `subscribe`'s callback fires. */
+/** Waits until `probe` returns a value (or throws), re-checking whenever `subscribe`'s callback fires. */
 function waitUntil<T>(
   probe: () => T | undefined,
   subscribe: (check: () => void) => () => void,
@@ -31,7 +33,15 @@ function waitUntil<T>(
       reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`));
     }, timeoutMs);
     const check = (): void => {
-      const value = probe();
+      let value: T | undefined;
+      try {
+        value = probe();
+      } catch (error) {
+        clearTimeout(timer);
+        unsubscribe();
+        reject(error as Error);
+        return;
+      }
       if (value === undefined) return;
       clearTimeout(timer);
       unsubscribe();
@@ -58,13 +68,21 @@ export class RealtimeWatcher {
   readonly qrs: QrEvent[] = [];
   readonly events: PublishedEvent[] = [];
   private readonly listeners = new Set<() => void>();
+  private readonly violations: string[] = [];
 
   private constructor(readonly socket: Socket) {
-    socket.on('session.status', (event: StatusEvent) =>
-      this.record(this.statuses, { ...event, receivedAt: Date.now() }),
-    );
-    socket.on('session.qr', (event: QrEvent) => this.record(this.qrs, event));
-    socket.on('session.event', (event: PublishedEvent) => this.record(this.events, event));
+    socket.on('session.status', (event: StatusEvent) => {
+      this.check('session.status', event);
+      this.record(this.statuses, { ...event, receivedAt: Date.now() });
+    });
+    socket.on('session.qr', (event: QrEvent) => {
+      this.check('session.qr', event);
+      this.record(this.qrs, event);
+    });
+    socket.on('session.event', (event: PublishedEvent) => {
+      this.check('session.event', event);
+      this.record(this.events, event);
+    });
   }
 
   /** Connects with the token in `auth.token`; rejects with the connect_error (e.g. `unauthorized`). */
@@ -96,6 +114,7 @@ export class RealtimeWatcher {
   }
 
   statusesOf(sessionId: string): string[] {
+    this.assertConforming();
     return this.statuses.filter((event) => event.sessionId === sessionId).map((event) => event.status);
   }
 
@@ -123,9 +142,21 @@ export class RealtimeWatcher {
     this.socket.close();
   }
 
+  /** Throws, naming what was wrong, once an event did not match the AsyncAPI document. */
+  assertConforming(): void {
+    if (this.violations.length > 0) throw new Error(this.violations.join('\n'));
+  }
+
+  private check(event: string, payload: unknown): void {
+    this.violations.push(...eventContract().problems('socketIo', event, payload));
+  }
+
   private waitFor<T>(probe: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
     return waitUntil(
-      probe,
+      () => {
+        this.assertConforming();
+        return probe();
+      },
       (check) => {
         this.listeners.add(check);
         return () => this.listeners.delete(check);
@@ -147,13 +178,16 @@ export class SessionSocketReader {
   /** Resolves with the close code and reason once the socket closes, whichever side closed it. */
   readonly closed: Promise<{ code: number; reason: string }>;
   private readonly listeners = new Set<() => void>();
+  private readonly violations: string[] = [];
 
   private constructor(private readonly socket: WebSocket) {
     this.closed = new Promise((resolve) =>
       socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
     );
     socket.on('message', (data) => {
-      this.frames.push(JSON.parse(String(data)) as { event: string; data: Record<string, unknown> });
+      const frame = JSON.parse(String(data)) as { event: string; data: Record<string, unknown> };
+      this.violations.push(...eventContract().problems('webSocket', frame.event, frame));
+      this.frames.push(frame);
       for (const listener of [...this.listeners]) listener();
     });
   }
@@ -176,7 +210,10 @@ export class SessionSocketReader {
 
   waitForFrame(event: string, match: (data: Record<string, unknown>) => boolean, timeoutMs = 20_000) {
     return waitUntil(
-      () => this.frames.find((frame) => frame.event === event && match(frame.data)),
+      () => {
+        if (this.violations.length > 0) throw new Error(this.violations.join('\n'));
+        return this.frames.find((frame) => frame.event === event && match(frame.data));
+      },
       (check) => {
         this.listeners.add(check);
         return () => this.listeners.delete(check);

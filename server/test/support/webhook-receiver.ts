@@ -1,6 +1,8 @@
-// A real local HTTP server standing in for a subscriber's webhook endpoint: records every request, answers as told.
+// A real local HTTP server standing in for a subscriber's webhook endpoint: records every request, answers as told,
+// and checks every event against the AsyncAPI document (a test reading events fails on one that does not match).
 import { createServer, IncomingHttpHeaders, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { eventContract } from './event-contract';
 
 export interface ReceivedRequest {
   headers: IncomingHttpHeaders;
@@ -23,7 +25,7 @@ export type AnswerPlan = (request: ReceivedRequest, index: number) => ReceiverAn
 export interface WebhookReceiver {
   url: string;
   requests: ReceivedRequest[];
-  /** Bodies parsed as JSON. */
+  /** Bodies parsed as JSON; throws if any request so far was not an event as the AsyncAPI document describes it. */
   events<T = Record<string, unknown>>(): T[];
   answer(plan: AnswerPlan): void;
   waitForRequests(count: number, timeoutMs?: number): Promise<ReceivedRequest[]>;
@@ -34,7 +36,12 @@ export async function startWebhookReceiver(plan: AnswerPlan = () => ({ status: 2
   const requests: ReceivedRequest[] = [];
   const hung = new Set<ServerResponse>();
   const waiters = new Set<() => void>();
+  /** What was wrong with the requests that were not events as documented, one entry per such request. */
+  const violations: string[] = [];
   let current = plan;
+  const conforming = (): void => {
+    if (violations.length > 0) throw new Error(violations.join('\n'));
+  };
 
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -45,6 +52,7 @@ export async function startWebhookReceiver(plan: AnswerPlan = () => ({ status: 2
         body: Buffer.concat(chunks).toString('utf8'),
         receivedAt: Date.now(),
       };
+      violations.push(...problemsOf(received.body));
       const index = requests.push(received) - 1;
       waiters.forEach((check) => check());
       const answer = current(received, index);
@@ -64,17 +72,21 @@ export async function startWebhookReceiver(plan: AnswerPlan = () => ({ status: 2
   return {
     url: `http://127.0.0.1:${port}/hook`,
     requests,
-    events: <T>() => requests.map((request) => JSON.parse(request.body) as T),
+    events: <T>() => {
+      conforming();
+      return requests.map((request) => JSON.parse(request.body) as T);
+    },
     answer(next) {
       current = next;
     },
     waitForRequests(count, timeoutMs = 20_000) {
       return new Promise((resolve, reject) => {
         const check = (): void => {
-          if (requests.length < count) return;
+          if (requests.length < count && violations.length === 0) return;
           clearTimeout(timer);
           waiters.delete(check);
-          resolve(requests.slice(0, count));
+          if (violations.length > 0) reject(new Error(violations.join('\n')));
+          else resolve(requests.slice(0, count));
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
@@ -90,4 +102,22 @@ export async function startWebhookReceiver(plan: AnswerPlan = () => ({ status: 2
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Why a body is not a documented webhook event (empty when it is one). */
+function problemsOf(body: string): string[] {
+  let event: unknown;
+  try {
+    event = JSON.parse(body);
+  } catch {
+    return [`A webhook request's body is not JSON: ${body.slice(0, 200)}`];
+  }
+  const type = (event as { type?: unknown } | null)?.type;
+  if (typeof type !== 'string') return [`A webhook event has no type: ${body.slice(0, 200)}`];
+  try {
+    eventContract().assertValid('webhooks', type, event);
+    return [];
+  } catch (error) {
+    return [(error as Error).message];
+  }
 }

@@ -186,7 +186,7 @@ export class DeliveryDetailDto extends DeliveryDto {
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
-    description: 'The event exactly as sent (see WebhookEnvelopeDto)',
+    description: 'The event exactly as sent (see EventEnvelope, and the webhooks section)',
   })
   event!: object;
 
