@@ -12,7 +12,7 @@ import {
 import { DEFAULT_EXCHANGE, DEFAULT_STREAM } from '../sinks/broker-url';
 import { WEBHOOK_EVENT_TYPES } from '../webhooks/envelope';
 import {
-  EVENT_ENVELOPE,
+  PUBLISHED_EVENT_ENVELOPE,
   EVENT_ENVELOPES,
   EVENT_SCHEMA_COMPONENTS,
   EVENT_SUMMARIES,
@@ -129,7 +129,7 @@ const SOCKET_IO_MESSAGES: Record<string, AsyncApiMessage> = {
     name: 'session.event',
     title: 'session.event',
     summary: 'Each event of the session as it happens (its live tail): the envelope webhooks get',
-    payload: EVENT_ENVELOPE.json,
+    payload: PUBLISHED_EVENT_ENVELOPE.json,
   },
   subscribe: {
     name: 'subscribe',

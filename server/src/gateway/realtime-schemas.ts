@@ -13,7 +13,7 @@ import {
   type JsonSchema,
   type Schema,
 } from '../core/http/typed-schema';
-import { EVENT_ENVELOPE } from '../webhooks/event-schemas';
+import { PUBLISHED_EVENT_ENVELOPE } from '../webhooks/event-schemas';
 import type { SessionQrEvent, SessionStatusEvent, SessionUpdate } from './session-updates.service';
 import type { SubscribeAck, SubscribeRequest } from './sessions.gateway';
 
@@ -81,7 +81,7 @@ export const WEBSOCKET_FRAMES = {
   ),
   'session.event': components.define(
     'SessionEventFrame',
-    object<EventFrame>({ event: literal('session.event'), data: EVENT_ENVELOPE }),
+    object<EventFrame>({ event: literal('session.event'), data: PUBLISHED_EVENT_ENVELOPE }),
   ),
 };
 

@@ -396,6 +396,11 @@ export const EVENT_ENVELOPE = components.define<WebhookEnvelope>('EventEnvelope'
   json: { oneOf: EVENT_TYPES.map((type) => EVENT_ENVELOPES[type].json) },
 });
 
+/** Any event a session publishes (the webhook.test ping is only ever sent to the webhook or sink it tests). */
+export const PUBLISHED_EVENT_ENVELOPE = components.define<WebhookEnvelope>('PublishedEventEnvelope', {
+  json: { oneOf: WEBHOOK_EVENT_TYPES.map((type) => EVENT_ENVELOPES[type].json) },
+});
+
 export const WEBHOOK_ANSWER = components.define(
   'WebhookAnswer',
   object<WebhookAnswer>(

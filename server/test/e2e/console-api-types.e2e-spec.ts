@@ -222,6 +222,24 @@ describe('the console’s API types against the server’s OpenAPI document', ()
       expect(found.some((line) => line.startsWith('Event.status: the console has one of connected | qr'))).toBe(true);
     });
 
+    it('reports a console event type that cannot read every envelope the server may send under that name', () => {
+      const drifted = path.join(directory, 'api-types.ts');
+      writeFileSync(
+        drifted,
+        `export interface SessionEvent {
+           version: number; id: string; type: 'message.received' | 'message.sent'; sessionId: string;
+           data: Record<string, unknown>;
+         }`,
+      );
+      const consoleShape = consoleShapes(drifted, ['SessionEvent']).get('SessionEvent') as Shape;
+      const found = differences(consoleShape, messageSchema(events, 'socketIo session.event'), 'response', 'Event');
+      expect(found).toContain(
+        'Event.timestamp (server: MessageReceivedEvent): the server sends it, the console lacks it',
+      );
+      expect(found).toContain('Event.type (server: CallReceivedEvent): the console does not know call.received');
+      expect(found.some((line) => line.startsWith('Event.type (server: MessageSentEvent)'))).toBe(false);
+    });
+
     it('reports a request field the server requires but the console may leave out', () => {
       const drifted = path.join(directory, 'api-types.ts');
       writeFileSync(drifted, `export interface CreateSessionRequest { name?: string }`);

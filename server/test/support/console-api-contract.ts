@@ -256,6 +256,9 @@ function schemaShape(document: SchemaDocument, original: SchemaObject, context: 
 export function differences(consoleShape: Shape, serverShape: Shape, direction: Direction, at: string): string[] {
   if (consoleShape.kind === 'primitive' && consoleShape.name === 'unknown') return [];
   if (serverShape.kind === 'primitive' && serverShape.name === 'unknown') return [];
+  if (direction === 'response' && serverShape.kind === 'union' && consoleShape.kind === 'object') {
+    return serverShape.members.flatMap((member) => coveringDifferences(consoleShape, member, at));
+  }
   if (consoleShape.kind !== serverShape.kind) {
     return [`${at}: the console has ${describe(consoleShape)}, the server ${describe(serverShape)}`];
   }
@@ -272,6 +275,33 @@ export function differences(consoleShape: Shape, serverShape: Shape, direction: 
     case 'object':
       return objectDifferences(consoleShape, serverShape as typeof consoleShape, direction, at);
   }
+}
+
+/**
+ * What keeps one console object from reading one alternative of a server union it stands for as a whole (an event
+ * envelope per event type read as one `SessionEvent`): every field the alternative sends is in the console type, each
+ * enum reads at least the alternative's values, and a free-form object reads any object.
+ */
+function coveringDifferences(consoleShape: Extract<Shape, { kind: 'object' }>, member: Shape, at: string): string[] {
+  if (member.kind !== 'object')
+    return [`${at}: the console has ${describe(consoleShape)}, the server ${describe(member)}`];
+  const found: string[] = [];
+  for (const [name, server] of member.properties) {
+    const property = consoleShape.properties.get(name);
+    const field = `${at}.${name} (server: ${member.name})`;
+    if (!property) {
+      found.push(`${field}: the server sends it, the console lacks it`);
+    } else if (property.nullable !== server.nullable || property.optional !== server.optional) {
+      found.push(`${field}: nullable/optional differ between the console and the server`);
+    } else if (property.shape.kind === 'enum' && server.shape.kind === 'enum') {
+      const consoleValues = property.shape.values;
+      const unread = server.shape.values.filter((value) => !consoleValues.includes(value));
+      if (unread.length > 0) found.push(`${field}: the console does not know ${unread.join(', ')}`);
+    } else if (!(property.shape.kind === 'map' && server.shape.kind === 'object')) {
+      found.push(...differences(property.shape, server.shape, 'response', field));
+    }
+  }
+  return found;
 }
 
 function objectDifferences(
