@@ -24,7 +24,7 @@ export const routes: Routes = [
       {
         path: '',
         pathMatch: 'full',
-        title: 'Dashboard · WAGO',
+        title: $localize`Dashboard · WAGO`,
         loadComponent: () => import('./dashboard/dashboard').then((m) => m.Dashboard),
       },
       { path: 'sessions', loadChildren: () => import('./sessions/sessions.routes').then((m) => m.sessionRoutes) },
