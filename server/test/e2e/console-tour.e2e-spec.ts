@@ -70,7 +70,12 @@ describe('the console, from first run to a delivered webhook', () => {
     await page().getByLabel('Confirm PIN', { exact: true }).fill(ADMIN.pin);
     await page().getByRole('button', { name: 'Create account' }).click();
 
-    await page().waitForURL(url('/sessions'));
+    await page().waitForURL(url('/'));
+    await page().getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+    await page().getByText('No sessions yet.').waitFor();
+    await checkScreen(browser, 'dashboard-empty');
+    await page().getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sessions' }).click();
+    await page().getByRole('heading', { name: 'Sessions', level: 1 }).waitFor();
     await page().getByText('No sessions yet').waitFor();
     await checkScreen(browser, 'sessions-empty');
   });
@@ -79,11 +84,13 @@ describe('the console, from first run to a delivered webhook', () => {
     await signOut(page());
     await checkScreen(browser, 'login');
     await signIn(page(), ADMIN.username, ADMIN.pin);
-    expect(new URL(page().url()).pathname).toBe('/sessions');
+    expect(new URL(page().url()).pathname).toBe('/');
+    await page().getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
     expect(await page().locator('.topbar__name').textContent()).toBe(ADMIN.username);
   });
 
   it('creates a session by name and opens it', async () => {
+    await page().getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sessions' }).click();
     await page().getByLabel('Session name', { exact: true }).fill(SESSION_NAME);
     await page().getByRole('button', { name: 'Create session' }).click();
 
@@ -280,6 +287,9 @@ describe('the console, from first run to a delivered webhook', () => {
 
     await signOut(page());
     await signIn(page(), MEMBER.username, MEMBER.pin);
+    await page().getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+    await navigation.getByRole('link', { name: 'Sessions' }).click();
+    await page().getByRole('heading', { name: 'Sessions', level: 1 }).waitFor();
     await page().getByText('No sessions yet').waitFor();
     expect(await page().getByRole('link', { name: SESSION_NAME }).count()).toBe(0);
     expect(await navigation.getByRole('link', { name: 'Users' }).count()).toBe(0);
