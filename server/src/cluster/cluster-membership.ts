@@ -22,6 +22,7 @@ export class ClusterMembership implements OnApplicationBootstrap, OnApplicationS
   private countSessions: () => number = () => 0;
   private beats = 0;
   private left = false;
+  private peers = false;
 
   constructor(
     private readonly node: NodeIdentity,
@@ -68,8 +69,17 @@ export class ClusterMembership implements OnApplicationBootstrap, OnApplicationS
     return rows.map((row) => ({ ...row, self: row.id === this.node.id }));
   }
 
+  /**
+   * Whether other nodes were alive at the last heartbeat (a node that just joined counts from the next one, within
+   * HEARTBEAT_INTERVAL_MS): what only another node's clients could want need not go on the bus when there is none.
+   */
+  hasPeers(): boolean {
+    return this.peers;
+  }
+
   private async beat(): Promise<void> {
     await this.nodes.beat(this.node, this.countSessions());
+    this.peers = (await this.nodes.live()).some((row) => row.id !== this.node.id);
     this.beats += 1;
     if (this.beats % PRUNE_EVERY_BEATS === 0) await this.nodes.pruneGone();
   }

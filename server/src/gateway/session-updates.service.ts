@@ -1,9 +1,10 @@
 // What both realtime transports share: who the client is, which session it may follow, and that session's updates.
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { AuthUser, Identified } from '../auth/auth-user';
-import { missingScope } from '../auth/api-key-scopes';
+import { ApiKeyScope, missingScope } from '../auth/api-key-scopes';
 import { AuthService } from '../auth/auth.service';
 import { ClusterBus } from '../cluster/cluster-bus';
+import { ClusterMembership } from '../cluster/cluster-membership';
 import { DomainError } from '../core/errors/domain-errors';
 import { SessionLifecycleService } from '../sessions/session-lifecycle.service';
 import { SessionsService } from '../sessions/sessions.service';
@@ -36,13 +37,22 @@ export type SessionUpdate =
   | { event: 'session.qr'; data: SessionQrEvent }
   | { event: 'session.event'; data: WebhookEnvelope };
 
-/** Whether a caller may receive `session.event`s: they carry message content, so an API key needs messages:read. */
-export function receivesEvents(user: AuthUser): boolean {
-  return !missingScope(user.apiKey, 'messages:read');
-}
+/**
+ * The API-key scope each update needs beyond following the session (sessions:read): a QR links a phone to the session,
+ * as `GET /sessions/{id}/qr` does (sessions:write); an event carries message content (messages:read).
+ */
+const SCOPE_OF_UPDATE: Record<SessionUpdate['event'], ApiKeyScope | null> = {
+  'session.status': null,
+  'session.qr': 'sessions:write',
+  'session.event': 'messages:read',
+};
 
-export function mayReceive(user: AuthUser, update: SessionUpdate): boolean {
-  return update.event !== 'session.event' || receivesEvents(user);
+export const SESSION_UPDATE_EVENTS = Object.keys(SCOPE_OF_UPDATE) as SessionUpdate['event'][];
+
+/** Whether a caller may receive this kind of update (people always; API keys by their scopes). */
+export function mayReceive(user: AuthUser, event: SessionUpdate['event']): boolean {
+  const scope = SCOPE_OF_UPDATE[event];
+  return scope === null || !missingScope(user.apiKey, scope);
 }
 
 /** Statuses a disconnect leads to: for these, the last disconnect's reason says why the session is in it. */
@@ -58,11 +68,12 @@ const DISCONNECTED: ReadonlySet<SessionStatus> = new Set([
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Which updates a transport hears: those of this node only (Socket.IO, whose Postgres adapter carries what a node
- * emits to the clients of every other node), or those of the whole cluster (the plain WebSocket, which has no adapter
- * and hears the other nodes' updates on the cluster bus).
+ * Which updates a transport hears. Socket.IO's Postgres adapter carries the statuses and QRs a node emits to the
+ * clients of every other node, so it hears this node's own, plus the other nodes' events from the cluster bus (events
+ * are many: each node emits them to its own clients only, without the adapter). The plain WebSocket has no adapter
+ * and hears every update of the whole cluster.
  */
-export type UpdateScope = 'this-node' | 'cluster';
+export type UpdateScope = 'socket.io' | 'cluster';
 
 @Injectable()
 export class SessionUpdates implements OnModuleInit, OnModuleDestroy {
@@ -75,11 +86,18 @@ export class SessionUpdates implements OnModuleInit, OnModuleDestroy {
     private readonly events: WhatsAppEvents,
     private readonly published: PublishedEvents,
     private readonly bus: ClusterBus,
+    private readonly membership: ClusterMembership,
   ) {}
 
-  /** Every update made on this node goes to the other nodes, for their WebSocket clients. */
+  /**
+   * Every update made on this node goes to the other nodes, for their realtime clients; events (one or more per
+   * message) only when there are other nodes, so a single node pays nothing for its live tail.
+   */
   onModuleInit(): void {
-    this.stopRelaying = this.listen((update) => void this.bus.publish('session.update', update), 'this-node');
+    this.stopRelaying = this.listenHere((update) => {
+      if (update.event !== 'session.event' || this.membership.hasPeers())
+        void this.bus.publish('session.update', update);
+    });
   }
 
   onModuleDestroy(): void {
@@ -119,7 +137,7 @@ export class SessionUpdates implements OnModuleInit, OnModuleDestroy {
           },
         },
       ];
-      const qr = await this.lifecycle.qrOf(sessionId);
+      const qr = mayReceive(user, 'session.qr') ? await this.lifecycle.qrOf(sessionId) : null;
       if (qr) {
         updates.push({
           event: 'session.qr',
@@ -139,6 +157,17 @@ export class SessionUpdates implements OnModuleInit, OnModuleDestroy {
    */
   listen(listener: (update: SessionUpdate) => void, scope: UpdateScope): () => void {
     const unsubscribes = [
+      this.listenHere(listener),
+      this.bus.on('session.update', (update) => {
+        if (scope === 'cluster' || update.event === 'session.event') listener(update);
+      }),
+    ];
+    return () => unsubscribes.forEach((unsubscribe) => unsubscribe());
+  }
+
+  /** The updates made on this node. */
+  private listenHere(listener: (update: SessionUpdate) => void): () => void {
+    const unsubscribes = [
       this.events.on('session.status', ({ sessionId, status, reason, at }) =>
         listener({ event: 'session.status', data: { sessionId, status, reason, at } }),
       ),
@@ -146,7 +175,6 @@ export class SessionUpdates implements OnModuleInit, OnModuleDestroy {
         listener({ event: 'session.qr', data: { sessionId, qr, expiresAt } }),
       ),
       this.published.on('event.published', (event) => listener({ event: 'session.event', data: event })),
-      ...(scope === 'cluster' ? [this.bus.on('session.update', listener)] : []),
     ];
     return () => unsubscribes.forEach((unsubscribe) => unsubscribe());
   }

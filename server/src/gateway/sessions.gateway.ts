@@ -55,10 +55,12 @@ export class SessionsGateway implements OnGatewayInit, OnGatewayConnection, OnMo
         },
       );
     });
-    // This node's updates only: the Postgres adapter carries them to the clients of the other nodes.
+    // Statuses and QRs: this node's, which the Postgres adapter carries to the other nodes' clients. Events: each
+    // node's own clients only, from wherever they were made (SessionUpdates hears the other nodes' on the bus).
     this.stopListening = this.updates.listen(({ event, data }) => {
-      server.to(room(event, data.sessionId)).emit(event, data);
-    }, 'this-node');
+      const emitter = event === 'session.event' ? server.local : server;
+      emitter.to(room(event, data.sessionId)).emit(event, data);
+    }, 'socket.io');
   }
 
   handleConnection(socket: Socket): void {

@@ -117,6 +117,16 @@ describe('a cluster of three nodes', () => {
       'the message reached the recipient',
       15_000,
     );
+    // The live tail: the owner's event reaches the clients of the other nodes, on Socket.IO (C) and /ws (B).
+    const sentEvent = await watcherOnC.waitForEvent(
+      (event) => event.type === 'message.sent' && event.data.text === 'sent through another node',
+    );
+    const frame = await readerOnB.waitForFrame(
+      'session.event',
+      (data) => data.type === 'message.sent' && (data.data as { text?: unknown }).text === 'sent through another node',
+    );
+    expect(frame.data).toEqual(sentEvent);
+    expect(watcherOnC.events.filter((event) => event.id === sentEvent.id)).toHaveLength(1);
 
     expect((await b.call('POST', `/sessions/${session.id}/stop`, { token })).status).toBe(200);
     await watcherOnC.waitForStatus(session.id, 'stopped');
