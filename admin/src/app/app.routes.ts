@@ -32,6 +32,10 @@ export const routes: Routes = [
         path: 'sessions/:sessionId/webhooks',
         loadChildren: () => import('./webhooks/webhooks.routes').then((m) => m.webhookRoutes),
       },
+      {
+        path: 'sessions/:sessionId/sinks',
+        loadChildren: () => import('./sinks/sinks.routes').then((m) => m.sinkRoutes),
+      },
       { path: 'api-keys', loadChildren: () => import('./api-keys/api-keys.routes').then((m) => m.apiKeyRoutes) },
       {
         path: 'users',

@@ -99,7 +99,7 @@ const PAGE_SIZE = 50;
                 <th scope="col" i18n>Action</th>
                 <th scope="col" i18n>Target</th>
                 <th scope="col" i18n>Details</th>
-                <th scope="col" i18n="where a change came from">From</th>
+                <th scope="col" i18n="origin of a change|The column saying where a change came from">From</th>
               </tr>
             </thead>
             <tbody>
@@ -137,7 +137,7 @@ const PAGE_SIZE = 50;
                       <span class="muted">—</span>
                     }
                   </td>
-                  <td data-label="From" i18n-data-label="where a change came from">
+                  <td data-label="From" i18n-data-label="origin of a change|The column saying where a change came from">
                     <div>{{ entry.clientAddress ?? '—' }}</div>
                     @if (entry.userAgent) {
                       <div class="muted small">{{ entry.userAgent }}</div>
