@@ -1,4 +1,6 @@
 // The console in real Chromium against the real server and the simulator, as a newcomer uses it: one step per test.
+import { randomUUID } from 'node:crypto';
+import { connect as natsConnect } from 'nats';
 import { Webhook } from 'standardwebhooks';
 import { startSim, type SimHandle } from '../../../sim/src/index';
 import { ApiClient } from '../support/api-client';
@@ -26,6 +28,9 @@ const ANA = { phoneNumber: '15550301001', pushName: 'Ana' };
 const SESSION_NAME = 'support-line';
 const GREETING = 'Hello from the console tour';
 const GROUP_SUBJECT = 'Tour helpers';
+/** The machine's NATS with JetStream (README: how to start one); the tour's sink uses a stream of its own. */
+const NATS_URL = 'nats://127.0.0.1:4222';
+const NATS_STREAM = `WAGO_TOUR_${randomUUID().slice(0, 8)}`;
 
 describe('the console, from first run to a delivered webhook', () => {
   let sim: SimHandle;
@@ -51,6 +56,9 @@ describe('the console, from first run to a delivered webhook', () => {
   });
 
   afterAll(async () => {
+    const nats = await natsConnect({ servers: NATS_URL }).catch(() => undefined);
+    await (await nats?.jetstreamManager())?.streams.delete(NATS_STREAM).catch(() => undefined);
+    await nats?.close();
     await browser?.close();
     await receiver?.close();
     await server?.stop();
@@ -217,6 +225,29 @@ describe('the console, from first run to a delivered webhook', () => {
       .getByText(/Attempt 1 · .* · HTTP 200 · \d+ ms/)
       .waitFor();
     await checkScreen(browser, 'webhook-deliveries');
+  });
+
+  it('adds a NATS message broker from the session’s page, lists it, and its test reaches the broker', async () => {
+    await page().getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sessions' }).click();
+    await page().getByRole('link', { name: SESSION_NAME }).click();
+    await page().getByRole('link', { name: 'Message brokers' }).click();
+    await page().getByText('No message brokers yet').waitFor();
+    await page().getByRole('button', { name: 'Add message broker' }).click();
+    await page().getByLabel('Broker', { exact: true }).selectOption({ label: 'NATS JetStream' });
+    await page().getByLabel('URL', { exact: true }).fill(NATS_URL);
+    await page().getByLabel('Stream', { exact: true }).fill(NATS_STREAM);
+    expect(await page().getByLabel('Password or token', { exact: true }).getAttribute('type')).toBe('password');
+    await checkScreen(browser, 'sink-form');
+    await page().getByRole('button', { name: 'Add message broker' }).click();
+
+    const sink = page()
+      .getByRole('list', { name: 'Message brokers' })
+      .getByRole('listitem')
+      .filter({ hasText: NATS_URL });
+    await sink.getByText(`Stream: ${NATS_STREAM}`).waitFor();
+    await sink.getByRole('button', { name: 'Send test' }).click();
+    await sink.getByText(/^Test published: the broker took it in \d+ ms\.$/).waitFor();
+    await checkScreen(browser, 'sinks');
   });
 
   it('shows the contact’s message in the session’s Chats tab, finds it by search, and lists its groups', async () => {
