@@ -24,13 +24,17 @@ export const routes: Routes = [
       {
         path: '',
         pathMatch: 'full',
-        title: 'Dashboard · WAGO',
+        title: $localize`Dashboard · WAGO`,
         loadComponent: () => import('./dashboard/dashboard').then((m) => m.Dashboard),
       },
       { path: 'sessions', loadChildren: () => import('./sessions/sessions.routes').then((m) => m.sessionRoutes) },
       {
         path: 'sessions/:sessionId/webhooks',
         loadChildren: () => import('./webhooks/webhooks.routes').then((m) => m.webhookRoutes),
+      },
+      {
+        path: 'sessions/:sessionId/sinks',
+        loadChildren: () => import('./sinks/sinks.routes').then((m) => m.sinkRoutes),
       },
       { path: 'api-keys', loadChildren: () => import('./api-keys/api-keys.routes').then((m) => m.apiKeyRoutes) },
       {

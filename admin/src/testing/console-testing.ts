@@ -4,7 +4,7 @@ import { HttpTestingController, provideHttpClientTesting } from '@angular/common
 import { Component, type EnvironmentProviders, type Provider } from '@angular/core';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
-import type { HistoryMessage, Role, Session, SubscribeAck } from '../app/core/api-types';
+import type { HistoryMessage, Role, Session, Sink, SubscribeAck } from '../app/core/api-types';
 import { Auth } from '../app/core/auth';
 import { authInterceptor } from '../app/core/auth-interceptor';
 import { errorInterceptor } from '../app/core/error-interceptor';
@@ -132,6 +132,26 @@ export function aSession(overrides: Partial<Session> = {}): Session {
     lastConnectedAt: null,
     lastDisconnect: null,
     settings: { rejectCalls: false, rejectCallsMessage: null },
+    createdAt: '2026-01-01T10:00:00.000Z',
+    updatedAt: '2026-01-01T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** A NATS sink of session s-1, without credentials, on the default stream. */
+export function aSink(overrides: Partial<Sink> = {}): Sink {
+  return {
+    id: 'k-1',
+    sessionId: 's-1',
+    kind: 'nats',
+    url: 'nats://127.0.0.1:4222',
+    hasCredentials: false,
+    exchange: null,
+    stream: 'WAGO',
+    events: ['*'],
+    groupPolicy: 'mentions',
+    enabled: true,
+    disabledReason: null,
     createdAt: '2026-01-01T10:00:00.000Z',
     updatedAt: '2026-01-01T10:00:00.000Z',
     ...overrides,

@@ -88,6 +88,18 @@ const CONTRACTS: Contract[] = [
   answers('GET /api/v1/webhooks/{webhookId}/deliveries 200', 'Page<Delivery>'),
   accepts('POST /api/v1/webhooks/{webhookId}/deliveries/redeliver', 'RedeliverFailedRequest'),
   answers('POST /api/v1/webhooks/{webhookId}/deliveries/redeliver 202', 'Redeliveries'),
+  queries('GET /api/v1/sessions/{id}/sinks', 'PageQuery'),
+  answers('GET /api/v1/sessions/{id}/sinks 200', 'Page<Sink>'),
+  accepts('POST /api/v1/sessions/{id}/sinks', 'NewSink'),
+  answers('POST /api/v1/sessions/{id}/sinks 201', 'Sink'),
+  answers('GET /api/v1/sinks/{sinkId} 200', 'Sink'),
+  accepts('PATCH /api/v1/sinks/{sinkId}', 'Partial<SinkSettings>'),
+  answers('PATCH /api/v1/sinks/{sinkId} 200', 'Sink'),
+  answers('POST /api/v1/sinks/{sinkId}/test 200', 'SinkTestResult'),
+  queries('GET /api/v1/sinks/{sinkId}/deliveries', 'DeliveryListQuery'),
+  answers('GET /api/v1/sinks/{sinkId}/deliveries 200', 'Page<Delivery>'),
+  accepts('POST /api/v1/sinks/{sinkId}/deliveries/redeliver', 'RedeliverFailedRequest'),
+  answers('POST /api/v1/sinks/{sinkId}/deliveries/redeliver 202', 'Redeliveries'),
   answers('GET /api/v1/deliveries/{deliveryId} 200', 'DeliveryDetail'),
   answers('POST /api/v1/deliveries/{deliveryId}/redeliver 202', 'DeliveryDetail'),
   queries('GET /api/v1/audit', 'AuditQuery'),
@@ -118,6 +130,7 @@ const BODILESS_ROUTES = [
   'DELETE /api/v1/auth/api-keys/{id}',
   'DELETE /api/v1/sessions/{id}',
   'DELETE /api/v1/webhooks/{webhookId}',
+  'DELETE /api/v1/sinks/{sinkId}',
 ];
 
 /** Every difference between the console's type and what the route says (any one alternative of a `oneOf` may match). */

@@ -69,7 +69,8 @@ describe('the dashboard and the live event tail', () => {
   });
 
   it('opens on the dashboard with the figures of the gateway', async () => {
-    await page().goto(url('/'));
+    // Signing in (in beforeAll) lands here: the dashboard is the console's home.
+    expect(new URL(page().url()).pathname).toBe('/');
     await page().getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
     await page().locator('[data-figure="sessions"]').waitFor();
     expect(await figure('sessions')).toBe('2');

@@ -16,6 +16,10 @@ interface LanguageTexts {
   usernameLabel: string;
   pinLabel: string;
   signInButton: string;
+  /** The home page's heading, where signing in lands. */
+  dashboardHeading: string;
+  /** One of the dashboard's charts, by its title. */
+  messagesChartTitle: string;
   sessionsHeading: string;
   createSessionHeading: string;
   apiKeysLink: string;
@@ -33,6 +37,8 @@ const ENGLISH: LanguageTexts = {
   usernameLabel: 'Username',
   pinLabel: 'PIN',
   signInButton: 'Sign in',
+  dashboardHeading: 'Dashboard',
+  messagesChartTitle: 'Messages per minute, last hour',
   sessionsHeading: 'Sessions',
   createSessionHeading: 'Create a session',
   apiKeysLink: 'API keys',
@@ -49,6 +55,8 @@ const PORTUGUESE: LanguageTexts = {
   usernameLabel: 'Nome de usuário',
   pinLabel: 'PIN',
   signInButton: 'Entrar',
+  dashboardHeading: 'Painel',
+  messagesChartTitle: 'Mensagens por minuto, última hora',
   sessionsHeading: 'Sessões',
   createSessionHeading: 'Criar uma sessão',
   apiKeysLink: 'Chaves de API',
@@ -65,6 +73,8 @@ const SPANISH: LanguageTexts = {
   usernameLabel: 'Nombre de usuario',
   pinLabel: 'PIN',
   signInButton: 'Iniciar sesión',
+  dashboardHeading: 'Panel',
+  messagesChartTitle: 'Mensajes por minuto, última hora',
   sessionsHeading: 'Sesiones',
   createSessionHeading: 'Crear una sesión',
   apiKeysLink: 'Claves de API',
@@ -89,7 +99,18 @@ describe('the console in three languages', () => {
     await page().getByLabel(texts.usernameLabel, { exact: true }).fill(ADMIN.username);
     await page().getByLabel(texts.pinLabel, { exact: true }).fill(ADMIN.pin);
     await page().getByRole('button', { name: texts.signInButton, exact: true }).click();
-    await page().waitForURL((address) => address.pathname === '/sessions');
+    await page().waitForURL((address) => address.pathname === '/');
+  }
+
+  async function expectDashboard(texts: LanguageTexts): Promise<void> {
+    await page().getByRole('heading', { level: 1, name: texts.dashboardHeading, exact: true }).waitFor();
+    await page().getByText(texts.messagesChartTitle, { exact: true }).waitFor();
+    await expectLanguage(texts);
+  }
+
+  async function openSessions(texts: LanguageTexts): Promise<void> {
+    await page().getByRole('link', { name: texts.sessionsHeading, exact: true }).click();
+    await expectSessionsPage(texts);
   }
 
   async function expectLanguage(texts: LanguageTexts): Promise<void> {
@@ -129,18 +150,23 @@ describe('the console in three languages', () => {
     ['Portuguese (Brazil)', PORTUGUESE],
     ['Spanish', SPANISH],
     ['English', ENGLISH],
-  ])('speaks %s to a browser that reads it, on the sign-in and sessions pages, accessibly', async (_name, texts) => {
-    browser = await openBrowser({ locale: texts.browserLocale });
-    await page().goto(url('/login'));
-    await page().getByRole('heading', { level: 1, name: texts.signInHeading, exact: true }).waitFor();
-    await expectLanguage(texts);
-    await expect(page().title()).resolves.toContain('WAGO');
-    await checkScreen(browser, `login-${texts.lang}`);
+  ])(
+    'speaks %s to a browser that reads it, on the sign-in, dashboard and sessions pages, accessibly',
+    async (_name, texts) => {
+      browser = await openBrowser({ locale: texts.browserLocale });
+      await page().goto(url('/login'));
+      await page().getByRole('heading', { level: 1, name: texts.signInHeading, exact: true }).waitFor();
+      await expectLanguage(texts);
+      await expect(page().title()).resolves.toContain('WAGO');
+      await checkScreen(browser, `login-${texts.lang}`);
 
-    await signInAs(texts);
-    await expectSessionsPage(texts);
-    await checkScreen(browser, `sessions-${texts.lang}`);
-  });
+      await signInAs(texts);
+      await expectDashboard(texts);
+      await checkScreen(browser, `dashboard-${texts.lang}`);
+      await openSessions(texts);
+      await checkScreen(browser, `sessions-${texts.lang}`);
+    },
+  );
 
   it('follows the browser to Portuguese for any Portuguese, and to English for a language it does not speak', async () => {
     browser = await openBrowser({ locale: 'pt-PT' });
@@ -159,7 +185,8 @@ describe('the console in three languages', () => {
     browser = await openBrowser({ locale: 'pt-BR' });
     await page().goto(url('/login'));
     await signInAs(PORTUGUESE);
-    await expectSessionsPage(PORTUGUESE);
+    await expectDashboard(PORTUGUESE);
+    await openSessions(PORTUGUESE);
 
     await page().getByLabel(PORTUGUESE.languageLabel, { exact: true }).selectOption({ label: 'Español' });
     await expectSessionsPage(SPANISH);
@@ -171,7 +198,8 @@ describe('the console in three languages', () => {
     await page().getByRole('button', { name: SPANISH.signOutButton, exact: true }).click();
     await page().getByRole('heading', { level: 1, name: SPANISH.signInHeading, exact: true }).waitFor();
     await signInAs(SPANISH);
-    await expectSessionsPage(SPANISH);
+    await expectDashboard(SPANISH);
+    await openSessions(SPANISH);
 
     await page().getByLabel(SPANISH.languageLabel, { exact: true }).selectOption({ label: 'English' });
     await expectSessionsPage(ENGLISH);

@@ -67,6 +67,14 @@ describe('signing in to the console when it does not simply work', () => {
     await page().evaluate(() => localStorage.clear());
   });
 
+  it('lands on the dashboard after signing in from the login page', async () => {
+    await signIn(page(), ADMIN.username, ADMIN.pin);
+    expect(new URL(page().url()).pathname).toBe('/');
+    await page().getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+    await page().getByRole('button', { name: 'Sign out' }).click();
+    await page().waitForURL(url('/login'));
+  });
+
   it('shows a locked account when it can try again, and keeps the form from being sent until then', async () => {
     // The fifth failure in a row locks the account (429); a locked form's button is disabled, so stop there.
     let status = 0;

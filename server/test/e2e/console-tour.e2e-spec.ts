@@ -1,4 +1,6 @@
 // The console in real Chromium against the real server and the simulator, as a newcomer uses it: one step per test.
+import { randomUUID } from 'node:crypto';
+import { connect as natsConnect } from 'nats';
 import { Webhook } from 'standardwebhooks';
 import { startSim, type SimHandle } from '../../../sim/src/index';
 import { ApiClient } from '../support/api-client';
@@ -26,6 +28,9 @@ const ANA = { phoneNumber: '15550301001', pushName: 'Ana' };
 const SESSION_NAME = 'support-line';
 const GREETING = 'Hello from the console tour';
 const GROUP_SUBJECT = 'Tour helpers';
+/** The machine's NATS with JetStream (README: how to start one); the tour's sink uses a stream of its own. */
+const NATS_URL = 'nats://127.0.0.1:4222';
+const NATS_STREAM = `WAGO_TOUR_${randomUUID().slice(0, 8)}`;
 
 describe('the console, from first run to a delivered webhook', () => {
   let sim: SimHandle;
@@ -51,6 +56,9 @@ describe('the console, from first run to a delivered webhook', () => {
   });
 
   afterAll(async () => {
+    const nats = await natsConnect({ servers: NATS_URL }).catch(() => undefined);
+    await (await nats?.jetstreamManager())?.streams.delete(NATS_STREAM).catch(() => undefined);
+    await nats?.close();
     await browser?.close();
     await receiver?.close();
     await server?.stop();
@@ -70,7 +78,12 @@ describe('the console, from first run to a delivered webhook', () => {
     await page().getByLabel('Confirm PIN', { exact: true }).fill(ADMIN.pin);
     await page().getByRole('button', { name: 'Create account' }).click();
 
-    await page().waitForURL(url('/sessions'));
+    await page().waitForURL(url('/'));
+    await page().getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+    await page().getByText('No sessions yet.').waitFor();
+    await checkScreen(browser, 'dashboard-empty');
+    await page().getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sessions' }).click();
+    await page().getByRole('heading', { name: 'Sessions', level: 1 }).waitFor();
     await page().getByText('No sessions yet').waitFor();
     await checkScreen(browser, 'sessions-empty');
   });
@@ -79,11 +92,13 @@ describe('the console, from first run to a delivered webhook', () => {
     await signOut(page());
     await checkScreen(browser, 'login');
     await signIn(page(), ADMIN.username, ADMIN.pin);
-    expect(new URL(page().url()).pathname).toBe('/sessions');
+    expect(new URL(page().url()).pathname).toBe('/');
+    await page().getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
     expect(await page().locator('.topbar__name').textContent()).toBe(ADMIN.username);
   });
 
   it('creates a session by name and opens it', async () => {
+    await page().getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sessions' }).click();
     await page().getByLabel('Session name', { exact: true }).fill(SESSION_NAME);
     await page().getByRole('button', { name: 'Create session' }).click();
 
@@ -212,6 +227,29 @@ describe('the console, from first run to a delivered webhook', () => {
     await checkScreen(browser, 'webhook-deliveries');
   });
 
+  it('adds a NATS message broker from the session’s page, lists it, and its test reaches the broker', async () => {
+    await page().getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sessions' }).click();
+    await page().getByRole('link', { name: SESSION_NAME }).click();
+    await page().getByRole('link', { name: 'Message brokers' }).click();
+    await page().getByText('No message brokers yet').waitFor();
+    await page().getByRole('button', { name: 'Add message broker' }).click();
+    await page().getByLabel('Broker', { exact: true }).selectOption({ label: 'NATS JetStream' });
+    await page().getByLabel('URL', { exact: true }).fill(NATS_URL);
+    await page().getByLabel('Stream', { exact: true }).fill(NATS_STREAM);
+    expect(await page().getByLabel('Password or token', { exact: true }).getAttribute('type')).toBe('password');
+    await checkScreen(browser, 'sink-form');
+    await page().getByRole('button', { name: 'Add message broker' }).click();
+
+    const sink = page()
+      .getByRole('list', { name: 'Message brokers' })
+      .getByRole('listitem')
+      .filter({ hasText: NATS_URL });
+    await sink.getByText(`Stream: ${NATS_STREAM}`).waitFor();
+    await sink.getByRole('button', { name: 'Send test' }).click();
+    await sink.getByText(/^Test published: the broker took it in \d+ ms\.$/).waitFor();
+    await checkScreen(browser, 'sinks');
+  });
+
   it('shows the contact’s message in the session’s Chats tab, finds it by search, and lists its groups', async () => {
     await sim.createGroup({ subject: GROUP_SUBJECT, participants: [ANA.phoneNumber, LINE.phoneNumber] });
     await page().getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sessions' }).click();
@@ -280,6 +318,9 @@ describe('the console, from first run to a delivered webhook', () => {
 
     await signOut(page());
     await signIn(page(), MEMBER.username, MEMBER.pin);
+    await page().getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+    await navigation.getByRole('link', { name: 'Sessions' }).click();
+    await page().getByRole('heading', { name: 'Sessions', level: 1 }).waitFor();
     await page().getByText('No sessions yet').waitFor();
     expect(await page().getByRole('link', { name: SESSION_NAME }).count()).toBe(0);
     expect(await navigation.getByRole('link', { name: 'Users' }).count()).toBe(0);

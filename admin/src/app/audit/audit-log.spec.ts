@@ -63,6 +63,7 @@ describe('AuditLog', () => {
     const rows = Array.from(element(fixture).querySelectorAll('tbody tr'));
     expect(rows).toHaveLength(2);
     expect(rows[0].textContent).toContain('alice');
+    expect(rows[0].textContent).toContain('Webhook created');
     expect(rows[0].textContent).toContain('webhook.created');
     expect(rows[0].textContent).toContain('https://hooks.example.com/in?token=redacted');
     expect(rows[0].textContent).toContain('203.0.113.9');
@@ -79,6 +80,8 @@ describe('AuditLog', () => {
   it('sends the filters an admin applies, from the first page', async () => {
     const fixture = await render('admin', [anEntry()]);
     const action = fieldLabelled<HTMLSelectElement>(fixture, 'Action');
+    const deletion = Array.from(action.options).find((option) => option.value === 'session.deleted');
+    expect(deletion?.textContent).toBe('Session deleted');
     action.value = 'session.deleted';
     action.dispatchEvent(new Event('change'));
     const who = fieldLabelled<HTMLSelectElement>(fixture, 'Who');

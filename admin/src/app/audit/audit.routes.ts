@@ -3,7 +3,7 @@ import { Routes } from '@angular/router';
 export const auditRoutes: Routes = [
   {
     path: '',
-    title: 'Audit log · WAGO',
+    title: $localize`Audit log · WAGO`,
     loadComponent: () => import('./audit-log').then((m) => m.AuditLog),
   },
 ];

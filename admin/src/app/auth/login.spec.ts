@@ -127,7 +127,22 @@ describe('Login', () => {
     expect(TestBed.inject(Router).url).toBe('/sessions/s-1/webhooks');
   });
 
+  it('lands on the dashboard when no page needed the sign-in', async () => {
+    await TestBed.inject(Router).navigateByUrl('/login');
+    const fixture = await render({ needsSetup: false });
+    expect(TestBed.inject(Router).url).toBe('/login');
+    await signIn(fixture);
+    http.expectOne('/api/v1/auth/login').flush({
+      accessToken: 'jwt-1',
+      expiresIn: 3600,
+      user: { id: 'u-1', username: 'alice', role: 'user', createdAt: '2026-01-01T00:00:00.000Z' },
+    });
+    await settle(fixture);
+    expect(TestBed.inject(Router).url).toBe('/');
+  });
+
   it('refuses to send the user to another site after signing in', async () => {
+    await TestBed.inject(Router).navigateByUrl('/login');
     const fixture = await render({ needsSetup: false }, '//evil.example.com');
     await signIn(fixture);
     http.expectOne('/api/v1/auth/login').flush({
@@ -136,7 +151,7 @@ describe('Login', () => {
       user: { id: 'u-1', username: 'alice', role: 'user', createdAt: '2026-01-01T00:00:00.000Z' },
     });
     await settle(fixture);
-    expect(TestBed.inject(Router).url).toBe('/sessions');
+    expect(TestBed.inject(Router).url).toBe('/');
   });
 
   it('sends the very first visitor to setup', async () => {

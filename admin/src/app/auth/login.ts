@@ -4,7 +4,7 @@ import { DatePipe } from '@angular/common';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { Router, RouterLink } from '@angular/router';
 import { Api } from '../core/api';
-import { Auth, isReturnUrl } from '../core/auth';
+import { Auth, HOME_URL, isReturnUrl } from '../core/auth';
 import { injectNow, secondsUntil } from '../core/clock';
 import { errorMessage, hasStatus, retryAfter } from '../core/errors';
 import { injectFormSubmission } from '../core/forms';
@@ -132,7 +132,7 @@ export class Login implements OnInit {
     try {
       this.auth.signedIn(await this.api.auth.login(this.form.getRawValue()));
       const returnUrl = this.returnUrl();
-      await this.router.navigateByUrl(isReturnUrl(returnUrl) ? returnUrl : '/sessions');
+      await this.router.navigateByUrl(isReturnUrl(returnUrl) ? returnUrl : HOME_URL);
     } catch (error) {
       this.error.set(errorMessage(error));
       if (hasStatus(error, 429)) {

@@ -56,7 +56,8 @@ describe('Setup', () => {
     http.expectNone('/api/v1/auth/register');
   });
 
-  it('creates the first account, signs it in and opens the sessions', async () => {
+  it('creates the first account, signs it in and opens the dashboard', async () => {
+    await TestBed.inject(Router).navigateByUrl('/setup');
     const fixture = await render();
     await submit(fixture, { Username: 'admin', PIN: '123456', 'Confirm PIN': '123456' });
     const request = http.expectOne({ method: 'POST', url: '/api/v1/auth/register' });
@@ -71,7 +72,7 @@ describe('Setup', () => {
     );
     await settle(fixture);
     expect(TestBed.inject(Auth).isAdmin()).toBe(true);
-    expect(TestBed.inject(Router).url).toBe('/sessions');
+    expect(TestBed.inject(Router).url).toBe('/');
   });
 
   it('sends people to sign in once WAGO is set up', async () => {

@@ -3,7 +3,7 @@ import { ChangeDetectionStrategy, Component, OnInit, inject, signal } from '@ang
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { Router, RouterLink } from '@angular/router';
 import { Api } from '../core/api';
-import { Auth } from '../core/auth';
+import { Auth, HOME_URL } from '../core/auth';
 import { errorMessage, hasStatus } from '../core/errors';
 import { NEW_PIN_VALIDATORS, injectFormSubmission, matchingPins } from '../core/forms';
 import { LanguageSwitch } from '../core/language-switch';
@@ -107,7 +107,7 @@ export class Setup implements OnInit {
     this.busy.set(true);
     try {
       this.auth.signedIn(await this.api.auth.setUp({ username, pin }));
-      await this.router.navigateByUrl('/sessions');
+      await this.router.navigateByUrl(HOME_URL);
     } catch (error) {
       this.error.set(
         hasStatus(error, 401) || hasStatus(error, 403)

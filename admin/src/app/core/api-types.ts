@@ -390,6 +390,53 @@ export interface WebhookTestResult {
   error?: string;
 }
 
+export const SINK_KINDS = ['rabbitmq', 'nats'] as const;
+
+/** RabbitMQ (a durable topic exchange) or NATS JetStream (a stream). */
+export type SinkKind = (typeof SINK_KINDS)[number];
+
+/** What a sink's owner may change; the URL may carry `user:password@` (stored encrypted, never returned). */
+export interface SinkSettings {
+  url: string;
+  /** RabbitMQ only; the server's default is `wago.events`. */
+  exchange?: string;
+  /** NATS only; the server's default is `WAGO`. */
+  stream?: string;
+  events: WebhookEvent[];
+  groupPolicy: GroupPolicy;
+  enabled: boolean;
+}
+
+export interface NewSink extends SinkSettings {
+  kind: SinkKind;
+}
+
+export interface Sink {
+  id: string;
+  sessionId: string;
+  kind: SinkKind;
+  /** Without credentials. */
+  url: string;
+  /** Credentials are stored for it; they are never returned. */
+  hasCredentials: boolean;
+  exchange: string | null;
+  stream: string | null;
+  events: WebhookEvent[];
+  groupPolicy: GroupPolicy;
+  enabled: boolean;
+  /** Why WAGO disabled it (its stored credentials cannot be decrypted…); null otherwise. */
+  disabledReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Whether the broker took a test event. */
+export interface SinkTestResult {
+  ok: boolean;
+  durationMs: number;
+  error?: string;
+}
+
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
 
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];

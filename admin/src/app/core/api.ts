@@ -25,6 +25,7 @@ import type {
   MessagePage,
   MessagePageQuery,
   MessageSearchQuery,
+  NewSink,
   Page,
   PageQuery,
   PairingCode,
@@ -35,6 +36,9 @@ import type {
   SessionListQuery,
   SessionQr,
   SetupState,
+  Sink,
+  SinkSettings,
+  SinkTestResult,
   Stats,
   UpdateSessionRequest,
   User,
@@ -130,6 +134,21 @@ export class Api {
       this.post<Redeliveries>(`${webhookPath(webhookId)}/deliveries/redeliver`, request),
   };
 
+  /** Message-broker sinks: their deliveries are in the same log as the webhooks' (`deliveries`). */
+  readonly sinks = {
+    list: (sessionId: string, query: PageQuery = {}) =>
+      this.get<Page<Sink>>(`${sessionPath(sessionId)}/sinks`, { ...query }),
+    create: (sessionId: string, sink: NewSink) => this.post<Sink>(`${sessionPath(sessionId)}/sinks`, sink),
+    get: (sinkId: string) => this.get<Sink>(sinkPath(sinkId)),
+    update: (sinkId: string, settings: Partial<SinkSettings>) => this.patch<Sink>(sinkPath(sinkId), settings),
+    delete: (sinkId: string) => this.delete(sinkPath(sinkId)),
+    test: (sinkId: string) => this.post<SinkTestResult>(`${sinkPath(sinkId)}/test`),
+    deliveries: (sinkId: string, query: DeliveryListQuery = {}) =>
+      this.get<Page<Delivery>>(`${sinkPath(sinkId)}/deliveries`, { ...query }),
+    redeliverFailed: (sinkId: string, request: RedeliverFailedRequest) =>
+      this.post<Redeliveries>(`${sinkPath(sinkId)}/deliveries/redeliver`, request),
+  };
+
   readonly stats = {
     /** An owner's own figures; an admin's cover everyone. */
     get: () => this.get<Stats>('/stats'),
@@ -165,6 +184,7 @@ export class Api {
 
 const sessionPath = (sessionId: string) => `/sessions/${encodeURIComponent(sessionId)}`;
 const webhookPath = (webhookId: string) => `/webhooks/${encodeURIComponent(webhookId)}`;
+const sinkPath = (sinkId: string) => `/sinks/${encodeURIComponent(sinkId)}`;
 const deliveryPath = (deliveryId: string) => `/deliveries/${encodeURIComponent(deliveryId)}`;
 
 function toParams(query: Record<string, QueryValue> | undefined): HttpParams {

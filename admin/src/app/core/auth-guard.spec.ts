@@ -38,7 +38,7 @@ describe('route guards', () => {
 
   it('keeps the user pages away from users who are not admins', () => {
     signInAs('user');
-    expect(serialize(run(adminGuard, '/users'))).toBe('/sessions');
+    expect(serialize(run(adminGuard, '/users'))).toBe('/');
   });
 
   it('opens the user pages to admins', () => {
@@ -48,7 +48,7 @@ describe('route guards', () => {
 
   it('sends a signed-in user away from login and setup', () => {
     signInAs('user');
-    expect(serialize(run(signedOutGuard, '/login'))).toBe('/sessions');
+    expect(serialize(run(signedOutGuard, '/login'))).toBe('/');
   });
 
   it('remembers the sign-in across a reload', () => {

@@ -63,6 +63,9 @@ export function loginQuery(returnUrl: string): { returnUrl?: string } {
   return isReturnUrl(returnUrl) && !returnUrl.startsWith('/login') ? { returnUrl } : {};
 }
 
+/** The console's home, where signing in and first-run setup land: the dashboard. */
+export const HOME_URL = '/';
+
 /** Only paths inside the console: never another site. */
 export function isReturnUrl(url: string | undefined): url is string {
   return url !== undefined && url.startsWith('/') && !url.startsWith('//');

@@ -126,10 +126,11 @@ export class BarChart {
 
   /** The canvas's accessible name: the totals of each series over the chart. */
   protected readonly summary = computed(() => {
-    const totals = this.data().series.map(
-      (series) => `${series.values.reduce((sum, value) => sum + value, 0)} ${series.label.toLowerCase()}`,
-    );
-    return `${this.title()}: ${totals.join(', ')} in total. The table that follows lists every value.`;
+    const totals = this.data().series.map((series) => {
+      const total = series.values.reduce((sum, value) => sum + value, 0);
+      return $localize`:a series' total in a chart's description, e.g. 12 delivered:${total}:total: ${series.label.toLowerCase()}:series:`;
+    });
+    return $localize`:a chart's text alternative:${this.title()}:title:: ${totals.join(', ')}:totals: in total. The table that follows lists every value.`;
   });
 
   constructor() {

@@ -22,8 +22,17 @@ export const FOLLOWED_SESSIONS = 100;
 const COLORS = { in: '#1d4ed8', out: '#0f766e', delivered: '#166534', failed: '#b91c1c', pending: '#854d0e' };
 
 const REASONS: Record<ProblemReason, string> = {
-  disconnected: 'Disconnected',
-  failing_deliveries: 'Deliveries failing',
+  disconnected: $localize`:why a session is listed among those with problems:Disconnected`,
+  failing_deliveries: $localize`:why a session is listed among those with problems:Deliveries failing`,
+};
+
+/** The names of the charts' series, also read out in their text alternatives. */
+const SERIES_LABELS = {
+  in: $localize`:chart series of messages received:In`,
+  out: $localize`:chart series of messages sent:Out`,
+  delivered: $localize`:chart series of deliveries:Delivered`,
+  failed: $localize`:chart series of deliveries:Failed`,
+  pending: $localize`:chart series of deliveries:Pending`,
 };
 
 @Component({
@@ -32,64 +41,66 @@ const REASONS: Record<ProblemReason, string> = {
   imports: [BarChart, DatePipe, DecimalPipe, LoadError, RouterLink, SessionStatusBadge],
   template: `
     <header class="page-header">
-      <h1>Dashboard</h1>
+      <h1 i18n>Dashboard</h1>
       @if (figures(); as stats) {
-        <p class="muted">
+        <p class="muted" i18n>
           Updated <time [attr.datetime]="stats.generatedAt">{{ stats.generatedAt | date: 'mediumTime' }}</time>
         </p>
       }
     </header>
 
     @if (loadError(); as error) {
-      <wago-load-error subject="The figures" [error]="error" (retry)="stats.reload()" />
+      <wago-load-error subject="The figures" i18n-subject [error]="error" (retry)="stats.reload()" />
     }
     @if (figures(); as stats) {
-      <section class="figures" aria-label="Key figures">
+      <section class="figures" aria-label="Key figures" i18n-aria-label>
         <div class="figure card" data-figure="sessions">
-          <span class="figure__label">Sessions</span>
+          <span class="figure__label" i18n>Sessions</span>
           <span class="figure__value">{{ stats.sessions.total | number }}</span>
-          <span class="figure__note">{{ stats.sessions.byStatus.connected | number }} connected</span>
+          <span class="figure__note" i18n>{{ stats.sessions.byStatus.connected | number }} connected</span>
         </div>
         <div class="figure card" data-figure="messages-in">
-          <span class="figure__label">Messages in</span>
+          <span class="figure__label" i18n>Messages in</span>
           <span class="figure__value">{{ stats.messages.in | number }}</span>
-          <span class="figure__note">last 24 hours</span>
+          <span class="figure__note" i18n>last 24 hours</span>
         </div>
         <div class="figure card" data-figure="messages-out">
-          <span class="figure__label">Messages out</span>
+          <span class="figure__label" i18n>Messages out</span>
           <span class="figure__value">{{ stats.messages.out | number }}</span>
-          <span class="figure__note">last 24 hours</span>
+          <span class="figure__note" i18n>last 24 hours</span>
         </div>
         <div class="figure card" data-figure="deliveries">
-          <span class="figure__label">Deliveries</span>
+          <span class="figure__label" i18n>Deliveries</span>
           <span class="figure__value">{{ stats.deliveries.byStatus.delivered | number }}</span>
-          <span class="figure__note">
+          <span class="figure__note" i18n>
             delivered, {{ stats.deliveries.byStatus.failed | number }} failed (24 hours)
           </span>
         </div>
         <div class="figure card" data-figure="latency">
-          <span class="figure__label">Delivery latency</span>
+          <span class="figure__label" i18n>Delivery latency</span>
           <span class="figure__value">{{ milliseconds(stats.deliveries.latencyMs.p50) }}</span>
-          <span class="figure__note"> median, p95 {{ milliseconds(stats.deliveries.latencyMs.p95) }} (last hour) </span>
+          <span class="figure__note" i18n>
+            median, p95 {{ milliseconds(stats.deliveries.latencyMs.p95) }} (last hour)
+          </span>
         </div>
         <div class="figure card" data-figure="backlog">
-          <span class="figure__label">Backlog</span>
+          <span class="figure__label" i18n>Backlog</span>
           <span class="figure__value">{{ stats.deliveries.backlog | number }}</span>
-          <span class="figure__note">deliveries pending</span>
+          <span class="figure__note" i18n>deliveries pending</span>
         </div>
       </section>
 
       <div class="dashboard-grid">
         <section class="card" aria-labelledby="by-status-title">
-          <h2 id="by-status-title">Sessions by status</h2>
+          <h2 id="by-status-title" i18n>Sessions by status</h2>
           @if (statuses().length === 0) {
-            <p class="muted">No sessions yet. <a routerLink="/sessions">Create one</a>.</p>
+            <p class="muted" i18n>No sessions yet. <a routerLink="/sessions">Create one</a>.</p>
           } @else {
             <table class="table">
               <thead>
                 <tr>
-                  <th scope="col">Status</th>
-                  <th scope="col">Sessions</th>
+                  <th scope="col" i18n>Status</th>
+                  <th scope="col" i18n>Sessions</th>
                 </tr>
               </thead>
               <tbody>
@@ -105,9 +116,9 @@ const REASONS: Record<ProblemReason, string> = {
         </section>
 
         <section class="card" aria-labelledby="problems-title">
-          <h2 id="problems-title">Sessions with problems</h2>
+          <h2 id="problems-title" i18n>Sessions with problems</h2>
           @if (stats.problems.length === 0) {
-            <p class="muted">None: every session is connected or stopped, and its deliveries go through.</p>
+            <p class="muted" i18n>None: every session is connected or stopped, and its deliveries go through.</p>
           } @else {
             <ul class="problem-list">
               @for (problem of stats.problems; track problem.sessionId) {
@@ -116,7 +127,7 @@ const REASONS: Record<ProblemReason, string> = {
                   <wago-session-status-badge [status]="problem.status" />
                   <span class="muted">{{ describe(problem.reasons) }}</span>
                   @if (problem.failedDeliveries + problem.retryingDeliveries > 0) {
-                    <span class="muted">
+                    <span class="muted" i18n>
                       ({{ problem.failedDeliveries }} failed, {{ problem.retryingDeliveries }} retrying)
                     </span>
                   }
@@ -129,24 +140,44 @@ const REASONS: Record<ProblemReason, string> = {
 
       <div class="dashboard-grid">
         <section class="card" data-chart="messages-per-minute">
-          <wago-bar-chart title="Messages per minute, last hour" labelHeading="Minute" [data]="messagesPerMinute()" />
+          <wago-bar-chart
+            title="Messages per minute, last hour"
+            i18n-title
+            labelHeading="Minute"
+            i18n-labelHeading
+            [data]="messagesPerMinute()"
+          />
         </section>
         <section class="card" data-chart="messages-per-hour">
-          <wago-bar-chart title="Messages per hour, last 24 hours" labelHeading="Hour" [data]="messagesPerHour()" />
+          <wago-bar-chart
+            title="Messages per hour, last 24 hours"
+            i18n-title
+            labelHeading="Hour"
+            i18n-labelHeading
+            [data]="messagesPerHour()"
+          />
         </section>
         <section class="card" data-chart="deliveries-per-minute">
           <wago-bar-chart
             title="Deliveries per minute, last hour"
+            i18n-title
             labelHeading="Minute"
+            i18n-labelHeading
             [data]="deliveriesPerMinute()"
           />
         </section>
         <section class="card" data-chart="deliveries-per-hour">
-          <wago-bar-chart title="Deliveries per hour, last 24 hours" labelHeading="Hour" [data]="deliveriesPerHour()" />
+          <wago-bar-chart
+            title="Deliveries per hour, last 24 hours"
+            i18n-title
+            labelHeading="Hour"
+            i18n-labelHeading
+            [data]="deliveriesPerHour()"
+          />
         </section>
       </div>
     } @else if (!loadError()) {
-      <p class="loading" role="status">Loading the figures…</p>
+      <p class="loading" role="status" i18n>Loading the figures…</p>
     }
   `,
 })
@@ -196,7 +227,7 @@ export class Dashboard {
   }
 
   protected milliseconds(value: number | null): string {
-    return value === null ? '—' : `${value} ms`;
+    return value === null ? '—' : $localize`:a duration in milliseconds:${value}:milliseconds: ms`;
   }
 
   protected describe(reasons: ProblemReason[]): string {
@@ -233,8 +264,8 @@ function messageChart(buckets: MessageBucket[], grain: 'minute' | 'hour'): Chart
   return {
     labels: buckets.map((bucket) => bucketLabel(bucket.at, grain)),
     series: [
-      { label: 'In', color: COLORS.in, values: buckets.map((bucket) => bucket.in) },
-      { label: 'Out', color: COLORS.out, values: buckets.map((bucket) => bucket.out) },
+      { label: SERIES_LABELS.in, color: COLORS.in, values: buckets.map((bucket) => bucket.in) },
+      { label: SERIES_LABELS.out, color: COLORS.out, values: buckets.map((bucket) => bucket.out) },
     ],
   };
 }
@@ -243,9 +274,9 @@ function deliveryChart(buckets: DeliveryBucket[], grain: 'minute' | 'hour'): Cha
   return {
     labels: buckets.map((bucket) => bucketLabel(bucket.at, grain)),
     series: [
-      { label: 'Delivered', color: COLORS.delivered, values: buckets.map((bucket) => bucket.delivered) },
-      { label: 'Failed', color: COLORS.failed, values: buckets.map((bucket) => bucket.failed) },
-      { label: 'Pending', color: COLORS.pending, values: buckets.map((bucket) => bucket.pending) },
+      { label: SERIES_LABELS.delivered, color: COLORS.delivered, values: buckets.map((bucket) => bucket.delivered) },
+      { label: SERIES_LABELS.failed, color: COLORS.failed, values: buckets.map((bucket) => bucket.failed) },
+      { label: SERIES_LABELS.pending, color: COLORS.pending, values: buckets.map((bucket) => bucket.pending) },
     ],
   };
 }

@@ -14,22 +14,31 @@ export const TAIL_LENGTH = 100;
   template: `
     <section class="card event-tail" aria-labelledby="event-tail-title">
       <div class="page-header">
-        <h2 id="event-tail-title">Live events</h2>
+        <h2 id="event-tail-title" i18n>Live events</h2>
         <button type="button" class="button button--small" [attr.aria-pressed]="paused()" (click)="toggle()">
-          {{ paused() ? 'Resume' : 'Pause' }}
+          @if (paused()) {
+            <ng-container i18n>Resume</ng-container>
+          } @else {
+            <ng-container i18n>Pause</ng-container>
+          }
         </button>
       </div>
       <p class="muted" role="status">
         @if (paused()) {
-          Paused: {{ held().length }} new {{ held().length === 1 ? 'event' : 'events' }} waiting.
+          <ng-container i18n>{held().length, plural,
+            =1 {Paused: 1 new event waiting.}
+            other {Paused: {{ held().length }} new events waiting.}
+          }</ng-container>
         } @else {
-          Showing the last {{ shown().length }} of up to {{ tailLength }} events as they happen.
+          <ng-container i18n
+            >Showing the last {{ shown().length }} of up to {{ tailLength }} events as they happen.</ng-container
+          >
         }
       </p>
       @if (shown().length === 0) {
-        <p class="muted">No events since this page opened. They appear here as WAGO publishes them.</p>
+        <p class="muted" i18n>No events since this page opened. They appear here as WAGO publishes them.</p>
       } @else {
-        <ol class="event-tail__list" aria-label="Events, newest first">
+        <ol class="event-tail__list" aria-label="Events, newest first" i18n-aria-label>
           @for (event of shown(); track event.id + $index) {
             <li class="event-tail__item" [attr.data-type]="event.type">
               <details>
@@ -38,7 +47,9 @@ export const TAIL_LENGTH = 100;
                   <time [attr.datetime]="event.timestamp">{{ event.timestamp | date: 'mediumTime' }}</time>
                   <span class="event-tail__summary">{{ summarize(event) }}</span>
                 </summary>
-                <pre class="event-tail__json" tabindex="0" aria-label="The event as JSON">{{ event | json }}</pre>
+                <pre class="event-tail__json" tabindex="0" aria-label="The event as JSON" i18n-aria-label>{{
+                  event | json
+                }}</pre>
               </details>
             </li>
           }
@@ -94,26 +105,30 @@ export function summaryOf(event: SessionEvent): string {
   const who = sender?.pushName ?? sender?.pn ?? sender?.lid ?? chat;
   switch (event.type) {
     case 'message.received':
-      return `From ${who}: ${text(data['text']) || `[${String(data['type'])}]`}`;
+      return $localize`:event tail, a message received:From ${who}:sender:: ${text(data['text']) || `[${String(data['type'])}]`}:content:`;
     case 'message.sent':
-      return `To ${chat}: ${text(data['text']) || `[${String(data['type'])}]`}`;
+      return $localize`:event tail, a message sent:To ${chat}:chat:: ${text(data['text']) || `[${String(data['type'])}]`}:content:`;
     case 'message.ack':
-      return `${String(data['id'])} ${String(data['status'])} in ${chat}`;
-    case 'message.reaction':
-      return `${who} reacted ${text(data['emoji']) || '(removed)'} to ${String(data['messageId'])}`;
+      return $localize`:event tail, a sent message's receipt; the status as the API names it:${String(data['id'])}:messageId: ${String(data['status'])}:status: in ${chat}:chat:`;
+    case 'message.reaction': {
+      const emoji = text(data['emoji']);
+      return emoji
+        ? $localize`:event tail:${who}:sender: reacted ${emoji}:emoji: to ${String(data['messageId'])}:messageId:`
+        : $localize`:event tail:${who}:sender: removed their reaction to ${String(data['messageId'])}:messageId:`;
+    }
     case 'message.edited':
-      return `${who} edited ${String(data['id'])}: ${text(data['text'])}`;
+      return $localize`:event tail:${who}:sender: edited ${String(data['id'])}:messageId:: ${text(data['text'])}:content:`;
     case 'message.revoked':
-      return `${who} deleted ${String(data['id'])}`;
+      return $localize`:event tail:${who}:sender: deleted ${String(data['id'])}:messageId:`;
     case 'session.status':
       return data['reason'] ? `${String(data['status'])} (${String(data['reason'])})` : String(data['status']);
     case 'presence.update':
-      return `${String(data['chat'])} is ${String(data['state'])}`;
+      return $localize`:event tail; the state as the API names it:${String(data['chat'])}:chat: is ${String(data['state'])}:state:`;
     case 'call.received':
-      return `${data['isVideo'] ? 'Video' : 'Voice'} call`;
+      return data['isVideo'] ? $localize`:event tail:Video call` : $localize`:event tail:Voice call`;
     case 'group.participants':
-      return `${String(data['action'])} in ${String(data['group'])}`;
+      return $localize`:event tail; the action as the API names it:${String(data['action'])}:action: in ${String(data['group'])}:group:`;
     case 'group.updated':
-      return `${String(data['group'])} changed`;
+      return $localize`:event tail:${String(data['group'])}:group: changed`;
   }
 }

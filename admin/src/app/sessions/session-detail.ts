@@ -135,6 +135,7 @@ type SessionTab = (typeof TABS)[number]['id'];
             </button>
           }
           <a class="button" [routerLink]="['/sessions', session.id, 'webhooks']" i18n>Webhooks</a>
+          <a class="button" [routerLink]="['/sessions', session.id, 'sinks']" i18n>Message brokers</a>
           <button type="button" class="button button--danger" [disabled]="busy() !== null" (click)="delete(session)">
             @if (busy() === 'delete') {
               <ng-container i18n>Deleting…</ng-container>

@@ -1,4 +1,4 @@
-// Every attempt to deliver one event: what the receiver answered, how long it took, what went wrong.
+// Every attempt to deliver one event: what the receiver (or broker) answered, how long it took, what went wrong.
 import { ChangeDetectionStrategy, Component, effect, inject, input, signal, untracked } from '@angular/core';
 import { DatePipe, JsonPipe } from '@angular/common';
 import { Api } from '../core/api';
@@ -58,6 +58,8 @@ export class DeliveryAttempts {
 
   protected readonly attempts = signal<DeliveryAttempt[]>([]);
   protected readonly event = signal<Record<string, unknown> | null>(null);
+  /** A message broker's attempts have no HTTP answer: the broker took the event or not. */
+  private readonly toBroker = signal(false);
   protected readonly loading = signal(true);
   protected readonly loadError = signal<string | null>(null);
 
@@ -69,6 +71,7 @@ export class DeliveryAttempts {
   }
 
   protected answerOf(attempt: DeliveryAttempt): string {
+    if (this.toBroker()) return attempt.error ? $localize`not taken by the broker` : $localize`taken by the broker`;
     return attempt.statusCode === null ? $localize`no HTTP answer` : `HTTP ${attempt.statusCode}`;
   }
 
@@ -79,6 +82,7 @@ export class DeliveryAttempts {
       const delivery = await this.api.deliveries.get(deliveryId);
       this.attempts.set(delivery.attempts);
       this.event.set(delivery.event);
+      this.toBroker.set(delivery.sinkId !== null);
     } catch (error) {
       this.loadError.set(errorMessage(error));
     } finally {

@@ -42,7 +42,7 @@ describe('DeliveryLog', () => {
 
   async function render(deliveries: Delivery[]) {
     const fixture = TestBed.createComponent(DeliveryLog);
-    fixture.componentRef.setInput('webhookId', 'w-1');
+    fixture.componentRef.setInput('target', { kind: 'webhook', id: 'w-1' });
     await fixture.whenStable();
     deliveriesRequest().flush({ items: deliveries, total: deliveries.length });
     await settle(fixture);
@@ -73,6 +73,7 @@ describe('DeliveryLog', () => {
     http.expectOne('/api/v1/deliveries/d-1').flush({
       ...aDelivery(),
       webhookId: 'w-1',
+      sinkId: null,
       event: { id: 'evt_1', type: 'message.received' },
       attempts: [
         {
@@ -105,6 +106,42 @@ describe('DeliveryLog', () => {
     expect(attempts[1]).toContain('HTTP 500');
     expect(attempts[1]).toContain('35 ms');
     expect(attempts[1]).toContain('oops');
+  });
+
+  it('shows a message broker’s log, its attempts saying whether the broker took the event', async () => {
+    const fixture = TestBed.createComponent(DeliveryLog);
+    fixture.componentRef.setInput('target', { kind: 'sink', id: 'k-1' });
+    await fixture.whenStable();
+    http
+      .expectOne((request) => request.url === '/api/v1/sinks/k-1/deliveries')
+      .flush({ items: [aDelivery()], total: 1 });
+    await settle(fixture);
+    buttonNamed(fixture, 'Attempts').click();
+    await settle(fixture);
+    const attempt = (at: number, error: string | null) => ({
+      attempt: at,
+      statusCode: null,
+      durationMs: 4,
+      error,
+      responseBody: null,
+      replyError: null,
+      at: '2026-01-01T10:00:05.000Z',
+    });
+    http.expectOne('/api/v1/deliveries/d-1').flush({
+      ...aDelivery(),
+      webhookId: null,
+      sinkId: 'k-1',
+      event: { id: 'evt_1', type: 'message.received' },
+      attempts: [attempt(1, 'Connection refused'), attempt(2, null)],
+    });
+    await settle(fixture);
+    const attempts = Array.from(element(fixture).querySelectorAll('.attempt')).map((item) =>
+      item.textContent?.replace(/\s+/g, ' ').trim(),
+    );
+    expect(attempts[0]).toContain('not taken by the broker');
+    expect(attempts[0]).toContain('Connection refused');
+    expect(attempts[1]).toContain('· taken by the broker');
+    expect(attempts.join()).not.toContain('HTTP');
   });
 
   it('queues a delivery again and reloads the log', async () => {

@@ -1,4 +1,4 @@
-// A webhook's deliveries, newest first, filtered by status; each can show its attempts and be sent again.
+// A webhook's or message broker's deliveries, newest first, filtered by status; each can show its attempts and be sent again.
 import { ChangeDetectionStrategy, Component, effect, inject, input, signal, untracked } from '@angular/core';
 import { DatePipe } from '@angular/common';
 import { Api } from '../core/api';
@@ -9,6 +9,7 @@ import { LoadError } from '../core/load-error';
 import { PagedList } from '../core/paged-list';
 import { Pager } from '../core/pager';
 import { DeliveryAttempts } from './delivery-attempts';
+import { type DeliveryTarget, targetRoutes } from './delivery-target';
 import { DELIVERY_LABELS, DELIVERY_TONES } from './webhook-events';
 
 const PAGE_SIZE = 25;
@@ -64,6 +65,11 @@ const PAGE_SIZE = 25;
         <p class="empty">
           @if (statusFilter(); as status) {
             <ng-container i18n>No {{ labels[status] }} deliveries.</ng-container>
+          } @else if (target().kind === 'sink') {
+            <ng-container i18n
+              >No deliveries yet: they appear here when the session has events this message broker subscribes
+              to.</ng-container
+            >
           } @else {
             <ng-container i18n
               >No deliveries yet: they appear here when the session has events this webhook subscribes to.</ng-container
@@ -154,14 +160,14 @@ export class DeliveryLog {
   private readonly api = inject(Api);
   private readonly notifier = inject(Notifier);
 
-  readonly webhookId = input.required<string>();
+  readonly target = input.required<DeliveryTarget>();
 
   protected readonly statuses = DELIVERY_STATUSES;
   protected readonly tones = DELIVERY_TONES;
   protected readonly labels = DELIVERY_LABELS;
   protected readonly statusFilter = signal<DeliveryStatus | ''>('');
   protected readonly list = new PagedList(PAGE_SIZE, (query) =>
-    this.api.webhooks.deliveries(this.webhookId(), { status: this.statusFilter() || undefined, ...query }),
+    targetRoutes(this.api, this.target()).deliveries({ status: this.statusFilter() || undefined, ...query }),
   );
   protected readonly expanded = signal<string | null>(null);
   protected readonly redelivering = signal<string | null>(null);
@@ -171,7 +177,7 @@ export class DeliveryLog {
 
   constructor() {
     effect(() => {
-      this.webhookId();
+      this.target();
       untracked(() => void this.list.load());
     });
   }
@@ -190,7 +196,7 @@ export class DeliveryLog {
     if (Number.isNaN(since.getTime())) return;
     this.redeliveringFailed.set(true);
     try {
-      const { count } = await this.api.webhooks.redeliverFailed(this.webhookId(), { since: since.toISOString() });
+      const { count } = await targetRoutes(this.api, this.target()).redeliverFailed({ since: since.toISOString() });
       this.notifier.success(
         count === 0
           ? $localize`No failed delivery to send again.`

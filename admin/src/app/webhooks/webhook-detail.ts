@@ -12,12 +12,12 @@ import { DeliveryLog } from './delivery-log';
 import { WebhookDeletion } from './webhook-deletion';
 import { ENABLED_LABELS } from './webhook-events';
 import { WebhookForm } from './webhook-form';
-import { WebhookTestButton } from './webhook-test-button';
+import { TestButton } from './test-button';
 
 @Component({
   selector: 'wago-webhook-detail',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, Badge, DeliveryLog, SecretReveal, WebhookForm, WebhookTestButton],
+  imports: [RouterLink, Badge, DeliveryLog, SecretReveal, WebhookForm, TestButton],
   template: `
     <nav class="breadcrumb" aria-label="Breadcrumb" i18n-aria-label>
       <a routerLink="/sessions" i18n>Sessions</a>
@@ -55,7 +55,7 @@ import { WebhookTestButton } from './webhook-test-button';
         </p>
       }
       <div class="actions page-actions">
-        <wago-webhook-test-button [webhookId]="webhook.id" />
+        <wago-test-button [target]="{ kind: 'webhook', id: webhook.id }" />
         <button type="button" class="button" [disabled]="rotating()" (click)="rotateSecret()">
           @if (rotating()) {
             <ng-container i18n>Rotating…</ng-container>
@@ -90,7 +90,7 @@ import { WebhookTestButton } from './webhook-test-button';
         />
       </section>
 
-      <wago-delivery-log [webhookId]="webhook.id" />
+      <wago-delivery-log [target]="{ kind: 'webhook', id: webhook.id }" />
     } @else {
       <p class="loading" role="status" i18n>Loading the webhook…</p>
     }

@@ -1,25 +1,16 @@
 // The settings of a webhook, to create one or edit one: URL, events, group messages, enabled.
 import { ChangeDetectionStrategy, Component, effect, inject, input, output, untracked } from '@angular/core';
-import {
-  AbstractControl,
-  NonNullableFormBuilder,
-  ReactiveFormsModule,
-  ValidationErrors,
-  Validators,
-} from '@angular/forms';
-import { GROUP_POLICIES, WEBHOOK_EVENTS, type WebhookSettings } from '../core/api-types';
+import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import type { WebhookSettings } from '../core/api-types';
 import { injectFormSubmission } from '../core/forms';
-import { EVENT_DESCRIPTIONS, GROUP_POLICY_LABELS } from './webhook-events';
+import { EventSelection, eventSelectionGroup, selectEvents, selectedEvents } from './event-selection';
 
 let nextId = 0;
-
-const atLeastOneEvent = (events: AbstractControl<boolean[]>): ValidationErrors | null =>
-  events.value.some(Boolean) ? null : { noEvent: true };
 
 @Component({
   selector: 'wago-webhook-form',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [ReactiveFormsModule],
+  imports: [ReactiveFormsModule, EventSelection],
   template: `
     <form [formGroup]="form" (ngSubmit)="submit()" novalidate>
       <div class="field">
@@ -43,29 +34,7 @@ const atLeastOneEvent = (events: AbstractControl<boolean[]>): ValidationErrors |
         }
       </div>
 
-      <fieldset class="field fieldset" formArrayName="events">
-        <legend class="field__label" i18n>Events</legend>
-        @for (event of events; track event; let index = $index) {
-          <label class="check">
-            <input type="checkbox" [formControlName]="index" />
-            <span
-              ><code>{{ event }}</code> — {{ eventDescriptions[event] }}</span
-            >
-          </label>
-        }
-        @if (submission.submitted() && form.controls.events.invalid) {
-          <p class="field__error" role="alert" i18n>Choose at least one event.</p>
-        }
-      </fieldset>
-
-      <div class="field">
-        <label class="field__label" [for]="id + '-group-policy'" i18n>Group messages</label>
-        <select class="input" [id]="id + '-group-policy'" formControlName="groupPolicy">
-          @for (policy of groupPolicies; track policy) {
-            <option [value]="policy">{{ groupPolicyLabels[policy] }}</option>
-          }
-        </select>
-      </div>
+      <wago-event-selection [group]="form.controls.selection" [submitted]="submission.submitted()" />
 
       <label class="check">
         <input type="checkbox" formControlName="enabled" />
@@ -88,20 +57,11 @@ export class WebhookForm {
   readonly cancel = output();
 
   protected readonly id = `webhook-form-${nextId++}`;
-  protected readonly events = WEBHOOK_EVENTS;
-  protected readonly eventDescriptions = EVENT_DESCRIPTIONS;
-  protected readonly groupPolicies = GROUP_POLICIES;
-  protected readonly groupPolicyLabels = GROUP_POLICY_LABELS;
 
   private readonly formBuilder = inject(NonNullableFormBuilder);
   protected readonly form = this.formBuilder.group({
     url: ['', [Validators.required, Validators.pattern(/^https?:\/\/\S+$/i)]],
-    events: this.formBuilder.array(
-      // The server's default: every event.
-      WEBHOOK_EVENTS.map((event) => event === '*'),
-      atLeastOneEvent,
-    ),
-    groupPolicy: this.formBuilder.control<WebhookSettings['groupPolicy']>('mentions'),
+    selection: eventSelectionGroup(this.formBuilder),
     enabled: [true],
   });
   protected readonly submission = injectFormSubmission(this.form);
@@ -122,22 +82,13 @@ export class WebhookForm {
 
   protected submit(): void {
     if (!this.submission.accept()) return;
-    const { url, events, groupPolicy, enabled } = this.form.getRawValue();
-    this.save.emit({
-      url: url.trim(),
-      events: WEBHOOK_EVENTS.filter((_event, index) => events[index]),
-      groupPolicy,
-      enabled,
-    });
+    const { url, enabled } = this.form.getRawValue();
+    this.save.emit({ url: url.trim(), ...selectedEvents(this.form.controls.selection), enabled });
   }
 
   private fill(initial: WebhookSettings | undefined): void {
     if (!initial) return;
-    this.form.setValue({
-      url: initial.url,
-      events: WEBHOOK_EVENTS.map((event) => initial.events.includes(event)),
-      groupPolicy: initial.groupPolicy,
-      enabled: initial.enabled,
-    });
+    this.form.patchValue({ url: initial.url, enabled: initial.enabled });
+    selectEvents(this.form.controls.selection, initial);
   }
 }

@@ -11,7 +11,7 @@ import { SecretReveal } from '../core/secret-reveal';
 import { WebhookDeletion } from './webhook-deletion';
 import { ENABLED_LABELS, GROUP_POLICY_LABELS } from './webhook-events';
 import { WebhookForm } from './webhook-form';
-import { WebhookTestButton } from './webhook-test-button';
+import { TestButton } from './test-button';
 
 /** The server's largest page: a session has a handful of webhooks, so one page holds them all. */
 const MAX_WEBHOOKS_SHOWN = 200;
@@ -19,7 +19,7 @@ const MAX_WEBHOOKS_SHOWN = 200;
 @Component({
   selector: 'wago-webhook-list',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, Badge, LoadError, SecretReveal, WebhookForm, WebhookTestButton],
+  imports: [RouterLink, Badge, LoadError, SecretReveal, WebhookForm, TestButton],
   template: `
     <nav class="breadcrumb" aria-label="Breadcrumb" i18n-aria-label>
       <a routerLink="/sessions" i18n>Sessions</a>
@@ -97,7 +97,7 @@ const MAX_WEBHOOKS_SHOWN = 200;
               <p class="alert alert--warning" i18n>WAGO disabled this webhook: {{ webhook.disabledReason }}</p>
             }
             <div class="actions">
-              <wago-webhook-test-button [webhookId]="webhook.id" />
+              <wago-test-button [target]="{ kind: 'webhook', id: webhook.id }" />
               <button type="button" class="button" [disabled]="toggling() === webhook.id" (click)="toggle(webhook)">
                 @if (webhook.enabled) {
                   <ng-container i18n>Disable</ng-container>

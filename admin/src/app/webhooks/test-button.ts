@@ -1,10 +1,10 @@
-// Sends a test event to a webhook and says what the receiver answered.
+// Sends a test event to a webhook or a message broker and says how it went.
 import { ChangeDetectionStrategy, Component, inject, input, signal } from '@angular/core';
 import { Api } from '../core/api';
-import type { WebhookTestResult } from '../core/api-types';
+import { type DeliveryTarget, type TargetTestResult, targetRoutes } from './delivery-target';
 
 @Component({
-  selector: 'wago-webhook-test-button',
+  selector: 'wago-test-button',
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <button type="button" class="button" [disabled]="testing()" (click)="test()">
@@ -21,18 +21,18 @@ import type { WebhookTestResult } from '../core/api-types';
     </span>
   `,
 })
-export class WebhookTestButton {
+export class TestButton {
   private readonly api = inject(Api);
-  readonly webhookId = input.required<string>();
+  readonly target = input.required<DeliveryTarget>();
 
   protected readonly testing = signal(false);
-  protected readonly result = signal<WebhookTestResult | null>(null);
+  protected readonly result = signal<TargetTestResult | null>(null);
 
   protected async test(): Promise<void> {
     this.testing.set(true);
     this.result.set(null);
     try {
-      this.result.set(await this.api.webhooks.test(this.webhookId()));
+      this.result.set(await targetRoutes(this.api, this.target()).test());
     } catch {
       // The error interceptor shows the server's message.
     } finally {
@@ -40,9 +40,13 @@ export class WebhookTestButton {
     }
   }
 
-  protected describe(result: WebhookTestResult): string {
-    const answer = result.statusCode === null ? $localize`no answer` : `HTTP ${result.statusCode}`;
+  protected describe(result: TargetTestResult): string {
     const durationMs = result.durationMs;
+    if (this.target().kind === 'sink') {
+      if (result.ok) return $localize`Test published: the broker took it in ${durationMs}:durationMs: ms.`;
+      return $localize`Test failed: ${result.error ?? ''}:error: (${durationMs}:durationMs: ms).`;
+    }
+    const answer = result.statusCode == null ? $localize`no answer` : `HTTP ${result.statusCode}`;
     if (result.ok)
       return $localize`Test delivered: the receiver answered ${answer}:answer: in ${durationMs}:durationMs: ms.`;
     if (result.error) return $localize`Test failed: ${result.error}:error: (${durationMs}:durationMs: ms).`;
