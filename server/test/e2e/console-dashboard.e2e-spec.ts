@@ -99,8 +99,23 @@ describe('the dashboard and the live event tail', () => {
     await page().goto(url(`/sessions/${sessionId}`));
     await page().getByRole('tab', { name: 'Live events' }).click();
     await page().getByRole('heading', { name: 'Live events' }).waitFor();
-    await write('First in the tail');
-    await page().getByText('From Ana: First in the tail').waitFor({ timeout: 15_000 });
+    // The tail shows what comes once its subscription took effect, which the page does not announce: write until
+    // one arrives.
+    await eventually(
+      async () => {
+        await write('First in the tail');
+        return page()
+          .getByText('From Ana: First in the tail')
+          .first()
+          .waitFor({ timeout: 3_000 })
+          .then(
+            () => true,
+            () => false,
+          );
+      },
+      'an event in the tail',
+      30_000,
+    );
 
     await page().getByRole('button', { name: 'Pause' }).click();
     await write('Sent while paused');
