@@ -1,17 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  ArrayNotEmpty,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-} from 'class-validator';
-import { EVENT_SELECTORS, EventSelector } from '../../webhooks/envelope';
-import { GROUP_POLICIES, GroupPolicy } from '../../webhooks/mention-policy';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { SubscriptionRulesDto } from '../../webhooks/dto/subscription-rules.dto';
 import {
   DEFAULT_EXCHANGE,
   DEFAULT_STREAM,
@@ -21,7 +10,7 @@ import {
   STREAM_PATTERN,
 } from '../broker-url';
 
-export class CreateSinkDto {
+export class CreateSinkDto extends SubscriptionRulesDto {
   @ApiProperty({ enum: SINK_KINDS, description: 'RabbitMQ (a durable topic exchange) or NATS JetStream (a stream)' })
   @IsIn(SINK_KINDS, { message: `kind must be one of: ${SINK_KINDS.join(', ')}` })
   kind!: SinkKind;
@@ -59,35 +48,6 @@ export class CreateSinkDto {
   @IsString()
   @Matches(STREAM_PATTERN, { message: 'stream must be 1-64 letters, digits, - and _' })
   stream?: string;
-
-  @ApiPropertyOptional({
-    enum: EVENT_SELECTORS,
-    isArray: true,
-    minItems: 1,
-    maxItems: EVENT_SELECTORS.length,
-    default: ['*'],
-    example: ['message.received'],
-  })
-  @IsOptional()
-  @IsArray()
-  @ArrayNotEmpty()
-  @ArrayMaxSize(EVENT_SELECTORS.length)
-  @IsIn(EVENT_SELECTORS, { each: true, message: `each value in events must be one of: ${EVENT_SELECTORS.join(', ')}` })
-  events?: EventSelector[];
-
-  @ApiPropertyOptional({
-    enum: GROUP_POLICIES,
-    default: 'mentions',
-    description: 'Which group messages are published: only those addressing the account (mentions), all, or none',
-  })
-  @IsOptional()
-  @IsIn(GROUP_POLICIES, { message: `groupPolicy must be one of: ${GROUP_POLICIES.join(', ')}` })
-  groupPolicy?: GroupPolicy;
-
-  @ApiPropertyOptional({ default: true })
-  @IsOptional()
-  @IsBoolean()
-  enabled?: boolean;
 }
 
 /** Everything but the kind may change. */

@@ -1,11 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageDto } from '../../core/http/pagination';
-import { EVENT_SELECTORS } from '../../webhooks/envelope';
-import { GROUP_POLICIES, GroupPolicy } from '../../webhooks/mention-policy';
+import { SubscriptionStateDto } from '../../webhooks/dto/subscription-rules.dto';
 import { SINK_KINDS, SinkKind } from '../broker-url';
 import type { SinkEntity } from '../sink.entity';
 
-export class SinkDto {
+export class SinkDto extends SubscriptionStateDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
@@ -27,23 +26,6 @@ export class SinkDto {
   @ApiProperty({ nullable: true, type: String, example: 'WAGO', description: 'nats: the JetStream stream' })
   stream!: string | null;
 
-  @ApiProperty({ enum: EVENT_SELECTORS, isArray: true, example: ['*'] })
-  events!: string[];
-
-  @ApiProperty({ enum: GROUP_POLICIES })
-  groupPolicy!: GroupPolicy;
-
-  @ApiProperty()
-  enabled!: boolean;
-
-  @ApiProperty({
-    nullable: true,
-    type: String,
-    example: 'The stored secret cannot be decrypted (was SECRETS_KEY changed?)',
-    description: 'Why WAGO disabled it; null otherwise',
-  })
-  disabledReason!: string | null;
-
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
 
@@ -59,10 +41,7 @@ export class SinkDto {
       hasCredentials: sink.credentials !== null,
       exchange: sink.exchange,
       stream: sink.stream,
-      events: sink.events,
-      groupPolicy: sink.groupPolicy,
-      enabled: sink.enabled,
-      disabledReason: sink.disabledReason,
+      ...SubscriptionStateDto.of(sink),
       createdAt: sink.createdAt.toISOString(),
       updatedAt: sink.updatedAt.toISOString(),
     };

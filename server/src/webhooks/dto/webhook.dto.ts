@@ -1,13 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageDto } from '../../core/http/pagination';
+import { SubscriptionStateDto } from './subscription-rules.dto';
 import type { DeliveryDetail, DeliveryRow } from '../deliveries.repository';
-import { EVENT_SELECTORS } from '../envelope';
-import { GROUP_POLICIES, GroupPolicy } from '../mention-policy';
 import { DELIVERY_STATUSES, DeliveryStatus } from '../webhook-delivery.entity';
 import type { WebhookEntity } from '../webhook.entity';
 import type { WebhookAttemptEntity } from '../webhook-attempt.entity';
 
-export class WebhookDto {
+export class WebhookDto extends SubscriptionStateDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
@@ -16,23 +15,6 @@ export class WebhookDto {
 
   @ApiProperty({ example: 'https://bots.example.com/wago' })
   url!: string;
-
-  @ApiProperty({ enum: EVENT_SELECTORS, isArray: true, example: ['*'] })
-  events!: string[];
-
-  @ApiProperty({ enum: GROUP_POLICIES })
-  groupPolicy!: GroupPolicy;
-
-  @ApiProperty()
-  enabled!: boolean;
-
-  @ApiProperty({
-    nullable: true,
-    type: String,
-    example: 'The receiver answered 410 Gone',
-    description: 'Why WAGO disabled it; null otherwise',
-  })
-  disabledReason!: string | null;
 
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
@@ -45,10 +27,7 @@ export class WebhookDto {
       id: webhook.id,
       sessionId: webhook.sessionId,
       url: webhook.url,
-      events: webhook.events,
-      groupPolicy: webhook.groupPolicy,
-      enabled: webhook.enabled,
-      disabledReason: webhook.disabledReason,
+      ...SubscriptionStateDto.of(webhook),
       createdAt: webhook.createdAt.toISOString(),
       updatedAt: webhook.updatedAt.toISOString(),
     };
