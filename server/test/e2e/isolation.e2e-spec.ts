@@ -1,5 +1,6 @@
 // Isolation: a second user, by JWT and by API key, reaches none of the first user's objects, through any route of
 // /api/docs-json (new routes are covered as they appear) or either realtime transport.
+import { connect as natsConnect } from 'nats';
 import { ContractFuzzer, Random } from '../support/contract-fuzzer';
 import {
   OpenApiDocument,
@@ -18,6 +19,9 @@ import type { WebhookReceiver } from '../support/webhook-receiver';
 
 jest.setTimeout(180_000);
 
+/** The first user's sink's stream on the machine's NATS, removed at the end. */
+const NATS_STREAM = `ISOLATION_${Date.now()}`;
+
 const CARLA = { phoneNumber: '15550501001', pushName: 'Carla' };
 
 /** The first user and one object of each kind they own. */
@@ -26,6 +30,7 @@ interface Owner {
   token: string;
   sessionId: string;
   webhookId: string;
+  sinkId: string;
   deliveryId: string;
   messageId: string;
   apiKeyId: string;
@@ -76,6 +81,7 @@ describe('isolation between users, over every route and both realtime transports
     const objects: Record<string, string> = {
       sessions: owner.sessionId,
       webhooks: owner.webhookId,
+      sinks: owner.sinkId,
       deliveries: owner.deliveryId,
       messages: owner.messageId,
       'api-keys': owner.apiKeyId,
@@ -140,6 +146,12 @@ describe('isolation between users, over every route and both realtime transports
     const webhook = await call<{ id: string }>('POST', `/sessions/${session.id}/webhooks`, first.accessToken, {
       url: receiver.url,
     });
+    // A sink on the machine's NATS, on a stream of its own.
+    const sink = await call<{ id: string }>('POST', `/sessions/${session.id}/sinks`, first.accessToken, {
+      kind: 'nats',
+      url: 'nats://127.0.0.1:4222',
+      stream: NATS_STREAM,
+    });
     const message = await call<{ id: string }>('POST', `/sessions/${session.id}/messages`, first.accessToken, {
       to: CARLA.phoneNumber,
       text: 'for the first user’s eyes only',
@@ -170,6 +182,7 @@ describe('isolation between users, over every route and both realtime transports
       token: first.accessToken,
       sessionId: session.id,
       webhookId: webhook.id,
+      sinkId: sink.id,
       deliveryId: deliveries.items[0].id,
       messageId: message.id,
       apiKeyId: apiKey.id,
@@ -185,6 +198,9 @@ describe('isolation between users, over every route and both realtime transports
   afterAll(async () => {
     await receiver?.close();
     await wago?.stop();
+    const nats = await natsConnect({ servers: 'nats://127.0.0.1:4222' }).catch(() => undefined);
+    await (await nats?.jetstreamManager())?.streams.delete(NATS_STREAM).catch(() => undefined);
+    await nats?.close();
   });
 
   it('answers the second user 404 for every object of the first, on every route that names one', async () => {
