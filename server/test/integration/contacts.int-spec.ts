@@ -86,6 +86,22 @@ describe('contacts', () => {
     expect((await numberChecks()).slice(before + 1).map((check) => check.phoneNumbers)).toEqual([[CAROL]]);
   });
 
+  it('asks WhatsApp whether a send’s number exists once, then trusts the yes; a no is asked again', async () => {
+    const DAVE = '15550710004';
+    wago.sim.createAccount({ phoneNumber: DAVE, pushName: 'Dave' });
+    const checksOf = async (phoneNumber: string): Promise<number> =>
+      (await numberChecks()).filter((check) => check.phoneNumbers.includes(phoneNumber)).length;
+    const send = (to: string) =>
+      api.call('POST', `/sessions/${session.id}/messages`, { token, body: { to, text: `hello ${to}` } });
+    expect((await send(DAVE)).status).toBe(201);
+    expect((await send(DAVE)).status).toBe(201);
+    expect(await checksOf(DAVE)).toBe(1);
+    const NOT_YET = '15550710005';
+    expect((await send(NOT_YET)).status).toBe(422);
+    expect((await send(NOT_YET)).status).toBe(422);
+    expect(await checksOf(NOT_YET)).toBe(2);
+  });
+
   it('knows a checked number under its LID too', async () => {
     const byLid = await api.call<Contact>('GET', contacts(`/${lids[ALICE]}`), { token });
     expect(byLid.status).toBe(200);

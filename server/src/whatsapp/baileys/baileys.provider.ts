@@ -99,6 +99,13 @@ const RECENT_MESSAGE_IDS = 128;
  * Entries are dropped when a group notification says the group changed, and fetched again at the next need.
  */
 const GROUP_METADATA_CACHE_SIZE = 500;
+
+/**
+ * The phone numbers a send found on WhatsApp, trusted for CONTACT_CHECK_TTL without asking again: a busy line writes
+ * to the same people all day, and a usync query per send is load WhatsApp rate-limits. A "no" is never kept (the
+ * number may join WhatsApp any minute).
+ */
+const KNOWN_RECIPIENTS_CACHE_SIZE = 10_000;
 const CLOSE_TIMEOUT_MS = 5_000;
 const PAIRING_READY_TIMEOUT_MS = 20_000;
 const LOGOUT_CONNECT_TIMEOUT_MS = 15_000;
@@ -148,6 +155,8 @@ interface Connection {
   dropped: boolean;
   /** The groups' metadata as WhatsApp last described it (see GROUP_METADATA_CACHE_SIZE). */
   groupMetadata: BoundedCache;
+  /** Until when (epoch ms) each PN JID is known to be on WhatsApp (see KNOWN_RECIPIENTS_CACHE_SIZE). */
+  knownRecipients: BoundedCache;
 }
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
@@ -422,6 +431,7 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
       receipts,
       dropped: false,
       groupMetadata,
+      knownRecipients: new BoundedCache(KNOWN_RECIPIENTS_CACHE_SIZE),
     };
     receipts.attach(frameSocketOf(socket));
     this.connections.set(sessionId, connection);
@@ -577,7 +587,10 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
     await socket.sendPresenceUpdate(state, chatJid);
   }
 
-  /** Asks WhatsApp: a PN on WhatsApp (usync contact query), a group this account is in (its metadata). */
+  /**
+   * Asks WhatsApp: a PN on WhatsApp (usync contact query, its "yes" kept for CONTACT_CHECK_TTL), a group this account
+   * is in (its metadata).
+   */
   override async recipientExists(sessionId: string, jid: string): Promise<boolean> {
     const connection = this.connections.get(sessionId);
     if (!connection?.open) throw new SessionNotConnectedError(sessionId);
@@ -589,8 +602,12 @@ export class BaileysProvider extends WhatsAppProvider implements OnModuleInit, O
         await withTimeout(this.fetchGroup(connection, jid), RECIPIENT_CHECK_TIMEOUT_MS, 'WhatsApp did not answer');
         return true;
       }
+      const now = this.clock.now().getTime();
+      if ((connection.knownRecipients.get<number>(jid) ?? 0) > now) return true;
       const results = await withTimeout(socket.onWhatsApp(jid), RECIPIENT_CHECK_TIMEOUT_MS, 'WhatsApp did not answer');
-      return Boolean(results?.some((result) => result.exists));
+      const exists = Boolean(results?.some((result) => result.exists));
+      if (exists) connection.knownRecipients.set(jid, now + this.config.contacts.checkTtlSeconds * 1000);
+      return exists;
     } catch (error) {
       // WhatsApp answered no (item-not-found, or forbidden for a group we are not in); a rate limit or silence says
       // nothing about the recipient.
