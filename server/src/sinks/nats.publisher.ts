@@ -93,12 +93,18 @@ export class NatsPublisher implements OnApplicationShutdown {
           ? { token: credentials.username }
           : {}),
     });
-    return {
-      connection,
-      jetstream: connection.jetstream(),
-      manager: await connection.jetstreamManager(),
-      covered: new Map(),
-    };
+    try {
+      return {
+        connection,
+        jetstream: connection.jetstream(),
+        manager: await connection.jetstreamManager(),
+        covered: new Map(),
+      };
+    } catch (error) {
+      // No JetStream there (or not for these credentials): the connection, which would reconnect forever, goes.
+      await connection.close().catch(() => undefined);
+      throw error;
+    }
   }
 
   /**

@@ -1,9 +1,9 @@
 // Publishing to RabbitMQ: one connection per broker and credentials, a confirm channel on it, durable topic exchanges,
-// persistent messages, and success only when the broker confirms. A connection that closes (a broker restart) is
-// forgotten and opened again by the next attempt.
+// persistent mandatory messages, and success only when the broker confirms a message it routed to a queue. A
+// connection that closes (a broker restart) is forgotten and opened again by the next attempt.
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
-import { withTimeout } from '../core/runtime/with-timeout';
+import { TimeoutError, withTimeout } from '../core/runtime/with-timeout';
 import { BrokerMessage, connectionKey } from './broker-message';
 import { BrokerCredentials, withCredentials } from './broker-url';
 
@@ -18,7 +18,13 @@ interface RabbitConnection {
   channel?: Promise<ConfirmChannel>;
   /** Exchanges asserted on the current channel. */
   exchanges: Set<string>;
+  /** Ids of messages the broker returned as unroutable; the return comes before the message's confirm. */
+  returned: Set<string>;
 }
+
+/** Published `mandatory`: an exchange with no queue bound for the key would otherwise confirm and drop the event. */
+export const UNROUTABLE =
+  'The broker routed the event to no queue (bind a queue to the exchange for this routing key); retried';
 
 @Injectable()
 export class RabbitMqPublisher implements OnApplicationShutdown {
@@ -27,11 +33,18 @@ export class RabbitMqPublisher implements OnApplicationShutdown {
   /** Resolves once the broker confirmed the message; rejects (without credentials in the message) otherwise. */
   async publish(target: RabbitMqTarget, message: BrokerMessage, timeoutMs: number): Promise<void> {
     const key = connectionKey(target);
+    const used: { model?: ChannelModel } = {};
     try {
-      await withTimeout(this.send(key, target, message, timeoutMs), timeoutMs, `Timed out after ${timeoutMs / 1000} s`);
+      await withTimeout(
+        this.send(key, target, message, timeoutMs, used),
+        timeoutMs,
+        `Timed out after ${timeoutMs / 1000} s`,
+      );
     } catch (error) {
-      // A broker that does not confirm in time may hold a half-dead connection: the next attempt starts afresh.
-      this.forget(key);
+      // A broker that does not confirm in time may hold a half-dead connection: the next attempt starts afresh. Any
+      // other failure is this sink's own (a refused exchange closes only the channel, a lost connection forgets
+      // itself): the connection other sinks share stays.
+      if (error instanceof TimeoutError) this.drop(key, used.model);
       throw error;
     }
   }
@@ -44,8 +57,15 @@ export class RabbitMqPublisher implements OnApplicationShutdown {
     );
   }
 
-  private async send(key: string, target: RabbitMqTarget, message: BrokerMessage, timeoutMs: number): Promise<void> {
+  private async send(
+    key: string,
+    target: RabbitMqTarget,
+    message: BrokerMessage,
+    timeoutMs: number,
+    used: { model?: ChannelModel },
+  ): Promise<void> {
     const connection = await this.connection(key, target, timeoutMs);
+    used.model = connection.model;
     const channel = await this.channel(connection);
     if (!connection.exchanges.has(target.exchange)) {
       await channel.assertExchange(target.exchange, 'topic', { durable: true });
@@ -58,13 +78,17 @@ export class RabbitMqPublisher implements OnApplicationShutdown {
         message.body,
         {
           persistent: true,
+          mandatory: true,
           messageId: message.id,
           type: message.type,
           contentType: 'application/json',
           appId: 'wago',
         },
-        (error: unknown) =>
-          error ? reject(error instanceof Error ? error : new Error('The broker refused the message')) : resolve(),
+        (error: unknown) => {
+          if (error) reject(error instanceof Error ? error : new Error('The broker refused the message'));
+          else if (connection.returned.delete(message.id)) reject(new Error(UNROUTABLE));
+          else resolve();
+        },
       );
     });
   }
@@ -89,7 +113,7 @@ export class RabbitMqPublisher implements OnApplicationShutdown {
     // A connection's error is followed by its close; the attempt in flight fails on its own.
     model.on('error', () => undefined);
     model.on('close', () => this.forget(key, model));
-    return { model, exchanges: new Set() };
+    return { model, exchanges: new Set(), returned: new Set() };
   }
 
   /** The connection's confirm channel; a channel the broker closed (a refused exchange) is opened again. */
@@ -97,6 +121,9 @@ export class RabbitMqPublisher implements OnApplicationShutdown {
     if (!connection.channel) {
       const channel = connection.model.createConfirmChannel().then((opened) => {
         opened.on('error', () => undefined);
+        opened.on('return', (returned: { properties: { messageId?: unknown } }) => {
+          if (typeof returned.properties.messageId === 'string') connection.returned.add(returned.properties.messageId);
+        });
         opened.on('close', () => {
           if (connection.channel === channel) {
             connection.channel = undefined;
@@ -113,20 +140,21 @@ export class RabbitMqPublisher implements OnApplicationShutdown {
     return connection.channel;
   }
 
-  /** Forgets the connection (a closed one, when `model` says which), closing it when it is dropped while open. */
-  private forget(key: string, model?: ChannelModel): void {
+  /** Forgets a connection that closed, if it is still the current one for its broker. */
+  private forget(key: string, model: ChannelModel): void {
     const connection = this.connections.get(key);
-    if (!connection) return;
-    if (!model) {
-      this.connections.delete(key);
-      void connection.then((open) => open.model.close()).catch(() => undefined);
-      return;
-    }
-    void connection.then(
+    void connection?.then(
       (open) => {
         if (open.model === model && this.connections.get(key) === connection) this.connections.delete(key);
       },
       () => undefined,
     );
+  }
+
+  /** Drops and closes the connection an attempt timed out on (not one opened since by another attempt). */
+  private drop(key: string, model: ChannelModel | undefined): void {
+    if (!model) return;
+    this.forget(key, model);
+    model.close().catch(() => undefined);
   }
 }

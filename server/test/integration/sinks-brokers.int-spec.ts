@@ -16,6 +16,7 @@ import { DeliveryWorker } from '../../src/webhooks/delivery-worker';
 import { DeliveryService } from '../../src/webhooks/delivery.service';
 import { envelope, WebhookEnvelope } from '../../src/webhooks/envelope';
 import { eventContract } from '../support/event-contract';
+import { UNROUTABLE } from '../../src/sinks/rabbitmq.publisher';
 import { WebhookHttpClient } from '../../src/webhooks/webhook-http.client';
 import { PrivateBroker, startPrivateNats, startPrivateRabbitMq } from '../support/brokers';
 import { createTestDatabase, TestDatabase } from '../support/database';
@@ -240,6 +241,31 @@ describe('sinks: the outbox publishes to real RabbitMQ and NATS JetStream server
       );
       expect(events.filter((event) => ids.has(event.id))).toHaveLength(3);
     }, 120_000);
+
+    it('retries an event no queue is bound for (the broker returns it) until one is, instead of dropping it', async () => {
+      const unbound = `wago.unbound.${randomUUID().slice(0, 8)}`;
+      const sinkId = await addSink('rabbitmq', broker.url, unbound, { username: 'guest', password: 'guest' });
+      const event = messageEvent('nobody listens yet');
+      await publish(event, sinkId);
+      const [returned] = await until(
+        () => deliveriesOf(sinkId),
+        (deliveries) => deliveries[0]?.attempts.length >= 1,
+      );
+      expect(returned.status).toBe('pending');
+      expect(returned.attempts[0].error).toBe(UNROUTABLE);
+      const late = await amqpConnect(broker.url);
+      try {
+        const channel = await late.createChannel();
+        const lateQueue = `wago-late-${randomUUID().slice(0, 8)}`;
+        await channel.assertQueue(lateQueue, { durable: false, autoDelete: false });
+        await channel.bindQueue(lateQueue, unbound, '#');
+        await until(() => deliveriesOf(sinkId), allDelivered(1));
+        const message = await until(async () => (await channel.get(lateQueue, { noAck: true })) || undefined, Boolean);
+        expect(message && message.properties.messageId).toBe(event.id);
+      } finally {
+        await late.close().catch(() => undefined);
+      }
+    });
 
     it('keeps a wrong password out of the delivery log', async () => {
       const sinkId = await addSink('rabbitmq', broker.url, exchange, { username: 'guest', password: 'not-the-pw-42' });
