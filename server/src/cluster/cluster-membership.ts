@@ -2,6 +2,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Clock } from '../core/runtime/clock';
 import { WakeableLoop } from '../core/runtime/wakeable-loop';
+import { ClusterBus } from './cluster-bus';
 import { ClusterNodeRow, ClusterNodesRepository } from './cluster-nodes.repository';
 import { NodeIdentity } from './node-identity';
 
@@ -23,11 +24,16 @@ export class ClusterMembership implements OnApplicationBootstrap, OnApplicationS
   private beats = 0;
   private left = false;
   private peers = false;
+  /** When another node last announced itself (epoch ms): a peer until the heartbeats have surely seen it. */
+  private announcedAt = Number.NEGATIVE_INFINITY;
+
+  private stopListening: (() => void) | undefined;
 
   constructor(
     private readonly node: NodeIdentity,
     private readonly nodes: ClusterNodesRepository,
-    clock: Clock,
+    private readonly bus: ClusterBus,
+    private readonly clock: Clock,
   ) {
     this.beating = new WakeableLoop(
       'Cluster heartbeat',
@@ -44,7 +50,12 @@ export class ClusterMembership implements OnApplicationBootstrap, OnApplicationS
 
   onApplicationBootstrap(): void {
     this.logger.log(`Node ${this.node.id} (${this.node.host}) joined the cluster`);
+    // The bus never tells a node its own messages: any node.joined heard is another node's.
+    this.stopListening = this.bus.on('node.joined', () => {
+      this.announcedAt = this.clock.now().getTime();
+    });
     this.beating.start();
+    void this.bus.publish('node.joined', { nodeId: this.node.id });
   }
 
   /**
@@ -54,6 +65,7 @@ export class ClusterMembership implements OnApplicationBootstrap, OnApplicationS
   async leave(): Promise<void> {
     if (this.left) return;
     this.left = true;
+    this.stopListening?.();
     await this.beating.stop();
     await this.nodes.leave(this.node.id).catch((error: unknown) => {
       this.logger.error({ err: error }, 'Leaving the cluster failed; the node is gone once its beats stop counting');
@@ -70,11 +82,11 @@ export class ClusterMembership implements OnApplicationBootstrap, OnApplicationS
   }
 
   /**
-   * Whether other nodes were alive at the last heartbeat (a node that just joined counts from the next one, within
-   * HEARTBEAT_INTERVAL_MS): what only another node's clients could want need not go on the bus when there is none.
+   * Whether other nodes were alive at the last heartbeat, or one announced itself since: what only another node's
+   * clients could want need not go on the bus when there is none.
    */
   hasPeers(): boolean {
-    return this.peers;
+    return this.peers || this.clock.now().getTime() - this.announcedAt < 2 * HEARTBEAT_INTERVAL_MS;
   }
 
   private async beat(): Promise<void> {

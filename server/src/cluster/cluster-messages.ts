@@ -12,6 +12,8 @@ export interface ClusterMessageMap {
   'session.changed': { sessionId: string };
   /** The node that runs the session is giving it to node `to` (rebalancing, or stopping): the others leave it. */
   'session.handoff': { sessionId: string; to: string };
+  /** A node joined: the others count it as a peer at once rather than at their next heartbeat. */
+  'node.joined': { nodeId: string };
   /** Webhook subscriptions changed: every node forgets the ones it remembers. */
   'webhooks.changed': Record<string, never>;
   /** A status or QR change or a published event of a session this node owns, for realtime clients on other nodes. */

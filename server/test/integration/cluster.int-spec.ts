@@ -7,6 +7,7 @@ import { NodeIdentity } from '../../src/cluster/node-identity';
 import { loadAppConfig } from '../../src/core/config/app-config';
 import { Clock } from '../../src/core/runtime/clock';
 import { createTestDatabase, TestDatabase } from '../support/database';
+import { FakeClusterBus } from '../support/fake-cluster-bus';
 import { eventually } from '../support/realtime';
 import { TEST_JWT_SECRET } from '../support/server-process';
 
@@ -111,12 +112,27 @@ describe('the cluster on Postgres', () => {
     expect(otherWasAsked).toEqual(['s1', 's1', 'elsewhere']);
   });
 
+  it('counts peers from a node’s announcement at once, and from the heartbeat otherwise', async () => {
+    const nodes = new ClusterNodesRepository(await database.dataSource());
+    const bus = new FakeClusterBus();
+    const alone = new ClusterMembership(new NodeIdentity(new Clock()), nodes, bus.asBus(), new Clock());
+    alone.onApplicationBootstrap();
+    expect(bus.published).toEqual([{ kind: 'node.joined', payload: { nodeId: expect.any(String) } }]);
+    await eventually(async () => (await alone.list()).length === 1, 'the node beat', 5_000);
+    expect(alone.hasPeers()).toBe(false);
+    bus.receive('node.joined', { nodeId: 'another-node' });
+    expect(alone.hasPeers()).toBe(true);
+    await alone.onApplicationShutdown();
+  });
+
   it('lists the nodes alive with their sessions, marks the one asking, and drops one that left or went silent', async () => {
     const dataSource = await database.dataSource();
     const nodes = new ClusterNodesRepository(dataSource);
-    const first = new ClusterMembership(new NodeIdentity(new Clock()), nodes, new Clock());
-    const second = new ClusterMembership(new NodeIdentity(new Clock()), nodes, new Clock());
-    const silent = new ClusterMembership(new NodeIdentity(new Clock()), nodes, new Clock());
+    const member = (): ClusterMembership =>
+      new ClusterMembership(new NodeIdentity(new Clock()), nodes, new FakeClusterBus().asBus(), new Clock());
+    const first = member();
+    const second = member();
+    const silent = member();
     first.reportSessionsWith(() => 3);
     second.reportSessionsWith(() => 4);
     for (const membership of [first, second, silent]) {
