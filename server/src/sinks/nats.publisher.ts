@@ -3,6 +3,7 @@
 // drops a duplicate, and success only on the stream's acknowledgement.
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { connect, headers, type JetStreamClient, type JetStreamManager, type NatsConnection } from 'nats';
+import { KeyedSerialQueue } from '../core/runtime/keyed-serial-queue';
 import { withTimeout } from '../core/runtime/with-timeout';
 import { BrokerCredentials } from './broker-url';
 import { BrokerMessage, connectionKey } from './broker-message';
@@ -21,7 +22,12 @@ interface NatsEntry {
   manager: JetStreamManager;
   /** `stream subjects` pairs known to be covered, each settled once. */
   covered: Map<string, Promise<void>>;
+  /** Stream creations and extensions on this connection, one at a time per stream. */
+  streamChanges: KeyedSerialQueue;
 }
+
+/** How many times a stream is looked at and extended before an attempt gives up (see ensureStream). */
+const STREAM_ROUNDS = 4;
 
 @Injectable()
 export class NatsPublisher implements OnApplicationShutdown {
@@ -99,6 +105,7 @@ export class NatsPublisher implements OnApplicationShutdown {
         jetstream: connection.jetstream(),
         manager: await connection.jetstreamManager(),
         covered: new Map(),
+        streamChanges: new KeyedSerialQueue(),
       };
     } catch (error) {
       // No JetStream there (or not for these credentials): the connection, which would reconnect forever, goes.
@@ -115,7 +122,8 @@ export class NatsPublisher implements OnApplicationShutdown {
     const key = coverKey(target);
     let covered = entry.covered.get(key);
     if (!covered) {
-      covered = this.ensureStream(entry.manager, target);
+      // One change to a stream at a time from this node; other nodes' changes are what ensureStream looks again for.
+      covered = entry.streamChanges.run(target.stream, () => this.ensureStream(entry.manager, target));
       entry.covered.set(key, covered);
       const pending = covered;
       pending.catch(() => {
@@ -125,9 +133,30 @@ export class NatsPublisher implements OnApplicationShutdown {
     return covered;
   }
 
+  /**
+   * Two nodes may extend the same stream at once, each writing the subjects it read plus its own: the later write
+   * drops the other's subject, and two creations collide. So each step is checked by looking again, a few times,
+   * before the attempt fails (and is retried on the schedule).
+   */
   private async ensureStream(manager: JetStreamManager, target: NatsTarget): Promise<void> {
-    const existing = await manager.streams.find(target.subjects).catch(() => null);
-    if (existing) return;
+    for (let round = 1; ; round++) {
+      try {
+        if (await this.coveredBy(manager, target)) return;
+        await this.extendOrCreate(manager, target);
+        if (await this.coveredBy(manager, target)) return;
+      } catch (error) {
+        if (round >= STREAM_ROUNDS) throw error;
+      }
+      if (round >= STREAM_ROUNDS) throw new Error(`Stream ${target.stream} does not cover ${target.subjects}`);
+      await new Promise((resolve) => setTimeout(resolve, 50 * round));
+    }
+  }
+
+  private async coveredBy(manager: JetStreamManager, target: NatsTarget): Promise<boolean> {
+    return (await manager.streams.find(target.subjects).catch(() => null)) !== null;
+  }
+
+  private async extendOrCreate(manager: JetStreamManager, target: NatsTarget): Promise<void> {
     const info = await manager.streams.info(target.stream).catch((error: unknown) => {
       if (error instanceof Error && error.message === 'stream not found') return null;
       throw error;

@@ -356,6 +356,28 @@ describe('sinks: the outbox publishes to real RabbitMQ and NATS JetStream server
       ]);
     });
 
+    it('covers every session when several extend one new stream at once', async () => {
+      const shared = `WAGO_SHARED_${randomUUID().slice(0, 8)}`;
+      const sessions: { id: string }[] = await dataSource.query(
+        `INSERT INTO sessions (owner_id, name)
+         SELECT owner_id, 'crowd-' || n FROM sessions, generate_series(1, 6) AS n WHERE id = $1 RETURNING id`,
+        [sessionId],
+      );
+      const sinks = await Promise.all(sessions.map(({ id }) => addSink('nats', broker.url, shared, null, id)));
+      await Promise.all(
+        sessions.map(({ id }, index) => publish({ ...messageEvent(`crowd ${index}`), sessionId: id }, sinks[index])),
+      );
+      for (const sinkId of sinks) {
+        const [delivery] = await until(() => deliveriesOf(sinkId), allDelivered(1));
+        // At the first attempt: a lost race would have cost a failed attempt and a retry.
+        expect(delivery.attempts).toHaveLength(1);
+      }
+      const manager = await reader.jetstreamManager();
+      expect([...((await manager.streams.info(shared)).config.subjects ?? [])].sort()).toEqual(
+        sessions.map(({ id }) => `wago.${id}.>`).sort(),
+      );
+    });
+
     it('loses no event committed while the server is down, and stores none twice after it is back', async () => {
       const sinkId = await addSink('nats', broker.url, stream);
       const before = (await stored()).length;
