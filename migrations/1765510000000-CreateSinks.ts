@@ -2,7 +2,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Message-broker sinks (RabbitMQ, NATS JetStream) on the webhooks' outbox: a delivery now belongs to a webhook or a
- * sink, exactly one of them.
+ * sink, exactly one of them. Only instant changes to webhook_deliveries here (its constraints NOT VALID, checked
+ * without blocking writes by IndexSinkDeliveries1765511000000, which also builds its indexes), so an upgrade does not
+ * hold the outbox's table locked while it scans it.
  */
 export class CreateSinks1765510000000 implements MigrationInterface {
   name = 'CreateSinks1765510000000';
@@ -32,23 +34,15 @@ export class CreateSinks1765510000000 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "webhook_deliveries" ALTER COLUMN "webhook_id" DROP NOT NULL`);
     await queryRunner.query(`ALTER TABLE "webhook_deliveries" ADD "sink_id" uuid`);
     await queryRunner.query(
-      `ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "FK_webhook_deliveries_sink" FOREIGN KEY ("sink_id") REFERENCES "sinks" ("id") ON DELETE CASCADE`,
+      `ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "FK_webhook_deliveries_sink" FOREIGN KEY ("sink_id") REFERENCES "sinks" ("id") ON DELETE CASCADE NOT VALID`,
     );
     await queryRunner.query(
-      `ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "CHK_webhook_deliveries_target" CHECK (("webhook_id" IS NULL) <> ("sink_id" IS NULL))`,
-    );
-    await queryRunner.query(
-      `CREATE UNIQUE INDEX "UQ_webhook_deliveries_sink_event" ON "webhook_deliveries" ("sink_id", "event_id")`,
-    );
-    await queryRunner.query(
-      `CREATE INDEX "IDX_webhook_deliveries_sink_created" ON "webhook_deliveries" ("sink_id", "created_at")`,
+      `ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "CHK_webhook_deliveries_target" CHECK (("webhook_id" IS NULL) <> ("sink_id" IS NULL)) NOT VALID`,
     );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DELETE FROM "webhook_deliveries" WHERE "sink_id" IS NOT NULL`);
-    await queryRunner.query(`DROP INDEX "IDX_webhook_deliveries_sink_created"`);
-    await queryRunner.query(`DROP INDEX "UQ_webhook_deliveries_sink_event"`);
     await queryRunner.query(`ALTER TABLE "webhook_deliveries" DROP CONSTRAINT "CHK_webhook_deliveries_target"`);
     await queryRunner.query(`ALTER TABLE "webhook_deliveries" DROP CONSTRAINT "FK_webhook_deliveries_sink"`);
     await queryRunner.query(`ALTER TABLE "webhook_deliveries" DROP COLUMN "sink_id"`);

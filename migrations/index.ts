@@ -23,6 +23,7 @@ import { AddSessionSettings1765480000000 } from './1765480000000-AddSessionSetti
 import { CreateClusterPayloads1765490000000 } from './1765490000000-CreateClusterPayloads';
 import { AddApiKeyScopes1765500000000 } from './1765500000000-AddApiKeyScopes';
 import { CreateSinks1765510000000 } from './1765510000000-CreateSinks';
+import { IndexSinkDeliveries1765511000000 } from './1765511000000-IndexSinkDeliveries';
 import { CreateAuditLog1765520000000 } from './1765520000000-CreateAuditLog';
 import { AddStatsIndexes1765530000000 } from './1765530000000-AddStatsIndexes';
 
@@ -50,6 +51,7 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   CreateClusterPayloads1765490000000,
   AddApiKeyScopes1765500000000,
   CreateSinks1765510000000,
+  IndexSinkDeliveries1765511000000,
   CreateAuditLog1765520000000,
   AddStatsIndexes1765530000000,
 ];
