@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../auth/auth-user';
 import { AppConfig } from '../core/config/app-config';
-import { BadRequestError, NotFoundError } from '../core/errors/domain-errors';
+import { BadRequestError, NotFoundError, notFoundAs } from '../core/errors/domain-errors';
 import { Clock } from '../core/runtime/clock';
 import { SessionsService } from '../sessions/sessions.service';
 import {
@@ -95,12 +95,7 @@ export class SinksService {
   async get(user: AuthUser, sinkId: string): Promise<SinkEntity> {
     const sink = await this.sinks.findById(sinkId);
     if (!sink) throw new NotFoundError(`Sink ${sinkId} not found`);
-    try {
-      await this.sessions.get(user, sink.sessionId);
-    } catch (error) {
-      if (error instanceof NotFoundError) throw new NotFoundError(`Sink ${sinkId} not found`);
-      throw error;
-    }
+    await notFoundAs(this.sessions.get(user, sink.sessionId), `Sink ${sinkId} not found`);
     return sink;
   }
 

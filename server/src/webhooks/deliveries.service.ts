@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../auth/auth-user';
-import { ConflictError, NotFoundError } from '../core/errors/domain-errors';
+import { ConflictError, NotFoundError, notFoundAs } from '../core/errors/domain-errors';
 import { SinksService } from '../sinks/sinks.service';
 import { DeliveriesRepository, DeliveryDetail, DeliveryRow, DeliveryTarget } from './deliveries.repository';
 import { DeliveryWorker } from './delivery-worker';
@@ -39,12 +39,7 @@ export class DeliveriesService {
   async get(user: AuthUser, deliveryId: string): Promise<DeliveryDetail> {
     const delivery = await this.deliveries.findById(deliveryId);
     if (!delivery) throw new NotFoundError(`Delivery ${deliveryId} not found`);
-    try {
-      await this.enabledOf(user, targetOf(delivery));
-    } catch (error) {
-      if (error instanceof NotFoundError) throw new NotFoundError(`Delivery ${deliveryId} not found`);
-      throw error;
-    }
+    await notFoundAs(this.enabledOf(user, targetOf(delivery)), `Delivery ${deliveryId} not found`);
     return delivery;
   }
 

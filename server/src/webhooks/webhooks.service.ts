@@ -3,7 +3,7 @@ import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../auth/auth-user';
 import { AppConfig } from '../core/config/app-config';
 import { Clock } from '../core/runtime/clock';
-import { BadRequestError, NotFoundError } from '../core/errors/domain-errors';
+import { BadRequestError, NotFoundError, notFoundAs } from '../core/errors/domain-errors';
 import { SessionsService } from '../sessions/sessions.service';
 import { isSuccess, signingSecrets } from './delivery.service';
 import { ALL_EVENTS, EventSelector, newEventId, TEST_EVENT_TYPE, TestEventData, WebhookEnvelope } from './envelope';
@@ -81,12 +81,7 @@ export class WebhooksService {
   async get(user: AuthUser, webhookId: string): Promise<WebhookEntity> {
     const webhook = await this.webhooks.findById(webhookId);
     if (!webhook) throw new NotFoundError(`Webhook ${webhookId} not found`);
-    try {
-      await this.sessions.get(user, webhook.sessionId);
-    } catch (error) {
-      if (error instanceof NotFoundError) throw new NotFoundError(`Webhook ${webhookId} not found`);
-      throw error;
-    }
+    await notFoundAs(this.sessions.get(user, webhook.sessionId), `Webhook ${webhookId} not found`);
     return webhook;
   }
 

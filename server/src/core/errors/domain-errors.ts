@@ -11,6 +11,19 @@ export class NotFoundError extends DomainError {
   readonly status = 404;
 }
 
+/**
+ * Awaits a check of what an object hangs on (its session, its webhook); a 404 from it becomes one about the object,
+ * so an object under something the caller may not see answers exactly like a missing one.
+ */
+export async function notFoundAs<T>(check: Promise<T>, message: string): Promise<T> {
+  try {
+    return await check;
+  } catch (error) {
+    if (error instanceof NotFoundError) throw new NotFoundError(message);
+    throw error;
+  }
+}
+
 export class ConflictError extends DomainError {
   readonly status = 409;
 }
